@@ -1,0 +1,49 @@
+// The few typed errors of the app. Outcomes are mapped from them in one place (core/review).
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export class NotAuthorizedError extends Error {
+  override readonly name = "NotAuthorizedError";
+}
+
+export class PlatformError extends Error {
+  override readonly name = "PlatformError";
+  constructor(
+    message: string,
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export type AgentErrorCode =
+  /** The agent said it is not signed in (ACP -32000). */
+  | "not_signed_in"
+  /** The agent could not reach its model provider. */
+  | "unreachable"
+  /** The agent command does not exist / cannot be spawned. */
+  | "not_installed"
+  /** The agent speaks another protocol version or answered something invalid. */
+  | "protocol"
+  /** The agent process exited or failed during the run. */
+  | "crashed"
+  /** The run took longer than its timeout. */
+  | "timeout"
+  /** The run was cancelled (superseded, closed, shutdown). */
+  | "cancelled"
+  /** The agent never produced a valid warden-report. */
+  | "invalid_report";
+
+export class AgentError extends Error {
+  override readonly name = "AgentError";
+  constructor(
+    readonly code: AgentErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
