@@ -1,0 +1,236 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { defaultRepoConfig, parseRepoConfig } from "../../src/config/repo-config.js";
+import {
+  applyServerPolicy,
+  loadServerConfig,
+  resolveAgent,
+  serverConfigSchema,
+  type ServerConfig,
+} from "../../src/config/server-config.js";
+import { ConfigError } from "../../src/core/errors.js";
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));
+const topLevel = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
+const config = (raw: unknown): ServerConfig => serverConfigSchema.parse(raw);
+const noCommand = { WARDEN_AGENT_COMMAND: undefined };
+
+function loadError(text: string): string {
+  try {
+    loadServerConfig("warden.server.yml", () => text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("loadServerConfig did not throw");
+}
+
+describe("loadServerConfig", () => {
+  it("loads the example file", () => {
+    const cfg = loadServerConfig(fixture("warden.server.example.yml"));
+    expect(Object.keys(cfg.agents)).toEqual(["default", "codex", "gemini"]);
+    expect(cfg.agents.default).toEqual({ command: "claude-agent-acp", args: [], env: ["ANTHROPIC_API_KEY"], setEnv: {} });
+    expect(cfg.agents.codex?.setEnv).toEqual({ DEFAULT_AUTH_REQUEST: '{"methodId":"api-key"}' });
+    expect(cfg.allowBypassPermissions).toBe(false);
+    expect(cfg.unattendedModes).toEqual(["bypassPermissions", "yolo", "agent-full-access"]);
+    expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120 });
+    expect(cfg.overrides).toEqual({});
+  });
+
+  it("keeps the fixture identical to the published example", () => {
+    expect(readFileSync(fixture("warden.server.example.yml"), "utf8")).toBe(
+      readFileSync(topLevel("warden.server.example.yml"), "utf8"),
+    );
+  });
+
+  it("uses built-in defaults without a file, and for an empty file", () => {
+    const defaults = config({});
+    expect(loadServerConfig(undefined)).toEqual(defaults);
+    expect(loadServerConfig("empty.yml", () => "# nothing\n")).toEqual(defaults);
+    expect(defaults.agents).toEqual({});
+  });
+
+  it("names the file when it cannot be read", () => {
+    expect(() => loadServerConfig(fixture("missing.yml"))).toThrow(/missing\.yml: cannot read the server config \(ENOENT\)/);
+  });
+
+  it.each([
+    ["agents: [", /^warden\.server\.yml: invalid YAML: /],
+    ["agents: { default: { args: [] } }", /^warden\.server\.yml: agents\.default\.command: /],
+    ["agents: { 'bad name': { command: x } }", /^warden\.server\.yml: agents\.bad name: expected an agent name/],
+    ["agents: { a: { command: x, env: [GITLAB_TOKEN] } }", /agents\.a\.env\.0: GITLAB_TOKEN is one of Warden's own secrets/],
+    ["agents: { a: { command: x, setEnv: { DATABASE_URL: x } } }", /DATABASE_URL is one of Warden's own secrets/],
+    ["agents: { a: { command: x, setEnv: { 'A-B': x } } }", /agents\.a\.setEnv\.A-B: expected an environment variable name/],
+    ["agent: {}", /^warden\.server\.yml: \(top level\): Unrecognized key: "agent"/],
+    ["limits: { maxRunTimeoutMinutes: 0 }", /^warden\.server\.yml: limits\.maxRunTimeoutMinutes: /],
+    ["overrides: { review: { failOn: sometimes } }", /^warden\.server\.yml: overrides\.review\.failOn: Invalid option/],
+    ["overrides: { agent: { command: evil } }", /^warden\.server\.yml: overrides\.agent: Unrecognized key: "command"/],
+    ["overrides: { agent: { mode: bypassPermissions } }", /overrides\.agent\.mode: mode bypassPermissions needs allowBypassPermissions: true/],
+    ["overrides: { agent: { timeoutMinutes: 90 } }", /overrides\.agent\.timeoutMinutes: 90 exceeds limits\.maxRunTimeoutMinutes \(60\)/],
+    [
+      "limits: { maxPermissionTimeoutMinutes: 10 }\noverrides: { permissions: { timeoutMinutes: 11 } }",
+      /overrides\.permissions\.timeoutMinutes: 11 exceeds limits\.maxPermissionTimeoutMinutes \(10\)/,
+    ],
+  ])("rejects %j naming the first problem", (text, message) => {
+    const error = loadError(text);
+    expect(error).toMatch(message);
+    expect(error).not.toContain("\n");
+  });
+
+  it("validates overrides without filling in defaults", () => {
+    const cfg = config({ overrides: { review: { failOn: "low" }, permissions: { auto: { deny: [{ kind: "fetch" }] } } } });
+    expect(cfg.overrides).toEqual({ review: { failOn: "low" }, permissions: { auto: { deny: [{ kind: "fetch" }] } } });
+    expect(() => config({ overrides: { permissions: { auto: { allow: [{}] } } } })).toThrow(/at least one of kind/);
+  });
+});
+
+describe("resolveAgent", () => {
+  const cfg = config({
+    agents: {
+      default: { command: "claude-agent-acp", args: ["--verbose"], env: ["ANTHROPIC_API_KEY", "MISSING_KEY"] },
+      codex: { command: "codex-acp", env: ["OPENAI_API_KEY", "SHARED"], setEnv: { DEFAULT_AUTH_REQUEST: '{"methodId":"api-key"}', SHARED: "literal" } },
+    },
+  });
+  const processEnv = {
+    ANTHROPIC_API_KEY: "sk-ant",
+    OPENAI_API_KEY: "sk-openai",
+    SHARED: "from-env",
+    PRIVATE_KEY: "app key",
+    GITLAB_TOKEN: "glpat",
+    UNRELATED: "x",
+  };
+
+  it("passes through only the named variables that are set", () => {
+    expect(resolveAgent(cfg, "default", noCommand, processEnv)).toEqual({
+      name: "default",
+      command: "claude-agent-acp",
+      args: ["--verbose"],
+      env: { ANTHROPIC_API_KEY: "sk-ant" },
+    });
+  });
+
+  it("adds setEnv literals, which win over passed-through values", () => {
+    expect(resolveAgent(cfg, "codex", noCommand, processEnv).env).toEqual({
+      OPENAI_API_KEY: "sk-openai",
+      SHARED: "literal",
+      DEFAULT_AUTH_REQUEST: '{"methodId":"api-key"}',
+    });
+  });
+
+  it("skips named variables that are empty", () => {
+    expect(resolveAgent(cfg, "default", noCommand, { ANTHROPIC_API_KEY: "" }).env).toEqual({});
+  });
+
+  it("lets WARDEN_AGENT_COMMAND replace the default agent's command, keeping its env", () => {
+    const spec = resolveAgent(cfg, "default", { WARDEN_AGENT_COMMAND: `gemini --acp --model "gemini 2.5"` }, processEnv);
+    expect(spec).toEqual({
+      name: "default",
+      command: "gemini",
+      args: ["--acp", "--model", "gemini 2.5"],
+      env: { ANTHROPIC_API_KEY: "sk-ant" },
+    });
+  });
+
+  it("builds the default agent from WARDEN_AGENT_COMMAND alone, with no environment", () => {
+    const spec = resolveAgent(config({}), "default", { WARDEN_AGENT_COMMAND: "opencode acp" }, processEnv);
+    expect(spec).toEqual({ name: "default", command: "opencode", args: ["acp"], env: {} });
+  });
+
+  it("does not apply WARDEN_AGENT_COMMAND to other agents", () => {
+    expect(resolveAgent(cfg, "codex", { WARDEN_AGENT_COMMAND: "gemini --acp" }, processEnv).command).toBe("codex-acp");
+  });
+
+  it("explains how to configure a default agent when there is none", () => {
+    expect(() => resolveAgent(config({}), "default", noCommand, {})).toThrow(
+      /no default agent: set WARDEN_AGENT_COMMAND .* or define agents\.default in warden\.server\.yml/,
+    );
+  });
+
+  it("lists the available agents for an unknown name", () => {
+    expect(() => resolveAgent(cfg, "gpt", noCommand, {})).toThrow(
+      new ConfigError('unknown agent "gpt"; this server offers: default, codex'),
+    );
+    expect(() => resolveAgent(config({}), "gpt", { WARDEN_AGENT_COMMAND: "x" }, {})).toThrow(
+      'unknown agent "gpt"; this server offers: default',
+    );
+    expect(() => resolveAgent(config({}), "gpt", noCommand, {})).toThrow("this server offers: (none)");
+  });
+
+  it("does not mistake inherited object properties for agents", () => {
+    expect(() => resolveAgent(cfg, "constructor", noCommand, {})).toThrow(/unknown agent "constructor"/);
+    expect(() => resolveAgent(cfg, "__proto__", noCommand, {})).toThrow(/unknown agent "__proto__"/);
+  });
+});
+
+describe("applyServerPolicy", () => {
+  const repo = parseRepoConfig(
+    [
+      "review: { failOn: low, exclude: [docs/**] }",
+      "agent: { mode: plan, timeoutMinutes: 25 }",
+      "permissions:",
+      "  timeoutMinutes: 40",
+      "  auto: { allow: [{ kind: read }, { kind: execute, command: 'npm test' }] }",
+    ].join("\n"),
+  );
+
+  it("leaves the repository's config alone when the server sets nothing", () => {
+    expect(applyServerPolicy(repo, config({}))).toEqual({ config: repo, notes: [] });
+  });
+
+  it("deep-merges overrides over the repository's config and notes what changed", () => {
+    const { config: merged, notes } = applyServerPolicy(repo, loadServerConfig(fixture("warden.server.policy.yml")));
+    expect(merged.review).toEqual({ ...repo.review, failOn: "medium" });
+    expect(merged.permissions.auto).toEqual({
+      allow: [{ kind: "read" }, { kind: "execute", command: "npm test" }],
+      deny: [{ kind: "fetch" }, { kind: "execute", command: "curl *" }],
+    });
+    expect(merged.agent).toEqual(repo.agent);
+    expect(notes).toEqual(["review.failOn is set by this server", "permissions.auto.deny is set by this server"]);
+  });
+
+  it("does not note overrides that match the repository's own value", () => {
+    expect(applyServerPolicy(repo, config({ overrides: { review: { failOn: "low" } } })).notes).toEqual([]);
+  });
+
+  it("does not modify its inputs", () => {
+    const before = structuredClone(repo);
+    const cfg = config({ overrides: { review: { failOn: "critical" } }, limits: { maxRunTimeoutMinutes: 5 } });
+    applyServerPolicy(repo, cfg);
+    expect(repo).toEqual(before);
+  });
+
+  it("clamps timeouts to the server's limits with a note", () => {
+    const cfg = config({ limits: { maxRunTimeoutMinutes: 15, maxPermissionTimeoutMinutes: 30 } });
+    const { config: clamped, notes } = applyServerPolicy(repo, cfg);
+    expect(clamped.agent.timeoutMinutes).toBe(15);
+    expect(clamped.permissions.timeoutMinutes).toBe(30);
+    expect(notes).toEqual([
+      "agent.timeoutMinutes 25 is above this server's limit; using 15",
+      "permissions.timeoutMinutes 40 is above this server's limit; using 30",
+    ]);
+  });
+
+  it("keeps timeouts at or below the limits", () => {
+    const cfg = config({ limits: { maxRunTimeoutMinutes: 25, maxPermissionTimeoutMinutes: 40 } });
+    expect(applyServerPolicy(repo, cfg)).toEqual({ config: repo, notes: [] });
+  });
+
+  it.each(["bypassPermissions", "yolo", "agent-full-access", "BYPASSPERMISSIONS"])(
+    "refuses unattended mode %s unless the server allows it",
+    (mode) => {
+      const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode } };
+      const refused = applyServerPolicy(wants, config({}));
+      expect(refused.config.agent.mode).toBe("default");
+      expect(refused.notes).toEqual([`mode ${mode} is not allowed by this server; using default`]);
+      const allowed = applyServerPolicy(wants, config({ allowBypassPermissions: true }));
+      expect(allowed).toEqual({ config: wants, notes: [] });
+    },
+  );
+
+  it("uses the server's list of unattended modes", () => {
+    const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode: "auto" } };
+    expect(applyServerPolicy(wants, config({})).config.agent.mode).toBe("auto");
+    expect(applyServerPolicy(wants, config({ unattendedModes: ["auto"] })).config.agent.mode).toBe("default");
+  });
+});
