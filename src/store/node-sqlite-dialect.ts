@@ -1,0 +1,186 @@
+// Kysely dialect over Node's built-in `node:sqlite` (`DatabaseSync`), so the embedded store needs
+// no native module. Kysely 0.29 ships no dialect for it (only better-sqlite3's shape); this reuses
+// its SQLite adapter, compiler and introspector and supplies a driver.
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import {
+  CompiledQuery,
+  DeleteQueryNode,
+  InsertQueryNode,
+  MergeQueryNode,
+  RawNode,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  UpdateQueryNode,
+} from "kysely";
+import type {
+  DatabaseConnection,
+  DatabaseIntrospector,
+  Dialect,
+  DialectAdapter,
+  Driver,
+  Kysely,
+  QueryCompiler,
+  QueryResult,
+  RootOperationNode,
+} from "kysely";
+
+export interface NodeSqliteDialectConfig {
+  /** An open database, or a factory called once on first use. Kysely's `destroy()` closes it. */
+  database: DatabaseSync | (() => DatabaseSync | Promise<DatabaseSync>);
+}
+
+export class NodeSqliteDialect implements Dialect {
+  readonly #config: NodeSqliteDialectConfig;
+
+  constructor(config: NodeSqliteDialectConfig) {
+    this.#config = config;
+  }
+
+  createDriver(): Driver {
+    return new NodeSqliteDriver(this.#config);
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new NodeSqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
+
+// SQLite runs DDL inside transactions; saying so makes Kysely's Migrator apply pending migrations
+// all-or-nothing instead of leaving a half-created schema behind when one fails.
+class NodeSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class NodeSqliteDriver implements Driver {
+  readonly #config: NodeSqliteDialectConfig;
+  readonly #mutex = new Mutex();
+  #db: DatabaseSync | undefined;
+  #connection: NodeSqliteConnection | undefined;
+
+  constructor(config: NodeSqliteDialectConfig) {
+    this.#config = config;
+  }
+
+  async init(): Promise<void> {
+    const { database } = this.#config;
+    this.#db = typeof database === "function" ? await database() : database;
+    this.#connection = new NodeSqliteConnection(this.#db);
+  }
+
+  // DatabaseSync is a single connection: a transaction holds it from BEGIN to COMMIT, so every
+  // other query must wait its turn or it would run inside someone else's transaction. Kysely
+  // already serialises for adapters without multiple connections; the driver does not rely on it.
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (!this.#connection) throw new Error("node:sqlite driver used before init");
+    await this.#mutex.lock();
+    return this.#connection;
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.#mutex.unlock();
+  }
+
+  // IMMEDIATE takes the write lock up front: with WAL and another process on the same file, a
+  // deferred transaction that later upgrades to a writer can fail with SQLITE_BUSY despite the
+  // busy timeout.
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("commit"));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("rollback"));
+  }
+
+  async destroy(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    // `isOpen` is missing before Node 22.15; treat unknown as open.
+    if (db && db.isOpen !== false) db.close();
+    this.#connection = undefined;
+  }
+}
+
+class NodeSqliteConnection implements DatabaseConnection {
+  readonly #db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.#db.prepare(compiled.sql);
+    const params = compiled.parameters as Parameters<StatementSync["run"]>;
+    if (returnsRows(stmt, compiled.query)) {
+      return { rows: stmt.all(...params) as R[] };
+    }
+    const { changes, lastInsertRowid } = stmt.run(...params);
+    return {
+      numAffectedRows: BigInt(changes),
+      insertId: BigInt(lastInsertRowid),
+      rows: [],
+    };
+  }
+
+  // Buffered: `StatementSync.iterate()` is missing before Node 22.13, and reads are synchronous anyway.
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
+    const { rows } = await this.executeQuery<R>(compiled);
+    const size = Math.max(1, chunkSize);
+    for (let i = 0; i < rows.length; i += size) {
+      yield { rows: rows.slice(i, i + size) };
+    }
+  }
+}
+
+function returnsRows(stmt: StatementSync, query: RootOperationNode): boolean {
+  // `columns()` (Node ≥ 22.16) asks SQLite itself; older Nodes fall back to the query's shape.
+  if (typeof stmt.columns === "function") return stmt.columns().length > 0;
+  if (SelectQueryNode.is(query)) return true;
+  if (
+    InsertQueryNode.is(query) ||
+    UpdateQueryNode.is(query) ||
+    DeleteQueryNode.is(query) ||
+    MergeQueryNode.is(query)
+  ) {
+    return query.returning !== undefined;
+  }
+  if (RawNode.is(query)) {
+    return /^\s*(select|with|values|pragma|explain)\b/i.test(query.sqlFragments.join("?"));
+  }
+  return false;
+}
+
+/** FIFO lock: waiters are served in arrival order. */
+class Mutex {
+  #locked = false;
+  readonly #waiters: Array<() => void> = [];
+
+  async lock(): Promise<void> {
+    if (!this.#locked) {
+      this.#locked = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#locked = false;
+  }
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { Kysely } from "kysely";
+import type { Clock, Logger, Store } from "../core/ports.js";
+import { createKyselyStore } from "./kysely-store.js";
+import { migrateToLatest } from "./migrate.js";
+import { NodeSqliteDialect } from "./node-sqlite-dialect.js";
+import type { Database } from "./schema.js";
+
+/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export interface OpenSqliteStoreOptions {
+  /** Path of the database file, or ":memory:" (tests). */
+  file: string;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/** Opens (creating it and its directory if needed) and migrates the embedded SQLite store. */
+export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Store & { db: Kysely<Database> }> {
+  const database = openDatabase(opts.file);
+  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect({ database }) });
+  try {
+    await migrateToLatest(db, opts.log ? { log: opts.log } : {});
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  opts.log?.debug({ file: opts.file }, "sqlite store open");
+  const store = createKyselyStore(db, opts.clock ? { clock: opts.clock } : {});
+  return Object.assign(store, { db });
+}
+
+function openDatabase(file: string): DatabaseSync {
+  const inMemory = file === ":memory:";
+  if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+  const database = new DatabaseSync(inMemory ? file : resolve(file));
+  try {
+    // WAL lets readers (e.g. an operator's sqlite3 shell) work while the app writes; in-memory
+    // databases report "memory" and ignore it.
+    database.exec("PRAGMA journal_mode = WAL");
+    database.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (err) {
+    database.close();
+    throw err;
+  }
+  return database;
+}
