@@ -1,0 +1,246 @@
+// ScmPlatform over Probot's Octokit, bound to one repository and one installation. Created per
+// event or job; holds nothing beyond its arguments.
+import type { ProbotOctokit } from "probot";
+import type { ChangeRequest, InlineThreadRef, RepoRef } from "../../core/model.js";
+import type {
+  CheckoutSource,
+  CommitStatus,
+  InlineComment,
+  InlinePostResult,
+  Logger,
+  PlatformComment,
+  ScmPlatform,
+} from "../../core/ports.js";
+import { PlatformError } from "../../core/errors.js";
+import { parseCommentId, type GitHubCommentId } from "./comment-ids.js";
+import { fileText } from "./file-content.js";
+import { callGitHub, nullIfNotFound } from "./github-errors.js";
+import { postInlineReview } from "./inline-review.js";
+
+export interface GitHubPlatformDeps {
+  octokit: ProbotOctokit;
+  repo: RepoRef;
+  /** The app's account as it appears on comments, e.g. `warden-app[bot]`. */
+  botLogin: string;
+  log: Logger;
+}
+
+export const STATUS_CONTEXT = "warden/review";
+export const REPO_CONFIG_PATH = ".github/warden.yml";
+const MAX_STATUS_DESCRIPTION = 140;
+
+interface GitHubUser {
+  login: string;
+  type?: string;
+}
+
+interface GitHubComment {
+  id: number;
+  body?: string | null | undefined;
+  html_url: string;
+  user: GitHubUser | null;
+}
+
+function splitFullName(fullName: string): { owner: string; name: string } {
+  const slash = fullName.indexOf("/");
+  if (slash <= 0 || slash === fullName.length - 1) {
+    throw new Error(`GitHub repository name must be owner/name, got "${fullName}"`);
+  }
+  return { owner: fullName.slice(0, slash), name: fullName.slice(slash + 1) };
+}
+
+/** At most `max` UTF-16 units (GitHub's count), never splitting a surrogate pair. */
+export function truncateDescription(text: string, max = MAX_STATUS_DESCRIPTION): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+function firstLine(body: string): string {
+  return (body.split(/\r?\n/, 1)[0] ?? "").trim();
+}
+
+function requireCommentId(commentId: string): GitHubCommentId {
+  const parsed = parseCommentId(commentId);
+  if (!parsed) throw new PlatformError(`not a GitHub comment id: "${commentId}"`, 404);
+  return parsed;
+}
+
+function installationToken(auth: unknown): string | undefined {
+  if (typeof auth !== "object" || auth === null) return undefined;
+  const token = (auth as { token?: unknown }).token;
+  return typeof token === "string" && token !== "" ? token : undefined;
+}
+
+export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
+  const { octokit, repo, log } = deps;
+  const { owner, name } = splitFullName(repo.fullName);
+  const where = { owner, repo: name };
+  const botLogin = deps.botLogin.toLowerCase();
+
+  // Both conditions: a user account can be named like the bot on GitHub Enterprise, and another
+  // app's bot must never pass for ours.
+  const isSelf = (user: GitHubUser | null): boolean =>
+    user !== null && user.type === "Bot" && user.login.toLowerCase() === botLogin;
+
+  const toComment = (c: GitHubComment, id: string): PlatformComment => ({
+    id,
+    body: c.body ?? "",
+    authorIsSelf: isSelf(c.user),
+    url: c.html_url,
+  });
+
+  const fetchPull = (number: number) =>
+    callGitHub("pulls.get", () => octokit.rest.pulls.get({ ...where, pull_number: number }));
+
+  return {
+    platform: "github",
+    repo,
+    terms: { changeRequest: "pull request", short: "PR" },
+
+    async getChangeRequest(number): Promise<ChangeRequest> {
+      const { data } = await fetchPull(number);
+      return {
+        ref: { repo, number },
+        title: data.title,
+        body: data.body ?? "",
+        author: { login: data.user.login, id: String(data.user.id), isBot: data.user.type === "Bot" },
+        headSha: data.head.sha,
+        baseSha: data.base.sha,
+        headRef: data.head.ref,
+        baseRef: data.base.ref,
+        draft: data.draft ?? false,
+        state: data.merged ? "merged" : data.state === "open" ? "open" : "closed",
+        url: data.html_url,
+      };
+    },
+
+    async readRepoConfig() {
+      // No `ref`: GitHub then reads the default branch, so a PR can never change its own policy.
+      const response = await nullIfNotFound(
+        callGitHub("repos.getContent", () =>
+          octokit.rest.repos.getContent({ ...where, path: REPO_CONFIG_PATH, mediaType: { format: "raw" } }),
+        ),
+      );
+      if (response === null) return null;
+      const text = fileText(response.data);
+      if (text === null) log.warn({ path: REPO_CONFIG_PATH }, "repository config path is not a file; ignoring it");
+      return text;
+    },
+
+    async checkoutSource(number): Promise<CheckoutSource> {
+      const [{ data }, auth] = await Promise.all([
+        fetchPull(number),
+        callGitHub("installation token", () => octokit.auth({ type: "installation" })),
+      ]);
+      const token = installationToken(auth);
+      if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
+      return {
+        url: data.base.repo.clone_url,
+        // Fork PRs too: GitHub mirrors every PR head under this ref in the base repository.
+        headRef: `refs/pull/${number}/head`,
+        headSha: data.head.sha,
+        baseRef: data.base.ref,
+        baseSha: data.base.sha,
+        auth: { username: "x-access-token", password: token },
+      };
+    },
+
+    async getComment(_number, commentId) {
+      const parsed = parseCommentId(commentId);
+      if (!parsed) return null;
+      const { kind, id } = parsed;
+      const response =
+        kind === "review"
+          ? await nullIfNotFound(
+              callGitHub("pulls.getReviewComment", () =>
+                octokit.rest.pulls.getReviewComment({ ...where, comment_id: id }),
+              ),
+            )
+          : await nullIfNotFound(
+              callGitHub("issues.getComment", () => octokit.rest.issues.getComment({ ...where, comment_id: id })),
+            );
+      return response === null ? null : toComment(response.data, commentId);
+    },
+
+    async findOwnComment(number, marker) {
+      const wanted = marker.trim();
+      const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        ...where,
+        issue_number: number,
+        per_page: 100,
+      });
+      return callGitHub("issues.listComments", async () => {
+        for await (const page of pages) {
+          const found = page.data.find((c) => isSelf(c.user) && firstLine(c.body ?? "") === wanted);
+          if (found) return toComment(found, String(found.id));
+        }
+        return null;
+      });
+    },
+
+    async createComment(number, body) {
+      const { data } = await callGitHub("issues.createComment", () =>
+        octokit.rest.issues.createComment({ ...where, issue_number: number, body }),
+      );
+      return toComment(data, String(data.id));
+    },
+
+    async updateComment(_number, commentId, body) {
+      const { kind, id } = requireCommentId(commentId);
+      if (kind === "review") {
+        await callGitHub("pulls.updateReviewComment", () =>
+          octokit.rest.pulls.updateReviewComment({ ...where, comment_id: id, body }),
+        );
+        return;
+      }
+      await callGitHub("issues.updateComment", () =>
+        octokit.rest.issues.updateComment({ ...where, comment_id: id, body }),
+      );
+    },
+
+    async setCommitStatus(sha, status: CommitStatus) {
+      await callGitHub("repos.createCommitStatus", () =>
+        octokit.rest.repos.createCommitStatus({
+          ...where,
+          sha,
+          state: status.state,
+          context: STATUS_CONTEXT,
+          description: truncateDescription(status.description),
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        }),
+      );
+    },
+
+    postInlineFindings(number, headSha, comments: InlineComment[]): Promise<InlinePostResult> {
+      return postInlineReview({ octokit, owner, repo: name, log }, number, headSha, comments);
+    },
+
+    // GitHub's REST API cannot resolve review threads (only GraphQL's resolveReviewThread can), so
+    // `resolve` is ignored here; the reply itself tells readers the finding was resolved.
+    async replyInThread(number, thread: InlineThreadRef, body) {
+      // Replies must target the thread's first comment; GitHub refuses replies to replies.
+      const { id } = requireCommentId(thread.threadId ?? thread.commentId);
+      await callGitHub("pulls.createReplyForReviewComment", () =>
+        octokit.rest.pulls.createReplyForReviewComment({ ...where, pull_number: number, comment_id: id, body }),
+      );
+    },
+
+    async react(_number, commentId, reaction) {
+      const { kind, id } = requireCommentId(commentId);
+      if (kind === "review") {
+        await callGitHub("reactions.createForPullRequestReviewComment", () =>
+          octokit.rest.reactions.createForPullRequestReviewComment({ ...where, comment_id: id, content: reaction }),
+        );
+        return;
+      }
+      await callGitHub("reactions.createForIssueComment", () =>
+        octokit.rest.reactions.createForIssueComment({ ...where, comment_id: id, content: reaction }),
+      );
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Builds per-repository GitHub platforms from the Probot app: each one authenticated as the
+// installation that delivered the event.
+import type { Probot } from "probot";
+import type { RepoRef } from "../../core/model.js";
+import type { Logger, PlatformProvider, ScmPlatform } from "../../core/ports.js";
+import { PlatformError } from "../../core/errors.js";
+import { callGitHub } from "./github-errors.js";
+import { createGitHubPlatform } from "./github-platform.js";
+
+export interface GitHubProviderDeps {
+  probot: Probot;
+  log: Logger;
+}
+
+export type GitHubProvider = PlatformProvider & {
+  /** The app's comment author login, `<slug>[bot]`; fetched once per provider. */
+  botLogin(): Promise<string>;
+};
+
+export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
+  const { probot } = deps;
+  // Per provider, not per module: concurrent callers share one request; a failure is not cached
+  // so that the next caller tries again.
+  let pendingLogin: Promise<string> | undefined;
+
+  async function fetchBotLogin(): Promise<string> {
+    const appOctokit = await probot.auth();
+    const { data } = await callGitHub("apps.getAuthenticated", () => appOctokit.rest.apps.getAuthenticated());
+    const slug = data?.slug;
+    if (!slug) throw new PlatformError("GitHub did not return the app's slug", 502);
+    return `${slug}[bot]`;
+  }
+
+  function botLogin(): Promise<string> {
+    pendingLogin ??= fetchBotLogin().catch((error: unknown) => {
+      pendingLogin = undefined;
+      deps.log.error({ err: error }, "could not read the GitHub App's identity");
+      throw error;
+    });
+    return pendingLogin;
+  }
+
+  async function forRepo(repo: RepoRef, log: Logger): Promise<ScmPlatform> {
+    if (repo.platform !== "github") {
+      throw new Error(`GitHub provider asked for a ${repo.platform} repository (${repo.fullName})`);
+    }
+    if (repo.installationId === undefined) {
+      throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
+    }
+    const [octokit, login] = await Promise.all([probot.auth(repo.installationId), botLogin()]);
+    return createGitHubPlatform({ octokit, repo, botLogin: login, log });
+  }
+
+  return { forRepo, botLogin };
+}
