@@ -1,0 +1,83 @@
+// The lines of a comment a command may start on: what the rendered markdown shows as ordinary
+// text. Fenced code (``` or ~~~, any length, indented up to 3 spaces), block quotes with their
+// lazy continuation lines, and HTML comments are skipped. Indented code needs no tracking: a
+// command must start within 3 spaces of the margin, and indented code never does.
+
+export interface VisibleLine {
+  /** The line as written. */
+  raw: string;
+  /** The line with HTML comments removed (a comment left open runs to the end of the line). */
+  text: string;
+}
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+const QUOTE = /^ {0,3}>/;
+
+interface Fence {
+  char: string;
+  length: number;
+}
+
+function closesFence(line: string, fence: Fence): boolean {
+  const m = /^ {0,3}(`+|~+)[ \t]*$/.exec(line);
+  return m !== null && m[1]![0] === fence.char && m[1]!.length >= fence.length;
+}
+
+function opensFence(line: string): Fence | undefined {
+  const m = FENCE_OPEN.exec(line);
+  if (!m) return undefined;
+  const marker = m[1]!;
+  // A backtick fence's info string cannot contain backticks (CommonMark); such a line is inline code.
+  if (marker[0] === "`" && m[2]!.includes("`")) return undefined;
+  return { char: marker[0]!, length: marker.length };
+}
+
+/** Removes complete comments; `open` tells whether one is left open at the end of the line. */
+function withoutComments(line: string): { text: string; open: boolean } {
+  let text = line;
+  for (;;) {
+    const start = text.indexOf("<!--");
+    if (start < 0) return { text, open: false };
+    const end = text.indexOf("-->", start + 4);
+    if (end < 0) return { text: text.slice(0, start), open: true };
+    text = text.slice(0, start) + text.slice(end + 3);
+  }
+}
+
+export function visibleLines(body: string): VisibleLine[] {
+  const out: VisibleLine[] = [];
+  let fence: Fence | undefined;
+  let inComment = false;
+  let inQuote = false;
+  for (const raw of body.split(/\r\n|\r|\n/)) {
+    if (fence) {
+      if (closesFence(raw, fence)) fence = undefined;
+      continue;
+    }
+    if (inComment) {
+      const end = raw.indexOf("-->");
+      if (end >= 0) inComment = withoutComments(raw.slice(end + 3)).open;
+      continue;
+    }
+    if (QUOTE.test(raw)) {
+      inQuote = true;
+      continue;
+    }
+    if (raw.trim() === "") {
+      inQuote = false;
+      continue;
+    }
+    const opened = opensFence(raw);
+    if (opened) {
+      fence = opened;
+      inQuote = false;
+      continue;
+    }
+    // A line right under a quote, with no blank line between, renders inside the quote.
+    if (inQuote) continue;
+    const { text, open } = withoutComments(raw);
+    inComment = open;
+    out.push({ raw, text });
+  }
+  return out;
+}
