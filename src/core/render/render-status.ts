@@ -1,0 +1,41 @@
+// The commit status `warden/review` (SPEC §3): success unless an OPEN finding is at or above the
+// repository's `review.failOn`; the description (≤ 140 characters) says why.
+import type { FailOn } from "../../config/repo-config.js";
+import type { Finding } from "../model.js";
+import { SEVERITIES } from "../model.js";
+import { plural, truncate } from "./format.js";
+
+/** Both platforms cap a status description at 140 characters. */
+export const STATUS_DESCRIPTION_MAX = 140;
+
+export const PENDING_DESCRIPTION = "Review in progress";
+
+export interface StatusVerdict {
+  state: "success" | "failure";
+  description: string;
+}
+
+function blocks(severity: Finding["severity"], failOn: FailOn): boolean {
+  return failOn !== "never" && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+}
+
+/** `No open issues`, `1 open issue (1 critical)`, `3 open issues (1 high, 2 low)`. */
+export function openIssuesDescription(findings: Finding[]): string {
+  const open = findings.filter((f) => f.state === "open");
+  if (open.length === 0) return "No open issues";
+  const counts = SEVERITIES.map((s) => [s, open.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  return truncate(`${plural(open.length, "open issue")} (${counts.join(", ")})`, STATUS_DESCRIPTION_MAX);
+}
+
+export function commitStatusFor(findings: Finding[], failOn: FailOn): StatusVerdict {
+  const failing = findings.some((f) => f.state === "open" && blocks(f.severity, failOn));
+  return { state: failing ? "failure" : "success", description: openIssuesDescription(findings) };
+}
+
+/** Description of an `error` status: `Review failed: <reason>`, one line, ≤ 140 characters. */
+export function errorDescription(reason: string): string {
+  const flat = reason.replace(/\s+/g, " ").trim();
+  return truncate(flat ? `Review failed: ${flat}` : "Review failed", STATUS_DESCRIPTION_MAX);
+}
