@@ -1,0 +1,90 @@
+// Turns what goes wrong with an agent into AgentErrors whose messages an operator can act on
+// (they end up in logs and in the PR's summary): no stack traces, secrets masked.
+import { AgentError } from "../core/errors.js";
+import type { ExitInfo } from "./agent-process.js";
+import { record, str } from "./raw-json.js";
+import { redactSecrets } from "./redact.js";
+
+export interface FailureContext {
+  agentName: string;
+  /** Names of the sign-in methods the agent listed in `initialize`. */
+  authMethods: string[];
+  /** Values that must never appear in a message (the agent's configured env). */
+  secrets: string[];
+}
+
+const UNREACHABLE = /fetch failed|cannot connect|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|network error|socket hang up/i;
+const PROTOCOL_CODES = new Set([-32700, -32600, -32601, -32602]);
+
+export function isRequestError(err: unknown): err is { code: number; message: string; data?: unknown } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === "number";
+}
+
+/** A JSON-RPC error the agent answered to `method`. */
+export function requestFailure(err: { code: number; message: string; data?: unknown }, method: string, ctx: FailureContext): AgentError {
+  const name = ctx.agentName;
+  const text = redactSecrets(withDetail(err.message, err.data), ctx.secrets);
+  if (err.code === -32000) {
+    const methods = ctx.authMethods.length > 0 ? ` It offers these sign-in methods: ${ctx.authMethods.join(", ")}.` : "";
+    return new AgentError(
+      "not_signed_in",
+      `agent "${name}" is not signed in: ${text}.${methods} Sign it in on the server or give it credentials in the server config's env for this agent.`,
+      { cause: err },
+    );
+  }
+  if (err.code === 500 || UNREACHABLE.test(text)) {
+    return new AgentError("unreachable", `agent "${name}" could not reach its model provider: ${text}`, { cause: err });
+  }
+  if (PROTOCOL_CODES.has(err.code)) {
+    return new AgentError("protocol", `agent "${name}" rejected ${method} (error ${err.code}): ${text}`, { cause: err });
+  }
+  return new AgentError("crashed", `agent "${name}" failed during ${method} (error ${err.code}): ${text}`, { cause: err });
+}
+
+export function protocolMismatch(agentName: string, theirs: unknown, ours: number): AgentError {
+  return new AgentError(
+    "protocol",
+    `agent "${agentName}" speaks ACP protocol version ${JSON.stringify(theirs)}, Warden speaks version ${ours}; use an agent release that supports version ${ours}`,
+  );
+}
+
+export function stdoutViolation(agentName: string, excerpt: string, ctx: FailureContext): AgentError {
+  return new AgentError(
+    "protocol",
+    `agent "${agentName}" wrote something that is not ACP (JSON-RPC) to stdout: ${JSON.stringify(redactSecrets(excerpt, ctx.secrets))}; check that its command starts it in ACP mode`,
+  );
+}
+
+/** The agent's process ended (or closed its output) while Warden still needed it. */
+export function crashed(agentName: string, phase: string, exit: ExitInfo | undefined, stderrTail: string[]): AgentError {
+  const how = !exit
+    ? "closed its connection"
+    : exit.signal
+      ? `was killed by ${exit.signal}`
+      : `exited with code ${exit.code}`;
+  const tail = stderrTail.length > 0 ? `\nlast lines of its stderr:\n${stderrTail.join("\n")}` : " (it wrote nothing to stderr)";
+  return new AgentError("crashed", `agent "${agentName}" ${how} ${phase}${tail}`);
+}
+
+export function timedOut(agentName: string, timeoutMs: number): AgentError {
+  return new AgentError("timeout", `agent "${agentName}" took longer than ${formatDuration(timeoutMs)} and was stopped`);
+}
+
+export function cancelled(agentName: string, reason: unknown): AgentError {
+  const why = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "";
+  return new AgentError("cancelled", `agent "${agentName}" run was cancelled${why ? `: ${why}` : ""}`);
+}
+
+function withDetail(message: string, data: unknown): string {
+  const detail = typeof data === "string" ? data : (str(record(data).details) ?? str(record(data).message));
+  return detail && !message.includes(detail) ? `${message}: ${detail}` : message;
+}
+
+function formatDuration(ms: number): string {
+  if (ms >= 60_000) {
+    const minutes = Math.round(ms / 6_000) / 10;
+    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  }
+  const seconds = Math.round(ms / 100) / 10;
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,245 @@
+import { Readable, Writable, pipeline } from "node:stream";
+import { client, methods, ndJsonStream } from "@agentclientprotocol/sdk";
+import type { ClientContext, RequestPermissionResponse, Stream } from "@agentclientprotocol/sdk";
+import { AgentError } from "../core/errors.js";
+import type { AgentProgress, AgentRunOptions, AgentSession, AgentTurn, Logger } from "../core/ports.js";
+import type { AgentProcess } from "./agent-process.js";
+import { cancelled, crashed, isRequestError, requestFailure, stdoutViolation, timedOut } from "./agent-failure.js";
+import type { FailureContext } from "./agent-failure.js";
+import { askPermission } from "./ask-permission.js";
+import { record } from "./raw-json.js";
+import { openSession } from "./open-session.js";
+import { createSessionUpdateReader } from "./session-updates.js";
+import { stdoutGuard } from "./stdout-guard.js";
+
+/** setTimeout fires at once for longer delays. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+interface Turn {
+  chunks: string[];
+  done: Promise<void>;
+  finish(): void;
+}
+
+/** Marks an error thrown by the caller's `work`, so it can pass through unchanged. */
+class WorkFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * One agent run: connection, session, turns, and the rules for how it ends. The first cause of
+ * an ending wins (a timeout stays a timeout even if the agent then dies of the SIGTERM).
+ */
+export class AgentRun {
+  private readonly proc: AgentProcess;
+  private readonly opts: AgentRunOptions;
+  private readonly log: Logger;
+  private readonly graceMs: number;
+  private readonly name: string;
+  private readonly failure: FailureContext;
+  private readonly updates = createSessionUpdateReader();
+  private readonly permissions = new Set<AbortController>();
+  private settle?: { resolve(value: unknown): void; reject(err: unknown): void };
+  private settled = false;
+  private ending?: AgentError;
+  private turn?: Turn;
+  private sessionId?: string;
+  private ctx?: ClientContext;
+  private phase = "while starting";
+  private timer?: NodeJS.Timeout;
+  private readonly onAbort = () => void this.stop(cancelled(this.name, this.opts.signal.reason));
+
+  constructor(deps: { proc: AgentProcess; opts: AgentRunOptions; log: Logger; graceMs: number }) {
+    this.proc = deps.proc;
+    this.opts = deps.opts;
+    this.log = deps.log;
+    this.graceMs = deps.graceMs;
+    this.name = deps.opts.agent.name;
+    this.failure = { agentName: this.name, authMethods: [], secrets: Object.values(deps.opts.agent.env) };
+  }
+
+  execute<T>(work: (session: AgentSession) => Promise<T>): Promise<T> {
+    const outcome = new Promise<T>((resolve, reject) => {
+      this.settle = { resolve: resolve as (value: unknown) => void, reject };
+    });
+    const timeoutMs = Math.min(this.opts.timeoutMs, MAX_TIMER_MS);
+    this.timer = setTimeout(() => void this.stop(timedOut(this.name, this.opts.timeoutMs)), timeoutMs);
+    this.opts.signal.addEventListener("abort", this.onAbort, { once: true });
+    void this.proc.exited.then(async () => {
+      if (this.ending || this.settled) return;
+      // The agent's last answer may still be in the pipe: let the connection read it first.
+      await Promise.race([this.proc.ended, delay(this.graceMs)]);
+      await new Promise((resolve) => setImmediate(resolve));
+      this.end(crashed(this.name, this.phase, this.proc.exitInfo(), this.proc.stderrTail()));
+    });
+
+    const app = client({ name: "warden" }).onRequest(
+      methods.client.session.requestPermission,
+      (params: unknown) => params,
+      ({ params, signal }) => this.onPermission(params, signal),
+    );
+    app
+      .connectWith(this.stream(), async (ctx) => {
+        const session = await this.start(ctx);
+        try {
+          return await work(session);
+        } catch (err) {
+          throw new WorkFailure(err);
+        }
+      })
+      .then(
+        (value) => {
+          if (!this.ending) this.finish(() => this.settle?.resolve(value));
+        },
+        (err: unknown) => this.onConnectionSettled(err),
+      );
+    return outcome;
+  }
+
+  /** Ends the run's side of things: timers, listeners, pending permission callbacks. */
+  dispose(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.opts.signal.removeEventListener("abort", this.onAbort);
+    for (const controller of this.permissions) controller.abort(new Error("agent run ended"));
+  }
+
+  private stream(): Stream {
+    const guard = stdoutGuard({
+      onMessage: (message) => this.onAgentMessage(message),
+      onViolation: (excerpt) => this.end(stdoutViolation(this.name, excerpt, this.failure)),
+    });
+    pipeline(this.proc.stdout, guard, () => undefined);
+    return ndJsonStream(
+      Writable.toWeb(this.proc.stdin) as WritableStream<Uint8Array>,
+      Readable.toWeb(guard) as ReadableStream<Uint8Array>,
+    );
+  }
+
+  private async start(ctx: ClientContext): Promise<AgentSession> {
+    this.ctx = ctx;
+    const sessionId = await openSession({
+      ctx,
+      agentName: this.name,
+      cwd: this.opts.cwd,
+      mode: this.opts.mode,
+      call: (method, send) => this.call(method, send),
+      onPhase: (phase) => (this.phase = phase),
+      onAuthMethods: (names) => (this.failure.authMethods = names),
+      progress: (update) => this.progress(update),
+      log: this.log,
+    });
+    this.sessionId = sessionId;
+    this.phase = "between prompts";
+    return { prompt: (text) => this.prompt(ctx, sessionId, text) };
+  }
+
+  private async prompt(ctx: ClientContext, sessionId: string, text: string): Promise<AgentTurn> {
+    if (this.ending) throw this.ending;
+    if (this.turn) throw new Error("AgentSession.prompt called while another prompt is running");
+    let finish = () => {};
+    const turn: Turn = { chunks: [], done: new Promise<void>((resolve) => (finish = resolve)), finish: () => finish() };
+    this.turn = turn;
+    this.phase = "while answering a prompt";
+    try {
+      const response = await this.call("session/prompt", () =>
+        ctx.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: "text", text }] }),
+      );
+      if (this.ending) throw this.ending;
+      return { stopReason: response.stopReason, text: turn.chunks.join("") };
+    } finally {
+      this.turn = undefined;
+      this.phase = "between prompts";
+      turn.finish();
+    }
+  }
+
+  /** Sends one request; whatever goes wrong comes back as an AgentError. */
+  private async call<R>(method: string, send: () => Promise<R>): Promise<R> {
+    if (this.ending) throw this.ending;
+    try {
+      return await send();
+    } catch (err) {
+      if (this.ending) throw this.ending;
+      if (isRequestError(err)) throw requestFailure(err, method, this.failure);
+      throw await this.connectionLost();
+    }
+  }
+
+  /** The connection broke: explain it with the process's exit and stderr once it has exited. */
+  private async connectionLost(): Promise<AgentError> {
+    await Promise.race([this.proc.ended, delay(this.graceMs)]);
+    return this.ending ?? crashed(this.name, this.phase, this.proc.exitInfo(), this.proc.stderrTail());
+  }
+
+  private onConnectionSettled(err: unknown): void {
+    if (err instanceof WorkFailure) {
+      const cause = err.error;
+      if (cause instanceof AgentError) this.end(cause);
+      else if (!this.ending) this.finish(() => this.settle?.reject(cause));
+      return;
+    }
+    if (err instanceof AgentError) return this.end(err);
+    void this.connectionLost().then((lost) => this.end(lost));
+  }
+
+  /** Timeout or abort: cancel the turn, give the agent a moment to wind down, then end. */
+  private async stop(reason: AgentError): Promise<void> {
+    if (this.ending || this.settled) return;
+    this.ending = reason;
+    this.log.info({ reason: reason.code }, "stopping agent");
+    for (const controller of this.permissions) controller.abort(reason);
+    const { turn, ctx, sessionId } = this;
+    // An agent that ignores the cancel is ended anyway: shutdown kills its process group.
+    if (turn && ctx && sessionId) {
+      void ctx.notify(methods.agent.session.cancel, { sessionId }).catch(() => undefined);
+      await Promise.race([turn.done, delay(this.graceMs), this.proc.exited]);
+    }
+    this.finish(() => this.settle?.reject(reason));
+  }
+
+  /** Ends the run with its first cause. */
+  private end(err: AgentError): void {
+    this.ending ??= err;
+    const cause = this.ending;
+    this.finish(() => this.settle?.reject(cause));
+  }
+
+  private finish(settle: () => void): void {
+    if (this.settled) return;
+    this.settled = true;
+    settle();
+  }
+
+  private onAgentMessage(message: Record<string, unknown>): void {
+    if (message.method !== "session/update" || "id" in message) return;
+    const { progress, messageText } = this.updates.read(message.params);
+    if (messageText !== undefined) this.turn?.chunks.push(messageText);
+    if (progress) this.progress(progress);
+  }
+
+  private progress(update: AgentProgress): void {
+    try {
+      this.opts.onProgress(update);
+    } catch (err) {
+      this.log.warn({ err: String(err), update: update.type }, "progress callback failed");
+    }
+  }
+
+  private onPermission(params: unknown, requestSignal: AbortSignal): Promise<RequestPermissionResponse> {
+    const toolCallId = String(record(record(params).toolCall).toolCallId ?? "");
+    return askPermission({
+      params,
+      earlier: this.updates.toolCall(toolCallId),
+      ending: () => this.ending !== undefined || this.settled,
+      requestSignal,
+      controllers: this.permissions,
+      decide: (ask, signal) => this.opts.onPermission(ask, signal),
+      log: this.log,
+    });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,56 @@
+import type { RequestPermissionResponse } from "@agentclientprotocol/sdk";
+import type { PermissionAsk, PermissionOutcome } from "../core/model.js";
+import type { Logger } from "../core/ports.js";
+import { toPermissionAsk } from "./permission-ask.js";
+import type { RawToolCall } from "./permission-ask.js";
+
+const CANCELLED: RequestPermissionResponse = { outcome: { outcome: "cancelled" } };
+
+export interface AskPermissionInput {
+  params: unknown;
+  /** What earlier `tool_call` updates said about the same call. */
+  earlier: RawToolCall | undefined;
+  /** True once the run is stopping or over: every request is answered `cancelled`. */
+  ending(): boolean;
+  /** Aborts when the agent withdraws the request or the connection closes. */
+  requestSignal: AbortSignal;
+  /** The run's pending decisions; the run aborts them all when it stops. */
+  controllers: Set<AbortController>;
+  decide(ask: PermissionAsk, signal: AbortSignal): Promise<PermissionOutcome>;
+  log: Logger;
+}
+
+/**
+ * Relays one `session/request_permission` to the decider. Whatever happens (decider throws,
+ * run stops, agent withdraws the request, decider picks an option the agent did not offer) the
+ * agent gets an answer, and a missing decision is always `cancelled`, never an allow.
+ */
+export async function askPermission(input: AskPermissionInput): Promise<RequestPermissionResponse> {
+  const ask = toPermissionAsk(input.params, input.earlier);
+  const log = input.log.child({ toolCallId: ask.toolCallId, kind: ask.kind });
+  if (input.ending()) return CANCELLED;
+
+  const controller = new AbortController();
+  const withdraw = () => controller.abort(input.requestSignal.reason);
+  input.requestSignal.addEventListener("abort", withdraw, { once: true });
+  input.controllers.add(controller);
+  try {
+    const aborted = new Promise<PermissionOutcome>((resolve) => {
+      controller.signal.addEventListener("abort", () => resolve({ outcome: "cancelled" }), { once: true });
+    });
+    const decision = Promise.resolve().then(() => input.decide(ask, controller.signal));
+    const outcome = await Promise.race([decision, aborted]);
+    if (outcome.outcome !== "selected") return CANCELLED;
+    if (!ask.options.some((option) => option.optionId === outcome.optionId)) {
+      log.warn({ optionId: outcome.optionId }, "permission decision names an option the agent did not offer; answering cancelled");
+      return CANCELLED;
+    }
+    return { outcome: { outcome: "selected", optionId: outcome.optionId } };
+  } catch (err) {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, "permission decision failed; answering cancelled");
+    return CANCELLED;
+  } finally {
+    input.requestSignal.removeEventListener("abort", withdraw);
+    input.controllers.delete(controller);
+  }
+}

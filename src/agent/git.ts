@@ -1,0 +1,91 @@
+import { execFile } from "node:child_process";
+import { redactSecrets } from "./redact.js";
+
+/** Variables git may legitimately need from the server's environment (proxies, CA bundles). */
+const PASSED_THROUGH = [
+  "PATH",
+  "HOME",
+  "TMPDIR",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "GIT_SSL_CAINFO",
+  "GIT_SSL_CAPATH",
+];
+
+export interface GitRun {
+  cwd: string;
+  /** Extra variables for this call only (e.g. the fetch's credentials). */
+  env?: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  maxBuffer?: number;
+  /** Values masked in error messages. */
+  secrets?: string[];
+}
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs git without a shell, with a small environment of its own: the app's secrets are not
+ * git's business, prompts are off (a missing credential fails instead of hanging), and
+ * pathspecs are literal so a file name from a PR cannot act as a glob or pathspec magic.
+ */
+export function runGit(args: string[], run: GitRun): Promise<GitResult> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GCM_INTERACTIVE: "never", GIT_LITERAL_PATHSPECS: "1", LC_ALL: "C" }, run.env);
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      args,
+      {
+        cwd: run.cwd,
+        env,
+        timeout: run.timeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: run.maxBuffer ?? 16 * 1024 * 1024,
+        encoding: "utf8",
+        windowsHide: true,
+        ...(run.signal ? { signal: run.signal } : {}),
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ code: 0, stdout, stderr });
+        const code = typeof err.code === "number" ? err.code : undefined;
+        if (code !== undefined && !err.killed) return resolve({ code, stdout, stderr });
+        if (err.name === "AbortError") return reject(err);
+        const why = err.killed ? `timed out after ${Math.round(run.timeoutMs / 1000)} s` : String(err.code ?? err.message);
+        reject(new Error(`git ${args[0]} failed: ${redactSecrets(why, run.secrets)}`));
+      },
+    );
+  });
+}
+
+/** Like runGit, but a non-zero exit is an error naming what failed. */
+export async function git(args: string[], run: GitRun, what = `git ${args[0]}`): Promise<string> {
+  const result = await runGit(args, run);
+  if (result.code !== 0) throw new Error(`${what} failed: ${lastLines(result.stderr, run.secrets)}`);
+  return result.stdout;
+}
+
+export function lastLines(stderr: string, secrets: string[] = []): string {
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return redactSecrets(lines.slice(-3).join(" / ") || "no error output", secrets);
+}

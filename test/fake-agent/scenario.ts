@@ -1,0 +1,98 @@
+// The script a fake ACP agent follows. Plain JSON: it is written to a file and read by the agent
+// process (test/fake-agent/fake-agent.ts).
+
+export type FakeToolKind =
+  | "read"
+  | "edit"
+  | "delete"
+  | "move"
+  | "search"
+  | "execute"
+  | "think"
+  | "fetch"
+  | "switch_mode"
+  | "other";
+
+export interface FakePermissionOption {
+  optionId: string;
+  name: string;
+  kind: "allow_once" | "allow_always" | "reject_once" | "reject_always";
+}
+
+/** One thing the agent does while answering a prompt, in order. */
+export type FakeStep =
+  | { type: "plan"; entries: Array<{ content: string; status: "pending" | "in_progress" | "completed" }> }
+  | { type: "message"; text: string }
+  | { type: "tool_call"; toolCallId: string; title: string; kind?: FakeToolKind; status?: "pending" | "in_progress" | "completed" | "failed"; rawInput?: unknown }
+  /**
+   * `session/request_permission`; then the agent says which answer it got, as a message chunk
+   * `permission <toolCallId>: selected <optionId>` or `permission <toolCallId>: cancelled`.
+   * Options default to allow_once "allow" and reject_once "reject".
+   */
+  | {
+      type: "permission";
+      toolCall: {
+        toolCallId: string;
+        title: string;
+        kind?: FakeToolKind;
+        rawInput?: unknown;
+        locations?: Array<{ path: string; line?: number }>;
+        content?: unknown[];
+      };
+      options?: FakePermissionOption[];
+    }
+  /** A message chunk holding a `warden-report` block (see reportBlock). */
+  | { type: "report"; report: unknown }
+  /** The prompt fails with this JSON-RPC error (e.g. -32000 "Authentication required"). */
+  | { type: "error"; code: number; message: string; data?: unknown }
+  /** Writes `stderr` (a line each) and exits with `exitCode` (default 1) in the middle of the turn. */
+  | { type: "crash"; exitCode?: number; stderr?: string[] }
+  /** Never finishes the turn; ends with `stopReason` on `session/cancel` unless `ignoreCancel`. */
+  | { type: "hang"; ignoreCancel?: boolean; stopReason?: "cancelled" | "end_turn" }
+  /** Starts a long-lived child process in the agent's process group and writes its pid to `pidFile`. */
+  | { type: "spawn_child"; pidFile: string }
+  /** The turn's stop reason (default end_turn). */
+  | { type: "stop"; stopReason: "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled" };
+
+export interface FakeScenario {
+  /** Steps per prompt: the first prompt runs `turns[0]`, the second `turns[1]`…; the last repeats. */
+  turns: FakeStep[][];
+  /** `initialize` answers this protocol version instead of the SDK's. */
+  protocolVersion?: number;
+  authMethods?: Array<{ id: string; name: string }>;
+  /** Written raw to stdout before answering `initialize` (not JSON-RPC). */
+  stdoutNoise?: string;
+  /** `session/new` fails with this JSON-RPC error. */
+  sessionNewError?: { code: number; message: string };
+  /** Offered in `session/new` as `modes` (`session/set_mode`). */
+  modes?: { current: string; available: string[] };
+  /** Offered in `session/new` as a select config option of category `mode`. */
+  modeConfigOption?: { id: string; current: string; values: string[] };
+  /** JSON lines of every request/notification the agent receives (and a few of its own events). */
+  traceFile?: string;
+  /** On `session/new`: the agent's environment, its cwd's files, and which files contain `needles`. */
+  dump?: { file: string; needles: string[] };
+  /** Keeps running after its stdin closes (like agents that need SIGTERM). */
+  ignoreStdinClose?: boolean;
+  /** Ignores SIGTERM (only SIGKILL ends it). */
+  ignoreSigterm?: boolean;
+}
+
+export interface FakeTraceEntry {
+  method: string;
+  params?: unknown;
+}
+
+export interface FakeDump {
+  env: Record<string, string>;
+  cwd: string;
+  /** Paths relative to cwd, `.git` included. */
+  files: string[];
+  /** needle → files (relative) whose content contains it. */
+  matches: Record<string, string[]>;
+}
+
+/** The fenced block a review agent ends its last message with. */
+export function reportBlock(report: unknown): string {
+  return ["```warden-report", JSON.stringify(report, null, 2), "```"].join("\n");
+}
