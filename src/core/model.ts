@@ -38,6 +38,8 @@ export interface ChangeRequest {
   state: "open" | "closed" | "merged";
   /** Web URL of the PR/MR, used in links. */
   url: string;
+  /** Clone URL of the target repository (without credentials). */
+  cloneUrl: string;
 }
 
 export type CommitState = "pending" | "success" | "failure" | "error";

@@ -88,7 +88,8 @@ export interface ScmPlatform {
   getChangeRequest(number: number): Promise<ChangeRequest>;
   /** Text of the repository config file on the DEFAULT branch; null when the file does not exist. */
   readRepoConfig(): Promise<string | null>;
-  checkoutSource(number: number): Promise<CheckoutSource>;
+  /** Where and how to fetch exactly `changeRequest.headSha` (no second look-up of the PR). */
+  checkoutSource(changeRequest: ChangeRequest): Promise<CheckoutSource>;
   /** Null when the comment no longer exists. */
   getComment(number: number, commentId: string): Promise<PlatformComment | null>;
   /** First comment whose FIRST line is `marker` and that the app's own account wrote (all pages). */

@@ -116,6 +116,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
         draft: data.draft ?? false,
         state: data.merged ? "merged" : data.state === "open" ? "open" : "closed",
         url: data.html_url,
+        cloneUrl: data.base.repo.clone_url,
       };
     },
 
@@ -132,20 +133,17 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
       return text;
     },
 
-    async checkoutSource(number): Promise<CheckoutSource> {
-      const [{ data }, auth] = await Promise.all([
-        fetchPull(number),
-        callGitHub("installation token", () => octokit.auth({ type: "installation" })),
-      ]);
+    async checkoutSource(changeRequest): Promise<CheckoutSource> {
+      const auth = await callGitHub("installation token", () => octokit.auth({ type: "installation" }));
       const token = installationToken(auth);
       if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
       return {
-        url: data.base.repo.clone_url,
+        url: changeRequest.cloneUrl,
         // Fork PRs too: GitHub mirrors every PR head under this ref in the base repository.
-        headRef: `refs/pull/${number}/head`,
-        headSha: data.head.sha,
-        baseRef: data.base.ref,
-        baseSha: data.base.sha,
+        headRef: `refs/pull/${changeRequest.ref.number}/head`,
+        headSha: changeRequest.headSha,
+        baseRef: changeRequest.baseRef,
+        baseSha: changeRequest.baseSha,
         auth: { username: "x-access-token", password: token },
       };
     },

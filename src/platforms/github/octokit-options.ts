@@ -5,6 +5,7 @@
 // because Octokit's object defaults yield to instance options; a function sees Probot's options
 // and can replace the handlers. Probot re-creates installation clients from the same options, so
 // they get the handlers too.
+import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 import type { Logger, Metrics } from "../../core/ports.js";
 
@@ -63,6 +64,18 @@ export interface WardenOctokitOptions {
    * tiny value so that a real retry takes no time.
    */
   retryAfterBaseValue?: number;
+  /**
+   * Spacing of mutating requests (GitHub's guidance, and the throttling plugin's default: 1 s
+   * between writes, 3 s between writes that notify). Tests and benchmarks pass 0.
+   */
+  writeSpacingMs?: number;
+}
+
+function spacedWriteGroups(spacingMs: number) {
+  return {
+    write: new Bottleneck.Group({ id: "warden-write", maxConcurrent: 1, minTime: spacingMs }),
+    notifications: new Bottleneck.Group({ id: "warden-notifications", maxConcurrent: 1, minTime: spacingMs * 3 }),
+  };
 }
 
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
@@ -75,6 +88,7 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
   const baseValue = opts.retryAfterBaseValue;
   const handlers = octokitThrottleOptions(opts.log);
   const { metrics } = opts;
+  const groups = opts.writeSpacingMs === undefined ? {} : spacedWriteGroups(opts.writeSpacingMs);
   const Counted = metrics
     ? ProbotOctokit.plugin((octokit) => {
         octokit.hook.before("request", () => metrics.apiCall("github"));
@@ -89,6 +103,7 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
     },
     throttle: {
       ...instance.throttle,
+      ...groups,
       ...(baseValue === undefined ? {} : { retryAfterBaseValue: baseValue }),
       ...handlers,
     },

@@ -42,6 +42,7 @@ describe("GitHub platform: identity and pull requests", () => {
       draft: false,
       state: "open",
       url: "https://github.com/Codertocat/Hello-World/pull/7",
+      cloneUrl: "https://github.com/Codertocat/Hello-World.git",
     });
   });
 
@@ -129,7 +130,9 @@ describe("GitHub platform: checkout source", () => {
       botLogin: BOT,
       log: recordingLogger(),
     });
-    await expect(platform.checkoutSource(7)).resolves.toEqual({
+    const changeRequest = await platform.getChangeRequest(7);
+    expect(changeRequest.cloneUrl).toBe("https://github.com/Codertocat/Hello-World.git");
+    await expect(platform.checkoutSource(changeRequest)).resolves.toEqual({
       url: "https://github.com/Codertocat/Hello-World.git",
       headRef: "refs/pull/7/head",
       headSha: "a".repeat(40),

@@ -75,7 +75,7 @@ describe("GitHub provider", () => {
     const platform = await provider().forRepo(REPO, recordingLogger());
     expect(platform.repo).toBe(REPO);
     await expect(platform.getComment(7, "5")).resolves.toMatchObject({ authorIsSelf: true });
-    await expect(platform.checkoutSource(7)).resolves.toMatchObject({
+    await expect(platform.checkoutSource(await platform.getChangeRequest(7))).resolves.toMatchObject({
       headRef: "refs/pull/7/head",
       auth: { username: "x-access-token", password: "ghs_installation" },
     });

@@ -1,0 +1,147 @@
+// Composition root: builds the store, queue, runner and platforms once, wires the review use
+// cases, and mounts everything on Probot's HTTP server. main.ts reads the environment and calls
+// this; end-to-end tests and benchmarks call it with their own fakes at the edges.
+import { randomBytes } from "node:crypto";
+import { getPrivateKey } from "@probot/get-private-key";
+import type { Logger as PinoLogger } from "pino";
+import { Probot, Server } from "probot";
+import { createAcpRunner } from "./agent/acp-runner.js";
+import { createGitWorkspaces } from "./agent/workspace.js";
+import type { AppEnv } from "./config/env.js";
+import { applyServerPolicy, resolveAgent, type ServerConfig } from "./config/server-config.js";
+import type { AgentRunner, Clock, JobQueue, PlatformProvider, Store, WorkspaceProvider } from "./core/ports.js";
+import { recoverRuns } from "./core/review/recover-runs.js";
+import type { ReviewDeps, ServerPolicy } from "./core/review/review-deps.js";
+import { createReviewJobHandler } from "./core/review/run-review.js";
+import { createInProcessQueue } from "./jobs/in-process-queue.js";
+import { createGitHubProvider } from "./platforms/github/github-provider.js";
+import { createWardenOctokit } from "./platforms/github/octokit-options.js";
+import { registerGitHubWebhooks } from "./server/github-webhooks.js";
+import { operationalRoutes } from "./server/http-routes.js";
+import { createMetrics } from "./server/metrics.js";
+import { openSqliteStore } from "./store/open-sqlite-store.js";
+import { join } from "node:path";
+
+export interface WardenOptions {
+  env: AppEnv;
+  processEnv: NodeJS.ProcessEnv;
+  serverConfig: ServerConfig;
+  log: PinoLogger;
+  clock?: Clock;
+  runner?: AgentRunner;
+  workspaces?: WorkspaceProvider;
+  store?: Store;
+  summaryThrottleMs?: number;
+  /** Milliseconds per unit of GitHub retry/rate-limit backoff (tests pass a tiny value). */
+  retryAfterBaseValue?: number;
+  /** Spacing of GitHub writes (default: the throttling plugin's 1 s); tests pass 0. */
+  writeSpacingMs?: number;
+}
+
+export interface Warden {
+  server: Server;
+  store: Store;
+  queue: JobQueue;
+  metrics: ReturnType<typeof createMetrics>;
+  deps: ReviewDeps;
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+/** [a-z0-9] token from a CSPRNG, without modulo bias. */
+export function randomToken(length: number): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 252 && out.length < length) out += alphabet[byte % 36];
+    }
+  }
+  return out;
+}
+
+function serverPolicy(opts: WardenOptions): ServerPolicy {
+  return {
+    agentFor: (name) => resolveAgent(opts.serverConfig, name, opts.env, opts.processEnv),
+    apply: (config) => applyServerPolicy(config, opts.serverConfig),
+    diffBudgetBytes: opts.serverConfig.limits.diffBudgetBytes,
+  };
+}
+
+export async function createWarden(opts: WardenOptions): Promise<Warden> {
+  const { env, log } = opts;
+  const clock = opts.clock ?? { now: () => new Date() };
+  const metrics = createMetrics();
+  const store = opts.store ?? (await openSqliteStore({ file: join(env.WARDEN_DATA_DIR, "warden.db"), clock, log }));
+  const queue = createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
+  const providers = new Map<string, PlatformProvider>();
+  const platforms: PlatformProvider = {
+    forRepo(repo, repoLog) {
+      const provider = providers.get(repo.platform);
+      if (!provider) throw new Error(`${repo.platform} is not configured on this server`);
+      return provider.forRepo(repo, repoLog);
+    },
+  };
+  const deps: ReviewDeps = {
+    store,
+    queue,
+    platforms,
+    workspaces: opts.workspaces ?? createGitWorkspaces({ root: env.WARDEN_DATA_DIR, log }),
+    runner: opts.runner ?? createAcpRunner({ log: log.child({ name: "agent" }) }),
+    server: serverPolicy(opts),
+    clock,
+    log,
+    metrics,
+    summaryThrottleMs: opts.summaryThrottleMs ?? 5_000,
+    randomToken,
+  };
+
+  const privateKey = getPrivateKey({ env: opts.processEnv });
+  const server = new Server({
+    Probot: Probot.defaults({
+      appId: env.APP_ID,
+      privateKey: privateKey ?? undefined,
+      secret: env.WEBHOOK_SECRET,
+      baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined,
+      log,
+      Octokit: createWardenOctokit({
+        log,
+        metrics,
+        ...(opts.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: opts.retryAfterBaseValue } : {}),
+        ...(opts.writeSpacingMs !== undefined ? { writeSpacingMs: opts.writeSpacingMs } : {}),
+      }),
+    }),
+    host: env.HOST,
+    port: env.PORT,
+    webhookPath: env.WEBHOOK_PATH,
+    log,
+    enableStaticFiles: false,
+  });
+  await server.load((probot, { addHandler }) => {
+    providers.set("github", createGitHubProvider({ probot, log }));
+    registerGitHubWebhooks(probot, { store, queue, clock, log, metrics });
+    addHandler(operationalRoutes({ store, metrics }));
+  });
+
+  return {
+    server,
+    store,
+    queue,
+    metrics,
+    deps,
+    async start() {
+      // Recover before taking jobs, so only runs of a previous process count as interrupted.
+      const recovered = await recoverRuns(deps);
+      if (recovered.interrupted + recovered.requeued > 0) log.warn(recovered, "recovered runs left by the previous process");
+      queue.start(createReviewJobHandler(deps));
+      await server.start();
+      return { port: server.port };
+    },
+    async stop() {
+      await server.stop();
+      await queue.stop();
+      await store.close();
+    },
+  };
+}
+

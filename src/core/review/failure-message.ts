@@ -1,0 +1,26 @@
+// One place that maps errors to what users and operators read: the summary line and the status.
+import { AgentError, ConfigError, PlatformError } from "../errors.js";
+
+const AGENT_LABEL: Record<AgentError["code"], string> = {
+  not_signed_in: "The agent is not signed in",
+  unreachable: "The agent could not reach its model provider",
+  not_installed: "The agent is not installed",
+  protocol: "The agent does not speak this protocol version",
+  crashed: "The agent stopped unexpectedly",
+  timeout: "The agent ran out of time",
+  cancelled: "The review was cancelled",
+  invalid_report: "The agent sent no valid report",
+};
+
+function firstLine(text: string, max = 300): string {
+  const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function describeFailure(err: unknown): string {
+  if (err instanceof AgentError) return `${AGENT_LABEL[err.code]}: ${firstLine(err.message)}`;
+  if (err instanceof ConfigError) return `Configuration problem: ${firstLine(err.message)}`;
+  if (err instanceof PlatformError) return `The platform API failed (HTTP ${err.status}): ${firstLine(err.message)}`;
+  const message = err instanceof Error ? err.message : String(err);
+  return `Internal error: ${firstLine(message)}`;
+}

@@ -1,0 +1,38 @@
+// What the review use cases need from the outside world, bundled once by the composition root.
+import type { RepoConfig } from "../../config/repo-config.js";
+import type {
+  AgentRunner,
+  AgentSpec,
+  Clock,
+  JobQueue,
+  Logger,
+  Metrics,
+  PlatformProvider,
+  Store,
+  WorkspaceProvider,
+} from "../ports.js";
+
+/** The operator's server config, as far as the core needs it. */
+export interface ServerPolicy {
+  /** The agent a repository picked by name; throws ConfigError for an unknown name. */
+  agentFor(name: string): AgentSpec;
+  /** Applies the server's overrides and limits to a repository config. */
+  apply(config: RepoConfig): { config: RepoConfig; notes: string[] };
+  diffBudgetBytes: number;
+}
+
+export interface ReviewDeps {
+  store: Store;
+  queue: JobQueue;
+  platforms: PlatformProvider;
+  workspaces: WorkspaceProvider;
+  runner: AgentRunner;
+  server: ServerPolicy;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  /** Minimum time between two progress edits of one summary. */
+  summaryThrottleMs: number;
+  /** Unguessable token (delimiters of untrusted text, permission request ids). */
+  randomToken(length: number): string;
+}

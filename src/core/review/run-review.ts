@@ -1,0 +1,239 @@
+// The review use case: one queued run → pending status, agent run on a checkout of the head,
+// tracked findings, inline comments, the pinned summary and a final status that is never left
+// pending.
+import { AgentError } from "../errors.js";
+import type { ChangeRequestRef, CommitState, PlanEntry, Run, RunStatus } from "../model.js";
+import type { CommitStatus, JobHandler, Logger, ScmPlatform } from "../ports.js";
+import { createPermissionGate, type PermissionGate } from "../permissions/permission-gate.js";
+import { commitStatusFor, errorDescription } from "../render/render-status.js";
+import { askAgentForReport } from "./ask-agent.js";
+import { buildPrompt } from "./build-prompt.js";
+import { describeFailure } from "./failure-message.js";
+import { prepareReview, selectDiff } from "./prepare-review.js";
+import { publishFindings } from "./publish-findings.js";
+import type { ReviewDeps } from "./review-deps.js";
+import { createSummaryWriter, type SummaryWriter } from "./summary-writer.js";
+import { renderSummaryFromFacts, type SummaryFacts } from "./summary-view.js";
+
+interface RunContext {
+  deps: ReviewDeps;
+  run: Run;
+  ref: ChangeRequestRef;
+  platform: ScmPlatform;
+  log: Logger;
+  signal: AbortSignal;
+  summary: SummaryWriter;
+  gate?: PermissionGate;
+  plan?: PlanEntry[];
+  /** Set once the pending status is on the head: from then on a final status is owed. */
+  statusOwed: boolean;
+  summaryUrl?: string;
+}
+
+export function createReviewJobHandler(deps: ReviewDeps): JobHandler {
+  return (job, signal) => runReview(deps, job.runId, signal);
+}
+
+export async function runReview(deps: ReviewDeps, runId: string, signal: AbortSignal): Promise<void> {
+  const run = await deps.store.getRun(runId);
+  if (!run) {
+    deps.log.warn({ runId }, "job for an unknown run");
+    return;
+  }
+  const startedAt = deps.clock.now();
+  if (!(await deps.store.transitionRun(runId, ["queued"], { status: "running", startedAt }))) return;
+  const log = deps.log.child({
+    platform: run.repo.platform,
+    repo: run.repo.fullName,
+    pr: run.number,
+    sha: run.headSha.slice(0, 7),
+    runId,
+  });
+  const ref = { repo: run.repo, number: run.number };
+  let ctx: RunContext | undefined;
+  try {
+    const platform = await deps.platforms.forRepo(run.repo, log);
+    const summary = createSummaryWriter({ platform, ref, store: deps.store, clock: deps.clock, log, throttleMs: deps.summaryThrottleMs });
+    ctx = { deps, run, ref, platform, log, signal, summary, statusOwed: false };
+    await review(ctx);
+  } catch (err) {
+    await endAfterError(deps, run, log, ctx, err);
+  } finally {
+    await ctx?.summary.flush().catch(() => undefined);
+    const finished = await deps.store.getRun(runId);
+    const seconds = (deps.clock.now().getTime() - startedAt.getTime()) / 1000;
+    deps.metrics.runFinished(finished?.status ?? "failed", seconds);
+    log.info({ status: finished?.status, seconds }, "run ended");
+  }
+}
+
+function assertCurrent(ctx: RunContext): void {
+  if (ctx.signal.aborted) throw new AgentError("cancelled", "the run was cancelled");
+}
+
+async function setStatus(ctx: RunContext, state: CommitState, description: string): Promise<void> {
+  const status: CommitStatus = { state, description };
+  if (ctx.summaryUrl) status.targetUrl = ctx.summaryUrl;
+  await ctx.platform.setCommitStatus(ctx.run.headSha, status);
+  ctx.statusOwed = state === "pending";
+}
+
+async function writeSummary(ctx: RunContext, extra: Partial<SummaryFacts>, throttled = false): Promise<void> {
+  const { deps, ref } = ctx;
+  const body = renderSummaryFromFacts({
+    terms: ctx.platform.terms,
+    now: deps.clock.now(),
+    state: await deps.store.getChangeRequestState(ref),
+    findings: await deps.store.listFindings(ref),
+    permissions: ctx.gate?.audit ?? [],
+    ...extra,
+  });
+  if (throttled) ctx.summary.writeThrottled(body);
+  else ctx.summaryUrl = (await ctx.summary.write(body)) ?? ctx.summaryUrl;
+}
+
+async function finish(ctx: RunContext, status: RunStatus, patch: { error?: string; conclusion?: CommitState } = {}) {
+  await ctx.deps.store.transitionRun(ctx.run.id, ["running"], { status, finishedAt: ctx.deps.clock.now(), ...patch });
+}
+
+async function review(ctx: RunContext): Promise<void> {
+  const { deps, run, platform, log } = ctx;
+  const prep = await prepareReview(platform, deps.server, run);
+  if (prep.kind === "skip") {
+    log.info({ reason: prep.reason }, "run skipped");
+    return finish(ctx, "skipped", { error: prep.reason });
+  }
+  if (prep.kind === "invalid_config") {
+    log.warn({ problem: prep.message }, "invalid repository config");
+    await setStatus(ctx, "error", errorDescription(prep.message));
+    return finish(ctx, "failed", { error: prep.message, conclusion: "error" });
+  }
+  const { changeRequest, config, notes, agent } = prep;
+  const inProgress = () => ({ inProgress: { headSha: run.headSha, ...(ctx.plan ? { plan: ctx.plan } : {}) } });
+  // Summary first, so the pending status can link to it.
+  await writeSummary(ctx, inProgress());
+  await setStatus(ctx, "pending", "Review in progress");
+
+  const source = await platform.checkoutSource(changeRequest);
+  const workspace = await deps.workspaces.checkout(source, { runId: run.id, signal: ctx.signal });
+  try {
+    const state = await deps.store.getChangeRequestState(ctx.ref);
+    const selection = await selectDiff(workspace, changeRequest, config.review, state.lastReviewedSha);
+    const openFindings = (await deps.store.listFindings(ctx.ref)).filter((f) => f.state === "open");
+    const prompt = buildPrompt({
+      terms: platform.terms,
+      changeRequest,
+      changedFiles: selection.changedFiles,
+      diff: selection.diff,
+      diffKind: selection.diffKind,
+      diffBudgetBytes: deps.server.diffBudgetBytes,
+      openFindings,
+      instructions: config.review.instructions,
+      nonce: deps.randomToken(12),
+    });
+    if (prompt.diffTruncated) notes.push(`The diff was cut to ${Math.round(deps.server.diffBudgetBytes / 1000)} KB for the agent.`);
+    log.info({ files: selection.changedFiles.length, diff: selection.diffKind.kind, promptBytes: prompt.bytes }, "agent starting");
+
+    ctx.gate = createPermissionGate({
+      config: config.permissions,
+      workspaceDir: workspace.dir,
+      newRequestId: () => `p-${deps.randomToken(6)}`,
+      now: () => deps.clock.now(),
+      log,
+      onChange: () => void writeSummary(ctx, inProgress(), true),
+    });
+    const gate = ctx.gate;
+    const answer = await askAgentForReport(
+      deps.runner,
+      {
+        agent,
+        cwd: workspace.dir,
+        mode: config.agent.mode,
+        timeoutMs: config.agent.timeoutMinutes * 60_000,
+        signal: ctx.signal,
+        onPermission: (ask, signal) => gate.decide(ask, signal),
+        onProgress: (update) => {
+          if (update.type === "plan") {
+            ctx.plan = update.entries;
+            void writeSummary(ctx, inProgress(), true);
+          } else if (update.type === "notice") log.info({ notice: update.message }, "agent notice");
+          else if (update.type === "tool_call") log.debug({ tool: update.title, status: update.status }, "agent tool call");
+        },
+      },
+      prompt.text,
+    );
+    assertCurrent(ctx);
+    await ctx.summary.flush();
+
+    const published = await publishFindings({
+      platform,
+      store: deps.store,
+      ref: ctx.ref,
+      headSha: run.headSha,
+      report: answer.report,
+      review: config.review,
+      commentable: selection.commentable,
+      log,
+      assertCurrent: () => assertCurrent(ctx),
+    });
+    const verdict = commitStatusFor(published.findings, config.review.failOn);
+    await deps.store.saveChangeRequestState(ctx.ref, {
+      lastReviewedSha: run.headSha,
+      lastSummary: {
+        sha: run.headSha,
+        summary: answer.report.summary,
+        highlights: answer.report.highlights,
+        conclusion: verdict.state,
+      },
+    });
+    assertCurrent(ctx);
+    await writeSummary(ctx, { notInline: published.notInline, notes });
+    await setStatus(ctx, verdict.state, verdict.description);
+    await finish(ctx, "succeeded", { conclusion: verdict.state });
+  } finally {
+    await workspace.dispose().catch((err: unknown) => log.warn({ err }, "could not remove the workspace"));
+  }
+}
+
+/** Ends a run that threw: honest status and summary, whatever happened. */
+async function endAfterError(
+  deps: ReviewDeps,
+  run: Run,
+  log: Logger,
+  ctx: RunContext | undefined,
+  err: unknown,
+): Promise<void> {
+  const current = await deps.store.getRun(run.id).catch(() => null);
+  const ended = current?.status === "superseded" || current?.status === "cancelled";
+  if (ended || ctx?.signal.aborted) {
+    // Intake marked the run superseded/cancelled, or the server is shutting down.
+    const why =
+      current?.status === "superseded"
+        ? "Review cancelled: superseded by a newer commit"
+        : current?.status === "cancelled"
+          ? `Review cancelled: the ${ctx?.platform.terms.short ?? "PR"} was closed`
+          : "Review interrupted: the server shut down";
+    log.info({ why }, "run cancelled");
+    if (!ended) await deps.store.transitionRun(run.id, ["running"], { status: "interrupted", finishedAt: deps.clock.now(), error: why });
+    if (ctx?.statusOwed) await setStatus(ctx, "error", why).catch((e: unknown) => log.error({ err: e }, "could not end the pending status"));
+    if (ctx && current?.status !== "superseded") {
+      await writeSummary(ctx, { notes: [why] }).catch((e: unknown) => log.warn({ err: e }, "could not update the summary"));
+    }
+    return;
+  }
+  const reason = describeFailure(err);
+  log.error({ err, reason }, "run failed");
+  await deps.store.transitionRun(run.id, ["running"], {
+    status: "failed",
+    finishedAt: deps.clock.now(),
+    error: reason,
+    conclusion: "error",
+  });
+  if (!ctx) return;
+  await writeSummary(ctx, { failure: { headSha: run.headSha, reason } }).catch((e: unknown) =>
+    log.warn({ err: e }, "could not write the failure into the summary"),
+  );
+  await setStatus(ctx, "error", errorDescription(reason)).catch((e: unknown) =>
+    log.error({ err: e }, "could not set the error status"),
+  );
+}

@@ -1,0 +1,53 @@
+// Builds what the summary shows from the tracked state of a PR, so every writer (progress,
+// final result, failure, cancellation) renders from the same facts.
+import type { CommitState, Finding, PlanEntry } from "../model.js";
+import type { ChangeRequestState } from "../ports.js";
+import type { PermissionAuditEntry, SummaryView } from "../render/render-summary.js";
+import { renderSummary } from "../render/render-summary.js";
+
+export interface SummaryFacts {
+  terms: { changeRequest: string; short: string };
+  now: Date;
+  state: ChangeRequestState;
+  findings: Finding[];
+  permissions: readonly PermissionAuditEntry[];
+  /** Present while a run for `headSha` is going on. */
+  inProgress?: { headSha: string; plan?: PlanEntry[] };
+  /** Present when the latest run failed. */
+  failure?: { headSha: string; reason: string };
+  notInline?: string[];
+  notes?: string[];
+}
+
+function statusOf(conclusion: CommitState | undefined, findings: Finding[]): SummaryView["status"] {
+  if (conclusion === "failure") return "changes_requested";
+  if (conclusion === "error") return "failed";
+  return findings.some((f) => f.state === "open") ? "comments" : "approved";
+}
+
+export function renderSummaryFromFacts(facts: SummaryFacts): string {
+  const last = facts.state.lastSummary;
+  const view: SummaryView = {
+    terms: facts.terms,
+    updatedAt: facts.now,
+    commitSha: facts.failure?.headSha ?? last?.sha ?? facts.inProgress?.headSha ?? "",
+    status: facts.inProgress
+      ? "in_progress"
+      : facts.failure
+        ? "failed"
+        : statusOf(last?.conclusion, facts.findings),
+    highlights: last?.highlights ?? [],
+    findings: facts.findings,
+    permissions: [...facts.permissions],
+  };
+  if (last?.summary) view.summary = last.summary;
+  if (facts.inProgress) {
+    view.inProgress = { headSha: facts.inProgress.headSha };
+    if (facts.inProgress.plan) view.inProgress.plan = facts.inProgress.plan;
+    if (last && last.sha !== facts.inProgress.headSha) view.inProgress.previousSha = last.sha;
+  }
+  if (facts.failure) view.failure = facts.failure.reason;
+  if (facts.notInline?.length) view.notInline = facts.notInline;
+  if (facts.notes?.length) view.notes = facts.notes;
+  return renderSummary(view);
+}

@@ -1,0 +1,46 @@
+// `npm start`: read the environment once, then either Probot's setup page (no credentials yet,
+// outside production) or the app. Bad configuration stops start-up with one clear line.
+import { existsSync } from "node:fs";
+import { run } from "probot";
+import { createWarden } from "./app.js";
+import { githubConfigured, parseEnv } from "./config/env.js";
+import { loadServerConfig } from "./config/server-config.js";
+import { ConfigError } from "./core/errors.js";
+import { createLogger } from "./server/logger.js";
+
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const env = parseEnv(process.env);
+  if (!githubConfigured(env)) {
+    if (env.NODE_ENV === "production") {
+      throw new ConfigError("APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET are required in production");
+    }
+    // Probot's manifest flow: registers the app from app.yml and writes .env.
+    await run(() => undefined, { env: process.env });
+    return;
+  }
+  const serverConfig = loadServerConfig(env.WARDEN_CONFIG);
+  const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  const warden = await createWarden({ env, processEnv: process.env, serverConfig, log });
+  const { port } = await warden.start();
+  log.info({ port }, "warden is listening");
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: finishing or handing back runs");
+    await warden.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`warden: configuration error: ${err.message}`);
+  } else {
+    console.error("warden: failed to start:", err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,181 @@
+// End-to-end harness: the real app (Probot server, SQLite store, in-process queue, ACP runner, git
+// workspaces) against a fake GitHub API on loopback, a real git remote on disk and the scripted
+// fake ACP agent. Tests drive it with signed webhooks built from real payload fixtures.
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import pino from "pino";
+import { createWarden, type Warden } from "../../src/app.js";
+import { parseEnv } from "../../src/config/env.js";
+import { serverConfigSchema, type ServerConfig } from "../../src/config/server-config.js";
+import type { Clock } from "../../src/core/ports.js";
+import { fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { FakeGitHub, type FakePull, type FakeRepo, type FakeUser } from "./fake-github.js";
+import { GitRemote } from "./git-remote.js";
+import { deliver, pullRequestPayload } from "./github-payloads.js";
+
+export const WEBHOOK_SECRET = "e2e-webhook-secret";
+export const AUTHOR: FakeUser = { login: "octo-author", id: 501, type: "User" };
+
+let cachedKey: string | undefined;
+function privateKey(): string {
+  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return cachedKey;
+}
+
+
+export interface HarnessOptions {
+  scenario: FakeScenario;
+  repoFiles?: Record<string, string>;
+  summaryThrottleMs?: number;
+  serverConfig?: Partial<ServerConfig>;
+  extraEnv?: Record<string, string>;
+  clock?: Clock;
+  logLevel?: string;
+}
+
+/** Probot's Server treats PORT 0 as "unset" (3000); ask the OS for a free port instead. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export class Harness {
+  readonly github = new FakeGitHub();
+  readonly remote = new GitRemote();
+  readonly dataDir = mkdtempSync(join(tmpdir(), "warden-e2e-"));
+  repo!: FakeRepo;
+  warden!: Warden;
+  serverConfig!: ServerConfig;
+  port = 0;
+  private baseSha = "";
+
+  async start(opts: HarnessOptions): Promise<this> {
+    const githubPort = await this.github.start();
+    this.baseSha = this.remote.commit(
+      { "README.md": "# demo\n", "src/app.ts": "export const answer = 42;\n" },
+      "initial",
+    );
+    this.remote.setRef("refs/heads/main", this.baseSha);
+    this.repo = this.github.addRepo({
+      id: 4242,
+      owner: "acme",
+      name: "widgets",
+      defaultBranch: "main",
+      cloneUrl: this.remote.url,
+      files: opts.repoFiles ?? {},
+    });
+    const processEnv: Record<string, string> = {
+      APP_ID: "1",
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      GHE_HOST: `127.0.0.1:${githubPort}`,
+      GHE_PROTOCOL: "http",
+      HOST: "127.0.0.1",
+      PORT: String(await freePort()),
+      LOG_LEVEL: opts.logLevel ?? "silent",
+      LOG_FORMAT: "json",
+      WARDEN_DATA_DIR: this.dataDir,
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      ...opts.extraEnv,
+    };
+    const env = parseEnv(processEnv, { fileExists: () => false });
+    this.serverConfig = serverConfigSchema.parse({
+      agents: { default: this.agentEntry(opts.scenario) },
+      ...opts.serverConfig,
+    });
+    this.warden = await createWarden({
+      env,
+      processEnv,
+      serverConfig: this.serverConfig,
+      log: pino({ level: opts.logLevel ?? "silent" }),
+      summaryThrottleMs: opts.summaryThrottleMs ?? 0,
+      retryAfterBaseValue: 1,
+      writeSpacingMs: 0,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
+    this.port = (await this.warden.start()).port;
+    return this;
+  }
+
+  private agentEntry(scenario: FakeScenario) {
+    const spec = fakeAgentSpec(scenario);
+    return { command: spec.command, args: spec.args, env: [], setEnv: spec.env };
+  }
+
+  /** Replaces the scripted behaviour of the default agent for the next runs. */
+  setScenario(scenario: FakeScenario): void {
+    this.serverConfig.agents.default = this.agentEntry(scenario) as ServerConfig["agents"][string];
+  }
+
+  /** Opens PR `number` whose head adds `files` on top of main. */
+  openPull(number: number, files: Record<string, string>, overrides: Partial<FakePull> = {}): FakePull {
+    const headSha = this.remote.commit(files, `pr ${number}`, this.baseSha);
+    this.remote.setRef(`refs/pull/${number}/head`, headSha);
+    const pull: FakePull = {
+      number,
+      title: `Change ${number}`,
+      body: "Please review.",
+      user: AUTHOR,
+      headSha,
+      headRef: `feature-${number}`,
+      baseSha: this.baseSha,
+      baseRef: "main",
+      draft: false,
+      state: "open",
+      merged: false,
+      ...overrides,
+    };
+    this.repo.pulls.set(number, pull);
+    return pull;
+  }
+
+  /** Pushes a commit with `files` onto the PR head (or onto `parent` for a force push). */
+  push(pull: FakePull, files: Record<string, string | null>, parent = pull.headSha): string {
+    pull.headSha = this.remote.commit(files, `push to ${pull.number}`, parent);
+    this.remote.setRef(`refs/pull/${pull.number}/head`, pull.headSha);
+    return pull.headSha;
+  }
+
+  send(event: string, payload: unknown, opts: { deliveryId?: string; signature?: string | null; rawBody?: string } = {}) {
+    return deliver(this.port, event, payload, { secret: WEBHOOK_SECRET, ...opts });
+  }
+
+  sendPull(action: Parameters<typeof pullRequestPayload>[0], pull: FakePull, deliveryId?: string) {
+    return this.send("pull_request", pullRequestPayload(action, this.repo, pull), deliveryId ? { deliveryId } : {});
+  }
+
+  idle(): Promise<void> {
+    return this.warden.queue.idle();
+  }
+
+  summaryComments(number: number) {
+    return this.github.comments.filter((c) => c.issueNumber === number && c.body.startsWith("<!-- warden:summary -->"));
+  }
+
+  async stop(): Promise<void> {
+    await this.warden?.stop();
+    await this.github.stop();
+    this.remote.dispose();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
+  return new Harness().start(opts);
+}
+
+/** Polls `condition` (bounded) — for states reached by other processes, never as a delay. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
