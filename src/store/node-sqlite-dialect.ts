@@ -116,17 +116,38 @@ class NodeSqliteDriver implements Driver {
   }
 }
 
+/** Prepared statements kept per SQL text: the app issues a small, fixed set of queries. */
+const STATEMENT_CACHE_SIZE = 256;
+
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, { stmt: StatementSync; returnsRows: boolean }>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+  #prepare(compiled: CompiledQuery): { stmt: StatementSync; returnsRows: boolean } {
+    const cached = this.#statements.get(compiled.sql);
+    if (cached) {
+      // Re-insert to keep the map in least-recently-used order.
+      this.#statements.delete(compiled.sql);
+      this.#statements.set(compiled.sql, cached);
+      return cached;
+    }
     const stmt = this.#db.prepare(compiled.sql);
+    const entry = { stmt, returnsRows: returnsRows(stmt, compiled.query) };
+    this.#statements.set(compiled.sql, entry);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+      this.#statements.delete(this.#statements.keys().next().value!);
+    }
+    return entry;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const { stmt, returnsRows: rows } = this.#prepare(compiled);
     const params = compiled.parameters as Parameters<StatementSync["run"]>;
-    if (returnsRows(stmt, compiled.query)) {
+    if (rows) {
       return { rows: stmt.all(...params) as R[] };
     }
     const { changes, lastInsertRowid } = stmt.run(...params);

@@ -1,0 +1,23 @@
+// `npm run bench`: prints every benchmark's figures (not timed tests; numbers to read and compare).
+import { benchGitHubApiCalls } from "./github-api-calls.js";
+import { benchGitHubIntake } from "./github-intake.js";
+import { benchPromptBytes } from "./prompt-bytes.js";
+
+type Bench = [name: string, run: () => Promise<Record<string, number>>];
+
+const benches: Bench[] = [
+  ["GitHub webhook intake (Warden vs bare Probot, loopback)", () => benchGitHubIntake()],
+  ["GitHub API calls per review", benchGitHubApiCalls],
+  ["Prompt bytes, one-commit push to a 50-file PR", benchPromptBytes],
+];
+
+const only = process.argv.slice(2);
+for (const [name, run] of benches) {
+  if (only.length > 0 && !only.some((o) => name.toLowerCase().includes(o.toLowerCase()))) continue;
+  console.log(`\n## ${name}`);
+  const figures = await run();
+  for (const [key, value] of Object.entries(figures)) {
+    console.log(`${key.padEnd(58)} ${Number.isInteger(value) ? value : value.toFixed(2)}`);
+  }
+}
+process.exit(0);
