@@ -95,7 +95,7 @@ export async function startBare(port: number) {
 
 export async function startWarden(port: number) {
   const dataDir = mkdtempSync(join(tmpdir(), "warden-bench-"));
-  const processEnv = {
+  const processEnv: Record<string, string> = {
     APP_ID: "1",
     PRIVATE_KEY: testPrivateKey(),
     WEBHOOK_SECRET: SECRET,
