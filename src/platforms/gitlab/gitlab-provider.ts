@@ -1,0 +1,54 @@
+// Builds per-project GitLab platforms over one gitbeaker client authenticated as the bot user
+// (`GITLAB_TOKEN`). The bot's identity is read once per provider and shared.
+import type { RepoRef } from "../../core/model.js";
+import type { Logger, Metrics, PlatformProvider, ScmPlatform } from "../../core/ports.js";
+import { createGitLabClient, type GitLabClient } from "./gitlab-client.js";
+import { createGitLabPlatform } from "./gitlab-platform.js";
+import { parseAnswer, userSchema, type GitLabUser } from "./gitlab-schemas.js";
+
+export interface GitLabProviderDeps {
+  /** `GITLAB_URL`, possibly with a path prefix (`https://example.com/gitlab`). */
+  url: string;
+  token: string;
+  log: Logger;
+  metrics?: Metrics;
+  timeoutMs?: number;
+}
+
+export type GitLabProvider = PlatformProvider & {
+  /** The user the token belongs to; fetched once (`GET /user`), retried after a failure. */
+  botUser(): Promise<GitLabUser>;
+  readonly client: GitLabClient;
+};
+
+export function createGitLabProvider(deps: GitLabProviderDeps): GitLabProvider {
+  const client = createGitLabClient({
+    url: deps.url,
+    token: deps.token,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+  });
+  // Per provider, not per module: concurrent callers share one request; a failure is not cached.
+  let pendingUser: Promise<GitLabUser> | undefined;
+
+  function botUser(): Promise<GitLabUser> {
+    pendingUser ??= client
+      .call("Users.showCurrentUser", (api) => api.Users.showCurrentUser())
+      .then((raw) => parseAnswer(userSchema, "user", raw))
+      .catch((error: unknown) => {
+        pendingUser = undefined;
+        deps.log.error({ err: error }, "could not read the GitLab bot user");
+        throw error;
+      });
+    return pendingUser;
+  }
+
+  async function forRepo(repo: RepoRef, log: Logger): Promise<ScmPlatform> {
+    if (repo.platform !== "gitlab") {
+      throw new Error(`GitLab provider asked for a ${repo.platform} repository (${repo.fullName})`);
+    }
+    return createGitLabPlatform({ client, repo, botUser, log });
+  }
+
+  return { forRepo, botUser, client };
+}

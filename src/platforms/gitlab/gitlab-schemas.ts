@@ -1,0 +1,93 @@
+// zod shapes of the GitLab REST answers the adapter reads: only the fields it uses, validated at
+// the edge so the rest of the adapter works with plain, trusted values.
+import { z } from "zod";
+import { PlatformError } from "../../core/errors.js";
+
+const id = z.number().int().positive();
+const sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "expected a commit SHA");
+
+export const userSchema = z.object({
+  id,
+  username: z.string().min(1),
+  bot: z.boolean().optional(),
+});
+export type GitLabUser = z.infer<typeof userSchema>;
+
+export const projectSchema = z.object({
+  id,
+  default_branch: z.string().min(1).nullish(),
+  http_url_to_repo: z.string().min(1),
+  web_url: z.string().min(1),
+});
+export type GitLabProject = z.infer<typeof projectSchema>;
+
+export const diffRefsSchema = z.object({ base_sha: sha, start_sha: sha, head_sha: sha });
+export type DiffRefs = z.infer<typeof diffRefsSchema>;
+
+export const mergeRequestSchema = z.object({
+  iid: id,
+  title: z.string(),
+  description: z.string().nullish(),
+  author: userSchema,
+  sha: sha.nullish(),
+  diff_refs: diffRefsSchema.nullish(),
+  source_branch: z.string().min(1),
+  target_branch: z.string().min(1),
+  source_project_id: id,
+  target_project_id: id,
+  draft: z.boolean().optional(),
+  work_in_progress: z.boolean().optional(),
+  state: z.string(),
+  web_url: z.string().min(1),
+});
+export type GitLabMergeRequest = z.infer<typeof mergeRequestSchema>;
+
+/** An item of `GET /projects/:id/repository/commits/:sha/merge_requests`. */
+export const commitMergeRequestSchema = z.object({
+  iid: id,
+  sha: sha.nullish(),
+  source_branch: z.string().min(1),
+  source_project_id: id,
+  target_project_id: id,
+});
+
+export const noteSchema = z.object({
+  id,
+  body: z.string().nullish(),
+  author: z.object({ id }),
+  system: z.boolean().optional(),
+});
+export type GitLabNote = z.infer<typeof noteSchema>;
+
+export const discussionSchema = z.object({
+  id: z.string().min(1),
+  notes: z.array(noteSchema).nullish(),
+});
+export type GitLabDiscussion = z.infer<typeof discussionSchema>;
+
+export const draftNoteSchema = z.object({ id });
+
+export const diffFileSchema = z.object({
+  old_path: z.string(),
+  new_path: z.string(),
+  diff: z.string().nullish(),
+  deleted_file: z.boolean().optional(),
+});
+export type GitLabDiffFile = z.infer<typeof diffFileSchema>;
+
+export const memberSchema = z.object({
+  access_level: z.number().int(),
+  // Members awaiting a seat or an invitation have no access yet.
+  state: z.string().optional(),
+});
+
+export const branchSchema = z.object({ commit: z.object({ id: sha }) });
+
+/** Parses an API answer; a shape GitLab should never send is a 502 from the core's point of view. */
+export function parseAnswer<T>(schema: z.ZodType<T>, what: string, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join(".") || what;
+  throw new PlatformError(`GitLab answered an unexpected ${what}: ${field}: ${issue?.message ?? "invalid"}`, 502);
+}
