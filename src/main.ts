@@ -8,6 +8,9 @@ import { loadServerConfig } from "./config/server-config.js";
 import { ConfigError } from "./core/errors.js";
 import { createLogger } from "./server/logger.js";
 
+/** Longer than the replicas' run grace period (20 s), shorter than a typical kill deadline. */
+const SHUTDOWN_DEADLINE_MS = 28_000;
+
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const env = parseEnv(process.env);
@@ -29,7 +32,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down: finishing or handing back runs");
-    await warden.stop();
+    // Runs get a grace period (PostgreSQL mode) and then end honestly; a second signal or a
+    // stop that hangs (database gone) must not keep the process alive forever.
+    setTimeout(() => {
+      log.error({}, "shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    try {
+      await warden.stop();
+    } catch (err) {
+      log.error({ err }, "shutdown failed");
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -8,12 +8,14 @@ import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from "./migr
  * Applies every pending migration (a no-op when the schema is current). Kysely takes a lock
  * first (an advisory lock on PostgreSQL), so replicas starting together migrate once.
  */
-export async function migrateToLatest(db: Kysely<Database>, opts: { log?: Logger } = {}): Promise<void> {
+export async function migrateToLatest(db: Kysely<Database>, opts: { log?: Logger; schema?: string } = {}): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // PostgreSQL: without it Kysely finds its tables in ANY schema of the database.
+    ...(opts.schema !== undefined ? { migrationTableSchema: opts.schema } : {}),
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   for (const r of results) {
