@@ -8,18 +8,23 @@ import { Probot, Server } from "probot";
 import { createAcpRunner } from "./agent/acp-runner.js";
 import { createGitWorkspaces } from "./agent/workspace.js";
 import type { AppEnv } from "./config/env.js";
+import { gitlabConfigured } from "./config/env.js";
 import { applyServerPolicy, resolveAgent, type ServerConfig } from "./config/server-config.js";
-import type { AgentRunner, Clock, JobQueue, PlatformProvider, Store, WorkspaceProvider } from "./core/ports.js";
+import type { AgentRunner, Clock, JobQueue, PlatformProvider, SignalBus, Store, WorkspaceProvider } from "./core/ports.js";
 import { recoverRuns } from "./core/review/recover-runs.js";
 import type { ReviewDeps, ServerPolicy } from "./core/review/review-deps.js";
 import { createReviewJobHandler } from "./core/review/run-review.js";
 import { createInProcessQueue } from "./jobs/in-process-queue.js";
+import { createLocalSignalBus } from "./jobs/local-signal-bus.js";
 import { createGitHubProvider } from "./platforms/github/github-provider.js";
+import { createGitLabProvider } from "./platforms/gitlab/gitlab-provider.js";
 import { createWardenOctokit } from "./platforms/github/octokit-options.js";
 import { registerGitHubWebhooks } from "./server/github-webhooks.js";
+import { gitlabWebhookRoute } from "./server/gitlab-webhooks.js";
 import { operationalRoutes } from "./server/http-routes.js";
 import { createMetrics } from "./server/metrics.js";
 import { openSqliteStore } from "./store/open-sqlite-store.js";
+import { openReplicaMode, type ReplicaOptions } from "./replicas.js";
 import { join } from "node:path";
 
 export interface WardenOptions {
@@ -36,6 +41,12 @@ export interface WardenOptions {
   retryAfterBaseValue?: number;
   /** Spacing of GitHub writes (default: the throttling plugin's 1 s); tests pass 0. */
   writeSpacingMs?: number;
+  /** PostgreSQL mode (DATABASE_URL set): schemas, lease and shutdown timing. */
+  replicas?: ReplicaOptions;
+  /** Permission decision signals (default: in-process). */
+  bus?: SignalBus;
+  /** Longest wait between two store re-checks of a pending permission request (default 5 s). */
+  permissionRecheckMs?: number;
 }
 
 export interface Warden {
@@ -72,8 +83,12 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const { env, log } = opts;
   const clock = opts.clock ?? { now: () => new Date() };
   const metrics = createMetrics();
-  const store = opts.store ?? (await openSqliteStore({ file: join(env.WARDEN_DATA_DIR, "warden.db"), clock, log }));
-  const queue = createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
+  // DATABASE_URL: PostgreSQL store, graphile-worker queue and LISTEN/NOTIFY bus (replicas.ts).
+  const replicas = env.DATABASE_URL
+    ? await openReplicaMode({ databaseUrl: env.DATABASE_URL, concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, clock, log, ...(opts.replicas ? { options: opts.replicas } : {}) })
+    : undefined;
+  const store = opts.store ?? replicas?.store ?? (await openSqliteStore({ file: join(env.WARDEN_DATA_DIR, "warden.db"), clock, log }));
+  const queue = replicas?.queue ?? createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
   const providers = new Map<string, PlatformProvider>();
   const platforms: PlatformProvider = {
     forRepo(repo, repoLog) {
@@ -94,6 +109,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     metrics,
     summaryThrottleMs: opts.summaryThrottleMs ?? 5_000,
     randomToken,
+    bus: opts.bus ?? replicas?.bus ?? createLocalSignalBus({ log }),
+    ...(opts.permissionRecheckMs !== undefined ? { permissionRecheckMs: opts.permissionRecheckMs } : {}),
   };
 
   const privateKey = getPrivateKey({ env: opts.processEnv });
@@ -119,7 +136,15 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   });
   await server.load((probot, { addHandler }) => {
     providers.set("github", createGitHubProvider({ probot, log }));
-    registerGitHubWebhooks(probot, { store, queue, clock, log, metrics });
+    // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
+    registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
+    if (gitlabConfigured(env)) {
+      const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics });
+      providers.set("gitlab", gitlab);
+      const botUserId = async () => String((await gitlab.botUser()).id);
+      const secret = env.GITLAB_WEBHOOK_SECRET ?? "";
+      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: deps, secret, botUserId }));
+    }
     addHandler(operationalRoutes({ store, metrics }));
   });
 
@@ -130,9 +155,14 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     metrics,
     deps,
     async start() {
-      // Recover before taking jobs, so only runs of a previous process count as interrupted.
-      const recovered = await recoverRuns(deps);
-      if (recovered.interrupted + recovered.requeued > 0) log.warn(recovered, "recovered runs left by the previous process");
+      if (replicas) {
+        // Other replicas may be running runs: only expired leases end them (reap-runs.ts).
+        await replicas.start(deps);
+      } else {
+        // Recover before taking jobs, so only runs of a previous process count as interrupted.
+        const recovered = await recoverRuns(deps);
+        if (recovered.interrupted + recovered.requeued > 0) log.warn(recovered, "recovered runs left by the previous process");
+      }
       queue.start(createReviewJobHandler(deps));
       await server.start();
       return { port: server.port };
@@ -140,6 +170,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     async stop() {
       await server.stop();
       await queue.stop();
+      await replicas?.stop();
+      await deps.bus.close();
       await store.close();
     },
   };

@@ -1,9 +1,11 @@
 // The interfaces the core needs. Adapters implement them; the core never sees webhook JSON,
 // API responses, SQL or ACP messages.
 import type {
+  Actor,
   ChangeRequest,
   ChangeRequestRef,
   CommitState,
+  DecisionSource,
   Finding,
   InlineThreadRef,
   PermissionAsk,
@@ -102,7 +104,29 @@ export interface ScmPlatform {
   postInlineFindings(number: number, headSha: string, comments: InlineComment[]): Promise<InlinePostResult>;
   replyInThread(number: number, thread: InlineThreadRef, body: string, opts: { resolve: boolean }): Promise<void>;
   react(number: number, commentId: string, reaction: "+1" | "confused"): Promise<void>;
+  /**
+   * The user's effective permission on the repository (GitHub: collaborator `role_name`; GitLab:
+   * access level incl. inherited membership). Throws PlatformError when the lookup fails, so
+   * callers fail closed.
+   */
+  getPermission(user: Actor): Promise<RepoPermission>;
+  /** Whether the user is an active member of `team` (GitHub `org/slug` or `slug`; GitLab group path). Throws on lookup failure. */
+  isTeamMember(team: string, user: Actor): Promise<boolean>;
+  /** A short answer to a command: in the comment's thread when it has one, else a new comment. */
+  replyToComment(number: number, comment: { commentId: string; threadId?: string }, body: string): Promise<void>;
 }
+
+/** Effective repository permission, in GitHub's words (GitLab access levels map onto them). */
+export type RepoPermission = "none" | "read" | "triage" | "write" | "maintain" | "admin";
+
+export const PERMISSION_RANK: Record<RepoPermission, number> = {
+  none: 0,
+  read: 1,
+  triage: 2,
+  write: 3,
+  maintain: 4,
+  admin: 5,
+};
 
 export interface PlatformProvider {
   /** The platform adapter for a repository (GitHub: authenticated as the repo's installation). */
@@ -143,6 +167,10 @@ export interface AgentSpec {
   args: string[];
   /** The complete environment additions for the agent (besides PATH and HOME). */
   env: Record<string, string>;
+  /** Built-in preset the entry is based on (claude, codex, gemini, opencode): sign-in, modes, hints. */
+  preset?: string;
+  /** Sent as `authenticate { methodId }` right after `initialize` (e.g. codex-acp's `api-key`). */
+  authMethodId?: string;
 }
 
 export type AgentProgress =
@@ -254,6 +282,113 @@ export interface JobQueue {
   stop(): Promise<void>;
   /** Resolves when nothing is queued or running (tests, benchmarks, graceful shutdown). */
   idle(): Promise<void>;
+}
+
+// ---- Cross-process signals ---------------------------------------------------------------
+
+/**
+ * Wakes whoever waits on a key (a permission request id) once its new state is STORED. In one
+ * process an event emitter; across replicas e.g. PostgreSQL LISTEN/NOTIFY. Listeners re-read the
+ * store, so a lost notification only delays (a periodic re-check covers it), never loses a decision.
+ */
+export interface SignalBus {
+  publish(channel: string, key: string): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(channel: string, onSignal: (key: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+// ---- Agent permission requests (SPEC §5) -----------------------------------------------------
+
+export type PermissionRequestStatus = "pending" | "allowed" | "allowed_always" | "denied" | "expired" | "cancelled";
+
+/**
+ * One `session/request_permission` of a run, as stored. Policy decisions are stored decided;
+ * requests for a human stay `pending` until exactly one of a human answer, the timeout or the end
+ * of the run decides them (compare-and-set in the store).
+ */
+export interface PermissionRequestRecord {
+  /** `p-` and 6 [a-z0-9] from a CSPRNG. */
+  id: string;
+  ref: ChangeRequestRef;
+  runId: string;
+  /** Position within the run (0, 1, …): the audit trail's order. */
+  seq: number;
+  ask: PermissionAsk;
+  status: PermissionRequestStatus;
+  source?: DecisionSource;
+  /** Login of the human who decided, or a short phrase for automatic decisions. */
+  decidedBy?: string;
+  decidedAt?: Date;
+  /** Why: the policy rule, the denier's reason, the cancellation cause. */
+  reason?: string;
+  /** The ACP option the agent was given. */
+  optionId?: string;
+  /** The request comment on the platform, once posted. */
+  commentId?: string;
+  createdAt: Date;
+  /** When an unanswered request is rejected; only for requests asked of a human. */
+  expiresAt?: Date;
+}
+
+export type NewPermissionRequest = Omit<PermissionRequestRecord, "createdAt" | "commentId">;
+
+export interface PermissionDecision {
+  status: Exclude<PermissionRequestStatus, "pending">;
+  source: DecisionSource;
+  decidedAt: Date;
+  decidedBy?: string;
+  reason?: string;
+  optionId?: string;
+}
+
+/** The Store methods of permission requests (declaration merging keeps them in this section). */
+export interface Store {
+  /** Inserts a request; false when its id is already taken (the caller draws another). */
+  createPermissionRequest(request: NewPermissionRequest): Promise<boolean>;
+  getPermissionRequest(id: string): Promise<PermissionRequestRecord | null>;
+  /** Every request of a run, in `seq` order. */
+  listPermissionRequests(runId: string): Promise<PermissionRequestRecord[]>;
+  /** Pending requests, oldest first; only those of `runId` when given. */
+  listPendingPermissionRequests(runId?: string): Promise<PermissionRequestRecord[]>;
+  /**
+   * Compare-and-set from `pending`: true for exactly one caller, even when approvers race; false
+   * when the request is unknown or already decided.
+   */
+  decidePermissionRequest(id: string, decision: PermissionDecision): Promise<boolean>;
+  setPermissionRequestComment(id: string, commentId: string): Promise<void>;
+  /** The most recently created run of a PR, whatever its status (the summary shows its requests). */
+  getLatestRun(ref: ChangeRequestRef): Promise<Run | null>;
+}
+
+// ---- Replicas: run leases (PostgreSQL mode) ------------------------------------------------
+
+/**
+ * A running run's claim by one replica, kept alive by its heartbeat. When the heartbeat stops
+ * (the replica died), the lease expires and another replica ends the run honestly.
+ */
+export interface RunLease {
+  runId: string;
+  /** The replica holding it. */
+  owner: string;
+  /** The job queue's own lock on the job (graphile-worker's worker id), released on reaping. */
+  jobLock?: string;
+  expiresAt: Date;
+}
+
+export interface RunLeases {
+  /** Takes the lease; false while another owner holds one that has not expired at `now`. */
+  acquire(lease: RunLease, now: Date): Promise<boolean>;
+  /** Extends the owner's lease; false when it is no longer the owner's (it expired and was reaped). */
+  renew(runId: string, owner: string, expiresAt: Date): Promise<boolean>;
+  /** Gives the lease up when the run ended on its owner. */
+  release(runId: string, owner: string): Promise<void>;
+  /**
+   * Takes over the leases expired at `now` for `claimant` until `until`, and returns them as they
+   * were (the lost owner): each expired lease goes to exactly one claimant. The claimant releases
+   * it once the run is dealt with; if the claimant dies first, the claim expires in turn.
+   */
+  claimExpired(now: Date, claimant: string, until: Date): Promise<RunLease[]>;
 }
 
 // ---- Metrics -------------------------------------------------------------------------------

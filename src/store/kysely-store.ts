@@ -18,6 +18,7 @@ import {
   runPatchToRow,
   statePatchToRow,
 } from "./rows.js";
+import { permissionRequestQueries } from "./permission-request-queries.js";
 import { createUuidV7Generator } from "./uuid-v7.js";
 
 const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
@@ -31,6 +32,8 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
   const newRunId = createUuidV7Generator();
 
   return {
+    ...permissionRequestQueries(db, clock),
+
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -4,6 +4,8 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
+import { permissionRequestsMigration } from "./migration-0002-permission-requests.js";
+import { runLeasesMigration } from "./migration-0003-run-leases.js";
 
 const initial: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -101,6 +103,8 @@ const initial: Migration = {
 /** Ordered by name; Kysely records each applied name in `warden_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
+  "0002_permission_requests": permissionRequestsMigration,
+  "0003_run_leases": runLeasesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -67,9 +67,32 @@ export interface FindingsTable {
   resolved_reply_posted: number | null;
 }
 
+export interface PermissionRequestsTable {
+  id: string;
+  platform: string;
+  repo_id: string;
+  repo_full_name: string;
+  installation_id: BigIntColumn | null;
+  number: number;
+  run_id: string;
+  seq: number;
+  /** JSON of the normalised `PermissionAsk`. */
+  ask: string;
+  status: string;
+  source: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+  option_id: string | null;
+  comment_id: string | null;
+  created_at: string;
+  expires_at: string | null;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   runs: RunsTable;
   change_requests: ChangeRequestsTable;
   findings: FindingsTable;
+  permission_requests: PermissionRequestsTable;
 }

@@ -1,7 +1,7 @@
 // Behaviour every Store implementation must show. Each test gets a fresh, empty store from `open`.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChangeRequestRef, Finding, RepoRef } from "../../src/core/model.js";
-import type { Store } from "../../src/core/ports.js";
+import type { ChangeRequestRef, Finding, PermissionAsk, RepoRef } from "../../src/core/model.js";
+import type { NewPermissionRequest, Store } from "../../src/core/ports.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -285,6 +285,113 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const listed = await store.listFindings(pr1);
         expect(listed).toHaveLength(450);
         expect(listed[449]!.id).toBe("F450");
+      });
+    });
+
+    describe("permission requests", () => {
+      const ask: PermissionAsk = {
+        toolCallId: "call-1",
+        kind: "execute",
+        title: "Run the tests",
+        command: "npm test",
+        paths: ["src/app.ts"],
+        reason: "to check the change",
+        options: [
+          { optionId: "allow", name: "Allow", kind: "allow_once" },
+          { optionId: "reject", name: "Reject", kind: "reject_once" },
+        ],
+      };
+      const at = new Date("2026-02-18T02:33:44.000Z");
+      const later = new Date("2026-02-18T03:03:44.000Z");
+
+      function pending(id: string, runId: string, seq: number, ref: ChangeRequestRef = pr1): NewPermissionRequest {
+        return { id, ref, runId, seq, ask, status: "pending", expiresAt: later };
+      }
+
+      it("creates a pending request and reads every field back", async () => {
+        expect(await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0))).toBe(true);
+        const read = await store.getPermissionRequest("p-aaaaaa");
+        expect(read).toMatchObject({ id: "p-aaaaaa", ref: pr1, runId: "run-1", seq: 0, ask, status: "pending", expiresAt: later });
+        expect(read!.createdAt).toBeInstanceOf(Date);
+        expect(read).not.toHaveProperty("decidedBy");
+        expect(read).not.toHaveProperty("commentId");
+        expect(await store.getPermissionRequest("p-zzzzzz")).toBeNull();
+      });
+
+      it("refuses a second request with the same id", async () => {
+        expect(await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0))).toBe(true);
+        expect(await store.createPermissionRequest(pending("p-aaaaaa", "run-2", 0, pr2))).toBe(false);
+        expect((await store.getPermissionRequest("p-aaaaaa"))!.ref).toStrictEqual(pr1);
+      });
+
+      it("records a policy decision as decided, with who, when and why", async () => {
+        await store.createPermissionRequest({
+          id: "p-policy",
+          ref: mr1,
+          runId: "run-9",
+          seq: 3,
+          ask: { ...ask, kind: "read", paths: [] },
+          status: "allowed",
+          source: "policy",
+          decidedBy: "policy",
+          decidedAt: at,
+          reason: "allowed by rule: kind read",
+          optionId: "allow",
+        });
+        const read = await store.getPermissionRequest("p-policy");
+        expect(read).toMatchObject({ ref: mr1, status: "allowed", source: "policy", decidedBy: "policy", reason: "allowed by rule: kind read", optionId: "allow" });
+        expect(read!.decidedAt).toEqual(at);
+        expect(read).not.toHaveProperty("expiresAt");
+      });
+
+      it("decides a pending request exactly once", async () => {
+        await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0));
+        const decision = { status: "allowed" as const, source: "human" as const, decidedAt: at, decidedBy: "alice", optionId: "allow" };
+        expect(await store.decidePermissionRequest("p-aaaaaa", decision)).toBe(true);
+        expect(await store.decidePermissionRequest("p-aaaaaa", { ...decision, status: "denied", decidedBy: "bob" })).toBe(false);
+        expect(await store.decidePermissionRequest("p-unknwn", decision)).toBe(false);
+        const read = await store.getPermissionRequest("p-aaaaaa");
+        expect(read).toMatchObject({ status: "allowed", source: "human", decidedBy: "alice", optionId: "allow" });
+        expect(read!.decidedAt).toEqual(at);
+      });
+
+      it("lets exactly one of many racing decisions win", async () => {
+        await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.decidePermissionRequest("p-aaaaaa", { status: i % 2 ? "denied" : "allowed", source: "human", decidedAt: at, decidedBy: `user${i}` }),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results.indexOf(true);
+        expect((await store.getPermissionRequest("p-aaaaaa"))!.decidedBy).toBe(`user${winner}`);
+      });
+
+      it("lists a run's requests in seq order and the pending ones", async () => {
+        await store.createPermissionRequest(pending("p-second", "run-1", 1));
+        await store.createPermissionRequest(pending("p-first0", "run-1", 0));
+        await store.createPermissionRequest(pending("p-other0", "run-2", 0, pr2));
+        await store.decidePermissionRequest("p-first0", { status: "denied", source: "timeout", decidedAt: at });
+        expect((await store.listPermissionRequests("run-1")).map((r) => r.id)).toEqual(["p-first0", "p-second"]);
+        expect((await store.listPermissionRequests("run-3"))).toEqual([]);
+        expect((await store.listPendingPermissionRequests()).map((r) => r.id).sort()).toEqual(["p-other0", "p-second"]);
+        expect((await store.listPendingPermissionRequests("run-2")).map((r) => r.id)).toEqual(["p-other0"]);
+      });
+
+      it("stores the request comment id", async () => {
+        await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0));
+        await store.setPermissionRequestComment("p-aaaaaa", "12345");
+        expect((await store.getPermissionRequest("p-aaaaaa"))!.commentId).toBe("12345");
+      });
+
+      it("finds the latest run of a PR", async () => {
+        expect(await store.getLatestRun(pr1)).toBeNull();
+        const a = (await store.createRun({ repo: github, number: 1, headSha: "a", trigger: "event" }))!;
+        const b = (await store.createRun({ repo: github, number: 1, headSha: "b", trigger: "event" }))!;
+        await store.createRun({ repo: github, number: 2, headSha: "c", trigger: "event" });
+        await store.transitionRun(b.id, ["queued"], { status: "succeeded" });
+        expect((await store.getLatestRun(pr1))!.id).toBe(b.id);
+        expect(a.id).not.toBe(b.id);
       });
     });
   });

@@ -87,6 +87,8 @@ export class FakeGitHub {
   readonly reactions: Array<{ commentId: number; kind: "issue" | "review"; content: string }> = [];
   readonly calls: RecordedCall[] = [];
   readonly unexpected: string[] = [];
+  /** Team memberships by `org/slug`, then login: GitHub's membership `state` (issue 3). */
+  readonly teams = new Map<string, Record<string, "active" | "pending">>();
   private faults: Fault[] = [];
   private nextId = 1000;
   private server: Server | undefined;
@@ -218,6 +220,10 @@ export class FakeGitHub {
     if (method === "GET" && path === "/app") return [200, { id: 1, slug: APP_SLUG, name: "Warden test" }];
     if (method === "POST" && (m = path.match(/^\/app\/installations\/(\d+)\/access_tokens$/))) {
       return [201, { token: `ghs_installation_token_${m[1]}`, expires_at: new Date(Date.now() + 3_600_000).toISOString() }];
+    }
+    if (method === "GET" && (m = path.match(/^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/))) {
+      const state = this.teams.get(`${m[1]}/${m[2]}`)?.[decodeURIComponent(m[3]!)];
+      return state ? [200, { state, role: "member", url: path }] : [404, { message: "Not Found" }];
     }
     m = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)$/);
     if (!m) return undefined;

@@ -7,14 +7,14 @@ import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import pino from "pino";
-import { createWarden, type Warden } from "../../src/app.js";
+import { createWarden, type Warden, type WardenOptions } from "../../src/app.js";
 import { parseEnv } from "../../src/config/env.js";
 import { serverConfigSchema, type ServerConfig } from "../../src/config/server-config.js";
 import type { Clock } from "../../src/core/ports.js";
 import { fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { FakeGitHub, type FakePull, type FakeRepo, type FakeUser } from "./fake-github.js";
 import { GitRemote } from "./git-remote.js";
-import { deliver, pullRequestPayload } from "./github-payloads.js";
+import { deliver, issueCommentPayload, pullRequestPayload } from "./github-payloads.js";
 
 export const WEBHOOK_SECRET = "e2e-webhook-secret";
 export const AUTHOR: FakeUser = { login: "octo-author", id: 501, type: "User" };
@@ -34,6 +34,10 @@ export interface HarnessOptions {
   extraEnv?: Record<string, string>;
   clock?: Clock;
   logLevel?: string;
+  /** Longest wait between two store re-checks of a pending permission request. */
+  permissionRecheckMs?: number;
+  /** More createWarden options: PostgreSQL mode (`replicas`), an in-process runner, fake workspaces. */
+  warden?: Partial<Pick<WardenOptions, "replicas" | "runner" | "workspaces">>;
 }
 
 /** Probot's Server treats PORT 0 as "unset" (3000); ask the OS for a free port instead. */
@@ -46,30 +50,45 @@ async function freePort(): Promise<number> {
 }
 
 export class Harness {
-  readonly github = new FakeGitHub();
-  readonly remote = new GitRemote();
+  readonly github: FakeGitHub;
+  readonly remote: GitRemote;
   readonly dataDir = mkdtempSync(join(tmpdir(), "warden-e2e-"));
   repo!: FakeRepo;
   warden!: Warden;
   serverConfig!: ServerConfig;
   port = 0;
   private baseSha = "";
+  /** Port of the fake GitHub API (shared by replicas). */
+  githubPort = 0;
+
+  /** With `shared`, a second Warden instance (replica) on the same fake GitHub, remote and repo. */
+  constructor(private readonly shared?: Harness) {
+    this.github = shared?.github ?? new FakeGitHub();
+    this.remote = shared?.remote ?? new GitRemote();
+  }
 
   async start(opts: HarnessOptions): Promise<this> {
-    const githubPort = await this.github.start();
-    this.baseSha = this.remote.commit(
-      { "README.md": "# demo\n", "src/app.ts": "export const answer = 42;\n" },
-      "initial",
-    );
-    this.remote.setRef("refs/heads/main", this.baseSha);
-    this.repo = this.github.addRepo({
-      id: 4242,
-      owner: "acme",
-      name: "widgets",
-      defaultBranch: "main",
-      cloneUrl: this.remote.url,
-      files: opts.repoFiles ?? {},
-    });
+    if (this.shared) {
+      this.githubPort = this.shared.githubPort;
+      this.baseSha = this.shared.baseSha;
+      this.repo = this.shared.repo;
+    } else {
+      this.githubPort = await this.github.start();
+      this.baseSha = this.remote.commit(
+        { "README.md": "# demo\n", "src/app.ts": "export const answer = 42;\n" },
+        "initial",
+      );
+      this.remote.setRef("refs/heads/main", this.baseSha);
+      this.repo = this.github.addRepo({
+        id: 4242,
+        owner: "acme",
+        name: "widgets",
+        defaultBranch: "main",
+        cloneUrl: this.remote.url,
+        files: opts.repoFiles ?? {},
+      });
+    }
+    const githubPort = this.githubPort;
     const processEnv: Record<string, string> = {
       APP_ID: "1",
       PRIVATE_KEY: privateKey(),
@@ -99,6 +118,8 @@ export class Harness {
       retryAfterBaseValue: 1,
       writeSpacingMs: 0,
       ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.permissionRecheckMs !== undefined ? { permissionRecheckMs: opts.permissionRecheckMs } : {}),
+      ...opts.warden,
     });
     this.port = (await this.warden.start()).port;
     return this;
@@ -151,6 +172,18 @@ export class Harness {
     return this.send("pull_request", pullRequestPayload(action, this.repo, pull), deliveryId ? { deliveryId } : {});
   }
 
+  /** A human posts `body` on PR `number`: the comment exists on GitHub, then its webhook is delivered. */
+  async comment(number: number, body: string, user: FakeUser) {
+    const comment = this.github.addHumanComment(number, body, user);
+    const res = await this.send("issue_comment", issueCommentPayload(this.repo, number, comment));
+    return { comment, status: res.status };
+  }
+
+  /** The app's permission request comments on PR `number`, oldest first. */
+  permissionComments(number: number) {
+    return this.github.comments.filter((c) => c.issueNumber === number && c.user.type === "Bot" && c.body.startsWith("<!-- warden:permission "));
+  }
+
   idle(): Promise<void> {
     return this.warden.queue.idle();
   }
@@ -161,14 +194,22 @@ export class Harness {
 
   async stop(): Promise<void> {
     await this.warden?.stop();
-    await this.github.stop();
-    this.remote.dispose();
+    // A replica leaves the shared fake GitHub and remote to the harness that owns them.
+    if (!this.shared) {
+      await this.github.stop();
+      this.remote.dispose();
+    }
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   return new Harness().start(opts);
+}
+
+/** A second Warden instance sharing `primary`'s fake GitHub, git remote and repository (own port). */
+export async function startReplica(primary: Harness, opts: HarnessOptions): Promise<Harness> {
+  return new Harness(primary).start(opts);
 }
 
 /** Polls `condition` (bounded) — for states reached by other processes, never as a delay. */

@@ -1,39 +1,39 @@
-// Decides the agent's permission requests for one run: the repository policy first, then (when a
-// relay is available) a human. Every decision lands in the run's audit trail.
+// Decides the agent's permission requests for one run: the justification rule, the repository
+// policy, earlier `always` approvals, then (when a relay is available) a human. Every decision is
+// stored before the agent hears it; when it cannot be stored, the answer is no.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { PermissionAsk, PermissionOption, PermissionOutcome } from "../model.js";
-import type { Logger } from "../ports.js";
+import type { ChangeRequestRef, PermissionAsk, PermissionOutcome } from "../model.js";
+import type { Logger, NewPermissionRequest, PermissionRequestRecord, Store } from "../ports.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
 import { evaluatePolicy } from "./policy.js";
+import { optionFor, outcomeFor } from "./request-outcome.js";
 
-/** Asks a human; resolves with the outcome. Absent until the comment relay is configured. */
+export { pickOption } from "./request-outcome.js";
+
+/** Asks a human about a stored, pending request; resolves with the outcome for the agent. */
 export type HumanRelay = (
-  ask: PermissionAsk,
+  request: PermissionRequestRecord,
   entry: PermissionAuditEntry,
   signal: AbortSignal,
 ) => Promise<PermissionOutcome>;
 
 export interface PermissionGate {
   decide(ask: PermissionAsk, signal: AbortSignal): Promise<PermissionOutcome>;
-  /** Every request of the run so far, in order. */
+  /** Every request of the run so far, in order (the store holds the same, durably). */
   readonly audit: readonly PermissionAuditEntry[];
 }
 
-export function pickOption(
-  options: PermissionOption[],
-  want: "allow" | "allow_always" | "reject",
-): PermissionOutcome {
-  const order: PermissionOption["kind"][] =
-    want === "allow_always"
-      ? ["allow_always", "allow_once"]
-      : want === "allow"
-        ? ["allow_once", "allow_always"]
-        : ["reject_once", "reject_always"];
-  for (const kind of order) {
-    const option = options.find((o) => o.kind === kind);
-    if (option) return { outcome: "selected", optionId: option.optionId };
-  }
-  return { outcome: "cancelled" };
+/** The message for an agent whose request states no reason (also the audit's reason). */
+export const NO_REASON_MESSAGE =
+  "rejected automatically: this repository requires every permission request to state why (e.g. a `description` in the tool input); ask again with a reason";
+
+const MAX_ID_ATTEMPTS = 5;
+
+type Decided = Pick<NewPermissionRequest, "status" | "source" | "decidedBy" | "reason">;
+
+/** Same kind, title, command and paths: what an `always` approval covers for the rest of the run. */
+function callSignature(ask: PermissionAsk): string {
+  return JSON.stringify([ask.kind, ask.title, ask.command ?? null, [...ask.paths].sort()]);
 }
 
 export function createPermissionGate(deps: {
@@ -42,47 +42,88 @@ export function createPermissionGate(deps: {
   newRequestId: () => string;
   now: () => Date;
   log: Logger;
+  /** Where every decision is recorded. */
+  record: { store: Store; ref: ChangeRequestRef; runId: string };
   onChange?: () => void;
   relay?: HumanRelay;
 }): PermissionGate {
   const audit: PermissionAuditEntry[] = [];
+  const alwaysAllowed = new Map<string, string>();
+  let seq = 0;
 
-  function record(ask: PermissionAsk, outcome: PermissionAuditEntry["outcome"], decidedBy?: string) {
-    const entry: PermissionAuditEntry = {
-      id: deps.newRequestId(),
-      kind: ask.kind,
-      title: ask.title,
-      outcome,
-      ...(decidedBy ? { decidedBy, decidedAt: deps.now() } : {}),
+  /** Stores the request (drawing a fresh id on a collision) and adds it to the audit. */
+  async function store(ask: PermissionAsk, decided: Decided, expiresAt?: Date): Promise<PermissionRequestRecord> {
+    const now = deps.now();
+    const base = {
+      ref: deps.record.ref,
+      runId: deps.record.runId,
+      seq: seq++,
+      ask,
+      ...decided,
+      ...(decided.status !== "pending" ? { decidedAt: now } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
     };
-    audit.push(entry);
-    deps.onChange?.();
-    return entry;
+    const optionId = decided.status === "pending" ? undefined : optionFor(ask, decided.status);
+    for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
+      const request: NewPermissionRequest = { ...base, id: deps.newRequestId(), ...(optionId ? { optionId } : {}) };
+      if (!(await deps.record.store.createPermissionRequest(request))) continue;
+      const entry: PermissionAuditEntry = { id: request.id, kind: ask.kind, title: ask.title || ask.kind, outcome: request.status };
+      if (request.decidedBy) entry.decidedBy = request.decidedBy;
+      if (request.decidedAt) entry.decidedAt = request.decidedAt;
+      audit.push(entry);
+      deps.onChange?.();
+      return { ...request, createdAt: now };
+    }
+    throw new Error("could not draw an unused permission request id");
+  }
+
+  async function decided(ask: PermissionAsk, decision: Decided): Promise<PermissionOutcome> {
+    return outcomeFor(await store(ask, decision));
+  }
+
+  async function decide(ask: PermissionAsk, signal: AbortSignal): Promise<PermissionOutcome> {
+    const log = deps.log.child({ toolCallId: ask.toolCallId, kind: ask.kind });
+    if (deps.config.requireJustification && !ask.reason?.trim()) {
+      log.info({}, "permission rejected: the request states no reason");
+      return decided(ask, { status: "denied", source: "policy", decidedBy: "policy", reason: NO_REASON_MESSAGE });
+    }
+    const verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
+    if (verdict.decision === "deny") {
+      log.info({ reason: verdict.reason }, "permission rejected by policy");
+      return decided(ask, { status: "denied", source: "policy", decidedBy: "policy", reason: verdict.reason });
+    }
+    if (verdict.decision === "allow") {
+      log.info({ reason: verdict.reason }, "permission allowed by policy");
+      return decided(ask, { status: "allowed", source: "policy", decidedBy: "policy", reason: verdict.reason });
+    }
+    const signature = callSignature(ask);
+    const grant = alwaysAllowed.get(signature);
+    if (grant) {
+      log.info({ grant }, "permission allowed by an earlier `always` approval");
+      return decided(ask, { status: "allowed", source: "human", decidedBy: grant, reason: "an earlier `always` approval covers this call" });
+    }
+    if (!deps.relay) {
+      log.info({ reason: verdict.reason }, "permission rejected: no approver relay");
+      return decided(ask, { status: "denied", source: "policy", decidedBy: "policy (no approver relay)", reason: verdict.reason });
+    }
+    const expiresAt = new Date(deps.now().getTime() + deps.config.timeoutMinutes * 60_000);
+    const request = await store(ask, { status: "pending", reason: verdict.reason }, expiresAt);
+    const entry = audit.find((e) => e.id === request.id)!;
+    const outcome = await deps.relay(request, entry, signal);
+    if (entry.outcome === "allowed_always" && entry.decidedBy) alwaysAllowed.set(signature, entry.decidedBy);
+    return outcome;
   }
 
   return {
     audit,
     async decide(ask, signal) {
-      const log = deps.log.child({ toolCallId: ask.toolCallId, kind: ask.kind });
-      if (deps.config.requireJustification && !ask.reason?.trim()) {
-        record(ask, "denied", "policy (no reason given)");
-        log.info({}, "permission rejected: the request states no reason");
-        return pickOption(ask.options, "reject");
+      try {
+        return await decide(ask, signal);
+      } catch (err) {
+        // Fail closed: a decision that cannot be recorded is no.
+        deps.log.error({ err, toolCallId: ask.toolCallId }, "permission decision failed; rejecting");
+        return outcomeFor({ ask, status: "denied" });
       }
-      const verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
-      if (verdict.decision === "allow") {
-        record(ask, "allowed", "policy");
-        log.info({ reason: verdict.reason }, "permission allowed by policy");
-        return pickOption(ask.options, "allow");
-      }
-      if (verdict.decision === "deny" || !deps.relay) {
-        const by = verdict.decision === "deny" ? "policy" : "policy (no approver relay)";
-        record(ask, "denied", by);
-        log.info({ reason: verdict.reason }, "permission rejected by policy");
-        return pickOption(ask.options, "reject");
-      }
-      const entry = record(ask, "pending");
-      return deps.relay(ask, entry, signal);
     },
   };
 }

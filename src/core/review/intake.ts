@@ -1,17 +1,32 @@
 // Webhook intake: turns a domain event into durable state and queued work, fast, so the webhook
-// can be answered within milliseconds. The review itself runs later (run-review.ts).
-import type { ChangeRequestClosed, ChangeRequestRef, ChangeRequestUpdated, DomainEvent } from "../model.js";
+// can be answered within milliseconds. The review itself runs later (run-review.ts). Comment
+// commands run here, inline (see core/commands/handle-comment.ts for why).
+import { handleComment, type CommandDeps, type CommentOutcome } from "../commands/handle-comment.js";
+import type { ChangeRequestClosed, ChangeRequestUpdated, DomainEvent } from "../model.js";
 import { prKey } from "../model.js";
-import type { Clock, JobQueue, Logger, Store } from "../ports.js";
+import type { Clock, JobQueue, Logger, SignalBus, Store } from "../ports.js";
+import { endRun, supersedeOthers } from "./end-runs.js";
+
+export { supersedeOthers } from "./end-runs.js";
 
 export interface IntakeDeps {
   store: Store;
   queue: JobQueue;
   clock: Clock;
   log: Logger;
+  /** Wakes the relays of requests whose run ends here. */
+  bus?: SignalBus;
+  /** Comment commands; without them comments are acknowledged and ignored. */
+  commands?: CommandDeps;
 }
 
-export type IntakeOutcome = "queued" | "duplicate" | "already_reviewed" | "cancelled" | "ignored";
+export type IntakeOutcome =
+  | "queued"
+  | "duplicate"
+  | "already_reviewed"
+  | "cancelled"
+  | "ignored"
+  | Exclude<CommentOutcome, "ignored" | "duplicate">;
 
 export async function handleEvent(deps: IntakeDeps, event: DomainEvent): Promise<IntakeOutcome> {
   if (!(await deps.store.recordDelivery(event.platform, event.deliveryId))) return "duplicate";
@@ -21,7 +36,7 @@ export async function handleEvent(deps: IntakeDeps, event: DomainEvent): Promise
     case "change_request.closed":
       return cancelRuns(deps, event);
     case "comment.created":
-      return "ignored";
+      return deps.commands ? handleComment(deps.commands, event) : "ignored";
   }
 }
 
@@ -35,33 +50,10 @@ async function queueReview(deps: IntakeDeps, event: ChangeRequestUpdated): Promi
   return "queued";
 }
 
-/** A new head supersedes every older run of the PR: they are cancelled and post no results. */
-export async function supersedeOthers(
-  deps: IntakeDeps,
-  ref: ChangeRequestRef,
-  keepRunId: string,
-  headSha: string,
-): Promise<void> {
-  for (const other of await deps.store.listActiveRuns(ref)) {
-    if (other.id === keepRunId || other.headSha === headSha) continue;
-    const superseded = await deps.store.transitionRun(other.id, ["queued", "running"], {
-      status: "superseded",
-      finishedAt: deps.clock.now(),
-      error: `superseded by ${headSha.slice(0, 7)}`,
-    });
-    if (superseded) await deps.queue.cancel(other.id);
-  }
-}
-
 async function cancelRuns(deps: IntakeDeps, event: ChangeRequestClosed): Promise<IntakeOutcome> {
   const ref = { repo: event.repo, number: event.number };
   for (const run of await deps.store.listActiveRuns(ref)) {
-    const cancelled = await deps.store.transitionRun(run.id, ["queued", "running"], {
-      status: "cancelled",
-      finishedAt: deps.clock.now(),
-      error: event.merged ? "merged" : "closed",
-    });
-    if (cancelled) await deps.queue.cancel(run.id);
+    await endRun(deps, run.id, "cancelled", event.merged ? "merged" : "closed");
   }
   return "cancelled";
 }

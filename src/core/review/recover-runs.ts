@@ -1,11 +1,13 @@
 // Start-up recovery: a crash or kill leaves runs "running" with a pending status on GitHub.
 // They are ended honestly; runs that never started are queued again.
 import { prKey } from "../model.js";
+import { endPendingRequests } from "../permissions/request-lifecycle.js";
+import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "./review-deps.js";
 
 export const INTERRUPTED_REASON = "Review interrupted: the server restarted during the run. Comment `/warden review` to run it again.";
 
-export async function recoverRuns(deps: ReviewDeps): Promise<{ interrupted: number; requeued: number }> {
+export async function recoverRuns(deps: ReviewDeps): Promise<{ interrupted: number; requeued: number; requestsEnded: number }> {
   let interrupted = 0;
   let requeued = 0;
   for (const run of await deps.store.listRunsByStatus(["running"])) {
@@ -26,9 +28,29 @@ export async function recoverRuns(deps: ReviewDeps): Promise<{ interrupted: numb
       log.error({ err }, "could not end the status of an interrupted run");
     }
   }
+  const requestsEnded = await endOrphanedRequests(deps);
   for (const run of await deps.store.listRunsByStatus(["queued"])) {
     await deps.queue.enqueue({ runId: run.id, key: prKey({ repo: run.repo, number: run.number }) });
     requeued++;
   }
-  return { interrupted, requeued };
+  return { interrupted, requeued, requestsEnded };
+}
+
+/**
+ * Pending permission requests whose run is no longer running have nobody waiting for them: they
+ * end `expired` when their expiry passed while the app was down, else `cancelled`, and their
+ * comments say so. Requests of runs still running (on another replica) are left alone.
+ */
+async function endOrphanedRequests(deps: ReviewDeps): Promise<number> {
+  const lifecycle = permissionLifecycle(deps, deps.log);
+  const runIds = new Set((await deps.store.listPendingPermissionRequests()).map((r) => r.runId));
+  let ended = 0;
+  for (const runId of runIds) {
+    if ((await deps.store.getRun(runId))?.status === "running") continue;
+    ended += await endPendingRequests(lifecycle, runId, "the server restarted").catch((err: unknown) => {
+      deps.log.error({ err, runId }, "could not end the permission requests of an interrupted run");
+      return 0;
+    });
+  }
+  return ended;
 }

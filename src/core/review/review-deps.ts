@@ -8,6 +8,7 @@ import type {
   Logger,
   Metrics,
   PlatformProvider,
+  SignalBus,
   Store,
   WorkspaceProvider,
 } from "../ports.js";
@@ -35,4 +36,8 @@ export interface ReviewDeps {
   summaryThrottleMs: number;
   /** Unguessable token (delimiters of untrusted text, permission request ids). */
   randomToken(length: number): string;
+  /** Wakes relays waiting for a permission decision (in-process, or across replicas). */
+  bus: SignalBus;
+  /** Longest time a waiting relay goes without re-reading the store (default 5 s). */
+  permissionRecheckMs?: number;
 }

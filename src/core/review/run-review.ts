@@ -4,7 +4,8 @@
 import { AgentError } from "../errors.js";
 import type { ChangeRequestRef, CommitState, PlanEntry, Run, RunStatus } from "../model.js";
 import type { CommitStatus, JobHandler, Logger, ScmPlatform } from "../ports.js";
-import { createPermissionGate, type PermissionGate } from "../permissions/permission-gate.js";
+import { toAuditEntry } from "../permissions/request-outcome.js";
+import { agentInstructions, createRunGate, endRunRequests } from "../permissions/run-gate.js";
 import { commitStatusFor, errorDescription } from "../render/render-status.js";
 import { askAgentForReport } from "./ask-agent.js";
 import { buildPrompt } from "./build-prompt.js";
@@ -23,7 +24,6 @@ interface RunContext {
   log: Logger;
   signal: AbortSignal;
   summary: SummaryWriter;
-  gate?: PermissionGate;
   plan?: PlanEntry[];
   /** Set once the pending status is on the head: from then on a final status is owed. */
   statusOwed: boolean;
@@ -85,7 +85,8 @@ async function writeSummary(ctx: RunContext, extra: Partial<SummaryFacts>, throt
     now: deps.clock.now(),
     state: await deps.store.getChangeRequestState(ref),
     findings: await deps.store.listFindings(ref),
-    permissions: ctx.gate?.audit ?? [],
+    // From the store: every request of this run, decided by anyone on any replica.
+    permissions: (await deps.store.listPermissionRequests(ctx.run.id)).map(toAuditEntry),
     ...extra,
   });
   if (throttled) ctx.summary.writeThrottled(body);
@@ -128,21 +129,20 @@ async function review(ctx: RunContext): Promise<void> {
       diffKind: selection.diffKind,
       diffBudgetBytes: deps.server.diffBudgetBytes,
       openFindings,
-      instructions: config.review.instructions,
+      instructions: agentInstructions(config),
       nonce: deps.randomToken(12),
     });
     if (prompt.diffTruncated) notes.push(`The diff was cut to ${Math.round(deps.server.diffBudgetBytes / 1000)} KB for the agent.`);
     log.info({ files: selection.changedFiles.length, diff: selection.diffKind.kind, promptBytes: prompt.bytes }, "agent starting");
 
-    ctx.gate = createPermissionGate({
-      config: config.permissions,
-      workspaceDir: workspace.dir,
-      newRequestId: () => `p-${deps.randomToken(6)}`,
-      now: () => deps.clock.now(),
-      log,
-      onChange: () => void writeSummary(ctx, inProgress(), true),
-    });
-    const gate = ctx.gate;
+    let agentRunning = true;
+    // Progress edits stop with the agent, so a late one can never overwrite the final summary.
+    const refreshProgress = () => {
+      if (!agentRunning) return;
+      void writeSummary(ctx, inProgress(), true).catch((err: unknown) => log.warn({ err }, "progress update of the summary failed"));
+    };
+    const gateInput = { deps, runId: run.id, ref: ctx.ref, platform, config: config.permissions, workspaceDir: workspace.dir, log };
+    const gate = createRunGate({ ...gateInput, onChange: refreshProgress });
     const answer = await askAgentForReport(
       deps.runner,
       {
@@ -155,13 +155,16 @@ async function review(ctx: RunContext): Promise<void> {
         onProgress: (update) => {
           if (update.type === "plan") {
             ctx.plan = update.entries;
-            void writeSummary(ctx, inProgress(), true);
+            refreshProgress();
           } else if (update.type === "notice") log.info({ notice: update.message }, "agent notice");
           else if (update.type === "tool_call") log.debug({ tool: update.title, status: update.status }, "agent tool call");
         },
       },
       prompt.text,
-    );
+    ).finally(async () => {
+      agentRunning = false;
+      await endRunRequests(deps, run.id, log);
+    });
     assertCurrent(ctx);
     await ctx.summary.flush();
 

@@ -14,6 +14,8 @@ import type {
 import { PlatformError } from "../../core/errors.js";
 import { parseCommentId, type GitHubCommentId } from "./comment-ids.js";
 import { fileText } from "./file-content.js";
+import { replyToCommand } from "./command-reply.js";
+import { collaboratorPermission, isActiveTeamMember, teamOf } from "./github-access.js";
 import { callGitHub, nullIfNotFound } from "./github-errors.js";
 import { postInlineReview } from "./inline-review.js";
 
@@ -240,5 +242,11 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
         octokit.rest.reactions.createForIssueComment({ ...where, comment_id: id, content: reaction }),
       );
     },
+
+    getPermission: (user) => collaboratorPermission(octokit, where, user),
+
+    isTeamMember: (team, user) => isActiveTeamMember(octokit, teamOf(team, owner), user),
+
+    replyToComment: (number, comment, body) => replyToCommand(octokit, where, number, comment, body),
   };
 }

@@ -1,0 +1,74 @@
+// Asks a human through the PR/MR: posts the permission request comment, then waits until exactly
+// one of an authorised `/approve`/`/deny` (core/commands), the timeout or the end of the run decides
+// it, and gives the agent the matching option.
+import type { RepoConfig } from "../../config/repo-config.js";
+import type { PermissionOutcome } from "../model.js";
+import type { Metrics, PermissionRequestRecord, ScmPlatform } from "../ports.js";
+import { renderPermissionRequest } from "../render/render-permission-request.js";
+import type { PermissionAuditEntry } from "../render/render-summary.js";
+import type { HumanRelay } from "./permission-gate.js";
+import { editRequestComment, settleRequest } from "./request-lifecycle.js";
+import { outcomeFor } from "./request-outcome.js";
+import { waitForDecision, type WaitDeps } from "./wait-for-decision.js";
+
+export interface CommentRelayDeps extends Omit<WaitDeps, "platformFor"> {
+  platform: ScmPlatform;
+  /** The policy in force for the run (default branch config + server policy). */
+  config: RepoConfig["permissions"];
+  metrics?: Pick<Metrics, "pendingPermissions">;
+  /** Called once the request is decided (the summary shows the new outcome). */
+  onDecided?: () => void;
+}
+
+function updateEntry(entry: PermissionAuditEntry, record: PermissionRequestRecord): void {
+  entry.outcome = record.status;
+  if (record.decidedBy) entry.decidedBy = record.decidedBy;
+  if (record.decidedAt) entry.decidedAt = record.decidedAt;
+}
+
+export function createCommentRelay(deps: CommentRelayDeps): HumanRelay {
+  const lifecycle = { ...deps, platformFor: async () => deps.platform };
+  const { platform, config } = deps;
+
+  return async (request, entry, signal): Promise<PermissionOutcome> => {
+    const log = deps.log.child({ requestId: request.id });
+    const body = renderPermissionRequest({
+      request,
+      terms: platform.terms,
+      approvers: { ...config.approvers, allowAuthor: config.allowAuthor },
+      notify: config.notify,
+    });
+    let commentId: string | undefined;
+    try {
+      commentId = (await platform.createComment(request.ref.number, body)).id;
+      await deps.store.setPermissionRequestComment(request.id, commentId);
+      log.info({ kind: request.ask.kind, commentId }, "permission request posted; waiting for an approver");
+    } catch (err) {
+      // Nobody can answer a request they cannot see: reject it rather than wait for the timeout.
+      log.error({ err }, "could not post the permission request comment; rejecting the request");
+      const record = await settleRequest(lifecycle, request, {
+        status: "denied",
+        source: "policy",
+        decidedBy: "policy",
+        reason: "the request comment could not be posted",
+      }).catch(() => null);
+      const final = record ?? (await deps.store.getPermissionRequest(request.id).catch(() => null));
+      if (final) updateEntry(entry, final);
+      // Posted but not recorded: the comment must not keep inviting answers.
+      if (final && commentId && !final.commentId) await editRequestComment(platform, { ...final, commentId }, log);
+      deps.onDecided?.();
+      return final && final.status !== "pending" ? outcomeFor(final) : { outcome: "cancelled" };
+    }
+
+    deps.metrics?.pendingPermissions(1);
+    try {
+      const final = await waitForDecision(lifecycle, request, signal);
+      updateEntry(entry, final);
+      log.info({ status: final.status, by: final.decidedBy }, "permission request answered");
+      deps.onDecided?.();
+      return outcomeFor(final);
+    } finally {
+      deps.metrics?.pendingPermissions(-1);
+    }
+  };
+}

@@ -1,0 +1,57 @@
+// Pure translations of a stored permission request: the ACP outcome the agent gets, the option a
+// decision selects, and the summary's audit entry.
+import type { PermissionAsk, PermissionOption, PermissionOutcome } from "../model.js";
+import type { PermissionRequestRecord, PermissionRequestStatus } from "../ports.js";
+import type { PermissionAuditEntry } from "../render/render-summary.js";
+
+/** SignalBus channel on which a request id is published once its decision is stored. */
+export const PERMISSION_CHANNEL = "warden_permission";
+
+export function pickOption(
+  options: PermissionOption[],
+  want: "allow" | "allow_always" | "reject",
+): PermissionOutcome {
+  const order: PermissionOption["kind"][] =
+    want === "allow_always"
+      ? ["allow_always", "allow_once"]
+      : want === "allow"
+        ? ["allow_once", "allow_always"]
+        : ["reject_once", "reject_always"];
+  for (const kind of order) {
+    const option = options.find((o) => o.kind === kind);
+    if (option) return { outcome: "selected", optionId: option.optionId };
+  }
+  return { outcome: "cancelled" };
+}
+
+/**
+ * The option a decided status selects: `allow_always` only when a human said `always` AND the
+ * agent offered it, else `allow_once`; the agent's reject option for denials and expiries.
+ */
+export function optionFor(ask: PermissionAsk, status: Exclude<PermissionRequestStatus, "pending">): string | undefined {
+  if (status === "cancelled") return undefined;
+  const want = status === "allowed_always" ? "allow_always" : status === "allowed" ? "allow" : "reject";
+  const outcome = pickOption(ask.options, want);
+  return outcome.outcome === "selected" ? outcome.optionId : undefined;
+}
+
+/** What the agent receives for a decided request; a pending or cancelled one is `cancelled`. */
+export function outcomeFor(record: Pick<PermissionRequestRecord, "ask" | "status" | "optionId">): PermissionOutcome {
+  if (record.status === "pending" || record.status === "cancelled") return { outcome: "cancelled" };
+  const optionId = record.optionId ?? optionFor(record.ask, record.status);
+  // Never an option the agent did not offer: the runner would refuse it anyway.
+  if (optionId === undefined || !record.ask.options.some((o) => o.optionId === optionId)) return { outcome: "cancelled" };
+  return { outcome: "selected", optionId };
+}
+
+export function toAuditEntry(record: PermissionRequestRecord): PermissionAuditEntry {
+  const entry: PermissionAuditEntry = {
+    id: record.id,
+    kind: record.ask.kind,
+    title: record.ask.title || record.ask.command || record.ask.kind,
+    outcome: record.status,
+  };
+  if (record.decidedBy) entry.decidedBy = record.decidedBy;
+  if (record.decidedAt) entry.decidedAt = record.decidedAt;
+  return entry;
+}
