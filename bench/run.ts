@@ -1,7 +1,10 @@
 // `npm run bench`: prints every benchmark's figures (not timed tests; numbers to read and compare).
 import { benchGitHubApiCalls } from "./github-api-calls.js";
 import { benchGitHubIntake } from "./github-intake.js";
+import { benchGitLabApiCalls } from "./gitlab-api-calls.js";
+import { benchPermissionRelay } from "./permission-relay.js";
 import { benchPromptBytes } from "./prompt-bytes.js";
+import { benchReplicas } from "./replicas.js";
 
 type Bench = [name: string, run: () => Promise<Record<string, number>>];
 
@@ -9,6 +12,9 @@ const benches: Bench[] = [
   ["GitHub webhook intake (Warden vs bare Probot, loopback)", () => benchGitHubIntake()],
   ["GitHub API calls per review", benchGitHubApiCalls],
   ["Prompt bytes, one-commit push to a 50-file PR", benchPromptBytes],
+  ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
+  ["GitLab API calls and notifications per review", benchGitLabApiCalls],
+  ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],
 ];
 
 const only = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { Probot, Server } from "probot";
 import { createAcpRunner } from "./agent/acp-runner.js";
 import { createGitWorkspaces } from "./agent/workspace.js";
 import type { AppEnv } from "./config/env.js";
-import { gitlabConfigured } from "./config/env.js";
+import { githubConfigured, gitlabConfigured } from "./config/env.js";
 import { applyServerPolicy, resolveAgent, type ServerConfig } from "./config/server-config.js";
 import type { AgentRunner, Clock, JobQueue, PlatformProvider, SignalBus, Store, WorkspaceProvider } from "./core/ports.js";
 import { recoverRuns } from "./core/review/recover-runs.js";
@@ -113,12 +113,15 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     ...(opts.permissionRecheckMs !== undefined ? { permissionRecheckMs: opts.permissionRecheckMs } : {}),
   };
 
-  const privateKey = getPrivateKey({ env: opts.processEnv });
+  // A GitLab-only deployment still serves HTTP through Probot's server; its GitHub side then has
+  // placeholder credentials and no webhook handlers, so nothing can reach GitHub.
+  const github = githubConfigured(env);
+  const privateKey = github ? getPrivateKey({ env: opts.processEnv }) : null;
   const server = new Server({
     Probot: Probot.defaults({
-      appId: env.APP_ID,
-      privateKey: privateKey ?? undefined,
-      secret: env.WEBHOOK_SECRET,
+      appId: github ? env.APP_ID : 1,
+      privateKey: privateKey ?? "GitHub is not configured on this server",
+      secret: github ? env.WEBHOOK_SECRET : randomToken(32),
       baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined,
       log,
       Octokit: createWardenOctokit({
@@ -135,9 +138,11 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     enableStaticFiles: false,
   });
   await server.load((probot, { addHandler }) => {
-    providers.set("github", createGitHubProvider({ probot, log }));
-    // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
-    registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
+    if (github) {
+      providers.set("github", createGitHubProvider({ probot, log }));
+      // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
+      registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
+    }
     if (gitlabConfigured(env)) {
       const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics });
       providers.set("gitlab", gitlab);

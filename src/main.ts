@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { run } from "probot";
 import { createWarden } from "./app.js";
-import { githubConfigured, parseEnv } from "./config/env.js";
+import { githubConfigured, gitlabConfigured, parseEnv } from "./config/env.js";
 import { loadServerConfig } from "./config/server-config.js";
 import { ConfigError } from "./core/errors.js";
 import { createLogger } from "./server/logger.js";
@@ -14,9 +14,11 @@ const SHUTDOWN_DEADLINE_MS = 28_000;
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const env = parseEnv(process.env);
-  if (!githubConfigured(env)) {
+  if (!githubConfigured(env) && !gitlabConfigured(env)) {
     if (env.NODE_ENV === "production") {
-      throw new ConfigError("APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET are required in production");
+      throw new ConfigError(
+        "no platform configured: set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET for GitHub, or GITLAB_TOKEN and GITLAB_WEBHOOK_SECRET for GitLab",
+      );
     }
     // Probot's manifest flow: registers the app from app.yml and writes .env.
     await run(() => undefined, { env: process.env });

@@ -155,6 +155,18 @@ describe("GitLab review loop", () => {
     expect(JSON.parse(genuine.body)).toEqual({ status: "queued" });
   });
 
+  it("runs GitLab-only: no GitHub credentials, and the GitHub webhook route accepts nothing", async () => {
+    h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "ok", findings: [] })] } });
+    const { loadFixture, deliver } = await import("../support/github-payloads.js");
+    const github = await deliver(h.port, "pull_request", loadFixture("pull_request.opened"), { secret: "anything" });
+    expect(github.status).toBeGreaterThanOrEqual(400);
+    expect(github.status).toBeLessThan(500);
+    const mr = h.openMergeRequest(12, FEATURE);
+    await h.sendMergeRequest("open", mr);
+    await h.idle();
+    expect(h.gitlab.statusesFor(mr.sha)).toEqual(["pending", "success"]);
+  });
+
   it("ends an agent failure with a failed status giving the reason, in MR words", async () => {
     h = await startGitLabHarness({ scenario: { turns: [[{ type: "crash", exitCode: 3, stderr: ["boom"] }]] } });
     const mr = h.openMergeRequest(11, FEATURE);

@@ -13,7 +13,7 @@ import { FakeGitLab, GITLAB_TOKEN, type FakeGitLabUser, type FakeMergeRequest, t
 import { GitRemote } from "./git-remote.js";
 import { mergeBase, mergeRequestDiffs } from "./gitlab-diffs.js";
 import { deliverGitLab, mergeRequestHook, noteHook, type MergeRequestAction } from "./gitlab-payloads.js";
-import { freePort, testPrivateKey } from "./test-env.js";
+import { freePort } from "./test-env.js";
 
 export const GITLAB_WEBHOOK_SECRET = "e2e-gitlab-webhook-secret";
 export const MR_AUTHOR: FakeGitLabUser = { id: 31, username: "mr-author" };
@@ -50,10 +50,7 @@ export class GitLabHarness {
       files: opts.repoFiles ?? {},
     });
     const processEnv: Record<string, string> = {
-      // GitHub App credentials: the server needs them to start; no GitHub call is made.
-      APP_ID: "1",
-      PRIVATE_KEY: testPrivateKey(),
-      WEBHOOK_SECRET: "unused-github-secret",
+      // No GitHub App credentials: a GitLab-only deployment.
       GITLAB_URL: this.gitlab.url,
       GITLAB_TOKEN,
       GITLAB_WEBHOOK_SECRET,
