@@ -207,6 +207,12 @@ async function endAfterError(
   err: unknown,
 ): Promise<void> {
   const current = await deps.store.getRun(run.id).catch(() => null);
+  if (current?.status === "interrupted") {
+    // Another replica took the run over after this one's lease lapsed; it has already ended the
+    // run, its status and its requests honestly. Posting here would contradict it.
+    log.warn({}, "run was taken over by another replica; posting nothing");
+    return;
+  }
   const ended = current?.status === "superseded" || current?.status === "cancelled";
   if (ended || ctx?.signal.aborted) {
     // Intake marked the run superseded/cancelled, or the server is shutting down.
