@@ -1,12 +1,15 @@
 // Turns what goes wrong with an agent into AgentErrors whose messages an operator can act on
-// (they end up in logs and in the PR's summary): no stack traces, secrets masked.
+// (they end up in logs and in the PR's summary): what happened, then what to do about it. No
+// stack traces, secrets masked.
 import { AgentError } from "../core/errors.js";
+import type { AgentSpec } from "../core/ports.js";
+import { agentLabel, notInstalledHint, signInHint, unreachableHint, upgradeHint } from "./agent-hints.js";
 import type { ExitInfo } from "./agent-process.js";
 import { record, str } from "./raw-json.js";
 import { redactSecrets } from "./redact.js";
 
 export interface FailureContext {
-  agentName: string;
+  spec: Pick<AgentSpec, "name" | "command" | "args" | "env" | "preset">;
   /** Names of the sign-in methods the agent listed in `initialize`. */
   authMethods: string[];
   /** Values that must never appear in a message (the agent's configured env). */
@@ -22,57 +25,61 @@ export function isRequestError(err: unknown): err is { code: number; message: st
 
 /** A JSON-RPC error the agent answered to `method`. */
 export function requestFailure(err: { code: number; message: string; data?: unknown }, method: string, ctx: FailureContext): AgentError {
-  const name = ctx.agentName;
-  const text = redactSecrets(withDetail(err.message, err.data), ctx.secrets);
-  if (err.code === -32000) {
+  const label = agentLabel(ctx.spec);
+  // The agent's own sentence, ended once: "…missing." and "…access the url?" stay as they are.
+  const said = redactSecrets(withDetail(err.message, err.data), ctx.secrets).trim();
+  const text = /[.?!]$/.test(said) ? said.slice(0, -1) : said;
+  const stop = /[?!]$/.test(said) ? said.slice(-1) : ".";
+  // Whatever `authenticate` answers with, the agent did not accept its credentials.
+  if (err.code === -32000 || method === "authenticate") {
     const methods = ctx.authMethods.length > 0 ? ` It offers these sign-in methods: ${ctx.authMethods.join(", ")}.` : "";
-    return new AgentError(
-      "not_signed_in",
-      `agent "${name}" is not signed in: ${text}.${methods} Sign it in on the server or give it credentials in the server config's env for this agent.`,
-      { cause: err },
-    );
+    return new AgentError("not_signed_in", `${label} is not signed in: ${text}${stop}${methods} ${signInHint(ctx.spec)}`, { cause: err });
   }
   if (err.code === 500 || UNREACHABLE.test(text)) {
-    return new AgentError("unreachable", `agent "${name}" could not reach its model provider: ${text}`, { cause: err });
+    return new AgentError("unreachable", `${label} could not reach its model provider: ${text}${stop} ${unreachableHint(ctx.spec)}`, { cause: err });
   }
   if (PROTOCOL_CODES.has(err.code)) {
-    return new AgentError("protocol", `agent "${name}" rejected ${method} (error ${err.code}): ${text}`, { cause: err });
+    return new AgentError("protocol", `${label} rejected ${method} (error ${err.code}): ${text}`, { cause: err });
   }
-  return new AgentError("crashed", `agent "${name}" failed during ${method} (error ${err.code}): ${text}`, { cause: err });
+  return new AgentError("crashed", `${label} failed during ${method} (error ${err.code}): ${text}`, { cause: err });
 }
 
-export function protocolMismatch(agentName: string, theirs: unknown, ours: number): AgentError {
+export function protocolMismatch(ctx: FailureContext, theirs: unknown, ours: number): AgentError {
   return new AgentError(
     "protocol",
-    `agent "${agentName}" speaks ACP protocol version ${JSON.stringify(theirs)}, Warden speaks version ${ours}; use an agent release that supports version ${ours}`,
+    `${agentLabel(ctx.spec)} speaks ACP protocol version ${JSON.stringify(theirs)}, Warden speaks version ${ours}. ${upgradeHint(ctx.spec, ours)}`,
   );
 }
 
-export function stdoutViolation(agentName: string, excerpt: string, ctx: FailureContext): AgentError {
+export function notInstalled(spec: FailureContext["spec"], what: string, cause: unknown): AgentError {
+  return new AgentError("not_installed", `${agentLabel(spec)} is not installed: ${what}. ${notInstalledHint(spec)}`, { cause });
+}
+
+export function stdoutViolation(ctx: FailureContext, excerpt: string): AgentError {
   return new AgentError(
     "protocol",
-    `agent "${agentName}" wrote something that is not ACP (JSON-RPC) to stdout: ${JSON.stringify(redactSecrets(excerpt, ctx.secrets))}; check that its command starts it in ACP mode`,
+    `${agentLabel(ctx.spec)} wrote something that is not ACP (JSON-RPC) to stdout: ${JSON.stringify(redactSecrets(excerpt, ctx.secrets))}; check that its command starts it in ACP mode`,
   );
 }
 
 /** The agent's process ended (or closed its output) while Warden still needed it. */
-export function crashed(agentName: string, phase: string, exit: ExitInfo | undefined, stderrTail: string[]): AgentError {
+export function crashed(label: string, phase: string, exit: ExitInfo | undefined, stderrTail: string[]): AgentError {
   const how = !exit
     ? "closed its connection"
     : exit.signal
       ? `was killed by ${exit.signal}`
       : `exited with code ${exit.code}`;
   const tail = stderrTail.length > 0 ? `\nlast lines of its stderr:\n${stderrTail.join("\n")}` : " (it wrote nothing to stderr)";
-  return new AgentError("crashed", `agent "${agentName}" ${how} ${phase}${tail}`);
+  return new AgentError("crashed", `${label} ${how} ${phase}${tail}`);
 }
 
-export function timedOut(agentName: string, timeoutMs: number): AgentError {
-  return new AgentError("timeout", `agent "${agentName}" took longer than ${formatDuration(timeoutMs)} and was stopped`);
+export function timedOut(label: string, timeoutMs: number): AgentError {
+  return new AgentError("timeout", `${label} took longer than ${formatDuration(timeoutMs)} and was stopped`);
 }
 
-export function cancelled(agentName: string, reason: unknown): AgentError {
+export function cancelled(label: string, reason: unknown): AgentError {
   const why = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "";
-  return new AgentError("cancelled", `agent "${agentName}" run was cancelled${why ? `: ${why}` : ""}`);
+  return new AgentError("cancelled", `${label} run was cancelled${why ? `: ${why}` : ""}`);
 }
 
 function withDetail(message: string, data: unknown): string {

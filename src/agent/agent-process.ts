@@ -6,6 +6,8 @@ import type { Readable, Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { AgentError } from "../core/errors.js";
 import type { AgentSpec, Logger } from "../core/ports.js";
+import { notInstalled } from "./agent-failure.js";
+import { agentLabel } from "./agent-hints.js";
 import { redactSecrets } from "./redact.js";
 
 const STDERR_TAIL_LINES = 20;
@@ -30,8 +32,11 @@ export interface AgentProcess {
   exitInfo(): ExitInfo | undefined;
   /** The last lines of stderr, redacted. */
   stderrTail(): string[];
-  /** Close stdin, then SIGTERM, then SIGKILL the process group; resolves once it is gone (bounded). */
-  shutdown(graceMs: number): Promise<void>;
+  /**
+   * Close stdin, then SIGTERM, then SIGKILL the process group; resolves once it is gone (bounded).
+   * The agent gets `exitGraceMs` (default `graceMs`) to exit by itself, each signal `graceMs`.
+   */
+  shutdown(graceMs: number, exitGraceMs?: number): Promise<void>;
 }
 
 interface SpawnOptions {
@@ -84,7 +89,7 @@ export async function spawnAgent({ spec, cwd, env, log }: SpawnOptions): Promise
     ended,
     exitInfo: () => exit,
     stderrTail: () => stderr.tail(),
-    shutdown: (graceMs) => shutdown(child, pid, exited, () => exit !== undefined, graceMs, log),
+    shutdown: (graceMs, exitGraceMs = graceMs) => shutdown(child, pid, exited, () => exit !== undefined, { graceMs, exitGraceMs }, log),
   };
 }
 
@@ -92,15 +97,11 @@ async function spawnFailure(spec: AgentSpec, cwd: string, err: unknown): Promise
   const code = (err as NodeJS.ErrnoException).code;
   const cwdExists = await stat(cwd).then((s) => s.isDirectory(), () => false);
   if (!cwdExists) {
-    return new AgentError("not_installed", `cannot start agent "${spec.name}": its working directory ${cwd} does not exist`, { cause: err });
+    return new AgentError("not_installed", `cannot start ${agentLabel(spec)}: its working directory ${cwd} does not exist`, { cause: err });
   }
-  if (code === "ENOENT") {
-    return new AgentError("not_installed", `agent command \`${spec.command}\` not found; install it or fix the server config`, { cause: err });
-  }
-  if (code === "EACCES") {
-    return new AgentError("not_installed", `agent command \`${spec.command}\` is not executable; fix its permissions or the server config`, { cause: err });
-  }
-  return new AgentError("not_installed", `cannot start agent command \`${spec.command}\`: ${code ?? String(err)}`, { cause: err });
+  if (code === "ENOENT") return notInstalled(spec, `command \`${spec.command}\` not found`, err);
+  if (code === "EACCES") return notInstalled(spec, `command \`${spec.command}\` is not executable`, err);
+  return notInstalled(spec, `command \`${spec.command}\` cannot be started (${code ?? String(err)})`, err);
 }
 
 function collectStderr(child: ChildProcessByStdio<Writable, Readable, Readable>, log: Logger, secrets: string[]) {
@@ -132,6 +133,11 @@ function collectStderr(child: ChildProcessByStdio<Writable, Readable, Readable>,
     // A last line without a newline (a crash message) belongs in the tail too.
     tail: () => (partial.trim() ? [...tail, clean(partial)] : [...tail]).slice(-STDERR_TAIL_LINES),
   };
+}
+
+/** Resolves after `ms`, without keeping the process alive. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** True while a process of the group is running. */
@@ -196,14 +202,14 @@ async function shutdown(
   pid: number,
   exited: Promise<ExitInfo>,
   hasExited: () => boolean,
-  graceMs: number,
+  { graceMs, exitGraceMs }: { graceMs: number; exitGraceMs: number },
   log: Logger,
 ): Promise<void> {
   child.stdin.end();
   // Agents are asked to leave first (stdin closed); the whole group goes, because some adapters
   // leave a child behind after they exit and some never exit on their own.
   const gone = () => hasExited() && !groupAlive(pid);
-  if (!(await waitUntil(hasExited, graceMs, exited)) || !gone()) {
+  if (!(await waitUntil(hasExited, exitGraceMs, exited)) || !gone()) {
     signalGroup(pid, "SIGTERM", log);
     if (!(await waitUntil(gone, graceMs, exited))) {
       signalGroup(pid, "SIGKILL", log);

@@ -1,16 +1,17 @@
-import { Readable, Writable, pipeline } from "node:stream";
-import { client, methods, ndJsonStream } from "@agentclientprotocol/sdk";
-import type { ClientContext, RequestPermissionResponse, Stream } from "@agentclientprotocol/sdk";
+import { client, methods } from "@agentclientprotocol/sdk";
+import type { ClientContext, RequestPermissionResponse } from "@agentclientprotocol/sdk";
 import { AgentError } from "../core/errors.js";
 import type { AgentProgress, AgentRunOptions, AgentSession, AgentTurn, Logger } from "../core/ports.js";
-import type { AgentProcess } from "./agent-process.js";
+import { delay, type AgentProcess } from "./agent-process.js";
 import { cancelled, crashed, isRequestError, requestFailure, stdoutViolation, timedOut } from "./agent-failure.js";
 import type { FailureContext } from "./agent-failure.js";
+import { agentLabel } from "./agent-hints.js";
 import { askPermission } from "./ask-permission.js";
-import { record } from "./raw-json.js";
-import { openSession } from "./open-session.js";
-import { createSessionUpdateReader } from "./session-updates.js";
-import { stdoutGuard } from "./stdout-guard.js";
+import { openSession, type OpenedSession, type SessionReport } from "./open-session.js";
+import { createSessionUpdateReader, readAuthStatus } from "./session-updates.js";
+import { guardedStream } from "./stdout-guard.js";
+
+export type { SessionReport } from "./open-session.js";
 
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -35,8 +36,11 @@ export class AgentRun {
   private readonly opts: AgentRunOptions;
   private readonly log: Logger;
   private readonly graceMs: number;
+  /** `agent "default" (claude-agent-acp)`, for messages. */
   private readonly name: string;
   private readonly failure: FailureContext;
+  private opened?: OpenedSession;
+  private authStatus?: SessionReport["authStatus"];
   private readonly updates = createSessionUpdateReader();
   private readonly permissions = new Set<AbortController>();
   private settle?: { resolve(value: unknown): void; reject(err: unknown): void };
@@ -54,8 +58,8 @@ export class AgentRun {
     this.opts = deps.opts;
     this.log = deps.log;
     this.graceMs = deps.graceMs;
-    this.name = deps.opts.agent.name;
-    this.failure = { agentName: this.name, authMethods: [], secrets: Object.values(deps.opts.agent.env) };
+    this.name = agentLabel(deps.opts.agent);
+    this.failure = { spec: deps.opts.agent, authMethods: [], secrets: Object.values(deps.opts.agent.env) };
   }
 
   execute<T>(work: (session: AgentSession) => Promise<T>): Promise<T> {
@@ -78,8 +82,12 @@ export class AgentRun {
       (params: unknown) => params,
       ({ params, signal }) => this.onPermission(params, signal),
     );
+    const stream = guardedStream(this.proc, {
+      onMessage: (message) => this.onAgentMessage(message),
+      onViolation: (excerpt) => this.end(stdoutViolation(this.failure, excerpt)),
+    });
     app
-      .connectWith(this.stream(), async (ctx) => {
+      .connectWith(stream, async (ctx) => {
         const session = await this.start(ctx);
         try {
           return await work(session);
@@ -104,31 +112,20 @@ export class AgentRun {
     for (const controller of this.permissions) controller.abort(new Error("agent run ended"));
   }
 
-  private stream(): Stream {
-    const guard = stdoutGuard({
-      onMessage: (message) => this.onAgentMessage(message),
-      onViolation: (excerpt) => this.end(stdoutViolation(this.name, excerpt, this.failure)),
-    });
-    pipeline(this.proc.stdout, guard, () => undefined);
-    return ndJsonStream(
-      Writable.toWeb(this.proc.stdin) as WritableStream<Uint8Array>,
-      Readable.toWeb(guard) as ReadableStream<Uint8Array>,
-    );
-  }
-
   private async start(ctx: ClientContext): Promise<AgentSession> {
     this.ctx = ctx;
-    const sessionId = await openSession({
+    this.opened = await openSession({
       ctx,
-      agentName: this.name,
+      spec: this.opts.agent,
+      failure: this.failure,
       cwd: this.opts.cwd,
       mode: this.opts.mode,
       call: (method, send) => this.call(method, send),
       onPhase: (phase) => (this.phase = phase),
-      onAuthMethods: (names) => (this.failure.authMethods = names),
       progress: (update) => this.progress(update),
       log: this.log,
     });
+    const sessionId = this.opened.sessionId;
     this.sessionId = sessionId;
     this.phase = "between prompts";
     return { prompt: (text) => this.prompt(ctx, sessionId, text) };
@@ -211,11 +208,22 @@ export class AgentRun {
     settle();
   }
 
+  /** Set once the session is open (initialize, session/new and the mode are done). */
+  sessionReport(): SessionReport | undefined {
+    return this.opened && { ...this.opened, ...(this.authStatus ? { authStatus: this.authStatus } : {}) };
+  }
+
   private onAgentMessage(message: Record<string, unknown>): void {
-    if (message.method !== "session/update" || "id" in message) return;
+    if ("id" in message) return;
+    if (message.method === "_auth/status_update") {
+      this.authStatus = readAuthStatus(message.params) ?? this.authStatus;
+      return;
+    }
+    if (message.method !== "session/update") return;
     const { progress, messageText } = this.updates.read(message.params);
     if (messageText !== undefined) this.turn?.chunks.push(messageText);
-    if (progress) this.progress(progress);
+    // Text outside a turn is not an answer (gemini announces a mode change as "[MODE_UPDATE] plan").
+    if (progress && (progress.type !== "message" || this.turn)) this.progress(progress);
   }
 
   private progress(update: AgentProgress): void {
@@ -227,10 +235,9 @@ export class AgentRun {
   }
 
   private onPermission(params: unknown, requestSignal: AbortSignal): Promise<RequestPermissionResponse> {
-    const toolCallId = String(record(record(params).toolCall).toolCallId ?? "");
     return askPermission({
       params,
-      earlier: this.updates.toolCall(toolCallId),
+      earlier: (toolCallId) => this.updates.toolCall(toolCallId),
       ending: () => this.ending !== undefined || this.settled,
       requestSignal,
       controllers: this.permissions,
@@ -238,8 +245,4 @@ export class AgentRun {
       log: this.log,
     });
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

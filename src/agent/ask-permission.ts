@@ -3,13 +3,14 @@ import type { PermissionAsk, PermissionOutcome } from "../core/model.js";
 import type { Logger } from "../core/ports.js";
 import { toPermissionAsk } from "./permission-ask.js";
 import type { RawToolCall } from "./permission-ask.js";
+import { record } from "./raw-json.js";
 
 const CANCELLED: RequestPermissionResponse = { outcome: { outcome: "cancelled" } };
 
 export interface AskPermissionInput {
   params: unknown;
-  /** What earlier `tool_call` updates said about the same call. */
-  earlier: RawToolCall | undefined;
+  /** What earlier `tool_call` updates said about a call, by its id. */
+  earlier(toolCallId: string): RawToolCall | undefined;
   /** True once the run is stopping or over: every request is answered `cancelled`. */
   ending(): boolean;
   /** Aborts when the agent withdraws the request or the connection closes. */
@@ -26,7 +27,7 @@ export interface AskPermissionInput {
  * agent gets an answer, and a missing decision is always `cancelled`, never an allow.
  */
 export async function askPermission(input: AskPermissionInput): Promise<RequestPermissionResponse> {
-  const ask = toPermissionAsk(input.params, input.earlier);
+  const ask = toPermissionAsk(input.params, input.earlier(String(record(record(input.params).toolCall).toolCallId ?? "")));
   const log = input.log.child({ toolCallId: ask.toolCallId, kind: ask.kind });
   if (input.ending()) return CANCELLED;
 

@@ -1,26 +1,48 @@
 import { methods, PROTOCOL_VERSION } from "@agentclientprotocol/sdk";
 import type { ClientContext } from "@agentclientprotocol/sdk";
-import type { AgentProgress, Logger } from "../core/ports.js";
+import type { AgentProgress, AgentSpec, Logger } from "../core/ports.js";
 import { protocolMismatch } from "./agent-failure.js";
-import { selectMode } from "./select-mode.js";
+import type { FailureContext } from "./agent-failure.js";
+import { authMethodFor, presetFor, type ModeAlias } from "./presets.js";
+import { list, record, str } from "./raw-json.js";
+import { selectMode, type ModeSelection } from "./select-mode.js";
 
 export interface OpenSessionDeps {
   ctx: ClientContext;
-  agentName: string;
+  spec: AgentSpec;
+  failure: FailureContext;
   cwd: string;
   mode: string | undefined;
   /** Sends one request; failures come back as AgentErrors. */
   call<R>(method: string, send: () => Promise<R>): Promise<R>;
   /** Where the run is, for the message when the agent dies. */
   onPhase(phase: string): void;
-  onAuthMethods(names: string[]): void;
   progress(update: AgentProgress): void;
   log: Logger;
 }
 
-/** `initialize` → `session/new` → the configured mode, when the agent offers it. Returns the session id. */
-export async function openSession(deps: OpenSessionDeps): Promise<string> {
-  const { ctx, call, agentName, mode } = deps;
+/** What the agent told Warden while the session was set up (for `warden doctor`). */
+export interface OpenedSession {
+  sessionId: string;
+  agentInfo?: { name: string; version?: string };
+  /** Ids of the sign-in methods it listed. */
+  authMethodIds: string[];
+  /** Sent `authenticate` with this method. */
+  authenticatedWith?: string;
+  /** Mode ids and mode-option values it offered. */
+  offeredModes: string[];
+  selection: ModeSelection;
+}
+
+/** What the agent said while the session was set up, plus its sign-in status when it reports one. */
+export interface SessionReport extends OpenedSession {
+  /** From the `_auth/status_update` extension (claude-agent-acp, codex-acp): e.g. `none` / "Not logged in". */
+  authStatus?: { kind: string; label?: string };
+}
+
+/** `initialize` → `authenticate` (when needed) → `session/new` → the configured mode, when the agent offers it. */
+export async function openSession(deps: OpenSessionDeps): Promise<OpenedSession> {
+  const { ctx, call, spec, mode } = deps;
   deps.onPhase("during initialize");
   const init = await call("initialize", () =>
     ctx.request(methods.agent.initialize, {
@@ -30,15 +52,31 @@ export async function openSession(deps: OpenSessionDeps): Promise<string> {
       clientInfo: { name: "warden", version: process.env.npm_package_version ?? "0.0.0" },
     }),
   );
-  deps.onAuthMethods((init.authMethods ?? []).map((m) => m.name || m.id));
-  if (init.protocolVersion !== PROTOCOL_VERSION) throw protocolMismatch(agentName, init.protocolVersion, PROTOCOL_VERSION);
+  const authMethods = init.authMethods ?? [];
+  deps.failure.authMethods = authMethods.map((m) => m.name || m.id);
+  if (init.protocolVersion !== PROTOCOL_VERSION) throw protocolMismatch(deps.failure, init.protocolVersion, PROTOCOL_VERSION);
+  const info = record(init.agentInfo);
+  const agentName = str(info.name);
+  const opened: Omit<OpenedSession, "sessionId" | "selection" | "offeredModes"> = {
+    authMethodIds: authMethods.map((m) => m.id),
+    ...(agentName ? { agentInfo: { name: agentName, ...(str(info.version) ? { version: str(info.version) } : {}) } } : {}),
+  };
+
+  const methodId = authMethodFor(spec);
+  // Only a method the agent lists: an agent signed in some other way may list none.
+  if (methodId !== undefined && (authMethods.length === 0 || opened.authMethodIds.includes(methodId))) {
+    deps.onPhase("while signing in");
+    await call("authenticate", () => ctx.request(methods.agent.authenticate, { methodId }));
+    opened.authenticatedWith = methodId;
+  }
 
   deps.onPhase("while creating its session");
   const created = await call("session/new", () => ctx.request(methods.agent.session.new, { cwd: deps.cwd, mcpServers: [] }));
   const sessionId = created.sessionId;
 
   deps.onPhase("while selecting its mode");
-  const selection = selectMode(created, mode);
+  const aliases = presetFor(spec)?.modeAliases ?? {};
+  const selection = selectMode(created, mode, aliases);
   if (selection.kind === "set_mode") {
     await call("session/set_mode", () => ctx.request(methods.agent.session.setMode, { sessionId, modeId: selection.modeId }));
   } else if (selection.kind === "config_option") {
@@ -46,9 +84,25 @@ export async function openSession(deps: OpenSessionDeps): Promise<string> {
     await call("session/set_config_option", () => ctx.request(methods.agent.session.setConfigOption, { sessionId, configId, value }));
   } else if (selection.kind === "unavailable") {
     const offered = selection.offered.length > 0 ? `it offers ${selection.offered.join(", ")}` : "it offers no modes";
-    deps.progress({ type: "notice", message: `agent "${agentName}" has no mode "${mode}" (${offered}); running in its default mode` });
+    deps.progress({ type: "notice", message: `agent "${spec.name}" has no mode "${mode}" (${offered}); running in its default mode` });
   }
   if (mode && (selection.kind === "set_mode" || selection.kind === "config_option")) deps.progress({ type: "mode", modeId: mode });
   deps.log.debug({ sessionId, mode: selection }, "agent session ready");
-  return sessionId;
+  return { ...opened, sessionId, selection, offeredModes: offeredModes(created, aliases) };
+}
+
+/** Mode ids plus the values of mode options (category `mode`, or an option a preset aliases). */
+function offeredModes(created: unknown, aliases: Record<string, ModeAlias>): string[] {
+  const session = record(created);
+  const ids = list(record(session.modes).availableModes).map((m) => str(record(m).id));
+  const aliasedOptions = new Set(Object.values(aliases).map((a) => (a.kind === "config_option" ? a.configId : "")));
+  for (const item of list(session.configOptions)) {
+    const option = record(item);
+    if (option.category !== "mode" && !aliasedOptions.has(String(option.id))) continue;
+    for (const entry of list(option.options)) {
+      const nested = Array.isArray(record(entry).options) ? list(record(entry).options) : [entry];
+      ids.push(...nested.map((o) => str(record(o).value)));
+    }
+  }
+  return [...new Set(ids.filter((id): id is string => id !== undefined && id !== ""))];
 }

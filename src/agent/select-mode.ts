@@ -1,3 +1,4 @@
+import type { ModeAlias } from "./presets.js";
 import { list, record, str } from "./raw-json.js";
 
 export type ModeSelection =
@@ -11,15 +12,20 @@ export type ModeSelection =
  * Decides how to reach `mode` from what the agent offered in `session/new`. Agents differ: some
  * list `modes.availableModes` (`session/set_mode`), some only a config option of category
  * `mode` (`session/set_config_option`), some both, and the ids differ between agents, so
- * nothing is assumed to exist.
+ * nothing is assumed to exist. `aliases` (from the agent's preset) say where an agent keeps a
+ * mode under another name, e.g. codex's plan mode is its `collaboration_mode` option; they are
+ * used only when the agent offers them.
  */
-export function selectMode(newSession: unknown, mode: string | undefined): ModeSelection {
+export function selectMode(newSession: unknown, mode: string | undefined, aliases: Record<string, ModeAlias> = {}): ModeSelection {
   if (mode === undefined || mode === "" || mode === "default") return { kind: "keep" };
   const session = record(newSession);
   const modes = record(session.modes);
   const modeIds = list(modes.availableModes)
     .map((m) => str(record(m).id))
     .filter((id): id is string => id !== undefined);
+  const alias = Object.hasOwn(aliases, mode) ? aliases[mode] : undefined;
+  const aliased = alias && selectAlias(session, modeIds, alias);
+  if (aliased) return aliased;
   if (modeIds.includes(mode)) {
     return modes.currentModeId === mode ? { kind: "keep" } : { kind: "set_mode", modeId: mode };
   }
@@ -35,6 +41,18 @@ export function selectMode(newSession: unknown, mode: string | undefined): ModeS
     offered.push(...values);
   }
   return { kind: "unavailable", offered: [...new Set(offered)] };
+}
+
+function selectAlias(session: Record<string, unknown>, modeIds: string[], alias: ModeAlias): ModeSelection | undefined {
+  if (alias.kind === "set_mode") {
+    if (!modeIds.includes(alias.modeId)) return undefined;
+    return record(session.modes).currentModeId === alias.modeId ? { kind: "keep" } : { kind: "set_mode", modeId: alias.modeId };
+  }
+  const option = list(session.configOptions)
+    .map(record)
+    .find((o) => o.id === alias.configId && (o.type === undefined || o.type === "select"));
+  if (!option || !selectValues(option.options).includes(alias.value)) return undefined;
+  return option.currentValue === alias.value ? { kind: "keep" } : { kind: "config_option", configId: alias.configId, value: alias.value };
 }
 
 /** Select options come flat or in groups. */

@@ -1,7 +1,7 @@
 import type { PlanEntry } from "../core/model.js";
 import type { AgentProgress } from "../core/ports.js";
 import { toolKind } from "./permission-ask.js";
-import { list, record } from "./raw-json.js";
+import { list, record, str } from "./raw-json.js";
 import type { RawToolCall } from "./permission-ask.js";
 
 /** Tool calls remembered per run, so a permission request naming only an id can be described. */
@@ -81,4 +81,12 @@ function planEntries(value: unknown): PlanEntry[] {
     entries.push({ content: entry.content, status: status as PlanEntry["status"] });
   }
   return entries;
+}
+
+/** The params of claude-agent-acp's and codex-acp's `_auth/status_update` notification. */
+export function readAuthStatus(params: unknown): { kind: string; label?: string } | undefined {
+  const status = record(record(params).authStatus);
+  const kind = str(status.kind);
+  const label = str(status.label);
+  return kind ? { kind, ...(label ? { label } : {}) } : undefined;
 }

@@ -1,5 +1,6 @@
-import { Transform } from "node:stream";
-import { DEFAULT_MAX_MESSAGE_BYTES } from "@agentclientprotocol/sdk";
+import { Readable, Transform, Writable, pipeline } from "node:stream";
+import { DEFAULT_MAX_MESSAGE_BYTES, ndJsonStream } from "@agentclientprotocol/sdk";
+import type { Stream } from "@agentclientprotocol/sdk";
 
 export interface StdoutGuardHandlers {
   /** Every JSON-RPC message, synchronously and in stream order, before the SDK reads it. */
@@ -72,4 +73,11 @@ export function stdoutGuard(handlers: StdoutGuardHandlers): Transform {
 
 function isJsonRpc(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && (value as { jsonrpc?: unknown }).jsonrpc === "2.0";
+}
+
+/** The SDK stream over the agent's stdin and its guarded stdout. */
+export function guardedStream(proc: { stdin: Writable; stdout: Readable }, handlers: StdoutGuardHandlers): Stream {
+  const guard = stdoutGuard(handlers);
+  pipeline(proc.stdout, guard, () => undefined);
+  return ndJsonStream(Writable.toWeb(proc.stdin) as WritableStream<Uint8Array>, Readable.toWeb(guard) as ReadableStream<Uint8Array>);
 }

@@ -32,7 +32,8 @@ export function createGitWorkspaces(opts: { root: string; log: Logger }): Worksp
   };
 }
 
-function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Workspace {
+/** Diffs and ancestry in an existing checkout at `dir`; `dispose` removes the directory. */
+export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Workspace {
   const run: GitRun = { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, maxBuffer: DIFF_MAX_BYTES, ...(signal ? { signal } : {}) };
   let disposed: Promise<void> | undefined;
   return {

@@ -4,11 +4,11 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { PRESET_NAMES } from "../agent/presets.js";
 import { ConfigError } from "../core/errors.js";
-import type { AgentSpec } from "../core/ports.js";
-import type { AppEnv } from "./env.js";
 import { repoConfigSchema, type RepoConfig } from "./repo-config.js";
-import { splitCommandLine } from "./split-command.js";
+
+export { resolveAgent } from "./resolve-agent.js";
 
 /** Warden's own secrets: no agent entry may pass them through (SPEC §7). */
 const APP_SECRETS = new Set([
@@ -31,12 +31,37 @@ const envName = z
 
 const agentSchema = z
   .object({
-    command: z.string().min(1).describe("program to spawn (looked up on PATH), never through a shell"),
-    args: z.array(z.string()).default([]).describe("arguments, passed as they are"),
-    env: z.array(envName).default([]).describe("names of server environment variables passed to the agent"),
+    preset: z
+      .enum(PRESET_NAMES)
+      .optional()
+      .describe("built-in agent: its command, the variables that sign it in, its sign-in step and mode names"),
+    command: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("program to spawn (looked up on PATH), never through a shell; required without a preset"),
+    args: z.array(z.string()).optional().describe("arguments, passed as they are (default: the preset's, else none)"),
+    env: z
+      .array(envName)
+      .default([])
+      .describe("names of server environment variables passed to the agent (added to the preset's)"),
     setEnv: z.record(envName, z.string()).default({}).describe("literal environment variables for the agent"),
+    authMethod: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("ACP sign-in method sent as `authenticate` after `initialize` (presets know their own)"),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (entry.preset === undefined && entry.command === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["command"],
+        message: `required unless the entry names a preset (${PRESET_NAMES.join(", ")})`,
+      });
+    }
+  });
 
 export type RepoConfigOverrides = DeepPartial<RepoConfig>;
 type DeepPartial<T> = T extends readonly unknown[]
@@ -148,45 +173,6 @@ export function loadServerConfig(
     throw new ConfigError(`${path}: ${where}: ${message}`);
   }
   return result.data;
-}
-
-/**
- * The agent a repository picked, ready to spawn. WARDEN_AGENT_COMMAND replaces the command and
- * args of `default` (its env settings from the file still apply). Variables named in `env` are
- * read from `processEnv` now; missing ones are skipped; `setEnv` values win over them.
- */
-export function resolveAgent(
-  cfg: ServerConfig,
-  name: string,
-  env: Pick<AppEnv, "WARDEN_AGENT_COMMAND">,
-  processEnv: NodeJS.ProcessEnv,
-): AgentSpec {
-  const entry = Object.hasOwn(cfg.agents, name) ? cfg.agents[name] : undefined;
-  let command: string;
-  let args: string[];
-  if (name === "default" && env.WARDEN_AGENT_COMMAND !== undefined) {
-    [command, ...args] = splitCommandLine(env.WARDEN_AGENT_COMMAND) as [string, ...string[]];
-  } else if (entry !== undefined) {
-    command = entry.command;
-    args = [...entry.args];
-  } else if (name === "default") {
-    throw new ConfigError(
-      "no default agent: set WARDEN_AGENT_COMMAND (e.g. claude-agent-acp) or define agents.default in warden.server.yml",
-    );
-  } else {
-    const available = Object.keys(cfg.agents);
-    if (env.WARDEN_AGENT_COMMAND !== undefined && !available.includes("default")) available.unshift("default");
-    throw new ConfigError(
-      `unknown agent ${JSON.stringify(name)}; this server offers: ${available.length > 0 ? available.join(", ") : "(none)"}`,
-    );
-  }
-  const agentEnv: Record<string, string> = {};
-  for (const key of entry?.env ?? []) {
-    const value = processEnv[key];
-    if (value !== undefined && value !== "") agentEnv[key] = value;
-  }
-  Object.assign(agentEnv, entry?.setEnv ?? {});
-  return { name, command, args, env: agentEnv };
 }
 
 function isUnattended(mode: string, unattendedModes: readonly string[]): boolean {

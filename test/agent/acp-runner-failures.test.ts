@@ -49,7 +49,7 @@ describe.concurrent("ACP runner failures", () => {
     const { runner, opts } = setup({ turns: [[]] });
     const err = await failure(runner.run({ ...opts, agent: { ...opts.agent, command: "warden-no-such-agent" } }, (s) => s.prompt("x")));
     expect(err.code).toBe("not_installed");
-    expect(err.message).toBe("agent command `warden-no-such-agent` not found; install it or fix the server config");
+    expect(err.message).toBe('agent "fake" is not installed: command `warden-no-such-agent` not found. Install it, or fix agents.fake.command in the server config.');
   });
 
   it("reports -32000 on prompt as not signed in, with the agent's message and sign-in methods", async () => {
@@ -81,7 +81,9 @@ describe.concurrent("ACP runner failures", () => {
       failure(cannotConnect.runner.run(cannotConnect.opts, (s) => s.prompt("x"))),
     ]);
     expect([a.code, b.code]).toEqual(["unreachable", "unreachable"]);
-    expect(a.message).toBe('agent "fake" could not reach its model provider: fetch failed');
+    expect(a.message).toBe(
+      'agent "fake" could not reach its model provider: fetch failed. Check that this machine can reach its model provider; behind a proxy, list HTTPS_PROXY under agents.fake.env.',
+    );
   });
 
   it("reports another protocol version as a protocol error", async () => {

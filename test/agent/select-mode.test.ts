@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PRESETS } from "../../src/agent/presets.js";
 import { selectMode } from "../../src/agent/select-mode.js";
 
 const claude = {
@@ -42,5 +43,25 @@ describe("selectMode", () => {
   it("says what is offered when the mode is not", () => {
     expect(selectMode(codex, "bypassPermissions")).toEqual({ kind: "unavailable", offered: ["read-only", "agent", "default", "plan"] });
     expect(selectMode({ sessionId: "s" }, "plan")).toEqual({ kind: "unavailable", offered: [] });
+  });
+
+  it("reaches codex-acp's plan mode through its preset alias, as codex-acp 2.6 offers it", () => {
+    // Its plan option has category `collaboration_mode`, not `mode`: only the alias finds it.
+    const codexAcp = {
+      sessionId: "s",
+      modes: { currentModeId: "agent", availableModes: ["read-only", "workspace-write", "agent", "agent-full-access"].map((id) => ({ id, name: id })) },
+      configOptions: [
+        { id: "mode", name: "Mode", category: "mode", type: "select", currentValue: "agent", options: [{ value: "read-only", name: "r" }, { value: "agent", name: "a" }] },
+        { id: "collaboration_mode", name: "Collaboration mode", category: "collaboration_mode", type: "select", currentValue: "default", options: [{ value: "default", name: "Default" }, { value: "plan", name: "Plan" }] },
+      ],
+    };
+    const aliases = PRESETS.codex.modeAliases;
+    expect(selectMode(codexAcp, "plan")).toEqual({ kind: "unavailable", offered: ["read-only", "workspace-write", "agent", "agent-full-access"] });
+    expect(selectMode(codexAcp, "plan", aliases)).toEqual({ kind: "config_option", configId: "collaboration_mode", value: "plan" });
+    expect(selectMode(codexAcp, "read-only", aliases)).toEqual({ kind: "set_mode", modeId: "read-only" });
+    const planning = { ...codexAcp, configOptions: codexAcp.configOptions.map((o) => (o.id === "collaboration_mode" ? { ...o, currentValue: "plan" } : o)) };
+    expect(selectMode(planning, "plan", aliases)).toEqual({ kind: "keep" });
+    // An alias the agent does not offer falls back to the ordinary lookup.
+    expect(selectMode(opencode, "plan", aliases)).toEqual({ kind: "config_option", configId: "mode", value: "plan" });
   });
 });

@@ -29,9 +29,10 @@ function loadError(text: string): string {
 describe("loadServerConfig", () => {
   it("loads the example file", () => {
     const cfg = loadServerConfig(fixture("warden.server.example.yml"));
-    expect(Object.keys(cfg.agents)).toEqual(["default", "codex", "gemini"]);
-    expect(cfg.agents.default).toEqual({ command: "claude-agent-acp", args: [], env: ["ANTHROPIC_API_KEY"], setEnv: {} });
-    expect(cfg.agents.codex?.setEnv).toEqual({ DEFAULT_AUTH_REQUEST: '{"methodId":"api-key"}' });
+    expect(Object.keys(cfg.agents)).toEqual(["default", "codex", "gemini", "goose"]);
+    expect(cfg.agents.default).toEqual({ preset: "claude", env: [], setEnv: {} });
+    expect(cfg.agents.codex).toEqual({ preset: "codex", env: ["HTTPS_PROXY"], setEnv: {} });
+    expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" } });
     expect(cfg.allowBypassPermissions).toBe(false);
     expect(cfg.unattendedModes).toEqual(["bypassPermissions", "yolo", "agent-full-access"]);
     expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120 });
@@ -57,7 +58,9 @@ describe("loadServerConfig", () => {
 
   it.each([
     ["agents: [", /^warden\.server\.yml: invalid YAML: /],
-    ["agents: { default: { args: [] } }", /^warden\.server\.yml: agents\.default\.command: /],
+    ["agents: { default: { args: [] } }", /^warden\.server\.yml: agents\.default\.command: required unless the entry names a preset \(claude, codex, gemini, opencode\)/],
+    ["agents: { default: { preset: copilot } }", /^warden\.server\.yml: agents\.default\.preset: Invalid option/],
+    ["agents: { a: { preset: claude, env: [WEBHOOK_SECRET] } }", /agents\.a\.env\.0: WEBHOOK_SECRET is one of Warden's own secrets/],
     ["agents: { 'bad name': { command: x } }", /^warden\.server\.yml: agents\.bad name: expected an agent name/],
     ["agents: { a: { command: x, env: [GITLAB_TOKEN] } }", /agents\.a\.env\.0: GITLAB_TOKEN is one of Warden's own secrets/],
     ["agents: { a: { command: x, setEnv: { DATABASE_URL: x } } }", /DATABASE_URL is one of Warden's own secrets/],
@@ -160,6 +163,84 @@ describe("resolveAgent", () => {
   it("does not mistake inherited object properties for agents", () => {
     expect(() => resolveAgent(cfg, "constructor", noCommand, {})).toThrow(/unknown agent "constructor"/);
     expect(() => resolveAgent(cfg, "__proto__", noCommand, {})).toThrow(/unknown agent "__proto__"/);
+  });
+});
+
+describe("resolveAgent with presets", () => {
+  const processEnv = {
+    ANTHROPIC_API_KEY: "sk-ant",
+    OPENAI_API_KEY: "sk-openai",
+    GEMINI_API_KEY: "g-key",
+    HTTPS_PROXY: "http://proxy:3128",
+    PRIVATE_KEY: "app key",
+  };
+
+  it("starts each preset's agent with the variables that sign it in, when they are set", () => {
+    const cfg = config({
+      agents: {
+        default: { preset: "claude" },
+        codex: { preset: "codex" },
+        gemini: { preset: "gemini" },
+        opencode: { preset: "opencode" },
+      },
+    });
+    expect(resolveAgent(cfg, "default", noCommand, processEnv)).toEqual({
+      name: "default",
+      command: "claude-agent-acp",
+      args: [],
+      env: { ANTHROPIC_API_KEY: "sk-ant" },
+      preset: "claude",
+    });
+    expect(resolveAgent(cfg, "codex", noCommand, processEnv)).toEqual({
+      name: "codex",
+      command: "codex-acp",
+      args: [],
+      env: { OPENAI_API_KEY: "sk-openai" },
+      preset: "codex",
+    });
+    expect(resolveAgent(cfg, "gemini", noCommand, processEnv)).toMatchObject({ command: "gemini", args: ["--acp"], env: { GEMINI_API_KEY: "g-key" } });
+    expect(resolveAgent(cfg, "opencode", noCommand, processEnv)).toMatchObject({
+      command: "opencode",
+      args: ["acp"],
+      env: { ANTHROPIC_API_KEY: "sk-ant", OPENAI_API_KEY: "sk-openai" },
+    });
+  });
+
+  it("adds the entry's variables to the preset's and lets its command, args and sign-in method win", () => {
+    const cfg = config({
+      agents: {
+        codex: { preset: "codex", env: ["HTTPS_PROXY"], setEnv: { CODEX_HOME: "/srv/codex" } },
+        gemini: { preset: "gemini", command: "/opt/gemini/bin/gemini" },
+        claude: { preset: "claude", command: "npx", args: ["-y", "@agentclientprotocol/claude-agent-acp"], authMethod: "claude-login" },
+      },
+    });
+    expect(resolveAgent(cfg, "codex", noCommand, processEnv).env).toEqual({
+      OPENAI_API_KEY: "sk-openai",
+      HTTPS_PROXY: "http://proxy:3128",
+      CODEX_HOME: "/srv/codex",
+    });
+    expect(resolveAgent(cfg, "gemini", noCommand, processEnv)).toMatchObject({ command: "/opt/gemini/bin/gemini", args: ["--acp"] });
+    expect(resolveAgent(cfg, "claude", noCommand, processEnv)).toMatchObject({
+      command: "npx",
+      args: ["-y", "@agentclientprotocol/claude-agent-acp"],
+      authMethodId: "claude-login",
+      preset: "claude",
+    });
+  });
+
+  it("lets WARDEN_AGENT_COMMAND replace a preset's command but keeps its variables", () => {
+    const cfg = config({ agents: { default: { preset: "claude" } } });
+    expect(resolveAgent(cfg, "default", { WARDEN_AGENT_COMMAND: "/usr/local/bin/claude-agent-acp --debug" }, processEnv)).toEqual({
+      name: "default",
+      command: "/usr/local/bin/claude-agent-acp",
+      args: ["--debug"],
+      env: { ANTHROPIC_API_KEY: "sk-ant" },
+      preset: "claude",
+    });
+  });
+
+  it("names the preset way in the error when there is no default agent", () => {
+    expect(() => resolveAgent(config({}), "default", noCommand, {})).toThrow(/`default: \{ preset: claude \}`/);
   });
 });
 

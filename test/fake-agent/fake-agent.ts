@@ -18,23 +18,25 @@ const DEFAULT_OPTIONS: FakePermissionOption[] = [
 let prompts = 0;
 let currentTurn: AbortController | undefined;
 let modeConfig = scenario.modeConfigOption;
+const extraOptions = new Map((scenario.configOptions ?? []).map((o) => [o.id, { ...o }]));
+let authenticated = false;
+const forever = () => new Promise<never>(() => undefined);
 
 function trace(method: string, params?: unknown): void {
   if (scenario.traceFile) appendFileSync(scenario.traceFile, JSON.stringify({ method, params }) + "\n");
 }
 
 function configOptions(): SessionConfigOption[] | undefined {
-  if (!modeConfig) return undefined;
-  return [
-    {
-      id: modeConfig.id,
-      name: "Mode",
-      category: "mode",
-      type: "select",
-      currentValue: modeConfig.current,
-      options: modeConfig.values.map((value) => ({ value, name: value })),
-    },
-  ];
+  const all = [...(modeConfig ? [{ ...modeConfig, category: "mode" }] : []), ...extraOptions.values()];
+  if (all.length === 0) return undefined;
+  return all.map((o) => ({
+    id: o.id,
+    name: o.id,
+    category: o.category,
+    type: "select",
+    currentValue: o.current,
+    options: o.values.map((value) => ({ value, name: value })),
+  }));
 }
 
 function listFiles(dir: string, root: string, out: string[]): void {
@@ -109,28 +111,48 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
 }
 
 const app = agent({ name: "fake-agent" })
-  .onRequest(methods.agent.initialize, ({ params }) => {
+  .onRequest(methods.agent.initialize, async ({ params }) => {
     trace("initialize", params);
+    if (scenario.hangOn === "initialize") await forever();
     if (scenario.stdoutNoise !== undefined) process.stdout.write(scenario.stdoutNoise + "\n");
     return {
       protocolVersion: scenario.protocolVersion ?? PROTOCOL_VERSION,
       agentCapabilities: {},
+      agentInfo: { name: "fake-agent", version: "1.0.0" },
       authMethods: scenario.authMethods ?? [],
     };
   })
-  .onRequest(methods.agent.session.new, ({ params }) => {
+  .onRequest(methods.agent.authenticate, ({ params }) => {
+    trace("authenticate", params);
+    const auth = scenario.requireAuth;
+    if (!auth || params.methodId !== auth.methodId) throw RequestError.invalidParams(undefined, `no sign-in method ${params.methodId}`);
+    if (auth.envVar && !process.env[auth.envVar]) throw RequestError.internalError(undefined, `${auth.envVar} is not set`);
+    authenticated = true;
+    return {};
+  })
+  .onRequest(methods.agent.session.new, async ({ params, client }) => {
     trace("session/new", params);
     if (scenario.dump) dump(scenario.dump);
+    if (scenario.authStatus) await client.notify("_auth/status_update", { authStatus: scenario.authStatus });
+    if (scenario.hangOn === "session/new") await forever();
+    if (scenario.requireAuth && !authenticated) throw new RequestError(-32000, "Authentication required");
     if (scenario.sessionNewError) throw new RequestError(scenario.sessionNewError.code, scenario.sessionNewError.message);
     const modes = scenario.modes && {
       currentModeId: scenario.modes.current,
       availableModes: scenario.modes.available.map((id) => ({ id, name: id })),
     };
-    return { sessionId: "fake-session-1", ...(modes ? { modes } : {}), ...(modeConfig ? { configOptions: configOptions() } : {}) };
+    const options = configOptions();
+    return { sessionId: "fake-session-1", ...(modes ? { modes } : {}), ...(options ? { configOptions: options } : {}) };
   })
   .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
     trace("session/set_mode", params);
     if (!scenario.modes?.available.includes(params.modeId)) throw RequestError.invalidParams(undefined, `no mode ${params.modeId}`);
+    if (scenario.announceMode) {
+      await client.notify(methods.client.session.update, {
+        sessionId: params.sessionId,
+        update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: `[MODE_UPDATE] ${params.modeId}` } },
+      });
+    }
     await client.notify(methods.client.session.update, {
       sessionId: params.sessionId,
       update: { sessionUpdate: "current_mode_update", currentModeId: params.modeId },
@@ -140,6 +162,11 @@ const app = agent({ name: "fake-agent" })
   .onRequest(methods.agent.session.setConfigOption, ({ params }) => {
     trace("session/set_config_option", params);
     const value = "value" in params ? params.value : undefined;
+    const extra = extraOptions.get(params.configId);
+    if (extra && typeof value === "string" && extra.values.includes(value)) {
+      extra.current = value;
+      return { configOptions: configOptions() ?? [] };
+    }
     if (!modeConfig || params.configId !== modeConfig.id || typeof value !== "string" || !modeConfig.values.includes(value)) {
       throw RequestError.invalidParams(undefined, "unknown config option or value");
     }

@@ -68,6 +68,19 @@ export interface FakeScenario {
   modes?: { current: string; available: string[] };
   /** Offered in `session/new` as a select config option of category `mode`. */
   modeConfigOption?: { id: string; current: string; values: string[] };
+  /** More select config options (any category), e.g. codex's `collaboration_mode`. */
+  configOptions?: Array<{ id: string; category: string; current: string; values: string[] }>;
+  /**
+   * Like codex-acp: `session/new` answers -32000 "Authentication required" until the client sent
+   * `authenticate { methodId }`; with `envVar`, authenticate fails (-32603) unless it is set.
+   */
+  requireAuth?: { methodId: string; envVar?: string };
+  /** Sent as a `_auth/status_update` notification before answering `session/new` (claude-agent-acp). */
+  authStatus?: { kind: string; label?: string };
+  /** Never answers this request. */
+  hangOn?: "initialize" | "session/new";
+  /** Like gemini: `session/set_mode` also sends an agent text chunk `[MODE_UPDATE] <mode>`. */
+  announceMode?: boolean;
   /** JSON lines of every request/notification the agent receives (and a few of its own events). */
   traceFile?: string;
   /** On `session/new`: the agent's environment, its cwd's files, and which files contain `needles`. */

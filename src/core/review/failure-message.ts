@@ -12,13 +12,31 @@ const AGENT_LABEL: Record<AgentError["code"], string> = {
   invalid_report: "The agent sent no valid report",
 };
 
+/**
+ * The runner words these failures as a whole sentence, the fix included ("agent "default"
+ * (claude-agent-acp) is not signed in: …. Set ANTHROPIC_API_KEY …"); repeating the label in
+ * front of them would only push the fix out of the ≤ 140 character status.
+ */
+const SELF_DESCRIBED: Partial<Record<AgentError["code"], string>> = {
+  not_signed_in: " is not signed in: ",
+  unreachable: " could not reach its model provider: ",
+  not_installed: " is not installed: ",
+};
+
 function firstLine(text: string, max = 300): string {
   const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+function describeAgentFailure(err: AgentError): string {
+  const phrase = SELF_DESCRIBED[err.code];
+  const line = firstLine(err.message, 500);
+  if (phrase && /^agent "/.test(line) && line.includes(phrase)) return `A${line.slice(1)}`;
+  return `${AGENT_LABEL[err.code]}: ${firstLine(err.message)}`;
+}
+
 export function describeFailure(err: unknown): string {
-  if (err instanceof AgentError) return `${AGENT_LABEL[err.code]}: ${firstLine(err.message)}`;
+  if (err instanceof AgentError) return describeAgentFailure(err);
   if (err instanceof ConfigError) return `Configuration problem: ${firstLine(err.message)}`;
   if (err instanceof PlatformError) return `The platform API failed (HTTP ${err.status}): ${firstLine(err.message)}`;
   const message = err instanceof Error ? err.message : String(err);

@@ -1,0 +1,28 @@
+// A checkout of one commit of a LOCAL repository for `warden review`, so the agent reads exactly
+// the reviewed commit (not the working tree with its uncommitted edits) and cannot touch the
+// user's files. `clone --shared` borrows the repository's objects instead of copying them, so
+// even a large repository is checked out in about the time its files take to write.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Logger, Workspace } from "../core/ports.js";
+import { git } from "./git.js";
+import { gitWorkspace } from "./workspace.js";
+
+const TIMEOUT_MS = 5 * 60_000;
+
+export async function checkoutLocalCommit(repoRoot: string, sha: string, opts: { log: Logger; signal?: AbortSignal }): Promise<Workspace> {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
+  const dir = await mkdtemp(join(tmpdir(), "warden-review-"));
+  // Large files stay pointers: a review must not download LFS objects.
+  const run = { cwd: dir, timeoutMs: TIMEOUT_MS, env: { GIT_LFS_SKIP_SMUDGE: "1" }, ...(opts.signal ? { signal: opts.signal } : {}) };
+  try {
+    await git(["clone", "--quiet", "--shared", "--no-checkout", "--", repoRoot, dir], run, `cloning ${repoRoot}`);
+    await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], run, `checking out ${sha}`);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  opts.log.debug({ dir, sha }, "local checkout ready");
+  return gitWorkspace(dir, opts.log, opts.signal);
+}

@@ -1,0 +1,126 @@
+// What Warden knows about the ACP agents it is tested against (AGENTS.md): how to start each one,
+// which variables sign it in, how it spells the modes, how long it takes to exit, and where it
+// comes from. The agents are not dependencies of Warden; an operator installs the ones they use.
+import { basename } from "node:path";
+import type { AgentSpec } from "../core/ports.js";
+
+export const PRESET_NAMES = ["claude", "codex", "gemini", "opencode"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** How an agent reaches a mode whose Warden name it spells differently. */
+export type ModeAlias = { kind: "set_mode"; modeId: string } | { kind: "config_option"; configId: string; value: string };
+
+export interface AgentPreset {
+  name: PresetName;
+  /** The command, for messages: `claude-agent-acp`. */
+  title: string;
+  command: string;
+  args: string[];
+  /** npm package that installs `command`. */
+  npmPackage: string;
+  /** Variables passed to the agent when they are set on the server. */
+  env: string[];
+  /** Any one of these signs the agent in. */
+  signInEnv: string[];
+  /** The other way to sign in, as the user Warden runs as. */
+  otherSignIn?: string;
+  /** `authenticate` right after `initialize`, when one of `whenEnv` is passed (codex-acp). */
+  authenticate?: { methodId: string; whenEnv: string[] };
+  /** Warden mode names (`agent.mode`) this agent reaches another way. */
+  modeAliases: Record<string, ModeAlias>;
+  /** The modes it offers, for the README and `warden doctor`. */
+  modes: string;
+  /** How long it gets to exit after its stdin closes before its process group gets SIGTERM. */
+  exitGraceMs: number;
+  /** Where its model lives, for "cannot reach" messages. */
+  provider: string;
+}
+
+export const PRESETS: Record<PresetName, AgentPreset> = {
+  claude: {
+    name: "claude",
+    title: "claude-agent-acp",
+    command: "claude-agent-acp",
+    args: [],
+    npmPackage: "@agentclientprotocol/claude-agent-acp",
+    env: ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"],
+    signInEnv: ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"],
+    otherSignIn: "or run `claude /login` once as the user Warden runs as",
+    modeAliases: {},
+    modes: "modes default, acceptEdits, plan, auto (also a `mode` config option)",
+    // It exits within ~25 ms but leaves a child for ~4 s: the group is signalled once it is gone.
+    exitGraceMs: 1_000,
+    provider: "api.anthropic.com",
+  },
+  codex: {
+    name: "codex",
+    title: "codex-acp",
+    command: "codex-acp",
+    args: [],
+    npmPackage: "@agentclientprotocol/codex-acp",
+    env: ["OPENAI_API_KEY", "CODEX_API_KEY"],
+    signInEnv: ["OPENAI_API_KEY", "CODEX_API_KEY"],
+    otherSignIn: "or run `codex login` once as the user Warden runs as",
+    // With a key in its environment it still answers -32000 until the client authenticates.
+    authenticate: { methodId: "api-key", whenEnv: ["OPENAI_API_KEY", "CODEX_API_KEY"] },
+    // `session/set_mode plan` is -32602: plan is the `collaboration_mode` config option.
+    modeAliases: { plan: { kind: "config_option", configId: "collaboration_mode", value: "plan" } },
+    modes: "modes read-only, workspace-write, agent (its default), agent-full-access; plan = config option collaboration_mode",
+    exitGraceMs: 3_000,
+    provider: "api.openai.com",
+  },
+  gemini: {
+    name: "gemini",
+    title: "gemini --acp",
+    command: "gemini",
+    args: ["--acp"],
+    npmPackage: "@google/gemini-cli",
+    env: ["GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION"],
+    signInEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+    otherSignIn: "or run `gemini` once as the user Warden runs as and log in with Google",
+    modeAliases: {},
+    modes: "modes default, autoEdit, yolo, plan",
+    exitGraceMs: 1_000,
+    provider: "generativelanguage.googleapis.com",
+  },
+  opencode: {
+    name: "opencode",
+    title: "opencode acp",
+    command: "opencode",
+    args: ["acp"],
+    npmPackage: "opencode-ai",
+    env: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY", "OPENCODE_CONFIG"],
+    signInEnv: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY"],
+    otherSignIn: "or run `opencode auth login` once as the user Warden runs as",
+    modeAliases: {},
+    modes: "config option mode: build (its default), plan",
+    exitGraceMs: 1_000,
+    provider: "its model provider",
+  },
+};
+
+export function isPresetName(name: string): name is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The preset an agent entry is built on: named in the config, or recognised from its command
+ * line, so a hand-written `command: claude-agent-acp` (or WARDEN_AGENT_COMMAND) gets the same
+ * sign-in step, mode spelling and hints as `preset: claude`.
+ */
+export function presetFor(spec: Pick<AgentSpec, "preset" | "command" | "args">): AgentPreset | undefined {
+  if (spec.preset !== undefined) return isPresetName(spec.preset) ? PRESETS[spec.preset] : undefined;
+  const program = basename(spec.command).replace(/\.(cmd|exe|js)$/, "");
+  if (program === "claude-agent-acp" || program === "claude-code-acp") return PRESETS.claude;
+  if (program === "codex-acp") return PRESETS.codex;
+  if (program === "gemini" && spec.args.some((a) => a === "--acp" || a === "--experimental-acp")) return PRESETS.gemini;
+  if (program === "opencode" && spec.args[0] === "acp") return PRESETS.opencode;
+  return undefined;
+}
+
+/** The `authenticate` method to send: the entry's own, else the preset's when its key is passed. */
+export function authMethodFor(spec: AgentSpec): string | undefined {
+  if (spec.authMethodId !== undefined) return spec.authMethodId;
+  const auth = presetFor(spec)?.authenticate;
+  return auth && auth.whenEnv.some((name) => spec.env[name] !== undefined) ? auth.methodId : undefined;
+}

@@ -1,0 +1,78 @@
+// Does each configured agent start and speak ACP? initialize (+ authenticate), session/new in a
+// scratch repository, and the mode a review would use; with --prompt also one tiny prompt, the
+// only step that proves the sign-in and the network.
+import { agentLabel, signInHint } from "../../agent/agent-hints.js";
+import { probeAgent } from "../../agent/probe-agent.js";
+import { presetFor } from "../../agent/presets.js";
+import type { AppEnv } from "../../config/env.js";
+import { resolveAgent, type ServerConfig } from "../../config/server-config.js";
+import { AgentError, ConfigError } from "../../core/errors.js";
+import type { AgentSpec, Logger } from "../../core/ports.js";
+import { describeFailure } from "../../core/review/failure-message.js";
+import { fail, ok, type CheckResult } from "./check-result.js";
+
+export const PROBE_PROMPT = "This is a connectivity check from Warden. Reply with the single word OK and do nothing else.";
+
+export interface AgentCheckOptions {
+  prompt: boolean;
+  timeoutMs: number;
+  log: Logger;
+}
+
+/** The agents the server offers: its config's, plus `default` from WARDEN_AGENT_COMMAND. */
+export function configuredAgents(cfg: ServerConfig, env: Pick<AppEnv, "WARDEN_AGENT_COMMAND">): string[] {
+  const names = Object.keys(cfg.agents);
+  if (env.WARDEN_AGENT_COMMAND !== undefined && !names.includes("default")) names.unshift("default");
+  return names;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function describeSpec(spec: AgentSpec): string {
+  const preset = presetFor(spec);
+  const line = [spec.command, ...spec.args].join(" ");
+  const passed = Object.keys(spec.env);
+  const env = passed.length > 0 ? `passes ${passed.join(", ")}` : "passes no variables";
+  return `${line}${preset && spec.preset ? ` (preset ${preset.name})` : ""}, ${env}`;
+}
+
+export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, processEnv: NodeJS.ProcessEnv, opts: AgentCheckOptions): Promise<CheckResult> {
+  const title = `agent ${name}`;
+  let spec: AgentSpec;
+  try {
+    spec = resolveAgent(cfg, name, env, processEnv);
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(title, err.message, "fix the agent's entry in warden.server.yml");
+    throw err;
+  }
+  const forced = cfg.overrides.agent?.mode;
+  const mode = forced ?? "plan";
+  const started = Date.now();
+  try {
+    const result = await probeAgent({ spec, mode, timeoutMs: opts.timeoutMs, log: opts.log, ...(opts.prompt ? { prompt: PROBE_PROMPT } : {}) });
+    const { report } = result;
+    const parts = [describeSpec(spec)];
+    const info = report.agentInfo ? `${report.agentInfo.name}${report.agentInfo.version ? ` ${report.agentInfo.version}` : ""}` : "an ACP agent";
+    parts.push(`${info} ready in ${seconds(result.readyMs)}`);
+    parts.push(report.offeredModes.length > 0 ? `modes ${report.offeredModes.join(", ")}` : "no modes");
+    if (report.selection.kind === "unavailable") {
+      if (forced !== undefined) {
+        return fail(title, `${parts.join("; ")}; it has no mode "${forced}", which the server forces`, "change overrides.agent.mode in warden.server.yml to a mode it offers");
+      }
+      parts.push("no plan mode");
+    } else parts.push(`${mode} selected`);
+    if (report.authStatus?.kind === "none") {
+      return fail(title, `${agentLabel(spec)} started but reports "${report.authStatus.label ?? "not signed in"}"`, signInHint(spec));
+    }
+    const signIn = report.authStatus?.label ?? report.authStatus?.kind ?? report.authenticatedWith;
+    if (signIn) parts.push(`signs in with ${signIn}`);
+    if (result.answer) parts.push(`answered a test prompt (${result.answer.stopReason}) after ${seconds(Date.now() - started)}`);
+    else if (!signIn) parts.push("sign-in unknown until it is prompted");
+    return ok(title, parts.join("; "));
+  } catch (err) {
+    if (err instanceof AgentError) return fail(title, describeFailure(err));
+    return fail(title, `could not be checked: ${(err as Error).message}`);
+  }
+}

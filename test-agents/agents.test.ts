@@ -1,0 +1,159 @@
+// Warden against the real agents, offline: initialize, sign-in handling, session/new and mode
+// selection through Warden's own runner; the operator messages for the failures an offline
+// machine can produce; and `warden doctor` / `warden review` on them. What each agent allows
+// offline is recorded in AGENTS.md.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createAcpRunner } from "../src/agent/acp-runner.js";
+import { probeAgent } from "../src/agent/probe-agent.js";
+import { PRESETS, type PresetName } from "../src/agent/presets.js";
+import { AgentError } from "../src/core/errors.js";
+import type { AgentSpec, Logger } from "../src/core/ports.js";
+import { describeFailure } from "../src/core/review/failure-message.js";
+import { runWarden } from "../test/cli/cli-support.js";
+import { processGroupAlive } from "../test/agent/process-alive.js";
+import { recordingLogger } from "../test/agent/test-logger.js";
+import { agentsPath, freshHome, reachable, removeTemporaries, temporary } from "./real-agents.js";
+
+afterAll(removeTemporaries);
+// With a route to the providers, dummy keys get real answers instead of network failures.
+const openAiOnline = await reachable("https://api.openai.com");
+const opencodeOnline = await reachable("https://opencode.ai");
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+
+function presetAgent(preset: PresetName, keys: Record<string, string> = {}): AgentSpec {
+  const p = PRESETS[preset];
+  return { name: preset, command: p.command, args: [...p.args], env: { PATH: agentsPath(), HOME: freshHome(), ...keys }, preset };
+}
+
+async function promptFailure(spec: AgentSpec, timeoutMs = 60_000, log: Logger = quiet): Promise<AgentError> {
+  const runner = createAcpRunner({ log });
+  const cwd = temporary("warden-real-agent-");
+  const err = await runner
+    .run({ agent: spec, cwd, timeoutMs, signal: new AbortController().signal, onProgress: () => {}, onPermission: async () => ({ outcome: "cancelled" }) }, (s) => s.prompt("Say OK."))
+    .then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AgentError);
+  return err as AgentError;
+}
+
+describe.concurrent("claude-agent-acp, no credentials", () => {
+  it("opens a session and selects plan; it reports that it is not logged in", async () => {
+    const result = await probeAgent({ spec: presetAgent("claude"), mode: "plan", timeoutMs: 60_000, log: quiet });
+    expect(result.report.agentInfo?.name).toBe("@agentclientprotocol/claude-agent-acp");
+    expect(result.report.offeredModes).toEqual(expect.arrayContaining(["default", "acceptEdits", "plan", "auto"]));
+    expect(result.report.selection).toEqual({ kind: "set_mode", modeId: "plan" });
+    expect(result.report.authStatus).toEqual({ kind: "none", label: "Not logged in" });
+  });
+
+  it("fails a prompt as not signed in, naming the variables to set", async () => {
+    const err = await promptFailure(presetAgent("claude"));
+    expect(err.code).toBe("not_signed_in");
+    expect(describeFailure(err)).toBe(
+      'Agent "claude" is not signed in: Authentication required. Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden\'s environment, or run `claude /login` once as the user Warden runs as.',
+    );
+  });
+});
+
+describe.concurrent("opencode acp, no credentials", () => {
+  it("opens a session and selects plan through its mode config option", async () => {
+    const result = await probeAgent({ spec: presetAgent("opencode"), mode: "plan", timeoutMs: 60_000, log: quiet });
+    expect(result.report.agentInfo?.name).toBe("OpenCode");
+    expect(result.report.offeredModes).toEqual(expect.arrayContaining(["build", "plan"]));
+    expect(result.report.selection).toEqual({ kind: "config_option", configId: "mode", value: "plan" });
+  });
+
+  it.skipIf(opencodeOnline)("fails a prompt as unreachable when its provider cannot be reached (about a minute offline)", async () => {
+    const err = await promptFailure(presetAgent("opencode"), 110_000);
+    expect(err.code).toBe("unreachable");
+    expect(describeFailure(err)).toMatch(/^Agent "opencode" could not reach its model provider: .*Cannot connect to API/);
+    expect(describeFailure(err)).toContain("Check that this machine can reach its model provider; behind a proxy, list HTTPS_PROXY under agents.opencode.env.");
+  }, 120_000);
+});
+
+describe.concurrent("gemini --acp", () => {
+  it("with a dummy key, opens a session and selects plan", async () => {
+    const result = await probeAgent({ spec: presetAgent("gemini", { GEMINI_API_KEY: "warden-dummy-key" }), mode: "plan", timeoutMs: 60_000, log: quiet });
+    expect(result.report.agentInfo?.name).toBe("gemini-cli");
+    expect(result.report.offeredModes).toEqual(expect.arrayContaining(["default", "autoEdit", "yolo", "plan"]));
+    expect(result.report.selection).toEqual({ kind: "set_mode", modeId: "plan" });
+  });
+
+  it("without a key, fails session/new as not signed in, naming the variables to set", async () => {
+    const err = await probeAgent({ spec: presetAgent("gemini"), mode: "plan", timeoutMs: 60_000, log: quiet }).then(
+      () => undefined,
+      (e: unknown) => e as AgentError,
+    );
+    expect(err?.code).toBe("not_signed_in");
+    expect(err?.message).toContain('agent "gemini" is not signed in: Gemini API key is missing or not configured.');
+    expect(err?.message).toContain("Set GEMINI_API_KEY or GOOGLE_API_KEY in Warden's environment");
+  });
+});
+
+describe.concurrent("codex-acp", () => {
+  it("without a key, fails session/new as not signed in and lists its sign-in methods", async () => {
+    const err = await probeAgent({ spec: presetAgent("codex"), timeoutMs: 60_000, log: quiet }).then(
+      () => undefined,
+      (e: unknown) => e as AgentError,
+    );
+    expect(err?.code).toBe("not_signed_in");
+    expect(describeFailure(err)).toBe(
+      'Agent "codex" is not signed in: Authentication required. It offers these sign-in methods: API Key, ChatGPT. Set OPENAI_API_KEY or CODEX_API_KEY in Warden\'s environment, or run `codex login` once as the user Warden runs as.',
+    );
+  });
+
+  it("with a dummy key, authenticates with api-key, opens a session and selects plan through collaboration_mode", async () => {
+    const result = await probeAgent({ spec: presetAgent("codex", { OPENAI_API_KEY: "sk-warden-dummy" }), mode: "plan", timeoutMs: 90_000, log: quiet });
+    expect(result.report.authenticatedWith).toBe("api-key");
+    expect(result.report.offeredModes).toEqual(expect.arrayContaining(["read-only", "workspace-write", "agent", "agent-full-access", "plan"]));
+    expect(result.report.selection).toEqual({ kind: "config_option", configId: "collaboration_mode", value: "plan" });
+  });
+
+  it.skipIf(openAiOnline)("with a dummy key, never fails a prompt offline: the run timeout ends it and its process group", async () => {
+    const log = recordingLogger();
+    const started = Date.now();
+    const err = await promptFailure(presetAgent("codex", { OPENAI_API_KEY: "sk-warden-dummy" }), 30_000, log);
+    expect(err.code).toBe("timeout");
+    expect(describeFailure(err)).toBe('The agent ran out of time: agent "codex" took longer than 30 seconds and was stopped');
+    expect(Date.now() - started).toBeLessThan(45_000);
+    const pid = log.entries.find((e) => e.msg === "agent started")?.fields.pid as number;
+    expect(processGroupAlive(pid)).toBe(false);
+  }, 60_000);
+});
+
+describe.concurrent("the warden command with real agents", () => {
+  it("doctor: ✓ for opencode and gemini (dummy key), ✗ with the fix for claude and codex without credentials", async () => {
+    const dir = temporary("warden-real-doctor-");
+    writeFileSync(
+      join(dir, "warden.server.yml"),
+      "agents:\n  default: { preset: claude }\n  codex: { preset: codex }\n  gemini: { preset: gemini }\n  opencode: { preset: opencode }\n",
+    );
+    const result = await runWarden(["doctor"], { cwd: dir, env: { PATH: agentsPath(), HOME: freshHome(), GEMINI_API_KEY: "warden-dummy-key" }, timeoutMs: 110_000 });
+    expect(result.stdout).toContain(
+      '✗ agent default: agent "default" (claude-agent-acp) started but reports "Not logged in"\n    fix: Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden\'s environment, or run `claude /login` once as the user Warden runs as.',
+    );
+    expect(result.stdout).toMatch(/✗ agent codex: Agent "codex" is not signed in: Authentication required\./);
+    expect(result.stdout).toMatch(/✓ agent gemini: gemini --acp \(preset gemini\), passes GEMINI_API_KEY; gemini-cli [\d.]+ ready in [\d.]+ s; modes default, autoEdit, yolo, plan; plan selected/);
+    expect(result.stdout).toMatch(/✓ agent opencode: opencode acp \(preset opencode\), passes no variables; OpenCode [\d.]+ ready in [\d.]+ s; modes build, plan; plan selected/);
+    expect(result.code).toBe(1);
+  });
+
+  it("review: claude without credentials ends with exit code 2 and the sign-in fix", async () => {
+    const repo = temporary("warden-real-review-");
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=A", "-c", "user.email=a@example.com", ...args], { cwd: repo });
+    git("init", "--quiet", "--initial-branch=main");
+    writeFileSync(join(repo, "a.js"), "module.exports = 1;\n");
+    git("add", ".");
+    git("commit", "--quiet", "-m", "init");
+    git("checkout", "--quiet", "-b", "change");
+    writeFileSync(join(repo, "a.js"), "module.exports = eval(process.argv[2]);\n");
+    git("commit", "--quiet", "-am", "eval");
+    const result = await runWarden(["review", "--agent", "claude"], { cwd: repo, env: { PATH: agentsPath(), HOME: freshHome() }, timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'warden: Agent "claude" is not signed in: Authentication required. Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden\'s environment, or run `claude /login` once as the user Warden runs as.',
+    );
+  });
+});
