@@ -61,10 +61,29 @@ export interface InlineComment {
   body: string;
 }
 
-export interface InlinePostResult {
+/** The reply that closes the thread of a resolved finding ("✅ Resolved in abc1234"). */
+export interface ThreadResolution {
+  findingId: string;
+  thread: InlineThreadRef;
+  body: string;
+}
+
+/** What one review run publishes in the diff: new findings and the threads of resolved ones. */
+export interface ReviewPublication {
+  comments: InlineComment[];
+  resolutions: ThreadResolution[];
+}
+
+export interface ReviewPublishResult {
   posted: Array<{ findingId: string; thread: InlineThreadRef }>;
   /** Findings the platform refused to position (e.g. line outside the diff); the core lists them in the summary. */
   failed: string[];
+  /** Resolutions whose reply is in its thread (the thread marked resolved where the platform can). */
+  resolved: string[];
+  /** Resolutions not done this time; a later run tries again. */
+  unresolved: string[];
+  /** Resolutions whose thread no longer exists (deleted): nothing is left to reply to. */
+  gone: string[];
 }
 
 /** How to fetch a PR/MR head into a workspace. Credentials are for the fetch command only. */
@@ -100,9 +119,14 @@ export interface ScmPlatform {
   /** Throws PlatformError with status 404 when the comment is gone. */
   updateComment(number: number, commentId: string, body: string): Promise<void>;
   setCommitStatus(sha: string, status: CommitStatus): Promise<void>;
-  /** All comments of one run in one review (GitHub) / one bulk publish (GitLab). */
-  postInlineFindings(number: number, headSha: string, comments: InlineComment[]): Promise<InlinePostResult>;
-  replyInThread(number: number, thread: InlineThreadRef, body: string, opts: { resolve: boolean }): Promise<void>;
+  /**
+   * The only way the core writes in the diff: new findings as inline comments and a reply in each
+   * resolved finding's thread, which is then marked resolved where the platform can. In a number
+   * of API calls that does not grow with the comments where the platform allows (GitHub: one
+   * review plus GraphQL), and as one notification where it can (GitLab: one bulk publish).
+   * Throws only when nothing of the batch was published.
+   */
+  publishReview(number: number, headSha: string, publication: ReviewPublication): Promise<ReviewPublishResult>;
   react(number: number, commentId: string, reaction: "+1" | "confused"): Promise<void>;
   /**
    * The user's effective permission on the repository (GitHub: collaborator `role_name`; GitLab:

@@ -107,17 +107,44 @@ describe("GitHub review loop", () => {
     expect(summaries[0]!.body).toContain("### ✅ Resolved Issues");
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
     expect(h.github.statusesFor(firstHead)).toEqual(["pending", "failure"]);
-    // No new review (no new finding), one reply in the F1 thread.
+    // No new review (no new finding), one reply in the F1 thread, which is now resolved.
     expect(h.github.reviews).toHaveLength(1);
     const replies = h.github.reviewComments.filter((c) => c.in_reply_to_id !== undefined);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.body).toBe(`✅ Resolved in ${pull.headSha.slice(0, 7)}`);
+    expect([...h.github.resolvedThreads]).toEqual([replies[0]!.in_reply_to_id]);
 
     const prompts = readFakeTrace(traceFile).filter((t) => t.method === "session/prompt");
     const second = JSON.stringify(prompts.at(-1)?.params);
     expect(second).toContain(firstHead.slice(0, 7));
     expect(second).toContain("F1");
     expect(second).toContain("docs/notes.md");
+  });
+
+  it("resolves every thread a push resolved with two GraphQL calls, however many there are", async () => {
+    const many = Array.from({ length: 5 }, (_, i) => ({ ...LOW_FINDING, title: `Issue ${i + 1}`, line: (i % 3) + 1 }));
+    h = await startHarness({ scenario: { turns: [reportTurn({ summary: "Five.", findings: many })] } });
+    const pull = h.openPull(12, FEATURE);
+    await h.sendPull("opened", pull);
+    await h.idle();
+    const roots = h.github.reviewComments.map((c) => c.id);
+    expect(roots).toHaveLength(5);
+
+    h.github.resetCalls();
+    h.setScenario({ turns: [reportTurn({ summary: "All fixed.", findings: [], resolved: ["F1", "F2", "F3", "F4", "F5"] })] });
+    h.push(pull, { "src/feature.ts": "const x = 1;\nexport default x;\n" });
+    await h.sendPull("synchronize", pull);
+    await h.idle();
+
+    expect(h.github.unexpected).toEqual([]);
+    const replies = h.github.reviewComments.filter((c) => c.in_reply_to_id !== undefined);
+    expect(replies.map((c) => c.in_reply_to_id).sort()).toEqual(roots.sort());
+    expect(new Set(replies.map((c) => c.body))).toEqual(new Set([`✅ Resolved in ${pull.headSha.slice(0, 7)}`]));
+    expect([...h.github.resolvedThreads].sort()).toEqual(roots.sort());
+    expect(h.github.callCount((c) => c.path === "/graphql")).toBe(2);
+    expect(h.github.callCount((c) => /\/replies$/.test(c.path))).toBe(0);
+    expect(h.summaryComments(12)[0]!.body).toContain("**Progress:** 5 of 5 issues addressed");
+    expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
   });
 
   it("ignores a redelivered webhook and a second event for the same head", async () => {

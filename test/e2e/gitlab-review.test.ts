@@ -118,7 +118,38 @@ describe("GitLab review loop", () => {
     expect([f1!.resolved, f2!.resolved]).toEqual([true, false]);
     const replies = h.gitlab.notes.filter((n) => n.discussionId === f1!.id).slice(1);
     expect(replies.map((n) => n.body)).toEqual([`✅ Resolved in ${mr.sha.slice(0, 7)}`]);
+    // One bulk publish per run: the first one's findings, then the push's resolving reply.
+    expect(h.gitlab.bulkPublishes).toBe(2);
+    expect(h.gitlab.drafts).toEqual([]);
+  });
+
+  it("publishes a push's new finding and its resolving replies together: one notification", async () => {
+    const three = [HIGH_FINDING, LOW_FINDING, { ...LOW_FINDING, title: "Name it", line: 3 }];
+    h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "First look.", findings: three })] } });
+    const mr = h.openMergeRequest(10, FEATURE);
+    await h.sendMergeRequest("open", mr);
+    await h.idle();
+    const threads = h.gitlab.findingDiscussions(PROJECT_ID, 10).map((d) => d.id);
+    expect(threads).toHaveLength(3);
+
+    h.gitlab.resetCounters();
+    const fresh = { ...LOW_FINDING, title: "Export a type", line: 1 };
+    h.setScenario({ turns: [reportTurn({ summary: "Better.", findings: [fresh], resolved: ["F1", "F2", "F3"] })] });
+    const oldrev = h.push(mr, { "src/feature.ts": "let x = 1;\nconsole.log('ok');\nexport default x;\n" });
+    await h.sendMergeRequest("update", mr, { oldrev });
+    await h.idle();
+
+    expect(h.gitlab.unexpected).toEqual([]);
+    for (const id of threads) {
+      expect(h.gitlab.discussions.get(id)!.resolved).toBe(true);
+      const notes = h.gitlab.notes.filter((n) => n.discussionId === id);
+      expect(notes.slice(1).map((n) => [n.author.id, n.body])).toEqual([[GITLAB_BOT.id, `✅ Resolved in ${mr.sha.slice(0, 7)}`]]);
+    }
+    expect(h.gitlab.findingDiscussions(PROJECT_ID, 10)).toHaveLength(4);
+    expect(h.gitlab.notifications).toBe(1);
     expect(h.gitlab.bulkPublishes).toBe(1);
+    expect(h.gitlab.callCount((c) => /\/discussions\/[0-9a-f]+(\/notes)?$/.test(c.path))).toBe(0);
+    expect(h.summaryNotes(10)[0]!.body).toContain("**Progress:** 3 of 4 issues addressed");
   });
 
   it("does nothing for a title edit or a redelivered hook", async () => {
@@ -263,5 +294,15 @@ describe("GitLab specifics", () => {
     expect(h.gitlab.findingDiscussions(PROJECT_ID, 17)).toHaveLength(2);
     expect(h.gitlab.bulkPublishes).toBe(0);
     expect(h.gitlab.statusesFor(mr.sha)).toEqual(["pending", "failed"]);
+
+    // Resolving then takes a note and a resolve per discussion.
+    h.setScenario({ turns: [reportTurn({ summary: "Fixed.", findings: [], resolved: ["F1", "F2"] })] });
+    const oldrev = h.push(mr, { "src/feature.ts": "const x = 1;\nexport default x;\n" });
+    await h.sendMergeRequest("update", mr, { oldrev });
+    await h.idle();
+    const threads = h.gitlab.findingDiscussions(PROJECT_ID, 17);
+    expect(threads.map((d) => d.resolved)).toEqual([true, true]);
+    expect(threads.map((d) => h!.gitlab.notes.filter((n) => n.discussionId === d.id).length)).toEqual([2, 2]);
+    expect(h.gitlab.unexpected).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 // in `unexpected`, which tests check is empty.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { routeGraphql } from "./github-fake-graphql.js";
 
 export interface FakeUser {
   login: string;
@@ -85,6 +86,8 @@ export class FakeGitHub {
   readonly reviews: Array<{ id: number; pullNumber: number; commit_id: string; event: string; body?: string }> = [];
   readonly statuses: Array<{ sha: string; state: string; context: string; description: string; target_url?: string }> = [];
   readonly reactions: Array<{ commentId: number; kind: "issue" | "review"; content: string }> = [];
+  /** Review threads resolved (GraphQL `resolveReviewThread`), by the id of their first comment. */
+  readonly resolvedThreads = new Set<number>();
   readonly calls: RecordedCall[] = [];
   readonly unexpected: string[] = [];
   /** Team memberships by `org/slug`, then login: GitHub's membership `state` (issue 3). */
@@ -143,7 +146,8 @@ export class FakeGitHub {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const path = url.pathname.replace(/^\/api\/v3/, "");
+    // GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql.
+    const path = url.pathname.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql$/, "/graphql");
     const method = req.method ?? "GET";
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -218,6 +222,10 @@ export class FakeGitHub {
   ): [number, unknown?, Record<string, string>?] | undefined {
     let m: RegExpMatchArray | null;
     if (method === "GET" && path === "/app") return [200, { id: 1, slug: APP_SLUG, name: "Warden test" }];
+    if (method === "POST" && path === "/graphql") {
+      const { repos, reviewComments, resolvedThreads } = this;
+      return routeGraphql({ repos, reviewComments, resolvedThreads, bot: BOT, newId: () => this.nextId++ }, body);
+    }
     if (method === "POST" && (m = path.match(/^\/app\/installations\/(\d+)\/access_tokens$/))) {
       return [201, { token: `ghs_installation_token_${m[1]}`, expires_at: new Date(Date.now() + 3_600_000).toISOString() }];
     }

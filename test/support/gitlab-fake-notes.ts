@@ -1,10 +1,11 @@
 // The fake GitLab's merge request notes, discussions, draft notes and award emoji, with GitLab's
 // rules where the adapter depends on them: a diff position must match the MR's diff_refs and a
 // line of its diff (added: new_line only; context: old_line and new_line), a bulk publish turns
-// the caller's drafts into discussions with one notification.
+// the caller's drafts into discussions, or replies that resolve theirs, with one notification.
 import {
   FakeHttpError,
   type FakeDiffFile,
+  type FakeDraft,
   type FakeGitLabState,
   type FakeMergeRequest,
   type FakePosition,
@@ -92,11 +93,27 @@ function publish(state: FakeGitLabState, req: NotesRequest, draftIds: number[]):
   for (const id of draftIds) {
     const index = state.drafts.findIndex((d) => d.id === id);
     const [draft] = state.drafts.splice(index, 1);
-    state.createNote(req.project.id, req.mr.iid, draft!.note, state.bot, {
-      individual: !draft!.position,
-      ...(draft!.position ? { position: draft!.position } : {}),
+    const { note, position, discussionId, resolveDiscussion } = draft!;
+    state.createNote(req.project.id, req.mr.iid, note, state.bot, {
+      individual: !position && !discussionId,
+      ...(position ? { position } : {}),
+      ...(discussionId ? { discussionId } : {}),
     });
+    if (discussionId && resolveDiscussion) state.discussions.get(discussionId)!.resolved = true;
   }
+}
+
+/** A draft's reply target as GitLab checks it on creation (DraftNotes::CreateService). */
+function replyTarget(state: FakeGitLabState, req: NotesRequest): Pick<FakeDraft, "discussionId" | "resolveDiscussion"> {
+  const id = req.body.in_reply_to_discussion_id;
+  if (id === undefined || id === null || id === "") return {};
+  const discussion = state.discussions.get(String(id));
+  if (!discussion || discussion.projectId !== req.project.id || discussion.iid !== req.mr.iid) {
+    throw new FakeHttpError(400, { message: { base: ["Thread to reply to cannot be found"] } });
+  }
+  const resolve = req.body.resolve_discussion === true || req.body.resolve_discussion === "true";
+  if (resolve && !discussion.resolvable) throw new FakeHttpError(400, { message: { base: ["User is not allowed to resolve thread"] } });
+  return { discussionId: discussion.id, resolveDiscussion: resolve };
 }
 
 export function routeNotes(state: FakeGitLabState, req: NotesRequest): Answer | undefined {
@@ -159,12 +176,29 @@ export function routeNotes(state: FakeGitLabState, req: NotesRequest): Answer | 
 
   if (rest.startsWith("/draft_notes") && !state.draftNotesSupported) return [404, { error: "404 Not Found" }];
   const drafts = () => state.drafts.filter((d) => d.projectId === project.id && d.iid === mr.iid && d.authorId === state.bot.id);
-  if (method === "GET" && rest === "/draft_notes") return paged(drafts().map((d) => ({ id: d.id, note: d.note, position: d.position })), url);
+  const draftJson = (d: FakeDraft) => ({
+    id: d.id,
+    author_id: d.authorId,
+    merge_request_id: mr.iid,
+    note: d.note,
+    position: d.position ?? null,
+    discussion_id: d.discussionId ?? null,
+    resolve_discussion: d.resolveDiscussion ?? false,
+  });
+  if (method === "GET" && rest === "/draft_notes") return paged(drafts().map(draftJson), url);
   if (method === "POST" && rest === "/draft_notes") {
     const position = body.position ? checkPosition(mr, body.position) : undefined;
-    const draft = { id: state.id(), projectId: project.id, iid: mr.iid, authorId: state.bot.id, note: String(body.note), ...(position ? { position } : {}) };
+    const draft: FakeDraft = {
+      id: state.id(),
+      projectId: project.id,
+      iid: mr.iid,
+      authorId: state.bot.id,
+      note: String(body.note),
+      ...(position ? { position } : {}),
+      ...replyTarget(state, req),
+    };
     state.drafts.push(draft);
-    return [201, { id: draft.id, author_id: draft.authorId, merge_request_id: mr.iid, note: draft.note, position: draft.position ?? null }];
+    return [201, draftJson(draft)];
   }
   if (method === "POST" && rest === "/draft_notes/bulk_publish") {
     if (!state.bulkPublishSupported) return [404, { error: "404 Not Found" }];

@@ -87,6 +87,9 @@ export interface FakeDraft {
   authorId: number;
   note: string;
   position?: FakePosition;
+  /** A reply draft: the discussion it goes into, and whether publishing it resolves that discussion. */
+  discussionId?: string;
+  resolveDiscussion?: boolean;
 }
 
 export interface FakeStatus {

@@ -1,8 +1,9 @@
-// Turns a validated report into tracked findings and platform effects: new findings inline (once,
-// ever, in one batch), replies in the threads of findings the push resolved.
+// Turns a validated report into tracked findings and platform effects, all in ONE platform call:
+// new findings inline (once, ever) and replies in the threads of resolved findings. A reply that
+// failed is owed until a later run gets it out.
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { ChangeRequestRef, Finding, ReviewReport } from "../model.js";
-import type { InlineComment, Logger, ScmPlatform, Store } from "../ports.js";
+import type { InlineComment, Logger, ScmPlatform, Store, ThreadResolution } from "../ports.js";
 import { renderInlineFinding, renderResolvedReply } from "../render/render-finding.js";
 import { mergeReport } from "./tracker.js";
 
@@ -17,6 +18,13 @@ function placeable(f: Finding, commentable: Map<string, Set<number>>): boolean {
   const lines = commentable.get(f.path);
   if (!lines?.has(f.line)) return false;
   return f.endLine === undefined || f.endLine === f.line || lines.has(f.endLine);
+}
+
+/** Resolved findings whose thread still lacks the reply: this run's and those an earlier run failed to reply in. */
+function owedResolutions(findings: Finding[], headSha: string): ThreadResolution[] {
+  return findings
+    .filter((f) => f.state === "resolved" && f.inline !== undefined && !f.resolvedReplyPosted)
+    .map((f) => ({ findingId: f.id, thread: f.inline!, body: renderResolvedReply(f.resolvedSha ?? headSha) }));
 }
 
 function toInlineComment(f: Finding): InlineComment {
@@ -55,29 +63,33 @@ export async function publishFindings(input: {
   const inline = wanted.slice(0, input.review.maxInlineComments);
   const located = merged.created.filter((f) => f.path !== undefined && f.line !== undefined);
   const notInline = new Set(input.review.inlineComments ? located.map((f) => f.id) : []);
-  if (inline.length > 0) {
+  const resolutions = owedResolutions(merged.findings, input.headSha);
+  if (inline.length > 0 || resolutions.length > 0) {
     input.assertCurrent();
-    const result = await platform.postInlineFindings(ref.number, input.headSha, inline.map(toInlineComment));
+    const result = await platform.publishReview(ref.number, input.headSha, {
+      comments: inline.map(toInlineComment),
+      resolutions,
+    });
     for (const posted of result.posted) {
       const f = byId.get(posted.findingId);
       if (!f) continue;
       byId.set(f.id, { ...f, inline: posted.thread });
       notInline.delete(f.id);
     }
+    const owed = new Set(resolutions.map((r) => r.findingId));
+    for (const id of result.resolved.filter((x) => owed.has(x))) byId.set(id, { ...byId.get(id)!, resolvedReplyPosted: true });
+    // A deleted thread takes no reply: the finding no longer lives on the platform, so none is owed.
+    for (const id of result.gone.filter((x) => owed.has(x))) {
+      const { inline: _deleted, ...rest } = byId.get(id)!;
+      byId.set(id, rest);
+    }
     if (result.failed.length > 0) log.warn({ failed: result.failed }, "platform refused some inline comments");
+    if (result.unresolved.length > 0) {
+      log.warn({ findings: result.unresolved }, "could not reply in the threads of resolved findings; a later run retries");
+    }
+    if (result.gone.length > 0) log.info({ findings: result.gone }, "threads of resolved findings are gone");
   }
 
-  for (const resolved of merged.resolvedNow) {
-    const f = byId.get(resolved.id)!;
-    if (!f.inline || f.resolvedReplyPosted) continue;
-    input.assertCurrent();
-    try {
-      await platform.replyInThread(ref.number, f.inline, renderResolvedReply(input.headSha), { resolve: true });
-      byId.set(f.id, { ...f, resolvedReplyPosted: true });
-    } catch (err) {
-      log.warn({ err, finding: f.id }, "could not reply in the thread of a resolved finding");
-    }
-  }
   const findings = [...byId.values()];
   await store.saveFindings(ref, findings);
   return { findings, notInline: [...notInline] };

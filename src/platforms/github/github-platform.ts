@@ -1,14 +1,14 @@
 // ScmPlatform over Probot's Octokit, bound to one repository and one installation. Created per
 // event or job; holds nothing beyond its arguments.
 import type { ProbotOctokit } from "probot";
-import type { ChangeRequest, InlineThreadRef, RepoRef } from "../../core/model.js";
+import type { ChangeRequest, RepoRef } from "../../core/model.js";
 import type {
   CheckoutSource,
   CommitStatus,
-  InlineComment,
-  InlinePostResult,
   Logger,
   PlatformComment,
+  ReviewPublication,
+  ReviewPublishResult,
   ScmPlatform,
 } from "../../core/ports.js";
 import { PlatformError } from "../../core/errors.js";
@@ -18,6 +18,7 @@ import { replyToCommand } from "./command-reply.js";
 import { collaboratorPermission, isActiveTeamMember, teamOf } from "./github-access.js";
 import { callGitHub, nullIfNotFound } from "./github-errors.js";
 import { postInlineReview } from "./inline-review.js";
+import { resolveThreads } from "./resolve-threads.js";
 
 export interface GitHubPlatformDeps {
   octokit: ProbotOctokit;
@@ -216,18 +217,12 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
       );
     },
 
-    postInlineFindings(number, headSha, comments: InlineComment[]): Promise<InlinePostResult> {
-      return postInlineReview({ octokit, owner, repo: name, log }, number, headSha, comments);
-    },
-
-    // GitHub's REST API cannot resolve review threads (only GraphQL's resolveReviewThread can), so
-    // `resolve` is ignored here; the reply itself tells readers the finding was resolved.
-    async replyInThread(number, thread: InlineThreadRef, body) {
-      // Replies must target the thread's first comment; GitHub refuses replies to replies.
-      const { id } = requireCommentId(thread.threadId ?? thread.commentId);
-      await callGitHub("pulls.createReplyForReviewComment", () =>
-        octokit.rest.pulls.createReplyForReviewComment({ ...where, pull_number: number, comment_id: id, body }),
-      );
+    // New findings first: when their review fails outright nothing of the batch is out, so the
+    // error can go up without losing track of replies already posted.
+    async publishReview(number, headSha, publication: ReviewPublication): Promise<ReviewPublishResult> {
+      const target = { octokit, owner, repo: name, log };
+      const inline = await postInlineReview(target, number, headSha, publication.comments);
+      return { ...inline, ...(await resolveThreads(target, number, publication.resolutions)) };
     },
 
     async react(_number, commentId, reaction) {

@@ -1,10 +1,12 @@
 // All inline findings of a run go out as ONE review (one notification, one API call), then the
 // review's comments are read back to learn which comment carries which finding.
 import type { ProbotOctokit } from "probot";
-import type { InlineComment, InlinePostResult, Logger } from "../../core/ports.js";
+import type { InlineComment, Logger, ReviewPublishResult } from "../../core/ports.js";
 import { PlatformError } from "../../core/errors.js";
 import { reviewCommentId } from "./comment-ids.js";
 import { callGitHub } from "./github-errors.js";
+
+type InlinePostResult = Pick<ReviewPublishResult, "posted" | "failed">;
 
 const FINDING_MARKER = /<!-- warden:finding (\S+) -->/;
 

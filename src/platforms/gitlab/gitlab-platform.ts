@@ -20,7 +20,7 @@ import {
   type GitLabProject,
   type GitLabUser,
 } from "./gitlab-schemas.js";
-import { postInlineDiscussions } from "./inline-discussions.js";
+import { publishGitLabReview } from "./publish-review.js";
 
 export interface GitLabPlatformDeps {
   client: GitLabClient;
@@ -190,20 +190,8 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
       if (ref !== undefined) statusRefs.set(sha, ref);
     },
 
-    postInlineFindings(number, headSha, comments) {
-      return postInlineDiscussions({ client, projectId, botUserId: botId, log }, number, headSha, comments);
-    },
-
-    async replyInThread(number, thread, body, opts) {
-      const discussionId = thread.threadId;
-      if (!discussionId) throw new PlatformError(`finding thread ${thread.commentId} has no GitLab discussion id`, 404);
-      await client.call("MergeRequestDiscussions.addNote", (api) =>
-        api.MergeRequestDiscussions.addNote(projectId, number, discussionId, body),
-      );
-      if (!opts.resolve) return;
-      await client.call("MergeRequestDiscussions.resolve", (api) =>
-        api.MergeRequestDiscussions.resolve(projectId, number, discussionId, true),
-      );
+    publishReview(number, headSha, publication) {
+      return publishGitLabReview({ client, projectId, botUserId: botId, log }, number, headSha, publication);
     },
 
     async react(number, commentId, reaction) {

@@ -5,9 +5,10 @@ import type { Actor, ChangeRequest, RepoRef } from "../../../src/core/model.js";
 import type {
   CheckoutSource,
   CommitStatus,
-  InlinePostResult,
   PlatformComment,
   RepoPermission,
+  ReviewPublication,
+  ReviewPublishResult,
   ScmPlatform,
 } from "../../../src/core/ports.js";
 
@@ -28,6 +29,10 @@ export class FakePlatform implements ScmPlatform {
   readonly reactions: Array<{ commentId: string; reaction: "+1" | "confused" }> = [];
   readonly replies: Array<{ commentId: string; threadId?: string; body: string }> = [];
   readonly statuses: Array<{ sha: string; status: CommitStatus }> = [];
+  /** Every publishReview call, in order. */
+  readonly publications: ReviewPublication[] = [];
+  /** Finding ids whose thread reply fails (`unresolved`) or whose thread was deleted (`gone`). */
+  threadFailures = new Map<string, "unresolved" | "gone">();
   /** By lower-case login; absent means "none". */
   permissions: Record<string, RepoPermission> = {};
   /** Team name → lower-case logins of active members. */
@@ -102,11 +107,16 @@ export class FakePlatform implements ScmPlatform {
     this.statuses.push({ sha, status });
   }
 
-  async postInlineFindings(): Promise<InlinePostResult> {
-    return { posted: [], failed: [] };
+  /** Posts every comment (thread ids `t-<finding>`) and resolves every thread not in `threadFailures`. */
+  async publishReview(_number: number, _headSha: string, publication: ReviewPublication): Promise<ReviewPublishResult> {
+    this.publications.push(publication);
+    const result: ReviewPublishResult = { posted: [], failed: [], resolved: [], unresolved: [], gone: [] };
+    for (const c of publication.comments) {
+      result.posted.push({ findingId: c.findingId, thread: { commentId: `c-${c.findingId}`, threadId: `t-${c.findingId}` } });
+    }
+    for (const r of publication.resolutions) result[this.threadFailures.get(r.findingId) ?? "resolved"].push(r.findingId);
+    return result;
   }
-
-  async replyInThread(): Promise<void> {}
 
   async react(_number: number, commentId: string, reaction: "+1" | "confused"): Promise<void> {
     this.reactions.push({ commentId, reaction });

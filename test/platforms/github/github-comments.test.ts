@@ -122,7 +122,7 @@ describe("GitHub platform: writing comments", () => {
   });
 });
 
-describe("GitHub platform: reactions and replies", () => {
+describe("GitHub platform: reactions", () => {
   it("reacts on issue comments", async () => {
     nock(API).post(`${REPO_PATH}/issues/comments/30/reactions`, { content: "+1" }).reply(201, {});
     await testPlatform().react(2, "30", "+1");
@@ -131,25 +131,5 @@ describe("GitHub platform: reactions and replies", () => {
   it("reacts on review comments for review: ids", async () => {
     nock(API).post(`${REPO_PATH}/pulls/comments/31/reactions`, { content: "confused" }).reply(201, {});
     await testPlatform().react(2, "review:31", "confused");
-  });
-
-  it("replies to the thread's first comment", async () => {
-    nock(API)
-      .post(`${REPO_PATH}/pulls/2/comments/40/replies`, { body: "✅ Resolved in abc1234" })
-      .reply(201, {})
-      .post(`${REPO_PATH}/pulls/2/comments/41/replies`, { body: "plain" })
-      .reply(201, {});
-    const platform = testPlatform();
-    await platform.replyInThread(2, { commentId: "review:45", threadId: "40" }, "✅ Resolved in abc1234", {
-      resolve: true,
-    });
-    await platform.replyInThread(2, { commentId: "review:41" }, "plain", { resolve: false });
-  });
-
-  it("maps a failed reply to PlatformError", async () => {
-    nock(API).post(`${REPO_PATH}/pulls/2/comments/42/replies`).reply(422, { message: "Validation Failed" });
-    await expect(
-      testPlatform().replyInThread(2, { commentId: "review:42", threadId: "42" }, "x", { resolve: false }),
-    ).rejects.toMatchObject({ name: "PlatformError", status: 422 });
   });
 });

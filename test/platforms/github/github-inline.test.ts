@@ -1,11 +1,13 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import type { InlineComment } from "../../../src/core/ports.js";
+import type { InlineComment, ScmPlatform } from "../../../src/core/ports.js";
 import { API, REPO_PATH, recordingLogger, testPlatform, useNock } from "./support.js";
 
 useNock();
 
 const HEAD = "d".repeat(40);
+const NO_RESOLUTIONS = { resolved: [], unresolved: [], gone: [] };
+const postComments = (platform: ScmPlatform, comments: InlineComment[]) => platform.publishReview(2, HEAD, { comments, resolutions: [] });
 const body = (id: string) => `**[HIGH Security]** Something about ${id}\n<!-- warden:finding ${id} -->`;
 const finding = (findingId: string, line: number, startLine?: number): InlineComment => ({
   findingId,
@@ -15,7 +17,7 @@ const finding = (findingId: string, line: number, startLine?: number): InlineCom
   body: body(findingId),
 });
 
-describe("GitHub platform: inline findings", () => {
+describe("GitHub platform: inline findings (publishReview)", () => {
   it("posts one COMMENT review and maps findings to review comments by marker", async () => {
     const next = `<${API}${REPO_PATH}/pulls/2/reviews/77/comments?per_page=100&page=2>; rel="next"`;
     nock(API)
@@ -36,7 +38,7 @@ describe("GitHub platform: inline findings", () => {
       .query({ per_page: "100", page: "2" })
       .reply(200, [{ id: 500, body: body("F1") }, { id: 502, body: body("F3") }]);
 
-    const result = await testPlatform().postInlineFindings(2, HEAD, [
+    const result = await postComments(testPlatform(), [
       finding("F1", 10),
       finding("F2", 20, 15),
       finding("F3", 30, 30),
@@ -48,6 +50,7 @@ describe("GitHub platform: inline findings", () => {
         { findingId: "F3", thread: { commentId: "review:502", threadId: "502" } },
       ],
       failed: [],
+      ...NO_RESOLUTIONS,
     });
   });
 
@@ -59,10 +62,11 @@ describe("GitHub platform: inline findings", () => {
       .get(`${REPO_PATH}/pulls/2/reviews/78/comments`)
       .query({ per_page: "100" })
       .reply(200, [{ id: 600, body: body("F1") }, { id: 601, body: "edited away" }]);
-    const result = await testPlatform({ log }).postInlineFindings(2, HEAD, [finding("F1", 1), finding("F2", 2)]);
+    const result = await postComments(testPlatform({ log }), [finding("F1", 1), finding("F2", 2)]);
     expect(result).toEqual({
       posted: [{ findingId: "F1", thread: { commentId: "review:600", threadId: "600" } }],
       failed: ["F2"],
+      ...NO_RESOLUTIONS,
     });
     expect(log.entries.filter((e) => e.level === "warn")).toHaveLength(1);
   });
@@ -76,8 +80,8 @@ describe("GitHub platform: inline findings", () => {
         errors: ["Line could not be resolved"],
         documentation_url: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
       });
-    const result = await testPlatform({ log }).postInlineFindings(2, HEAD, [finding("F1", 1), finding("F2", 900)]);
-    expect(result).toEqual({ posted: [], failed: ["F1", "F2"] });
+    const result = await postComments(testPlatform({ log }), [finding("F1", 1), finding("F2", 900)]);
+    expect(result).toEqual({ posted: [], failed: ["F1", "F2"], ...NO_RESOLUTIONS });
     expect(log.entries).toEqual([
       expect.objectContaining({ level: "warn", obj: expect.objectContaining({ pr: 2, findings: ["F1", "F2"] }) }),
     ]);
@@ -85,13 +89,13 @@ describe("GitHub platform: inline findings", () => {
 
   it("throws PlatformError for other failures of the review", async () => {
     nock(API).post(`${REPO_PATH}/pulls/2/reviews`).reply(403, { message: "Forbidden" });
-    await expect(testPlatform().postInlineFindings(2, HEAD, [finding("F1", 1)])).rejects.toMatchObject({
+    await expect(postComments(testPlatform(), [finding("F1", 1)])).rejects.toMatchObject({
       name: "PlatformError",
       status: 403,
     });
   });
 
   it("makes no call for no comments", async () => {
-    await expect(testPlatform().postInlineFindings(2, HEAD, [])).resolves.toEqual({ posted: [], failed: [] });
+    await expect(postComments(testPlatform(), [])).resolves.toEqual({ posted: [], failed: [], ...NO_RESOLUTIONS });
   });
 });

@@ -1,4 +1,4 @@
-// Inline findings as diff discussions: drafts published in one bulk publish, positions built from
+// New findings as diff discussions (publishReview without resolutions): drafts published in one bulk publish, positions built from
 // diff_refs and the MR's diffs, fallbacks for servers without draft notes or bulk publish.
 import nock from "nock";
 import { describe, expect, it } from "vitest";
@@ -36,13 +36,16 @@ const comment = (findingId: string, path: string, line: number): InlineComment =
   body: `**[HIGH Bug]** ${findingId}\n\n<!-- warden:finding ${findingId} -->`,
 });
 
+const NO_RESOLUTIONS = { resolved: [], unresolved: [], gone: [] };
+const postComments = (comments: InlineComment[]) => testPlatform().publishReview(7, HEAD, { comments, resolutions: [] });
+
 const refs = { base_sha: BASE, start_sha: START, head_sha: HEAD, position_type: "text" };
 
 function discussion(id: string, noteId: number, body: string, author = BOT) {
   return { id, individual_note: false, notes: [{ id: noteId, type: "DiffNote", body, author, system: false }] };
 }
 
-describe("postInlineFindings", () => {
+describe("publishReview: new findings", () => {
   it("creates positioned drafts, publishes them once, and reads the discussions back", async () => {
     const drafts: unknown[] = [];
     nock(GITLAB)
@@ -69,7 +72,7 @@ describe("postInlineFindings", () => {
         ],
         pageHeaders(1, 1),
       );
-    const result = await testPlatform().postInlineFindings(7, HEAD, [
+    const result = await postComments([
       comment("F1", "src/feature.ts", 3),
       comment("F2", "src/feature.ts", 4),
       comment("F3", "src/new-name.ts", 1),
@@ -85,6 +88,7 @@ describe("postInlineFindings", () => {
         { findingId: "F4", thread: { commentId: "14", threadId: "d4" } },
       ],
       failed: ["F5", "F6"],
+      ...NO_RESOLUTIONS,
     });
     expect(drafts).toEqual([
       { note: comment("F1", "", 0).body, position: { ...refs, old_path: "src/feature.ts", new_path: "src/feature.ts", new_line: 3 } },
@@ -96,9 +100,10 @@ describe("postInlineFindings", () => {
 
   it("fails every finding when the MR's diff is not at the reviewed head", async () => {
     nock(GITLAB).get(MR_PATH).reply(200, mergeRequest({ diff_refs: { base_sha: BASE, start_sha: START, head_sha: "e".repeat(40) } }));
-    await expect(testPlatform().postInlineFindings(7, HEAD, [comment("F1", "src/feature.ts", 3)])).resolves.toEqual({
+    await expect(postComments([comment("F1", "src/feature.ts", 3)])).resolves.toEqual({
       posted: [],
       failed: ["F1"],
+      ...NO_RESOLUTIONS,
     });
   });
 
@@ -118,8 +123,8 @@ describe("postInlineFindings", () => {
       .get(`${MR_PATH}/discussions`)
       .query(true)
       .reply(200, [discussion("d2", 12, comment("F2", "", 0).body)], pageHeaders(1, 1));
-    const result = await testPlatform().postInlineFindings(7, HEAD, [comment("F1", "src/feature.ts", 3), comment("F2", "src/feature.ts", 2)]);
-    expect(result).toEqual({ posted: [{ findingId: "F2", thread: { commentId: "12", threadId: "d2" } }], failed: ["F1"] });
+    const result = await postComments([comment("F1", "src/feature.ts", 3), comment("F2", "src/feature.ts", 2)]);
+    expect(result).toEqual({ posted: [{ findingId: "F2", thread: { commentId: "12", threadId: "d2" } }], failed: ["F1"], ...NO_RESOLUTIONS });
   });
 
   it("posts discussions directly when the server has no draft notes (404), without a diffs endpoint either", async () => {
@@ -136,13 +141,14 @@ describe("postInlineFindings", () => {
       .reply(201, discussion("d1", 21, "x"))
       .post(`${MR_PATH}/discussions`)
       .reply(201, discussion("d2", 22, "y"));
-    const result = await testPlatform().postInlineFindings(7, HEAD, [comment("F1", "src/feature.ts", 3), comment("F2", "any.ts", 9)]);
+    const result = await postComments([comment("F1", "src/feature.ts", 3), comment("F2", "any.ts", 9)]);
     expect(result).toEqual({
       posted: [
         { findingId: "F1", thread: { commentId: "21", threadId: "d1" } },
         { findingId: "F2", thread: { commentId: "22", threadId: "d2" } },
       ],
       failed: [],
+      ...NO_RESOLUTIONS,
     });
     // gitbeaker sends the position as form fields.
     for (const [field, value] of [
@@ -173,9 +179,10 @@ describe("postInlineFindings", () => {
       .get(`${MR_PATH}/discussions`)
       .query(true)
       .reply(200, [discussion("d1", 31, comment("F1", "", 0).body)], pageHeaders(1, 1));
-    await expect(testPlatform().postInlineFindings(7, HEAD, [comment("F1", "src/feature.ts", 3)])).resolves.toEqual({
+    await expect(postComments([comment("F1", "src/feature.ts", 3)])).resolves.toEqual({
       posted: [{ findingId: "F1", thread: { commentId: "31", threadId: "d1" } }],
       failed: [],
+      ...NO_RESOLUTIONS,
     });
   });
 
@@ -200,13 +207,14 @@ describe("postInlineFindings", () => {
       .post(`${MR_PATH}/discussions`)
       .reply(201, discussion("d2", 42, "y"));
     await expect(
-      testPlatform().postInlineFindings(7, HEAD, [comment("F1", "src/feature.ts", 3), comment("F2", "src/feature.ts", 2)]),
+      postComments([comment("F1", "src/feature.ts", 3), comment("F2", "src/feature.ts", 2)]),
     ).resolves.toEqual({
       posted: [
         { findingId: "F1", thread: { commentId: "41", threadId: "d1" } },
         { findingId: "F2", thread: { commentId: "42", threadId: "d2" } },
       ],
       failed: [],
+      ...NO_RESOLUTIONS,
     });
   });
 
@@ -224,26 +232,9 @@ describe("postInlineFindings", () => {
       .delete(`${MR_PATH}/draft_notes/901`)
       .reply(204);
     await expect(
-      testPlatform().postInlineFindings(7, HEAD, [comment("F1", "src/feature.ts", 3), comment("F2", "src/feature.ts", 2)]),
+      postComments([comment("F1", "src/feature.ts", 3), comment("F2", "src/feature.ts", 2)]),
     ).rejects.toMatchObject({ status: 500 });
   });
 
-  it("does nothing without comments", () => expect(testPlatform().postInlineFindings(7, HEAD, [])).resolves.toEqual({ posted: [], failed: [] }));
-});
-
-describe("replyInThread", () => {
-  it("replies in the discussion and resolves it", async () => {
-    nock(GITLAB)
-      .post(`${MR_PATH}/discussions/d1/notes`, { body: "✅ Resolved in abc1234" })
-      .reply(201, { id: 50 })
-      .put(`${MR_PATH}/discussions/d1`)
-      .query({ resolved: true })
-      .reply(200, { id: "d1" })
-      .post(`${MR_PATH}/discussions/d2/notes`)
-      .reply(201, { id: 51 });
-    const platform = testPlatform();
-    await platform.replyInThread(7, { commentId: "11", threadId: "d1" }, "✅ Resolved in abc1234", { resolve: true });
-    await platform.replyInThread(7, { commentId: "12", threadId: "d2" }, "noted", { resolve: false });
-    await expect(platform.replyInThread(7, { commentId: "12" }, "x", { resolve: true })).rejects.toMatchObject({ status: 404 });
-  });
+  it("does nothing without comments", () => expect(postComments([])).resolves.toEqual({ posted: [], failed: [], ...NO_RESOLUTIONS }));
 });
