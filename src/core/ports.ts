@@ -128,6 +128,8 @@ export interface ScmPlatform {
    */
   publishReview(number: number, headSha: string, publication: ReviewPublication): Promise<ReviewPublishResult>;
   react(number: number, commentId: string, reaction: "+1" | "confused"): Promise<void>;
+  /** Web link to a comment of the PR/MR (no API call): the commit status links to the summary. */
+  commentUrl(changeRequest: ChangeRequest, commentId: string): string;
   /**
    * The user's effective permission on the repository (GitHub: collaborator `role_name`; GitLab:
    * access level incl. inherited membership). Throws PlatformError when the lookup fails, so

@@ -106,6 +106,7 @@ describe("GitHub review loop", () => {
     expect(summaries[0]!.body).toContain("**Progress:** 1 of 1 issue addressed");
     expect(summaries[0]!.body).toContain("### ✅ Resolved Issues");
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
+    expect(h.github.statuses.at(-1)!.target_url).toMatch(new RegExp(`#issuecomment-${summaryId}$`));
     expect(h.github.statusesFor(firstHead)).toEqual(["pending", "failure"]);
     // No new review (no new finding), one reply in the F1 thread, which is now resolved.
     expect(h.github.reviews).toHaveLength(1);

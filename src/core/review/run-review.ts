@@ -2,7 +2,7 @@
 // tracked findings, inline comments, the pinned summary and a final status that is never left
 // pending.
 import { AgentError } from "../errors.js";
-import type { ChangeRequestRef, CommitState, PlanEntry, Run, RunStatus } from "../model.js";
+import type { ChangeRequest, ChangeRequestRef, CommitState, PlanEntry, Run, RunStatus } from "../model.js";
 import type { CommitStatus, JobHandler, Logger, ScmPlatform } from "../ports.js";
 import { toAuditEntry } from "../permissions/request-outcome.js";
 import { agentInstructions, createRunGate, endRunRequests } from "../permissions/run-gate.js";
@@ -28,6 +28,8 @@ interface RunContext {
   /** Set once the pending status is on the head: from then on a final status is owed. */
   statusOwed: boolean;
   summaryUrl?: string;
+  /** Known once the run has read the PR; links the status to a summary edited by id. */
+  changeRequest?: ChangeRequest;
 }
 
 export function createReviewJobHandler(deps: ReviewDeps): JobHandler {
@@ -90,7 +92,12 @@ async function writeSummary(ctx: RunContext, extra: Partial<SummaryFacts>, throt
     ...extra,
   });
   if (throttled) ctx.summary.writeThrottled(body);
-  else ctx.summaryUrl = (await ctx.summary.write(body)) ?? ctx.summaryUrl;
+  else ctx.summaryUrl = (await ctx.summary.write(body)) ?? ctx.summaryUrl ?? (await storedSummaryUrl(ctx));
+}
+
+async function storedSummaryUrl(ctx: RunContext): Promise<string | undefined> {
+  const id = (await ctx.deps.store.getChangeRequestState(ctx.ref)).summaryCommentId;
+  return id && ctx.changeRequest ? ctx.platform.commentUrl(ctx.changeRequest, id) : undefined;
 }
 
 async function finish(ctx: RunContext, status: RunStatus, patch: { error?: string; conclusion?: CommitState } = {}) {
@@ -110,6 +117,7 @@ async function review(ctx: RunContext): Promise<void> {
     return finish(ctx, "failed", { error: prep.message, conclusion: "error" });
   }
   const { changeRequest, config, notes, agent } = prep;
+  ctx.changeRequest = changeRequest;
   const inProgress = () => ({ inProgress: { headSha: run.headSha, ...(ctx.plan ? { plan: ctx.plan } : {}) } });
   // Summary first, so the pending status can link to it.
   await writeSummary(ctx, inProgress());

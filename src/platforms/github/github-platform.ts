@@ -105,6 +105,10 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
     repo,
     terms: { changeRequest: "pull request", short: "PR" },
 
+    commentUrl(changeRequest, commentId) {
+      return `${changeRequest.url}#issuecomment-${commentId}`;
+    },
+
     async getChangeRequest(number): Promise<ChangeRequest> {
       const { data } = await fetchPull(number);
       return {

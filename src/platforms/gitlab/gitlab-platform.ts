@@ -104,6 +104,10 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
     repo,
     terms: { changeRequest: "merge request", short: "MR" },
 
+    commentUrl(changeRequest, commentId) {
+      return `${changeRequest.url}#note_${commentId}`;
+    },
+
     async getChangeRequest(number): Promise<ChangeRequest> {
       const [raw, target] = await Promise.all([
         client.call("MergeRequests.show", (api) => api.MergeRequests.show(projectId, number)),

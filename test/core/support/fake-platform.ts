@@ -118,6 +118,10 @@ export class FakePlatform implements ScmPlatform {
     return result;
   }
 
+  commentUrl(changeRequest: ChangeRequest, commentId: string): string {
+    return `${changeRequest.url}#comment-${commentId}`;
+  }
+
   async react(_number: number, commentId: string, reaction: "+1" | "confused"): Promise<void> {
     this.reactions.push({ commentId, reaction });
   }
