@@ -1,25 +1,11 @@
 // GitHub webhook payload → domain event. Only the fields the app uses are validated; the rest of
 // the (large, evolving) payload is ignored so that new GitHub fields never break the app.
 import { z } from "zod";
+import { commitSha as sha, MalformedPayloadError, parsePayload as parse, positiveInt } from "../webhook-payload.js";
 import type { Actor, ChangeRequestUpdated, DomainEvent, RepoRef } from "../../core/model.js";
 import { reviewCommentId } from "./comment-ids.js";
 
-/** A payload of an event the app handles that lacks a field the app needs. The route answers 400. */
-export class MalformedPayloadError extends Error {
-  override readonly name = "MalformedPayloadError";
-  constructor(
-    readonly event: string,
-    /** Dotted path of the first field that failed validation. */
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`malformed ${event} payload: ${field}: ${detail}`);
-  }
-}
 
-const positiveInt = z.number().int().positive();
-// SHA-1 or SHA-256 object names; the head SHA later reaches git commands, so it is checked here.
-const sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "expected a commit SHA");
 const user = z.object({ login: z.string().min(1), id: positiveInt, type: z.string() });
 const common = {
   repository: z.object({
@@ -65,13 +51,6 @@ const UPDATE_ACTIONS: Record<string, ChangeRequestUpdated["action"]> = {
   synchronize: "pushed",
 };
 
-function parse<T>(schema: z.ZodType<T>, event: string, payload: unknown): T {
-  const result = schema.safeParse(payload);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join(".") || "payload";
-  throw new MalformedPayloadError(event, field, issue?.message ?? "invalid");
-}
 
 const repoFields = z.object(common);
 
@@ -156,3 +135,5 @@ export function toDomainEvent(name: string, deliveryId: string, payload: unknown
   const { action } = parse(withAction, name, payload);
   return handler(deliveryId, action, payload);
 }
+
+export { MalformedPayloadError };

@@ -1,27 +1,13 @@
 // GitLab webhook payload → domain event. Only the fields the app uses are validated; the rest of
 // the payload is ignored so that new GitLab fields never break the app.
 import { z } from "zod";
+import { commitSha as sha, MalformedPayloadError, parsePayload as parse, positiveInt } from "../webhook-payload.js";
 import type { Actor, ChangeRequestUpdated, DomainEvent, RepoRef } from "../../core/model.js";
 
-/** A payload of an event the app handles that lacks a field the app needs. The route answers 400. */
-export class MalformedPayloadError extends Error {
-  override readonly name = "MalformedPayloadError";
-  constructor(
-    readonly event: string,
-    /** Dotted path of the first field that failed validation. */
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`malformed ${event} payload: ${field}: ${detail}`);
-  }
-}
 
 export const MERGE_REQUEST_HOOK = "Merge Request Hook";
 export const NOTE_HOOK = "Note Hook";
 
-const positiveInt = z.number().int().positive();
-// SHA-1 or SHA-256 object names; the head SHA later reaches git commands, so it is checked here.
-const sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "expected a commit SHA");
 const project = z.object({
   id: positiveInt,
   path_with_namespace: z.string().regex(/^[^/\s]+(?:\/[^/\s]+)+$/, "expected group/project"),
@@ -73,13 +59,6 @@ const noteCreated = z.object({
   merge_request: z.object({ iid: positiveInt }),
 });
 
-function parse<T>(schema: z.ZodType<T>, event: string, payload: unknown): T {
-  const result = schema.safeParse(payload);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join(".") || "payload";
-  throw new MalformedPayloadError(event, field, issue?.message ?? "invalid");
-}
 
 function repoOf(p: z.infer<typeof project>): RepoRef {
   // The hook's project is the target project, also for merge requests from forks.
@@ -182,3 +161,5 @@ export function eventName(eventHeader: string, payload: unknown): string {
   const attrs = (payload as { object_attributes?: { action?: unknown } } | null)?.object_attributes;
   return typeof attrs?.action === "string" && /^[a-z_]{1,40}$/.test(attrs.action) ? `${kind}.${attrs.action}` : kind;
 }
+
+export { MalformedPayloadError };

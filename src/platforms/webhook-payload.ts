@@ -1,0 +1,30 @@
+// What both platforms' webhook mappers share: the error a route answers with 400, validation that
+// names the first bad field, and the few field shapes that later reach git or the store.
+import { z } from "zod";
+
+/** A payload of an event the app handles that lacks a field the app needs. The route answers 400. */
+export class MalformedPayloadError extends Error {
+  override readonly name = "MalformedPayloadError";
+  constructor(
+    readonly event: string,
+    /** Dotted path of the first field that failed validation. */
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`malformed ${event} payload: ${field}: ${detail}`);
+  }
+}
+
+export const positiveInt = z.number().int().positive();
+
+/** SHA-1 or SHA-256 object names; the head SHA later reaches git commands, so it is checked here. */
+export const commitSha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "expected a commit SHA");
+
+/** Validates `payload`, or throws MalformedPayloadError naming the first bad field. */
+export function parsePayload<T>(schema: z.ZodType<T>, event: string, payload: unknown): T {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join(".") || "payload";
+  throw new MalformedPayloadError(event, field, issue?.message ?? "invalid");
+}
