@@ -1,30 +1,19 @@
 // Retry and rate-limit behaviour of every Octokit the app uses, as one Octokit class to hand to
 // Probot (`Octokit` option). Why a class built with a *function* `defaults`: Probot 14 wraps the
 // class it is given with its own defaults that set `throttle` handlers whose secondary-rate-limit
-// handler never retries. Object defaults (`ProbotOctokit.defaults({ throttle })`) lose to those,
-// because Octokit's object defaults yield to instance options; a function sees Probot's options
-// and can replace the handlers. Probot re-creates installation clients from the same options, so
-// they get the handlers too.
-import Bottleneck from "bottleneck";
+// handler never retries. Object defaults lose to those, because Octokit's object defaults yield to
+// instance options; a function sees Probot's options and can replace them. Probot re-creates
+// installation clients from the same options, so they get the same treatment.
+//
+// The bundled throttling and retry plugins are switched off and replaced by request-policy.ts
+// (same retries, waits and write spacing, without Bottleneck's per-request timer cost), with one
+// lane per installation (request-lanes.ts).
 import { ProbotOctokit } from "probot";
 import type { Logger, Metrics } from "../../core/ports.js";
+import { createRequestLanes, realTiming, type RequestTiming } from "./request-lanes.js";
+import { paceAndRetry, type LimitHandler, type OctokitRetryOptions } from "./request-policy.js";
 
-interface LimitedRequest {
-  method: string;
-  url: string;
-}
-
-type LimitHandler = (retryAfter: number, options: LimitedRequest, octokit: unknown, retryCount: number) => boolean;
-
-export interface OctokitRetryOptions {
-  enabled: boolean;
-  /** Attempts after the first for 5xx and network errors. */
-  retries: number;
-  /** Milliseconds per unit of the plugin's quadratic backoff (1, 4, 9 … units). */
-  retryAfterBaseValue: number;
-  /** Statuses never retried: client errors; 403/429 are the throttling plugin's business. */
-  doNotRetry: number[];
-}
+export type { OctokitRetryOptions } from "./request-policy.js";
 
 export const octokitRetryOptions: OctokitRetryOptions = {
   enabled: true,
@@ -69,43 +58,52 @@ export interface WardenOctokitOptions {
    * between writes, 3 s between writes that notify). Tests and benchmarks pass 0.
    */
   writeSpacingMs?: number;
+  /** Requests of one installation in flight at once (the throttling plugin's 10). */
+  maxConcurrent?: number;
+  /** Clock and sleep of retries and spacing; tests inject one to see the waits. */
+  timing?: RequestTiming;
 }
 
-function spacedWriteGroups(spacingMs: number) {
-  return {
-    write: new Bottleneck.Group({ id: "warden-write", maxConcurrent: 1, minTime: spacingMs }),
-    notifications: new Bottleneck.Group({ id: "warden-notifications", maxConcurrent: 1, minTime: spacingMs * 3 }),
-  };
-}
+/** GitHub's guidance: at least one second between mutating requests of one token. */
+export const DEFAULT_WRITE_SPACING_MS = 1000;
 
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 
+/** Installation clients get their own lane; the app client (JWT) and token clients share one. */
+function laneOf(options: OctokitOptions): string {
+  const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
+  return installationId === undefined ? "app" : `installation:${String(installationId)}`;
+}
+
 /**
  * The Octokit class to pass to Probot: `createProbot({ overrides: { Octokit } })`,
- * `new Probot({ …, Octokit })` or `run(app, { Octokit })`.
+ * `new Probot({ …, Octokit })` or `run(app, { Octokit })`. Each call has its own lanes: two
+ * apps in one process (tests, replicas) never pace each other.
  */
 export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOctokit {
-  const baseValue = opts.retryAfterBaseValue;
-  const handlers = octokitThrottleOptions(opts.log);
+  const baseValue = opts.retryAfterBaseValue ?? 1000;
+  const timing = opts.timing ?? realTiming;
+  const lanes = createRequestLanes({
+    writeSpacingMs: opts.writeSpacingMs ?? DEFAULT_WRITE_SPACING_MS,
+    maxConcurrent: opts.maxConcurrent ?? 10,
+    timing,
+  });
+  const policy = {
+    ...octokitThrottleOptions(opts.log),
+    retry: { ...octokitRetryOptions, retryAfterBaseValue: baseValue },
+    rateLimitBaseValue: baseValue,
+    lanes,
+    timing,
+    log: opts.log,
+  };
   const { metrics } = opts;
-  const groups = opts.writeSpacingMs === undefined ? {} : spacedWriteGroups(opts.writeSpacingMs);
-  const Counted = metrics
-    ? ProbotOctokit.plugin((octokit) => {
-        octokit.hook.before("request", () => metrics.apiCall("github"));
-      })
-    : ProbotOctokit;
-  return Counted.defaults((instance: OctokitOptions): OctokitOptions => ({
+  const Policed = ProbotOctokit.plugin((octokit, octokitOptions) => {
+    octokit.hook.wrap("request", paceAndRetry(policy, laneOf(octokitOptions), octokit));
+    if (metrics) octokit.hook.before("request", () => metrics.apiCall("github"));
+  });
+  return Policed.defaults((instance: OctokitOptions): OctokitOptions => ({
     ...instance,
-    retry: {
-      ...octokitRetryOptions,
-      ...(baseValue === undefined ? {} : { retryAfterBaseValue: baseValue }),
-      ...instance.retry,
-    },
-    throttle: {
-      ...instance.throttle,
-      ...groups,
-      ...(baseValue === undefined ? {} : { retryAfterBaseValue: baseValue }),
-      ...handlers,
-    },
+    retry: { enabled: false },
+    throttle: { enabled: false } as OctokitOptions["throttle"],
   }));
 }

@@ -1,14 +1,16 @@
 import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import { describe, expect, it } from "vitest";
-import type { Metrics } from "../../../src/core/ports.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Logger, Metrics } from "../../../src/core/ports.js";
 import { createGitHubPlatform } from "../../../src/platforms/github/github-platform.js";
 import {
   createWardenOctokit,
   octokitRetryOptions,
   octokitThrottleOptions,
+  type WardenOctokitOptions,
 } from "../../../src/platforms/github/octokit-options.js";
+import type { RequestTiming } from "../../../src/platforms/github/request-lanes.js";
 import { API, BOT, REPO, REPO_PATH, recordingLogger, useNock } from "./support.js";
 
 useNock();
@@ -32,11 +34,33 @@ const secondaryLimit = {
 };
 
 /** An installation client exactly as the app gets it: Probot wraps the class it is given. */
-async function installationOctokit(Octokit?: typeof ProbotOctokit): Promise<ProbotOctokit> {
+async function installationOctokit(Octokit?: typeof ProbotOctokit, installationId = 1): Promise<ProbotOctokit> {
   const log = pino({ level: "silent" });
   const probot = new Probot({ githubToken: "ghs_test", log, ...(Octokit ? { Octokit } : {}) });
-  return probot.auth(1);
+  return probot.auth(installationId);
 }
+
+/** A clock that only moves when the code under test sleeps; every sleep is recorded. */
+function fakeTiming(): RequestTiming & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+function appClass(log: Logger, more: Partial<WardenOctokitOptions> = {}) {
+  return createWardenOctokit({ log, ...more });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("Octokit options for the app", () => {
   it("retries a secondary rate limit through Probot's own wrapping", async () => {
@@ -71,9 +95,9 @@ describe("Octokit options for the app", () => {
   });
 
   it("retries a 502 on repos.createCommitStatus, then succeeds", async () => {
-    const Octokit = createWardenOctokit({ log: recordingLogger(), retryAfterBaseValue: 1 });
-    // Throttling off here only to skip its one-second spacing of writes; retry is the subject.
-    const octokit = new Octokit({ auth: { token: "t" }, throttle: { enabled: false } });
+    const timing = fakeTiming();
+    const Octokit = createWardenOctokit({ log: recordingLogger(), retryAfterBaseValue: 1, timing });
+    const octokit = new Octokit({ auth: { token: "t" } });
     const status = { state: "pending", context: "warden/review", description: "Review in progress" };
     nock(API)
       .post(`${REPO_PATH}/statuses/${SHA}`, status)
@@ -82,6 +106,8 @@ describe("Octokit options for the app", () => {
       .reply(201, {});
     const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log: recordingLogger() });
     await platform.setCommitStatus(SHA, { state: "pending", description: "Review in progress" });
+    // One backoff unit, then the retried write keeps its one-second distance from the first try.
+    expect(timing.sleeps).toEqual([1, 999]);
   });
 
   it("counts API calls when given metrics", async () => {
@@ -109,5 +135,85 @@ describe("Octokit options for the app", () => {
     expect(onRateLimit(3600, request, null, 0)).toBe(false);
     expect(onSecondaryRateLimit(60, request, null, 1)).toBe(true);
     expect(octokitRetryOptions.doNotRetry).toContain(403);
+  });
+});
+
+describe("pacing and retries without per-request timers", () => {
+  it("sets no timer for requests that need no wait (Bottleneck's zero-delay timers cost ≥ 1 ms each)", async () => {
+    const octokit = await installationOctokit(appClass(recordingLogger(), { writeSpacingMs: 0 }));
+    nock(API).get(`${REPO_PATH}/pulls/7`).times(3).reply(200, pull).post(`${REPO_PATH}/issues/comments/5/reactions`).times(2).reply(201, {});
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    for (let i = 0; i < 3; i++) await octokit.rest.pulls.get({ owner: "Codertocat", repo: "Hello-World", pull_number: 7 });
+    for (let i = 0; i < 2; i++) await octokit.rest.reactions.createForIssueComment({ owner: "Codertocat", repo: "Hello-World", comment_id: 5, content: "+1" });
+    // Only undici's own coarse connection timers may show up (hundreds of ms, one per process tick).
+    const short = timers.mock.calls.filter(([, ms]) => (ms ?? 0) < 100);
+    expect(short).toEqual([]);
+  });
+
+  it("spaces writes per installation: 1 s apart, 3 s for writes that notify; reads and other installations do not wait", async () => {
+    const timing = fakeTiming();
+    const Octokit = appClass(recordingLogger(), { timing });
+    const [one, two] = [await installationOctokit(Octokit, 1), await installationOctokit(Octokit, 2)];
+    nock(API)
+      .post(`${REPO_PATH}/issues/comments/5/reactions`).times(3).reply(201, {})
+      .get(`${REPO_PATH}/pulls/7`).reply(200, pull)
+      .post(`${REPO_PATH}/issues/7/comments`).times(2).reply(201, { id: 1 });
+    const where = { owner: "Codertocat", repo: "Hello-World" };
+    const react = (o: ProbotOctokit) => o.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
+    const comment = () => one.rest.issues.createComment({ ...where, issue_number: 7, body: "hi" });
+    await react(one);
+    expect(timing.sleeps).toEqual([]);
+    await react(one);
+    expect(timing.sleeps).toEqual([1000]);
+    await react(two);
+    await one.rest.pulls.get({ ...where, pull_number: 7 });
+    expect(timing.sleeps).toEqual([1000]);
+    await comment();
+    await comment();
+    // Write slots at 2 s and 3 s; the second comment then waits for the notification slot at 5 s.
+    expect(timing.sleeps).toEqual([1000, 1000, 1000, 2000]);
+  });
+
+  it("backs off 1, 4, 9 units on 5xx, then gives up with the last error", async () => {
+    const timing = fakeTiming();
+    const log = recordingLogger();
+    const octokit = await installationOctokit(appClass(log, { retryAfterBaseValue: 10, timing }));
+    nock(API).get(`${REPO_PATH}/pulls/7`).times(4).reply(503, { message: "unavailable" });
+    const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log });
+    await expect(platform.getChangeRequest(7)).rejects.toMatchObject({ status: 503 });
+    expect(timing.sleeps).toEqual([10, 40, 90]);
+    expect(log.entries.filter((e) => e.msg === "GitHub request failed; retrying")).toHaveLength(3);
+  });
+
+  it("does not retry client errors", async () => {
+    const timing = fakeTiming();
+    const octokit = await installationOctokit(appClass(recordingLogger(), { timing }));
+    nock(API).get(`${REPO_PATH}/pulls/7`).reply(422, { message: "nope" });
+    await expect(octokit.rest.pulls.get({ owner: "Codertocat", repo: "Hello-World", pull_number: 7 })).rejects.toMatchObject({ status: 422 });
+    expect(timing.sleeps).toEqual([]);
+  });
+
+  it("waits out an exhausted primary rate limit until its reset, then retries", async () => {
+    const timing = fakeTiming();
+    const log = recordingLogger();
+    const octokit = await installationOctokit(appClass(log, { retryAfterBaseValue: 1, timing }));
+    const exhausted = { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "30" };
+    nock(API).get(`${REPO_PATH}/pulls/7`).reply(403, { message: "API rate limit exceeded" }, exhausted).get(`${REPO_PATH}/pulls/7`).reply(200, pull);
+    await octokit.rest.pulls.get({ owner: "Codertocat", repo: "Hello-World", pull_number: 7 });
+    // The fake clock stands at 0: reset at 30 s, plus GitHub's advised extra second.
+    expect(timing.sleeps).toEqual([31]);
+    expect(log.entries).toContainEqual(expect.objectContaining({ obj: expect.objectContaining({ kind: "primary", retry: true }) }));
+  });
+
+  it("retries a GraphQL answer that says RATE_LIMITED", async () => {
+    const timing = fakeTiming();
+    const octokit = await installationOctokit(appClass(recordingLogger(), { retryAfterBaseValue: 1, timing, writeSpacingMs: 0 }));
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: null, errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded" }] }, { "x-ratelimit-reset": "9" })
+      .post("/graphql")
+      .reply(200, { data: { viewer: { login: "x" } } });
+    await expect(octokit.graphql("{ viewer { login } }")).resolves.toEqual({ viewer: { login: "x" } });
+    expect(timing.sleeps).toEqual([10]);
   });
 });
