@@ -1,9 +1,12 @@
 // Kysely dialect over Node's built-in `node:sqlite` (`DatabaseSync`), so the embedded store needs
 // no native module. Kysely 0.29 ships no dialect for it (only better-sqlite3's shape); this reuses
-// its SQLite adapter, compiler and introspector and supplies a driver.
+// its SQLite adapter, compiler and introspector and supplies a driver whose statements outside
+// transactions share commits (group-commit.ts). Every statement thus runs inside a transaction:
+// the few that SQLite refuses there (`PRAGMA journal_mode`, `VACUUM`) go to the DatabaseSync
+// directly, before the dialect is used.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import {
-  CompiledQuery,
+  type CompiledQuery,
   DeleteQueryNode,
   InsertQueryNode,
   MergeQueryNode,
@@ -25,10 +28,16 @@ import type {
   QueryResult,
   RootOperationNode,
 } from "kysely";
+import { GroupCommit } from "./group-commit.js";
 
 export interface NodeSqliteDialectConfig {
   /** An open database, or a factory called once on first use. Kysely's `destroy()` closes it. */
   database: DatabaseSync | (() => DatabaseSync | Promise<DatabaseSync>);
+  /**
+   * The group commit of that database, when the caller also runs statements of its own through it
+   * (the store's hot path); made by the driver otherwise.
+   */
+  groupCommit?: GroupCommit;
 }
 
 export class NodeSqliteDialect implements Dialect {
@@ -55,19 +64,33 @@ export class NodeSqliteDialect implements Dialect {
   }
 }
 
-// SQLite runs DDL inside transactions; saying so makes Kysely's Migrator apply pending migrations
-// all-or-nothing instead of leaving a half-created schema behind when one fails.
 class NodeSqliteAdapter extends SqliteAdapter {
+  // SQLite runs DDL inside transactions; saying so makes Kysely's Migrator apply pending migrations
+  // all-or-nothing instead of leaving a half-created schema behind when one fails.
   override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+
+  // The one DatabaseSync is shared by design: the driver's group commit decides who runs when.
+  // Left false, Kysely would hold a lock from each query until its commit and so defeat batching.
+  override get supportsMultipleConnections(): boolean {
     return true;
   }
 }
 
+/** Prepared statements kept per SQL text: the app issues a small, fixed set of queries. */
+const STATEMENT_CACHE_SIZE = 256;
+
+interface Prepared {
+  stmt: StatementSync;
+  returnsRows: boolean;
+}
+
 class NodeSqliteDriver implements Driver {
   readonly #config: NodeSqliteDialectConfig;
-  readonly #mutex = new Mutex();
+  readonly #statements = new Map<string, Prepared>();
   #db: DatabaseSync | undefined;
-  #connection: NodeSqliteConnection | undefined;
+  #commits: GroupCommit | undefined;
 
   constructor(config: NodeSqliteDialectConfig) {
     this.#config = config;
@@ -76,58 +99,56 @@ class NodeSqliteDriver implements Driver {
   async init(): Promise<void> {
     const { database } = this.#config;
     this.#db = typeof database === "function" ? await database() : database;
-    this.#connection = new NodeSqliteConnection(this.#db);
+    this.#commits = this.#config.groupCommit ?? new GroupCommit(this.#db);
   }
 
-  // DatabaseSync is a single connection: a transaction holds it from BEGIN to COMMIT, so every
-  // other query must wait its turn or it would run inside someone else's transaction. Kysely
-  // already serialises for adapters without multiple connections; the driver does not rely on it.
+  // A handle per use: statements outside a transaction go through the group commit; a handle
+  // that began a transaction runs its statements directly until it ends.
   async acquireConnection(): Promise<DatabaseConnection> {
-    if (!this.#connection) throw new Error("node:sqlite driver used before init");
-    await this.#mutex.lock();
-    return this.#connection;
+    if (!this.#db || !this.#commits) throw new Error("node:sqlite driver used before init");
+    return new NodeSqliteConnection(this.#db, this.#commits, this.#statements);
   }
 
-  async releaseConnection(): Promise<void> {
-    this.#mutex.unlock();
-  }
+  async releaseConnection(): Promise<void> {}
 
-  // IMMEDIATE takes the write lock up front: with WAL and another process on the same file, a
-  // deferred transaction that later upgrades to a writer can fail with SQLITE_BUSY despite the
-  // busy timeout.
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    await this.#commits!.begin();
+    (connection as NodeSqliteConnection).inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("commit"));
+    this.#commits!.commit();
+    (connection as NodeSqliteConnection).inTransaction = false;
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("rollback"));
+    (connection as NodeSqliteConnection).inTransaction = false;
+    this.#commits!.rollback();
   }
 
   async destroy(): Promise<void> {
     const db = this.#db;
     this.#db = undefined;
+    this.#commits?.flush();
+    this.#statements.clear();
     // `isOpen` is missing before Node 22.15; treat unknown as open.
     if (db && db.isOpen !== false) db.close();
-    this.#connection = undefined;
   }
 }
 
-/** Prepared statements kept per SQL text: the app issues a small, fixed set of queries. */
-const STATEMENT_CACHE_SIZE = 256;
-
 class NodeSqliteConnection implements DatabaseConnection {
+  inTransaction = false;
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, { stmt: StatementSync; returnsRows: boolean }>();
+  readonly #commits: GroupCommit;
+  readonly #statements: Map<string, Prepared>;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, commits: GroupCommit, statements: Map<string, Prepared>) {
     this.#db = db;
+    this.#commits = commits;
+    this.#statements = statements;
   }
 
-  #prepare(compiled: CompiledQuery): { stmt: StatementSync; returnsRows: boolean } {
+  #prepare(compiled: CompiledQuery): Prepared {
     const cached = this.#statements.get(compiled.sql);
     if (cached) {
       // Re-insert to keep the map in least-recently-used order.
@@ -144,7 +165,7 @@ class NodeSqliteConnection implements DatabaseConnection {
     return entry;
   }
 
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+  #execute<R>(compiled: CompiledQuery): QueryResult<R> {
     const { stmt, returnsRows: rows } = this.#prepare(compiled);
     const params = compiled.parameters as Parameters<StatementSync["run"]>;
     if (rows) {
@@ -156,6 +177,11 @@ class NodeSqliteConnection implements DatabaseConnection {
       insertId: BigInt(lastInsertRowid),
       rows: [],
     };
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inTransaction) return this.#execute<R>(compiled);
+    return this.#commits.run(() => this.#execute<R>(compiled), { read: SelectQueryNode.is(compiled.query) });
   }
 
   // Buffered: `StatementSync.iterate()` is missing before Node 22.13, and reads are synchronous anyway.
@@ -184,24 +210,4 @@ function returnsRows(stmt: StatementSync, query: RootOperationNode): boolean {
     return /^\s*(select|with|values|pragma|explain)\b/i.test(query.sqlFragments.join("?"));
   }
   return false;
-}
-
-/** FIFO lock: waiters are served in arrival order. */
-class Mutex {
-  #locked = false;
-  readonly #waiters: Array<() => void> = [];
-
-  async lock(): Promise<void> {
-    if (!this.#locked) {
-      this.#locked = true;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiters.push(resolve));
-  }
-
-  unlock(): void {
-    const next = this.#waiters.shift();
-    if (next) next();
-    else this.#locked = false;
-  }
 }

@@ -1,6 +1,6 @@
 // Time-ordered UUIDs (RFC 9562 version 7). Run ids double as the tie-breaker when two runs share a
 // `created_at` millisecond, so "oldest first" stays creation order within a process.
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 export type UuidGenerator = () => string;
 
@@ -8,6 +8,9 @@ export type UuidGenerator = () => string;
 export function createUuidV7Generator(now: () => number = Date.now): UuidGenerator {
   let lastMs = -1;
   let counter = 0;
+  // Random bytes drawn 4 KiB at a time: one CSPRNG call per id cost more than the rest of the id.
+  const pool = Buffer.alloc(16 * 256);
+  let offset = pool.length;
   return () => {
     let ms = now();
     if (ms <= lastMs) {
@@ -22,7 +25,11 @@ export function createUuidV7Generator(now: () => number = Date.now): UuidGenerat
     }
     lastMs = ms;
 
-    const bytes = randomBytes(16);
+    if (offset === pool.length) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    const bytes = Buffer.from(pool.subarray(offset, (offset += 16)));
     bytes.writeUIntBE(ms, 0, 6);
     bytes[6] = 0x70 | (counter >> 8);
     bytes[7] = counter & 0xff;

@@ -29,10 +29,9 @@ export type IntakeOutcome =
   | Exclude<CommentOutcome, "ignored" | "duplicate">;
 
 export async function handleEvent(deps: IntakeDeps, event: DomainEvent): Promise<IntakeOutcome> {
+  if (event.kind === "change_request.updated") return queueReview(deps, event);
   if (!(await deps.store.recordDelivery(event.platform, event.deliveryId))) return "duplicate";
   switch (event.kind) {
-    case "change_request.updated":
-      return queueReview(deps, event);
     case "change_request.closed":
       return cancelRuns(deps, event);
     case "comment.created":
@@ -40,14 +39,30 @@ export async function handleEvent(deps: IntakeDeps, event: DomainEvent): Promise
   }
 }
 
+/**
+ * The delivery and the run are written together, not one after the other: the embedded store then
+ * commits both at once (one transaction), and a webhook costs one round of commits fewer. A run
+ * exists at most once per head, so a redelivery's insert finds the run its first delivery made and
+ * changes nothing; a run created on a delivery seen before means that the first attempt failed in
+ * between, and it is finished now instead of being lost.
+ */
 async function queueReview(deps: IntakeDeps, event: ChangeRequestUpdated): Promise<IntakeOutcome> {
   const ref = { repo: event.repo, number: event.number };
-  const run = await deps.store.createRun({ ...ref, headSha: event.headSha, trigger: "event" });
-  if (!run) return "already_reviewed";
-  await supersedeOthers(deps, ref, run.id, event.headSha);
-  await deps.queue.enqueue({ runId: run.id, key: prKey(ref) });
-  deps.log.info({ runId: run.id, pr: event.number, sha: event.headSha.slice(0, 7), action: event.action }, "review queued");
-  return "queued";
+  const [delivery, created] = await Promise.allSettled([
+    deps.store.recordDelivery(event.platform, event.deliveryId),
+    deps.store.createRun({ ...ref, headSha: event.headSha, trigger: "event" }),
+  ]);
+  if (created.status === "rejected") throw created.reason;
+  const run = created.value;
+  if (run) {
+    await supersedeOthers(deps, ref, run.id, event.headSha);
+    await deps.queue.enqueue({ runId: run.id, key: prKey(ref) });
+    deps.log.info({ runId: run.id, pr: event.number, sha: event.headSha.slice(0, 7), action: event.action }, "review queued");
+  }
+  // Also after queueing: the delivery that could not be recorded is answered with an error.
+  if (delivery.status === "rejected") throw delivery.reason;
+  if (run) return "queued";
+  return delivery.value ? "already_reviewed" : "duplicate";
 }
 
 async function cancelRuns(deps: IntakeDeps, event: ChangeRequestClosed): Promise<IntakeOutcome> {
