@@ -1,6 +1,7 @@
 // What a command needs from the process, passed in so commands can be driven from tests and
 // write through one place: stdout for results, stderr for progress and problems.
 import type { Readable, Writable } from "node:stream";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import type { Logger } from "../core/ports.js";
 
 export interface CliIo {
@@ -51,4 +52,13 @@ export function terminalLogger(stderr: Writable, verbose: boolean, bindings: Rec
 
 function errorFields(_key: string, value: unknown): unknown {
   return value instanceof Error ? value.message : value;
+}
+
+/** Strict option parsing for a subcommand: unknown options and positionals are usage errors. */
+export function parseOptions<const T extends ParseArgsOptionsConfig>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
 }

@@ -2,14 +2,14 @@
 // it, – not configured), and exits 1 when anything is broken.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs, parseEnv as parseDotEnv } from "node:util";
+import { parseEnv as parseDotEnv } from "node:util";
 import { checkAgent, configuredAgents } from "./checks/check-agents.js";
 import { checkDatabase } from "./checks/check-database.js";
 import { checkGitHub } from "./checks/check-github.js";
 import { checkGitLab } from "./checks/check-gitlab.js";
 import { fail, formatCheck, skip, type CheckResult } from "./checks/check-result.js";
 import { checkEnvironment, checkRuntime, checkServerConfig } from "./checks/check-setup.js";
-import { EXIT, terminalLogger, UsageError, writeOut, type CliIo } from "./cli-io.js";
+import { EXIT, parseOptions, terminalLogger, UsageError, writeOut, type CliIo } from "./cli-io.js";
 import { DOCTOR_USAGE } from "./usage.js";
 
 export async function runDoctorCommand(argv: string[], io: CliIo): Promise<number> {
@@ -70,20 +70,11 @@ async function finish(io: CliIo, results: CheckResult[]): Promise<number> {
 }
 
 function parseDoctorArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        prompt: { type: "boolean" },
-        agent: { type: "string" },
-        timeout: { type: "string" },
-        verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  return parseOptions(argv, {
+    prompt: { type: "boolean" },
+    agent: { type: "string" },
+    timeout: { type: "string" },
+    verbose: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
 }

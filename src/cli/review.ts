@@ -2,9 +2,8 @@
 // platform. Progress on stderr, the summary (or --json) on stdout; exit 0 when nothing at or
 // above review.failOn is open, 1 when something is, 2 when the review could not be done.
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { describeFailure } from "../core/review/failure-message.js";
-import { EXIT, terminalLogger, UsageError, writeOut, type CliIo } from "./cli-io.js";
+import { EXIT, parseOptions, terminalLogger, writeOut, type CliIo } from "./cli-io.js";
 import { reviewLocalChange } from "./local-review.js";
 import { reviewJson, summaryMarkdown } from "./review-output.js";
 import { terminalAsker } from "./terminal-asker.js";
@@ -65,23 +64,14 @@ export async function runReviewCommand(argv: string[], io: CliIo): Promise<numbe
 }
 
 function parseReviewArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        base: { type: "string" },
-        head: { type: "string" },
-        agent: { type: "string" },
-        mode: { type: "string" },
-        json: { type: "boolean" },
-        cwd: { type: "string" },
-        verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  return parseOptions(argv, {
+    base: { type: "string" },
+    head: { type: "string" },
+    agent: { type: "string" },
+    mode: { type: "string" },
+    json: { type: "boolean" },
+    cwd: { type: "string" },
+    verbose: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
 }
