@@ -3,9 +3,7 @@
 // with an empty handler, in the same run. The review work happens after the answer, so the queue
 // is not started here: the jobs only accumulate. Runnable alone: `node --import tsx bench/run.ts intake`.
 import { fork } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,77 +12,9 @@ import { Probot, Server } from "probot";
 import { createWarden } from "../src/app.js";
 import { parseEnv } from "../src/config/env.js";
 import { serverConfigSchema } from "../src/config/server-config.js";
-import { loadFixture, sign } from "../test/support/github-payloads.js";
 import { freePort, testPrivateKey } from "../test/support/test-env.js";
 import { percentile } from "./stats.js";
-
-const SECRET = "bench-secret";
-
-interface Delivery {
-  body: string;
-  headers: Record<string, string>;
-}
-
-export function deliveries(count: number): Delivery[] {
-  const base = loadFixture("pull_request.synchronize");
-  return Array.from({ length: count }, (_, i) => {
-    const payload = structuredClone(base);
-    const sha = (i + 1).toString(16).padStart(40, "a");
-    payload.pull_request.head.sha = sha;
-    payload.after = sha;
-    payload.pull_request.number = (i % 50) + 1;
-    payload.number = payload.pull_request.number;
-    const body = JSON.stringify(payload);
-    return {
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "pull_request",
-        "x-github-delivery": randomUUID(),
-        "x-hub-signature-256": sign(body, SECRET),
-      },
-    };
-  });
-}
-
-function post(port: number, agent: Agent, d: Delivery): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: "/api/github/webhooks", method: "POST", headers: d.headers, agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", reject);
-    req.end(d.body);
-  });
-}
-
-export interface LoadResult {
-  seconds: number;
-  latencies: number[];
-  failures: number;
-}
-
-export async function load(port: number, items: Delivery[], concurrency: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const d = items[next++]!;
-        const t = performance.now();
-        const status = await post(port, agent, d);
-        latencies.push(performance.now() - t);
-        if (status !== 200) failures++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { seconds, latencies, failures };
-}
+import { BENCH_SECRET as SECRET, deliveries, load, type LoadResult } from "./webhook-load.js";
 
 export async function startBare(port: number) {
   const server = new Server({
@@ -136,13 +66,13 @@ type FromSide = "ready" | LoadResult;
 /** One side in its own process: its own heap and collector, so no side pays for the other's garbage. */
 async function serveSide(side: Side): Promise<void> {
   const server = side === "bare" ? await startBare(await freePort()) : await startWarden(await freePort());
-  await load(server.port, deliveries(300), 16); // warm-up
+  await load([server.port], deliveries(300), 16); // warm-up
   process.on("message", (message: ToSide) => {
     if (message === "stop") {
       void server.stop().then(() => process.exit(0));
       return;
     }
-    void load(server.port, deliveries(message.chunk), message.concurrency).then((result) => process.send!(result));
+    void load([server.port], deliveries(message.chunk), message.concurrency).then((result) => process.send!(result));
   });
   process.send!("ready" satisfies FromSide);
 }

@@ -6,9 +6,7 @@
 //   - a burst of 200 deliveries across both replicas until every one is answered, i.e. durably
 //     queued (delivery recorded, run created, graphile-worker job added).
 // Needs WARDEN_TEST_DATABASE_URL (or DATABASE_URL); without it, says so and reports nothing.
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,72 +15,17 @@ import { createWarden, type Warden } from "../src/app.js";
 import { parseEnv } from "../src/config/env.js";
 import { serverConfigSchema } from "../src/config/server-config.js";
 import { createPgSignalBus } from "../src/jobs/pg-signal-bus.js";
-import { loadFixture, sign } from "../test/support/github-payloads.js";
 import { freshSchemas } from "../test/support/postgres.js";
 import { freePort, testPrivateKey } from "../test/support/test-env.js";
 import { percentile } from "./stats.js";
+import { BENCH_SECRET as SECRET, deliveries, load, type Delivery } from "./webhook-load.js";
 
-const SECRET = "bench-secret";
 const silent = pino({ level: "silent" });
 
-interface Delivery {
-  body: string;
-  headers: Record<string, string>;
-}
-
-function deliveries(count: number, prs = 50): Delivery[] {
-  const base = loadFixture("pull_request.synchronize");
-  return Array.from({ length: count }, () => {
-    const payload = structuredClone(base);
-    const sha = randomUUID().replace(/-/g, "").padEnd(40, "0");
-    payload.pull_request.head.sha = sha;
-    payload.after = sha;
-    payload.pull_request.number = Math.floor(Math.random() * prs) + 1;
-    payload.number = payload.pull_request.number;
-    const body = JSON.stringify(payload);
-    return {
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "pull_request",
-        "x-github-delivery": randomUUID(),
-        "x-hub-signature-256": sign(body, SECRET),
-      },
-    };
-  });
-}
-
-function post(port: number, agent: Agent, d: Delivery): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: "/api/github/webhooks", method: "POST", headers: d.headers, agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", reject);
-    req.end(d.body);
-  });
-}
-
-/** Sends `items` round-robin to `ports` with `concurrency` in flight. */
-async function load(ports: number[], items: Delivery[], concurrency: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        const t = performance.now();
-        if ((await post(ports[i % ports.length]!, agent, items[i]!)) !== 200) failures++;
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const ms = performance.now() - started;
-  agent.destroy();
-  return { rps: items.length / (ms / 1000), ms, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+/** Throughput and latency of `items` sent round-robin to `ports`. */
+async function measure(ports: number[], items: Delivery[], concurrency: number) {
+  const { seconds, latencies, failures } = await load(ports, items, concurrency);
+  return { rps: items.length / seconds, ms: seconds * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
 }
 
 async function startWarden(extraEnv: Record<string, string>, replicas?: { schema: string; workerSchema: string }) {
@@ -137,14 +80,14 @@ async function signalLatency(databaseUrl: string, namespace: string, count: numb
   }
 }
 
-type LoadResult = Awaited<ReturnType<typeof load>>;
+type LoadResult = Awaited<ReturnType<typeof measure>>;
 const best = (list: LoadResult[]) => list.reduce((x, y) => (y.rps > x.rps ? y : x));
 
 async function sqliteRound(requests: number, concurrency: number): Promise<LoadResult> {
   const sqlite = await startWarden({});
   try {
     await load([sqlite.port], deliveries(200), concurrency); // warm-up
-    return await load([sqlite.port], deliveries(requests), concurrency);
+    return await measure([sqlite.port], deliveries(requests), concurrency);
   } finally {
     await sqlite.stop();
   }
@@ -159,7 +102,7 @@ async function postgresRound<T>(databaseUrl: string, requests: number, concurren
   try {
     const ports = [a.port, b.port];
     await load(ports, deliveries(200), concurrency); // warm-up
-    const result = await load(ports, deliveries(requests), concurrency);
+    const result = await measure(ports, deliveries(requests), concurrency);
     return { result, extra: await extra(ports, a.warden, schemas.schema) };
   } finally {
     await a.stop();
@@ -188,7 +131,7 @@ export async function benchReplicas(opts = { requests: 2000, concurrency: 16, bu
     const pg = await postgresRound(databaseUrl, opts.requests, opts.concurrency, async (ports, a, namespace) => {
       if (!last) return;
       const before = (await a.store.listRunsByStatus(["queued", "superseded"])).length;
-      const sent = await load(ports, deliveries(opts.burst, opts.burst), opts.burst);
+      const sent = await measure(ports, deliveries(opts.burst, opts.burst), opts.burst);
       const created = (await a.store.listRunsByStatus(["queued", "superseded"])).length - before;
       burst = { ms: sent.ms, failures: sent.failures, created };
       signals = await signalLatency(databaseUrl, namespace, opts.signals);
