@@ -280,6 +280,8 @@ export interface Store {
   transitionRun(id: string, from: RunStatus[], patch: RunPatch): Promise<boolean>;
   /** Queued or running runs of a PR, oldest first. */
   listActiveRuns(ref: ChangeRequestRef): Promise<Run[]>;
+  /** The event run of a PR's head, whatever its status; null when no event started one. */
+  findEventRun(ref: ChangeRequestRef, headSha: string): Promise<Run | null>;
   listRunsByStatus(statuses: RunStatus[]): Promise<Run[]>;
   getChangeRequestState(ref: ChangeRequestRef): Promise<ChangeRequestState>;
   saveChangeRequestState(ref: ChangeRequestRef, patch: Partial<ChangeRequestState>): Promise<void>;

@@ -97,6 +97,20 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
       return result.numUpdatedRows > 0n;
     },
 
+    async findEventRun(ref: ChangeRequestRef, headSha: string) {
+      const { platform, repo_id, number } = prColumns(ref);
+      const row = await db
+        .selectFrom("runs")
+        .selectAll()
+        .where("platform", "=", platform)
+        .where("repo_id", "=", repo_id)
+        .where("number", "=", number)
+        .where("head_sha", "=", headSha)
+        .where("trigger", "=", "event")
+        .executeTakeFirst();
+      return row ? rowToRun(row) : null;
+    },
+
     async listActiveRuns(ref: ChangeRequestRef) {
       const { platform, repo_id, number } = prColumns(ref);
       const rows = await db

@@ -153,6 +153,21 @@ describe("superseding and recovery", () => {
     expect(runs.map((r) => r.status).sort()).toEqual(["succeeded", "superseded"]);
   });
 
+  it("reviews the current head when a late webhook for an older head arrives", async () => {
+    h = await startHarness({ scenario: OK_REPORT });
+    const pull = h.openPull(15, FILES);
+    const older = { ...pull };
+    h.push(pull, { "src/feature.ts": "export const y = 4;\n" });
+    // The push's webhook first, then the older head's delayed one, before either run ends.
+    await h.sendPull("synchronize", pull);
+    await h.sendPull("opened", older);
+    await h.idle();
+    expect(h.github.statusesFor(pull.headSha).at(-1)).toBe("success");
+    expect(h.github.statusesFor(older.headSha)).toEqual([]);
+    expect((await h.warden.store.findEventRun({ repo: { platform: "github", id: "4242", fullName: "acme/widgets" }, number: 15 }, pull.headSha))?.status).toBe("succeeded");
+    expect(h.summaryComments(15)).toHaveLength(1);
+  });
+
   it("ends runs left running by a crash with an error status on start-up", async () => {
     h = await startHarness({ scenario: OK_REPORT });
     const pull = h.openPull(13, FILES);

@@ -176,6 +176,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.listActiveRuns({ repo: github, number: 3 })).toEqual([]);
       });
 
+      it("finds the event run of a head, whatever its status, and never a command run", async () => {
+        const event = (await store.createRun({ repo: github, number: 1, headSha: "a", trigger: "event" }))!;
+        await store.createRun({ repo: github, number: 1, headSha: "b", trigger: "command" });
+        await store.transitionRun(event.id, ["queued"], { status: "superseded" });
+        expect(await store.findEventRun(pr1, "a")).toMatchObject({ id: event.id, status: "superseded" });
+        expect(await store.findEventRun(pr1, "b")).toBeNull();
+        expect(await store.findEventRun({ repo: gitlab, number: 1 }, "a")).toBeNull();
+      });
+
       it("lists runs by status across PRs", async () => {
         const a = (await store.createRun({ repo: github, number: 1, headSha: "a", trigger: "event" }))!;
         const b = (await store.createRun({ repo: github, number: 2, headSha: "a", trigger: "event" }))!;

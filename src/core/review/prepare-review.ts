@@ -9,7 +9,8 @@ import type { ServerPolicy } from "./review-deps.js";
 import { commentableLines, filterDiff } from "./diff-tools.js";
 
 export type Preparation =
-  | { kind: "skip"; reason: string }
+  /** `currentHead`: the run is for an older head than the PR's current one. */
+  | { kind: "skip"; reason: string; currentHead?: string }
   | { kind: "invalid_config"; message: string }
   | { kind: "ready"; changeRequest: ChangeRequest; config: RepoConfig; notes: string[]; agent: AgentSpec };
 
@@ -22,7 +23,7 @@ export async function prepareReview(
   if (changeRequest.state !== "open") return { kind: "skip", reason: `${platform.terms.short} is ${changeRequest.state}` };
   if (changeRequest.headSha !== run.headSha) {
     // A newer push exists; its own event (or command) reviews it.
-    return { kind: "skip", reason: `head moved to ${changeRequest.headSha.slice(0, 7)}` };
+    return { kind: "skip", reason: `head moved to ${changeRequest.headSha.slice(0, 7)}`, currentHead: changeRequest.headSha };
   }
   let config: RepoConfig;
   let notes: string[];

@@ -3,6 +3,7 @@
 // pending.
 import { AgentError } from "../errors.js";
 import type { ChangeRequest, ChangeRequestRef, CommitState, PlanEntry, Run, RunStatus } from "../model.js";
+import { prKey } from "../model.js";
 import type { CommitStatus, JobHandler, Logger, ScmPlatform } from "../ports.js";
 import { toAuditEntry } from "../permissions/request-outcome.js";
 import { agentInstructions, createRunGate, endRunRequests } from "../permissions/run-gate.js";
@@ -109,7 +110,9 @@ async function review(ctx: RunContext): Promise<void> {
   const prep = await prepareReview(platform, deps.server, run);
   if (prep.kind === "skip") {
     log.info({ reason: prep.reason }, "run skipped");
-    return finish(ctx, "skipped", { error: prep.reason });
+    await finish(ctx, "skipped", { error: prep.reason });
+    if (prep.currentHead) await reviveCurrentHead(ctx, prep.currentHead);
+    return;
   }
   if (prep.kind === "invalid_config") {
     log.warn({ problem: prep.message }, "invalid repository config");
@@ -204,6 +207,24 @@ async function review(ctx: RunContext): Promise<void> {
   } finally {
     await workspace.dispose().catch((err: unknown) => log.warn({ err }, "could not remove the workspace"));
   }
+}
+
+/**
+ * Webhooks can arrive out of order: a late one for an older head creates a run that supersedes the
+ * current head's run, then finds the head has moved on. The current head's run is queued again,
+ * so that no head is left unreviewed (and no status left saying "superseded").
+ */
+async function reviveCurrentHead(ctx: RunContext, headSha: string): Promise<void> {
+  const { store, queue } = ctx.deps;
+  const current = await store.findEventRun(ctx.ref, headSha);
+  if (current?.status !== "superseded") return;
+  const revived = await store.transitionRun(current.id, ["superseded"], {
+    status: "queued",
+    error: "queued again: a late webhook for an older head had superseded it",
+  });
+  if (!revived) return;
+  await queue.enqueue({ runId: current.id, key: prKey(ctx.ref) });
+  ctx.log.warn({ revivedRunId: current.id, head: headSha.slice(0, 7) }, "late webhook for an older head: current head's run queued again");
 }
 
 /** Ends a run that threw: honest status and summary, whatever happened. */
