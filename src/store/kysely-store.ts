@@ -102,9 +102,7 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
       const row = await db
         .selectFrom("runs")
         .selectAll()
-        .where("platform", "=", platform)
-        .where("repo_id", "=", repo_id)
-        .where("number", "=", number)
+        .where((eb) => eb.and({ platform, repo_id, number }))
         .where("head_sha", "=", headSha)
         .where("trigger", "=", "event")
         .executeTakeFirst();
@@ -116,9 +114,7 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
       const rows = await db
         .selectFrom("runs")
         .selectAll()
-        .where("platform", "=", platform)
-        .where("repo_id", "=", repo_id)
-        .where("number", "=", number)
+        .where((eb) => eb.and({ platform, repo_id, number }))
         .where("status", "in", ACTIVE_STATUSES)
         .orderBy("created_at")
         .orderBy("id")
@@ -143,9 +139,7 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
       const row = await db
         .selectFrom("change_requests")
         .selectAll()
-        .where("platform", "=", platform)
-        .where("repo_id", "=", repo_id)
-        .where("number", "=", number)
+        .where((eb) => eb.and({ platform, repo_id, number }))
         .executeTakeFirst();
       return rowToState(row);
     },
@@ -167,9 +161,7 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
       const rows = await db
         .selectFrom("findings")
         .selectAll()
-        .where("platform", "=", platform)
-        .where("repo_id", "=", repo_id)
-        .where("number", "=", number)
+        .where((eb) => eb.and({ platform, repo_id, number }))
         .execute();
       return rows.map(rowToFinding).sort((a, b) => compareFindingIds(a.id, b.id));
     },

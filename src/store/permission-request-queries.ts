@@ -72,9 +72,7 @@ export function permissionRequestQueries(db: Kysely<Database>, clock: Clock): Pe
       const row = await db
         .selectFrom("runs")
         .selectAll()
-        .where("platform", "=", platform)
-        .where("repo_id", "=", repo_id)
-        .where("number", "=", number)
+        .where((eb) => eb.and({ platform, repo_id, number }))
         .orderBy("created_at", "desc")
         .orderBy("id", "desc")
         .limit(1)
