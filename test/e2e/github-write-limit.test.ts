@@ -70,14 +70,14 @@ describe("GitHub's secondary rate limit", () => {
 
 describePostgres("GitHub's write limit across two replicas", () => {
   it("reviews every PR of a burst exactly once within the limit: no write refused", { timeout: 60_000 }, async () => {
-    // 10 writes per second per installation here, as GitHub's 80 per minute scaled 1:7.5.
-    const result = await runWriteBurst({ databaseUrl: requireDatabaseUrl(), prs: 8, limit: { writes: 10, windowMs: 1_000 }, margin: 0.9 });
-    console.log(`burst of 8 PRs, 10 writes/s: ${JSON.stringify(result)}`);
+    // 10 writes per 2 s per installation here (GitHub: 80 per 60 s). Warden paces at 80% of it:
+    // a replica's event loop stalling under load delays one write and bunches it with the next.
+    const result = await runWriteBurst({ databaseUrl: requireDatabaseUrl(), prs: 6, limit: { writes: 10, windowMs: 2_000 }, margin: 0.8 });
     expect(result.problems).toEqual([]);
-    expect(result.reviewedOnce).toBe(8);
-    expect(result.runs).toBe(8);
+    expect(result.reviewedOnce).toBe(6);
+    expect(result.runs).toBe(6);
     expect(result.refused).toBe(0);
-    expect(result.writes).toBe(8 * 5);
+    expect(result.writes).toBe(6 * 5);
     // Paced, not merely lucky: the writes took at least what the limit allows.
     expect(result.seconds).toBeGreaterThan(result.boundSeconds * 0.9);
   });
