@@ -74,6 +74,8 @@ export interface RecordedCall {
   method: string;
   path: string;
   status: number;
+  /** Content-creating (what GitHub's write limit counts). */
+  write: boolean;
 }
 
 export const APP_SLUG = "warden-test";
@@ -170,14 +172,15 @@ export class FakeGitHub {
     const text = Buffer.concat(chunks).toString("utf8");
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
 
+    const write = contentCreating(method, path, body);
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-      this.calls.push({ method, path, status });
+      this.calls.push({ method, path, status, write });
       const isText = typeof payload === "string";
       res.writeHead(status, { "content-type": isText ? "text/plain" : "application/json", ...headers });
       res.end(payload === undefined ? "" : isText ? payload : JSON.stringify(payload));
     };
 
-    if (contentCreating(method, path, body)) {
+    if (write) {
       const refusal = this.overWriteLimit(String(req.headers.authorization ?? ""));
       if (refusal) return send(403, refusal.body, refusal.headers);
       this.writes.accepted++;
