@@ -5,6 +5,7 @@ import { benchGitLabApiCalls } from "./gitlab-api-calls.js";
 import { benchPermissionRelay } from "./permission-relay.js";
 import { benchPromptBytes } from "./prompt-bytes.js";
 import { benchReplicas } from "./replicas.js";
+import { benchWriteBurst } from "./write-burst.js";
 
 type Bench = [name: string, run: () => Promise<Record<string, number>>];
 
@@ -15,6 +16,7 @@ const benches: Bench[] = [
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],
   ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],
+  ["GitHub write limit burst: 40 PRs, one installation, two replicas (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchWriteBurst()],
 ];
 
 const only = process.argv.slice(2);

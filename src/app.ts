@@ -19,6 +19,8 @@ import { createLocalSignalBus } from "./jobs/local-signal-bus.js";
 import { createGitHubProvider } from "./platforms/github/github-provider.js";
 import { createGitLabProvider } from "./platforms/gitlab/gitlab-provider.js";
 import { createWardenOctokit } from "./platforms/github/octokit-options.js";
+import { createLocalWriteBudget, DEFAULT_WRITE_GAP_MS, withLocalFallback } from "./platforms/write-budget.js";
+import { createStoreWriteBudget } from "./store/write-budget-store.js";
 import { registerGitHubWebhooks } from "./server/github-webhooks.js";
 import { gitlabWebhookRoute } from "./server/gitlab-webhooks.js";
 import { operationalRoutes } from "./server/http-routes.js";
@@ -39,8 +41,14 @@ export interface WardenOptions {
   summaryThrottleMs?: number;
   /** Milliseconds per unit of GitHub retry/rate-limit backoff (tests pass a tiny value). */
   retryAfterBaseValue?: number;
-  /** Spacing of GitHub writes (default: the throttling plugin's 1 s); tests pass 0. */
+  /**
+   * Gap between content-creating GitHub writes of one installation, across all replicas in
+   * PostgreSQL mode (default 1 s: GitHub's guidance, which also keeps under its 80 a minute); tests
+   * pass 0, the burst benchmark a scaled-down limit.
+   */
   writeSpacingMs?: number;
+  /** A run's deadline from its start (default: limits.maxRunTimeoutMinutes + 10 minutes to publish). */
+  runDeadlineMs?: number;
   /** PostgreSQL mode (DATABASE_URL set): schemas, lease and shutdown timing. */
   replicas?: ReplicaOptions;
   /** Permission decision signals (default: in-process). */
@@ -71,6 +79,9 @@ export function randomToken(length: number): string {
   return out;
 }
 
+/** Time a run has after its agent's longest allowed run to publish its results. */
+const PUBLISH_MINUTES = 10;
+
 function serverPolicy(opts: WardenOptions): ServerPolicy {
   return {
     agentFor: (name) => resolveAgent(opts.serverConfig, name, opts.env, opts.processEnv),
@@ -91,10 +102,10 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const queue = replicas?.queue ?? createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
   const providers = new Map<string, PlatformProvider>();
   const platforms: PlatformProvider = {
-    forRepo(repo, repoLog) {
+    forRepo(repo, repoLog, platformOptions) {
       const provider = providers.get(repo.platform);
       if (!provider) throw new Error(`${repo.platform} is not configured on this server`);
-      return provider.forRepo(repo, repoLog);
+      return provider.forRepo(repo, repoLog, platformOptions);
     },
   };
   const deps: ReviewDeps = {
@@ -111,7 +122,16 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     randomToken,
     bus: opts.bus ?? replicas?.bus ?? createLocalSignalBus({ log }),
     ...(opts.permissionRecheckMs !== undefined ? { permissionRecheckMs: opts.permissionRecheckMs } : {}),
+    runDeadlineMs: opts.runDeadlineMs ?? (opts.serverConfig.limits.maxRunTimeoutMinutes + PUBLISH_MINUTES) * 60_000,
   };
+  const writeGapMs = opts.writeSpacingMs ?? DEFAULT_WRITE_GAP_MS;
+  const ownBudget = createLocalWriteBudget({ gapMs: writeGapMs });
+  // PostgreSQL mode: one budget per installation for all replicas, in the database.
+  const writeBudget = replicas
+    ? withLocalFallback(createStoreWriteBudget(replicas.store.db, { dialect: "postgres", gapMs: writeGapMs }), ownBudget, (err) =>
+        log.warn({ err }, "shared GitHub write budget unreachable; pacing this replica's writes on its own"),
+      )
+    : ownBudget;
 
   // A GitLab-only deployment still serves HTTP through Probot's server; its GitHub side then has
   // placeholder credentials and no webhook handlers, so nothing can reach GitHub.
@@ -128,7 +148,7 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
         log,
         metrics,
         ...(opts.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: opts.retryAfterBaseValue } : {}),
-        ...(opts.writeSpacingMs !== undefined ? { writeSpacingMs: opts.writeSpacingMs } : {}),
+        writeBudget,
       }),
     }),
     host: env.HOST,

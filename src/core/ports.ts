@@ -154,9 +154,17 @@ export const PERMISSION_RANK: Record<RepoPermission, number> = {
   admin: 5,
 };
 
+export interface PlatformOptions {
+  /**
+   * When the platform's writes must be done by (read at each request): a write the platform
+   * refuses for its rate limit is retried until then (GitHub), and given up after.
+   */
+  writeDeadline?: () => Date;
+}
+
 export interface PlatformProvider {
   /** The platform adapter for a repository (GitHub: authenticated as the repo's installation). */
-  forRepo(repo: RepoRef, log: Logger): Promise<ScmPlatform>;
+  forRepo(repo: RepoRef, log: Logger, opts?: PlatformOptions): Promise<ScmPlatform>;
 }
 
 // ---- Workspace (git checkout of the head) ------------------------------------------------

@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { permissionRequestsMigration } from "./migration-0002-permission-requests.js";
 import { runLeasesMigration } from "./migration-0003-run-leases.js";
+import { writeBudgetsMigration } from "./migration-0004-write-budgets.js";
 
 const initial: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -105,6 +106,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
   "0002_permission_requests": permissionRequestsMigration,
   "0003_run_leases": runLeasesMigration,
+  "0004_write_budgets": writeBudgetsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

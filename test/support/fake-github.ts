@@ -74,9 +74,18 @@ export interface RecordedCall {
   method: string;
   path: string;
   status: number;
+  /** Content-creating (what GitHub's write limit counts). */
+  write: boolean;
 }
 
 export const APP_SLUG = "warden-test";
+export const SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+
+/** What GitHub counts as content-creating: REST writes but installation tokens, and GraphQL mutations. */
+function contentCreating(method: string, path: string, body: Record<string, unknown>): boolean {
+  if (path === "/graphql") return typeof body.query === "string" && /^\s*mutation\b/.test(body.query);
+  return method !== "GET" && method !== "HEAD" && !/^\/app\/installations\/\d+\/access_tokens$/.test(path);
+}
 export const BOT: FakeUser = { login: `${APP_SLUG}[bot]`, id: 9_000_001, type: "Bot" };
 
 export class FakeGitHub {
@@ -92,6 +101,15 @@ export class FakeGitHub {
   readonly unexpected: string[] = [];
   /** Team memberships by `org/slug`, then login: GitHub's membership `state` (issue 3). */
   readonly teams = new Map<string, Record<string, "active" | "pending">>();
+  /**
+   * GitHub's content-creation limit, scaled as a test needs: at most `writes` content-creating
+   * requests (REST writes other than installation tokens, GraphQL mutations) per installation in any
+   * `windowMs`; past it, 403 with `retry-after` and the secondary-rate-limit message, as GitHub does.
+   */
+  writeLimit: { writes: number; windowMs: number } | undefined;
+  /** Content-creating requests accepted and refused for the write limit. */
+  readonly writes = { accepted: 0, refused: 0 };
+  private readonly writeTimes = new Map<string, number[]>();
   private faults: Fault[] = [];
   private nextId = 1000;
   private server: Server | undefined;
@@ -154,13 +172,19 @@ export class FakeGitHub {
     const text = Buffer.concat(chunks).toString("utf8");
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
 
+    const write = contentCreating(method, path, body);
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-      this.calls.push({ method, path, status });
+      this.calls.push({ method, path, status, write });
       const isText = typeof payload === "string";
       res.writeHead(status, { "content-type": isText ? "text/plain" : "application/json", ...headers });
       res.end(payload === undefined ? "" : isText ? payload : JSON.stringify(payload));
     };
 
+    if (write) {
+      const refusal = this.overWriteLimit(String(req.headers.authorization ?? ""));
+      if (refusal) return send(403, refusal.body, refusal.headers);
+      this.writes.accepted++;
+    }
     const fault = this.faults.find((f) => f.method === method && f.path.test(path) && f.times > 0);
     if (fault) {
       fault.times--;
@@ -173,6 +197,25 @@ export class FakeGitHub {
     }
     const [status, payload, headers] = route;
     return send(status, payload, headers);
+  }
+
+  /** Counts a write against its installation's window; the refusal when the window is full. */
+  private overWriteLimit(authorization: string): { body: unknown; headers: Record<string, string> } | undefined {
+    if (!this.writeLimit) return undefined;
+    const { writes, windowMs } = this.writeLimit;
+    const installation = /ghs_installation_token_(\d+)/.exec(authorization)?.[1] ?? "app";
+    const now = Date.now();
+    const times = (this.writeTimes.get(installation) ?? []).filter((t) => t > now - windowMs);
+    this.writeTimes.set(installation, times);
+    if (times.length < writes) {
+      times.push(now);
+      return undefined;
+    }
+    this.writes.refused++;
+    return {
+      body: { message: SECONDARY_LIMIT_MESSAGE, documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+      headers: { "retry-after": String(Math.max(1, Math.ceil((times[0]! + windowMs - now) / 1000))) },
+    };
   }
 
   private repoOf(owner: string, name: string): FakeRepo | undefined {

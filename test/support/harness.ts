@@ -37,7 +37,7 @@ export interface HarnessOptions {
   /** Longest wait between two store re-checks of a pending permission request. */
   permissionRecheckMs?: number;
   /** More createWarden options: PostgreSQL mode (`replicas`), an in-process runner, fake workspaces. */
-  warden?: Partial<Pick<WardenOptions, "replicas" | "runner" | "workspaces">>;
+  warden?: Partial<Pick<WardenOptions, "replicas" | "runner" | "workspaces" | "writeSpacingMs" | "runDeadlineMs">>;
 }
 
 /** Probot's Server treats PORT 0 as "unset" (3000); ask the OS for a free port instead. */

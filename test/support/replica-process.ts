@@ -17,6 +17,7 @@ interface ChildConfig {
   processEnv: Record<string, string>;
   agent: { command: string; args: string[]; setEnv: Record<string, string> };
   replicas: ReplicaOptions;
+  writeSpacingMs: number;
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -32,7 +33,7 @@ export interface ReplicaProcess {
 /** Starts a replica sharing `primary`'s fake GitHub and repository, in PostgreSQL mode. */
 export async function spawnReplicaProcess(
   primary: Harness,
-  opts: { databaseUrl: string; scenario: FakeScenario; replicas: ReplicaOptions },
+  opts: { databaseUrl: string; scenario: FakeScenario; replicas: ReplicaOptions; writeSpacingMs?: number },
 ): Promise<ReplicaProcess> {
   const spec = fakeAgentSpec(opts.scenario);
   const config: ChildConfig = {
@@ -52,6 +53,7 @@ export async function spawnReplicaProcess(
     },
     agent: { command: spec.command, args: spec.args, setEnv: spec.env },
     replicas: opts.replicas,
+    writeSpacingMs: opts.writeSpacingMs ?? 0,
   };
   const child = spawn(process.execPath, ["--import", TSX_LOADER, SELF, JSON.stringify(config)], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -85,7 +87,7 @@ async function runChild(config: ChildConfig): Promise<void> {
     log: pino({ level: "silent" }),
     summaryThrottleMs: 0,
     retryAfterBaseValue: 1,
-    writeSpacingMs: 0,
+    writeSpacingMs: config.writeSpacingMs,
     replicas: config.replicas,
   });
   const { port } = await warden.start();

@@ -40,4 +40,9 @@ export interface ReviewDeps {
   bus: SignalBus;
   /** Longest time a waiting relay goes without re-reading the store (default 5 s). */
   permissionRecheckMs?: number;
+  /**
+   * The run's deadline, from its start: writes the platform refuses for its rate limit are retried
+   * until then, and the run ends as `error` after (default: 70 minutes).
+   */
+  runDeadlineMs?: number;
 }

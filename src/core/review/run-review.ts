@@ -31,7 +31,14 @@ interface RunContext {
   summaryUrl?: string;
   /** Known once the run has read the PR; links the status to a summary edited by id. */
   changeRequest?: ChangeRequest;
+  /** Until when the platform retries writes it refused for its rate limit (read at each request). */
+  writes: { deadline: Date };
 }
+
+/** A run whose writes GitHub refused past its deadline still owes its final status and summary: they get this long. */
+export const ENDING_WRITES_PATIENCE_MS = 60 * 60_000;
+/** The run's deadline when the composition root sets none: the longest agent time and then some for publishing. */
+const DEFAULT_RUN_DEADLINE_MS = 70 * 60_000;
 
 export function createReviewJobHandler(deps: ReviewDeps): JobHandler {
   return (job, signal) => runReview(deps, job.runId, signal);
@@ -54,10 +61,11 @@ export async function runReview(deps: ReviewDeps, runId: string, signal: AbortSi
   });
   const ref = { repo: run.repo, number: run.number };
   let ctx: RunContext | undefined;
+  const writes = { deadline: new Date(startedAt.getTime() + (deps.runDeadlineMs ?? DEFAULT_RUN_DEADLINE_MS)) };
   try {
-    const platform = await deps.platforms.forRepo(run.repo, log);
+    const platform = await deps.platforms.forRepo(run.repo, log, { writeDeadline: () => writes.deadline });
     const summary = createSummaryWriter({ platform, ref, store: deps.store, clock: deps.clock, log, throttleMs: deps.summaryThrottleMs });
-    ctx = { deps, run, ref, platform, log, signal, summary, statusOwed: false };
+    ctx = { deps, run, ref, platform, log, signal, summary, statusOwed: false, writes };
     await review(ctx);
   } catch (err) {
     await endAfterError(deps, run, log, ctx, err);
@@ -235,6 +243,9 @@ async function endAfterError(
   ctx: RunContext | undefined,
   err: unknown,
 ): Promise<void> {
+  // The ending writes are owed whatever the deadline: one that GitHub refuses for its rate limit
+  // waits for the next one GitHub accepts (within the hour a primary limit takes to reset).
+  if (ctx) ctx.writes.deadline = new Date(deps.clock.now().getTime() + ENDING_WRITES_PATIENCE_MS);
   const current = await deps.store.getRun(run.id).catch(() => null);
   if (current?.status === "interrupted") {
     // Another replica took the run over after this one's lease lapsed; it has already ended the

@@ -2,7 +2,7 @@
 // installation that delivered the event.
 import type { Probot } from "probot";
 import type { RepoRef } from "../../core/model.js";
-import type { Logger, PlatformProvider, ScmPlatform } from "../../core/ports.js";
+import type { Logger, PlatformOptions, PlatformProvider, ScmPlatform } from "../../core/ports.js";
 import { PlatformError } from "../../core/errors.js";
 import { callGitHub } from "./github-errors.js";
 import { createGitHubPlatform } from "./github-platform.js";
@@ -40,7 +40,7 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
     return pendingLogin;
   }
 
-  async function forRepo(repo: RepoRef, log: Logger): Promise<ScmPlatform> {
+  async function forRepo(repo: RepoRef, log: Logger, opts: PlatformOptions = {}): Promise<ScmPlatform> {
     if (repo.platform !== "github") {
       throw new Error(`GitHub provider asked for a ${repo.platform} repository (${repo.fullName})`);
     }
@@ -48,6 +48,14 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
       throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
     }
     const [octokit, login] = await Promise.all([probot.auth(repo.installationId), botLogin()]);
+    const { writeDeadline } = opts;
+    // Every request of this client carries the run's deadline to the rate-limit policy
+    // (request-policy.ts). `probot.auth` makes a new client per call, so it is this run's alone.
+    if (writeDeadline) {
+      octokit.hook.before("request", (options) => {
+        options.request = { ...options.request, deadline: writeDeadline().getTime() } as typeof options.request;
+      });
+    }
     return createGitHubPlatform({ octokit, repo, botLogin: login, log });
   }
 

@@ -6,10 +6,12 @@
 // installation clients from the same options, so they get the same treatment.
 //
 // The bundled throttling and retry plugins are switched off and replaced by request-policy.ts
-// (same retries, waits and write spacing, without Bottleneck's per-request timer cost), with one
-// lane per installation (request-lanes.ts).
+// (their retries and waits, without Bottleneck's per-request timer cost), with one concurrency
+// lane per installation (request-lanes.ts) and content-creating writes paced by the installation's
+// write budget (../write-budget.ts: shared by all replicas in PostgreSQL mode).
 import { ProbotOctokit } from "probot";
 import type { Logger, Metrics } from "../../core/ports.js";
+import { createLocalWriteBudget, DEFAULT_WRITE_GAP_MS, type WriteBudget } from "../write-budget.js";
 import { createRequestLanes, realTiming, type RequestTiming } from "./request-lanes.js";
 import { paceAndRetry, type LimitHandler, type OctokitRetryOptions } from "./request-policy.js";
 
@@ -22,22 +24,27 @@ export const octokitRetryOptions: OctokitRetryOptions = {
   doNotRetry: [400, 401, 403, 404, 410, 422, 451],
 };
 
-/** Rate limits are retried, but capped: a review job must not hang behind an hour-long reset. */
-export const RATE_LIMIT_RETRY = { maxRetries: 2, maxWaitSeconds: 120 } as const;
+/** A request that is not part of a run (a comment command, the app's identity) waits out rate limits this long at most. */
+export const DEFAULT_RATE_LIMIT_PATIENCE_MS = 120_000;
 
 export interface OctokitThrottleHandlers {
   onRateLimit: LimitHandler;
   onSecondaryRateLimit: LimitHandler;
 }
 
-export function octokitThrottleOptions(log: Logger): OctokitThrottleHandlers {
+/**
+ * Rate-limited requests are retried for as long as GitHub's wait ends before the request's
+ * deadline (the run's, or the patience of a request outside runs), however many times GitHub
+ * refuses: a refused request was not applied, so retrying it never applies it twice.
+ */
+export function octokitThrottleOptions(log: Logger, opts: { timing: RequestTiming; rateLimitBaseValue: number }): OctokitThrottleHandlers {
   const handler =
     (kind: "primary" | "secondary"): LimitHandler =>
     (retryAfter, options, _octokit, retryCount) => {
-      const retry = retryCount < RATE_LIMIT_RETRY.maxRetries && retryAfter <= RATE_LIMIT_RETRY.maxWaitSeconds;
+      const retry = opts.timing.now() + retryAfter * opts.rateLimitBaseValue <= options.request.deadline;
       log.warn(
         { kind, method: options.method, url: options.url, retryAfter, retryCount, retry },
-        retry ? "GitHub rate limit hit; retrying" : "GitHub rate limit hit; giving up",
+        retry ? "GitHub rate limit hit; retrying after its wait" : "GitHub rate limit hit; its wait ends past the deadline, giving up",
       );
       return retry;
     };
@@ -54,10 +61,14 @@ export interface WardenOctokitOptions {
    */
   retryAfterBaseValue?: number;
   /**
-   * Spacing of mutating requests (GitHub's guidance, and the throttling plugin's default: 1 s
-   * between writes, 3 s between writes that notify). Tests and benchmarks pass 0.
+   * Gap between content-creating writes of one installation when no `writeBudget` is given
+   * (default 1 s: GitHub's guidance, and under its 80 a minute). Tests pass 0.
    */
   writeSpacingMs?: number;
+  /** The installations' write budget (PostgreSQL mode: shared by every replica); default: this process's own. */
+  writeBudget?: WriteBudget;
+  /** How long a request outside a run waits out rate limits (default 2 minutes). */
+  rateLimitPatienceMs?: number;
   /** Requests of one installation in flight at once (the throttling plugin's 10). */
   maxConcurrent?: number;
   /** Clock and sleep of retries and spacing; tests inject one to see the waits. */
@@ -65,7 +76,7 @@ export interface WardenOctokitOptions {
 }
 
 /** GitHub's guidance: at least one second between mutating requests of one token. */
-export const DEFAULT_WRITE_SPACING_MS = 1000;
+export const DEFAULT_WRITE_SPACING_MS = DEFAULT_WRITE_GAP_MS;
 
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 
@@ -83,16 +94,15 @@ function laneOf(options: OctokitOptions): string {
 export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOctokit {
   const baseValue = opts.retryAfterBaseValue ?? 1000;
   const timing = opts.timing ?? realTiming;
-  const lanes = createRequestLanes({
-    writeSpacingMs: opts.writeSpacingMs ?? DEFAULT_WRITE_SPACING_MS,
-    maxConcurrent: opts.maxConcurrent ?? 10,
-    timing,
-  });
+  const lanes = createRequestLanes({ maxConcurrent: opts.maxConcurrent ?? 10 });
+  const budget = opts.writeBudget ?? createLocalWriteBudget({ gapMs: opts.writeSpacingMs ?? DEFAULT_WRITE_SPACING_MS, now: () => timing.now() });
   const policy = {
-    ...octokitThrottleOptions(opts.log),
+    ...octokitThrottleOptions(opts.log, { timing, rateLimitBaseValue: baseValue }),
     retry: { ...octokitRetryOptions, retryAfterBaseValue: baseValue },
     rateLimitBaseValue: baseValue,
+    patienceMs: opts.rateLimitPatienceMs ?? DEFAULT_RATE_LIMIT_PATIENCE_MS,
     lanes,
+    budget,
     timing,
     log: opts.log,
   };

@@ -11,7 +11,7 @@ import {
   type WardenOctokitOptions,
 } from "../../../src/platforms/github/octokit-options.js";
 import type { RequestTiming } from "../../../src/platforms/github/request-lanes.js";
-import { API, BOT, REPO, REPO_PATH, recordingLogger, useNock } from "./support.js";
+import { API, BOT, botUser, REPO, REPO_PATH, recordingLogger, useNock } from "./support.js";
 
 useNock();
 
@@ -85,12 +85,12 @@ describe("Octokit options for the app", () => {
     await expect(platform.getChangeRequest(7)).rejects.toMatchObject({ name: "PlatformError", status: 403 });
   });
 
-  it("gives up when GitHub asks for a wait longer than the cap", async () => {
+  it("gives up when GitHub's wait ends past the request's patience, saying the limit was reached", async () => {
     const log = recordingLogger();
-    const octokit = await installationOctokit(createWardenOctokit({ log, retryAfterBaseValue: 1 }));
+    const octokit = await installationOctokit(createWardenOctokit({ log, retryAfterBaseValue: 1, rateLimitPatienceMs: 1000 }));
     nock(API).get(`${REPO_PATH}/pulls/7`).reply(403, secondaryLimit, { "retry-after": "3600" });
     const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log });
-    await expect(platform.getChangeRequest(7)).rejects.toMatchObject({ status: 403 });
+    await expect(platform.getChangeRequest(7)).rejects.toMatchObject({ status: 403, message: expect.stringContaining("secondary rate limit was reached") });
     expect(log.entries).toContainEqual(expect.objectContaining({ obj: expect.objectContaining({ retry: false }) }));
   });
 
@@ -127,13 +127,14 @@ describe("Octokit options for the app", () => {
     expect(calls).toEqual(["github", "github"]);
   });
 
-  it("caps rate-limit retries by count and wait", () => {
-    const { onRateLimit, onSecondaryRateLimit } = octokitThrottleOptions(recordingLogger());
-    const request = { method: "GET", url: "/x" };
+  it("retries rate limits however often GitHub refuses, as long as the wait ends by the deadline", () => {
+    const timing = fakeTiming();
+    const { onRateLimit, onSecondaryRateLimit } = octokitThrottleOptions(recordingLogger(), { timing, rateLimitBaseValue: 1000 });
+    const request = { method: "POST", url: "/x", request: { deadline: 60_000 } };
     expect(onRateLimit(30, request, null, 0)).toBe(true);
-    expect(onRateLimit(30, request, null, 2)).toBe(false);
+    expect(onSecondaryRateLimit(60, request, null, 25)).toBe(true);
+    expect(onSecondaryRateLimit(61, request, null, 0)).toBe(false);
     expect(onRateLimit(3600, request, null, 0)).toBe(false);
-    expect(onSecondaryRateLimit(60, request, null, 1)).toBe(true);
     expect(octokitRetryOptions.doNotRetry).toContain(403);
   });
 });
@@ -150,13 +151,14 @@ describe("pacing and retries without per-request timers", () => {
     expect(short).toEqual([]);
   });
 
-  it("spaces writes per installation: 1 s apart, 3 s for writes that notify; reads and other installations do not wait", async () => {
+  it("spaces content-creating writes of an installation 1 s apart; reads, GraphQL queries and other installations do not wait", async () => {
     const timing = fakeTiming();
     const Octokit = appClass(recordingLogger(), { timing });
     const [one, two] = [await installationOctokit(Octokit, 1), await installationOctokit(Octokit, 2)];
     nock(API)
       .post(`${REPO_PATH}/issues/comments/5/reactions`).times(3).reply(201, {})
       .get(`${REPO_PATH}/pulls/7`).reply(200, pull)
+      .post("/graphql").times(2).reply(200, { data: { viewer: { login: "x" } } })
       .post(`${REPO_PATH}/issues/7/comments`).times(2).reply(201, { id: 1 });
     const where = { owner: "Codertocat", repo: "Hello-World" };
     const react = (o: ProbotOctokit) => o.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
@@ -167,11 +169,59 @@ describe("pacing and retries without per-request timers", () => {
     expect(timing.sleeps).toEqual([1000]);
     await react(two);
     await one.rest.pulls.get({ ...where, pull_number: 7 });
+    await one.graphql("query { viewer { login } }");
     expect(timing.sleeps).toEqual([1000]);
+    await one.graphql("# resolve\nmutation { viewer { login } }");
     await comment();
     await comment();
-    // Write slots at 2 s and 3 s; the second comment then waits for the notification slot at 5 s.
-    expect(timing.sleeps).toEqual([1000, 1000, 1000, 2000]);
+    expect(timing.sleeps).toEqual([1000, 1000, 1000, 1000]);
+  });
+
+  it("retries a write refused three times for the secondary limit, then sends it once more: applied once", async () => {
+    const timing = fakeTiming();
+    const log = recordingLogger();
+    const octokit = await installationOctokit(appClass(log, { retryAfterBaseValue: 1000, timing }));
+    let applied = 0;
+    nock(API)
+      .post(`${REPO_PATH}/issues/7/comments`).times(3).reply(403, secondaryLimit, { "retry-after": "7" })
+      .post(`${REPO_PATH}/issues/7/comments`).reply(201, () => ({ id: ++applied, body: "hi", user: botUser, html_url: "https://github.com/Codertocat/Hello-World/pull/7#issuecomment-1" }));
+    const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log });
+    await expect(platform.createComment(7, "hi")).resolves.toMatchObject({ id: "1" });
+    expect(applied).toBe(1);
+    // GitHub's wait each time; the budget's own 1 s gap falls inside it.
+    expect(timing.sleeps).toEqual([7000, 7000, 7000]);
+    expect(log.entries.filter((e) => e.obj && (e.obj as { retry?: unknown }).retry === true)).toHaveLength(3);
+  });
+
+  it("holds the installation's other writes while GitHub's wait lasts", async () => {
+    const timing = fakeTiming();
+    const Octokit = appClass(recordingLogger(), { retryAfterBaseValue: 1000, timing });
+    const [one, two] = [await installationOctokit(Octokit, 1), await installationOctokit(Octokit, 2)];
+    nock(API)
+      .post(`${REPO_PATH}/issues/comments/5/reactions`).reply(403, secondaryLimit, { "retry-after": "30" })
+      .post(`${REPO_PATH}/issues/comments/5/reactions`).times(3).reply(201, {});
+    const where = { owner: "Codertocat", repo: "Hello-World" };
+    await one.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
+    expect(timing.sleeps).toEqual([30_000]);
+    // Installation 2 has its own budget; installation 1's next write comes 1 s after the retry.
+    await two.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
+    await one.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
+    expect(timing.sleeps).toEqual([30_000, 1000]);
+  });
+
+  it("never sends a comment twice when its answer was lost (5xx), but repeats a status", async () => {
+    const timing = fakeTiming();
+    const octokit = await installationOctokit(appClass(recordingLogger(), { retryAfterBaseValue: 1, timing, writeSpacingMs: 0 }));
+    nock(API)
+      .post(`${REPO_PATH}/issues/7/comments`).reply(502, "Bad Gateway")
+      .post("/graphql").reply(502, "Bad Gateway")
+      .post(`${REPO_PATH}/statuses/${SHA}`).reply(502, "Bad Gateway")
+      .post(`${REPO_PATH}/statuses/${SHA}`).reply(201, {});
+    const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log: recordingLogger() });
+    await expect(platform.createComment(7, "hi")).rejects.toMatchObject({ status: 502 });
+    await expect(octokit.graphql("mutation { x }")).rejects.toMatchObject({ status: 502 });
+    await platform.setCommitStatus(SHA, { state: "pending", description: "Review in progress" });
+    expect(timing.sleeps).toEqual([1]);
   });
 
   it("backs off 1, 4, 9 units on 5xx, then gives up with the last error", async () => {
