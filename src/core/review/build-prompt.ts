@@ -8,6 +8,9 @@ import type { ChangedFile } from "../ports.js";
 import { cutDiff, utf8Length } from "./diff-tools.js";
 import { reportContract } from "./parse-report.js";
 import type { NotInlined, PromptDiff } from "./read-diff.js";
+import { stripMarkers } from "./strip-markers.js";
+
+export { stripMarkers } from "./strip-markers.js";
 
 export interface PromptInput {
   terms: { changeRequest: string; short: string };
@@ -36,17 +39,6 @@ export interface BuiltPrompt {
 }
 
 const MAX_LISTED_FILES = 1_000;
-
-/** Removes anything that looks like an untrusted-data marker (any nonce), and the nonce itself. */
-export function stripMarkers(text: string, nonce: string): string {
-  let out = text;
-  for (;;) {
-    let next = out.replace(/<\s*\/?\s*untrusted-[^<>]*>/gi, "");
-    if (nonce !== "") next = next.split(nonce).join("");
-    if (next === out) return out;
-    out = next;
-  }
-}
 
 /** One line of author-controlled text, safe inside a markdown code span. */
 function code(text: string): string {

@@ -122,6 +122,20 @@ describe("buildPrompt", () => {
     expect(stripMarkers("x zz y", "zz")).toBe("x  y");
   });
 
+  it("strips nested marker lookalikes from a 64 KB description in linear time", () => {
+    const depth = Math.floor(65_536 / 12);
+    const body = `before ${"<untrusted-".repeat(depth)}${">".repeat(depth)} after ${"<untr".repeat(2000)}<untrusted-x>${"usted-y>".repeat(2000)}`;
+    const cpu = () => {
+      const usage = process.threadCpuUsage();
+      return (usage.user + usage.system) / 1000;
+    };
+    const started = cpu();
+    const { text } = buildPrompt(input({ changeRequest: { ...input().changeRequest, body } }));
+    // CPU time of this thread, so a busy machine does not count; the repeat-until-stable loop took over a second.
+    expect(cpu() - started).toBeLessThan(100);
+    expect(between(text, `<untrusted-pr-description-${NONCE}>`, `</untrusted-pr-description-${NONCE}>`)).toBe("\nbefore  after\n");
+  });
+
   it("lists every changed file, with renames", () => {
     const { text } = buildPrompt(input());
     expect(text).toContain("## Changed files (10)");
