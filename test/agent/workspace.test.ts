@@ -138,6 +138,24 @@ describe("git workspaces", () => {
     await ws.dispose();
   });
 
+  it("streams the diff, stops git when the reader stops, and names a failure", async () => {
+    const ws = await workspaces().checkout(source(), { runId: "run-stream" });
+    try {
+      let chunks = 0;
+      for await (const _chunk of ws.diff(remote.m2, remote.f1, { mergeBase: true })) {
+        chunks++;
+        break;
+      }
+      expect(chunks).toBe(1);
+      const failed = await text(ws.diff("0".repeat(40), remote.f1)).catch((e: unknown) => e as Error);
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toMatch(/^git diff failed: .*0{40}/);
+      expect(await ws.diffStats("0".repeat(40), remote.f1).catch((e: unknown) => (e as Error).message)).toMatch(/^git diff failed/);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
   it("removes the checkout on dispose, idempotently", async () => {
     const ws = await workspaces().checkout(source({ headSha: gitIn(remote.bare, "rev-parse", "refs/pull/1/head") }), { runId: "run-4" });
     expect(existsSync(ws.dir)).toBe(true);
