@@ -45,7 +45,7 @@ export async function benchPromptBytes(): Promise<Record<string, number>> {
       };
       const review = defaultRepoConfig().review;
       const prompt = async (last: string | undefined) => {
-        const sel = await selectDiff(ws, cr, review, last);
+        const sel = await selectDiff(ws, cr, review, last, { budgetBytes: 1_000_000 });
         return buildPrompt({
           terms: { changeRequest: "pull request", short: "PR" },
           changeRequest: cr,

@@ -1,4 +1,5 @@
 // `npm run bench`: prints every benchmark's figures (not timed tests; numbers to read and compare).
+import { benchBigDiff } from "./bigdiff.js";
 import { benchGitHubApiCalls } from "./github-api-calls.js";
 import { benchGitHubIntake } from "./github-intake.js";
 import { benchGitLabApiCalls } from "./gitlab-api-calls.js";
@@ -13,6 +14,7 @@ const benches: Bench[] = [
   ["GitHub webhook intake (Warden vs bare Probot, loopback)", () => benchGitHubIntake()],
   ["GitHub API calls per review", benchGitHubApiCalls],
   ["Prompt bytes, one-commit push to a 50-file PR", benchPromptBytes],
+  ["Big diff: a ~30 MB PR diff read and cut to the prompt (bigdiff)", benchBigDiff],
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],
   ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { redactSecrets } from "./redact.js";
 
 /** Variables git may legitimately need from the server's environment (proxies, CA bundles). */
@@ -42,13 +42,17 @@ export interface GitResult {
  * git's business, prompts are off (a missing credential fails instead of hanging), and
  * pathspecs are literal so a file name from a PR cannot act as a glob or pathspec magic.
  */
-export function runGit(args: string[], run: GitRun): Promise<GitResult> {
+function gitEnv(run: GitRun): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of PASSED_THROUGH) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GCM_INTERACTIVE: "never", GIT_LITERAL_PATHSPECS: "1", LC_ALL: "C" }, run.env);
+  return Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GCM_INTERACTIVE: "never", GIT_LITERAL_PATHSPECS: "1", LC_ALL: "C" }, run.env);
+}
+
+export function runGit(args: string[], run: GitRun): Promise<GitResult> {
+  const env = gitEnv(run);
   return new Promise((resolve, reject) => {
     execFile(
       "git",
@@ -88,4 +92,48 @@ export function lastLines(stderr: string, secrets: string[] = []): string {
     .map((l) => l.trim())
     .filter(Boolean);
   return redactSecrets(lines.slice(-3).join(" / ") || "no error output", secrets);
+}
+
+/** Kept of git's stderr for the error message; the rest is dropped. */
+const STDERR_KEEP = 64 * 1024;
+
+/**
+ * git's stdout as UTF-8 text chunks, read as git writes them (backpressure holds git when the
+ * reader is slow): for output too large to buffer, such as a big PR's diff. Leaving the loop early
+ * kills git; a non-zero exit is an error naming what failed.
+ */
+export async function* streamGit(args: string[], run: Omit<GitRun, "maxBuffer">, what = `git ${args[0]}`): AsyncGenerator<string> {
+  const child = spawn("git", args, {
+    cwd: run.cwd,
+    env: gitEnv(run),
+    timeout: run.timeoutMs,
+    killSignal: "SIGKILL",
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (text: string) => {
+    if (stderr.length < STDERR_KEEP) stderr += text;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, signal: null, error }));
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  let finished = false;
+  try {
+    child.stdout.setEncoding("utf8");
+    for await (const chunk of child.stdout) yield chunk as string;
+    finished = true;
+  } finally {
+    if (!finished) child.kill("SIGKILL");
+  }
+  const end = await exited;
+  if (end.error?.name === "AbortError") throw end.error;
+  if (end.code === 0) return;
+  const why =
+    end.error?.message ??
+    (end.signal ? `killed by ${end.signal}${end.signal === "SIGKILL" ? ` (timed out after ${Math.round(run.timeoutMs / 1000)} s?)` : ""}` : lastLines(stderr, run.secrets));
+  throw new Error(`${what} failed: ${redactSecrets(why, run.secrets)}`);
 }

@@ -1,14 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { ChangedFile, Logger, Workspace, WorkspaceProvider } from "../core/ports.js";
+import type { ChangedFile, DiffStat, Logger, Workspace, WorkspaceProvider } from "../core/ports.js";
 import { fetchChange } from "./fetch-change.js";
-import { git, runGit } from "./git.js";
+import { git, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
 
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
-/** Diffs are cut to a budget by the prompt builder; this only bounds memory. */
-const DIFF_MAX_BYTES = 256 * 1024 * 1024;
+/**
+ * Bounds the buffered listings (`--name-status`, `--numstat`: a line per file). The diff itself
+ * is streamed, never buffered, and its reader stops git past its own cap.
+ */
+const LISTING_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Checkouts under `${root}/workspaces`, one fresh directory per run. */
 export function createGitWorkspaces(opts: { root: string; log: Logger }): WorkspaceProvider {
@@ -34,13 +37,17 @@ export function createGitWorkspaces(opts: { root: string; log: Logger }): Worksp
 
 /** Diffs and ancestry in an existing checkout at `dir`; `dispose` removes the directory. */
 export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Workspace {
-  const run: GitRun = { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, maxBuffer: DIFF_MAX_BYTES, ...(signal ? { signal } : {}) };
+  const run: GitRun = { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, maxBuffer: LISTING_MAX_BYTES, ...(signal ? { signal } : {}) };
   let disposed: Promise<void> | undefined;
   return {
     dir,
     diff(from, to, opts = {}) {
-      const paths = opts.paths ?? [];
-      return git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", range(from, to, opts.mergeBase), "--", ...paths], run);
+      const args = ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", range(from, to, opts.mergeBase), "--", ...(opts.paths ?? [])];
+      return streamGit(args, run);
+    },
+    async diffStats(from, to, opts = {}) {
+      const out = await git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--numstat", "-z", range(from, to, opts.mergeBase)], run);
+      return parseNumstat(out);
     },
     async changedFiles(from, to, opts = {}) {
       const out = await git(["diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "-z", range(from, to, opts.mergeBase)], run);
@@ -89,4 +96,25 @@ export function parseNameStatus(out: string): ChangedFile[] {
     i += 2;
   }
   return files;
+}
+
+/** `--numstat -z`: `added TAB deleted TAB path NUL`, or for a rename `… TAB NUL old NUL new NUL`; `-` counts for binary files. */
+export function parseNumstat(out: string): DiffStat[] {
+  const fields = out.split("\0");
+  const stats: DiffStat[] = [];
+  const count = (n: string | undefined) => (n === undefined || n === "-" ? null : Number(n));
+  for (let i = 0; i < fields.length; ) {
+    const entry = fields[i] ?? "";
+    if (entry === "") break;
+    const [added, deleted, ...rest] = entry.split("\t");
+    const path = rest.join("\t");
+    if (path === "") {
+      stats.push({ path: fields[i + 2] ?? "", oldPath: fields[i + 1] ?? "", added: count(added), deleted: count(deleted) });
+      i += 3;
+      continue;
+    }
+    stats.push({ path, added: count(added), deleted: count(deleted) });
+    i += 1;
+  }
+  return stats;
 }

@@ -83,7 +83,9 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
   const workspace = await checkoutLocalCommit(repo.root, headSha, { log, signal });
   try {
     const changeRequest = localChangeRequest({ platform, baseRef, baseSha, headRef: headName, headSha, commits });
-    const selection = await selectDiff(workspace, changeRequest, config.review, undefined);
+    const selection = await selectDiff(workspace, changeRequest, config.review, undefined, {
+      budgetBytes: serverConfig.limits.diffBudgetBytes,
+    });
     progress.done(`Checked out ${headName} at ${headSha.slice(0, 7)}: ${files(selection.changedFiles.length)} changed since ${baseRef}`);
     const prompt = buildPrompt({
       terms: LOCAL_TERMS,

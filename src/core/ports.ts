@@ -176,11 +176,24 @@ export interface ChangedFile {
   status: "added" | "modified" | "deleted" | "renamed";
 }
 
+/** One file of `git diff --numstat`: changed lines, null for a binary file. */
+export interface DiffStat {
+  path: string;
+  oldPath?: string;
+  added: number | null;
+  deleted: number | null;
+}
+
 export interface Workspace {
   /** Absolute path of the checkout of the head commit; the agent's cwd. */
   readonly dir: string;
-  /** Unified diff `from..to` (`mergeBase: true` diffs from the merge base, like a PR's diff). */
-  diff(from: string, to: string, opts?: { mergeBase?: boolean; paths?: string[] }): Promise<string>;
+  /**
+   * Unified diff `from..to` (`mergeBase: true` diffs from the merge base, like a PR's diff), as
+   * text chunks while git writes it: never buffered whole. Ending the iteration early stops git.
+   */
+  diff(from: string, to: string, opts?: { mergeBase?: boolean; paths?: string[] }): AsyncIterable<string>;
+  /** Sizes of the same diff per file (`--numstat`), cheap to read before the diff itself. */
+  diffStats(from: string, to: string, opts?: { mergeBase?: boolean }): Promise<DiffStat[]>;
   changedFiles(from: string, to: string, opts?: { mergeBase?: boolean }): Promise<ChangedFile[]>;
   /** False as well when either commit is not in the checkout (e.g. after a force push). */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;

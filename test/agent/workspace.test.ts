@@ -46,6 +46,12 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+async function text(chunks: AsyncIterable<string>): Promise<string> {
+  let out = "";
+  for await (const chunk of chunks) out += chunk;
+  return out;
+}
+
 describe("git workspaces", () => {
   it("checks out the PR head detached, without a remote, and computes PR-style diffs", async () => {
     const ws = await workspaces().checkout(source(), { runId: "run-1" });
@@ -56,17 +62,22 @@ describe("git workspaces", () => {
     expect(gitIn(ws.dir, "rev-parse", "HEAD")).toBe(remote.f1);
     expect(gitIn(ws.dir, "remote")).toBe("");
 
-    const prDiff = await ws.diff(remote.m2, remote.f1, { mergeBase: true });
+    const prDiff = await text(ws.diff(remote.m2, remote.f1, { mergeBase: true }));
     expect(prDiff).toContain("+++ b/a.txt\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n");
     expect(prDiff).toContain("+++ b/c.txt");
     expect(prDiff).toContain("rename from b.txt\nrename to b2.txt");
     expect(prDiff).not.toContain("d.txt");
-    expect(await ws.diff(remote.m2, remote.f1)).toContain("--- a/d.txt\n+++ /dev/null");
+    expect(await text(ws.diff(remote.m2, remote.f1))).toContain("--- a/d.txt\n+++ /dev/null");
 
-    const onlyA = await ws.diff(remote.m2, remote.f1, { mergeBase: true, paths: ["a.txt"] });
+    const onlyA = await text(ws.diff(remote.m2, remote.f1, { mergeBase: true, paths: ["a.txt"] }));
     expect(onlyA).toContain("a.txt");
     expect(onlyA).not.toContain("c.txt");
 
+    expect(await ws.diffStats(remote.m2, remote.f1, { mergeBase: true })).toEqual([
+      { path: "a.txt", added: 1, deleted: 1 },
+      { path: "b2.txt", oldPath: "b.txt", added: 0, deleted: 0 },
+      { path: "c.txt", added: 1, deleted: 0 },
+    ]);
     expect(await ws.changedFiles(remote.m2, remote.f1, { mergeBase: true })).toEqual([
       { path: "a.txt", status: "modified" },
       { path: "b2.txt", oldPath: "b.txt", status: "renamed" },
@@ -85,7 +96,7 @@ describe("git workspaces", () => {
     await older.dispose();
     const ws = await workspaces().checkout(source({ headSha: f2 }), { runId: "run-2" });
     expect(await ws.isAncestor(remote.f1, f2)).toBe(true);
-    const increment = await ws.diff(remote.f1, f2);
+    const increment = await text(ws.diff(remote.f1, f2));
     expect(increment).toContain("+second push");
     expect(increment).not.toContain("a.txt");
     expect(await ws.changedFiles(remote.f1, f2)).toEqual([{ path: "c.txt", status: "modified" }]);
@@ -125,6 +136,24 @@ describe("git workspaces", () => {
       { path: "c.txt", status: "added" },
     ]);
     await ws.dispose();
+  });
+
+  it("streams the diff, stops git when the reader stops, and names a failure", async () => {
+    const ws = await workspaces().checkout(source(), { runId: "run-stream" });
+    try {
+      let chunks = 0;
+      for await (const _chunk of ws.diff(remote.m2, remote.f1, { mergeBase: true })) {
+        chunks++;
+        break;
+      }
+      expect(chunks).toBe(1);
+      const failed = await text(ws.diff("0".repeat(40), remote.f1)).catch((e: unknown) => e as Error);
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toMatch(/^git diff failed: .*0{40}/);
+      expect(await ws.diffStats("0".repeat(40), remote.f1).catch((e: unknown) => (e as Error).message)).toMatch(/^git diff failed/);
+    } finally {
+      await ws.dispose();
+    }
   });
 
   it("removes the checkout on dispose, idempotently", async () => {

@@ -41,7 +41,11 @@ export function inMemoryWorkspaces(files: Record<string, string>): WorkspaceProv
     async checkout(): Promise<Workspace> {
       return {
         dir: "/nonexistent-in-memory-workspace",
-        diff: async () => `${diff}\n`,
+        async *diff() {
+          yield `${diff}\n`;
+        },
+        diffStats: async () =>
+          Object.entries(files).map(([path, text]) => ({ path, added: text.replace(/\n$/, "").split("\n").length, deleted: 0 })),
         changedFiles: async () => changed,
         isAncestor: async () => false,
         dispose: async () => undefined,

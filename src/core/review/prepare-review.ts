@@ -6,7 +6,7 @@ import { ConfigError } from "../errors.js";
 import type { AgentSpec, ChangedFile, ScmPlatform, Workspace } from "../ports.js";
 import type { ChangeRequest, Run } from "../model.js";
 import type { ServerPolicy } from "./review-deps.js";
-import { commentableLines, filterDiff } from "./diff-tools.js";
+import { readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
 
 export type Preparation =
   /** `currentHead`: the run is for an older head than the PR's current one. */
@@ -46,12 +46,21 @@ export async function prepareReview(
 export interface DiffSelection {
   /** All reviewed files of the PR (include/exclude applied). */
   changedFiles: ChangedFile[];
-  /** What the agent is shown: the increment since the last reviewed commit, or the whole PR. */
-  diff: string;
+  /** What the agent is shown: the increment since the last reviewed commit, or the whole PR, cut to the budget. */
+  diff: PromptDiff;
   diffKind: { kind: "full" } | { kind: "incremental"; sinceSha: string };
   /** New-side lines of the whole PR diff where inline comments can go. */
-  commentable: Map<string, Set<number>>;
+  commentable: Map<string, LineRanges>;
 }
+
+export interface DiffLimits {
+  budgetBytes: number;
+  /** git's diff output is read up to this many bytes, then git is stopped. */
+  maxReadBytes?: number;
+}
+
+/** Far beyond any budget: what is past it could not be shown anyway, and reading it costs time. */
+export const DIFF_MAX_READ_BYTES = 64 * 1024 * 1024;
 
 export function pathFilter(review: RepoConfig["review"]): (path: string) => boolean {
   const included = picomatch(review.include, { dot: true });
@@ -59,24 +68,37 @@ export function pathFilter(review: RepoConfig["review"]): (path: string) => bool
   return (path) => included(path) && !excluded(path);
 }
 
+/**
+ * Sizes first, then the diff streamed: files too large for the budget are listed with their size
+ * rather than read into memory, and nothing of the diff is ever held whole.
+ */
 export async function selectDiff(
   workspace: Workspace,
   changeRequest: ChangeRequest,
   review: RepoConfig["review"],
   lastReviewedSha: string | undefined,
+  limits: DiffLimits,
 ): Promise<DiffSelection> {
   const keep = pathFilter(review);
   const { baseSha, headSha } = changeRequest;
   const changedFiles = (await workspace.changedFiles(baseSha, headSha, { mergeBase: true })).filter(
     (f) => keep(f.path) || (f.oldPath !== undefined && keep(f.oldPath)),
   );
-  const fullDiff = filterDiff(await workspace.diff(baseSha, headSha, { mergeBase: true }), keep);
-  const commentable = commentableLines(fullDiff);
+  const maxReadBytes = limits.maxReadBytes ?? DIFF_MAX_READ_BYTES;
+  const read = async (from: string, budgetBytes: number, mergeBase: boolean) =>
+    readDiff(workspace.diff(from, headSha, { mergeBase }), {
+      stats: await workspace.diffStats(from, headSha, { mergeBase }),
+      keep,
+      budgetBytes,
+      maxReadBytes,
+    });
   const incremental =
     lastReviewedSha !== undefined &&
     lastReviewedSha !== headSha &&
     (await workspace.isAncestor(lastReviewedSha, headSha));
-  if (!incremental) return { changedFiles, diff: fullDiff, diffKind: { kind: "full" }, commentable };
-  const diff = filterDiff(await workspace.diff(lastReviewedSha, headSha), keep);
-  return { changedFiles, diff, diffKind: { kind: "incremental", sinceSha: lastReviewedSha }, commentable };
+  // The whole PR's diff gives the commentable lines; it is also the prompt's, unless incremental.
+  const full = await read(baseSha, incremental ? 0 : limits.budgetBytes, true);
+  if (!incremental) return { changedFiles, diff: full.diff, diffKind: { kind: "full" }, commentable: full.commentable };
+  const increment = await read(lastReviewedSha, limits.budgetBytes, false);
+  return { changedFiles, diff: increment.diff, diffKind: { kind: "incremental", sinceSha: lastReviewedSha }, commentable: full.commentable };
 }

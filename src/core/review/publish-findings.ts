@@ -13,7 +13,10 @@ export interface PublishResult {
   notInline: string[];
 }
 
-function placeable(f: Finding, commentable: Map<string, Set<number>>): boolean {
+/** Lines of one file where a comment can go (a Set, or the line ranges of its hunks). */
+export type CommentableLines = ReadonlyMap<string, { has(line: number): boolean }>;
+
+function placeable(f: Finding, commentable: CommentableLines): boolean {
   if (!f.path || f.line === undefined) return false;
   const lines = commentable.get(f.path);
   if (!lines?.has(f.line)) return false;
@@ -40,7 +43,7 @@ export async function publishFindings(input: {
   headSha: string;
   report: ReviewReport;
   review: RepoConfig["review"];
-  commentable: Map<string, Set<number>>;
+  commentable: CommentableLines;
   log: Logger;
   /** Checked before every platform write: a superseded run posts nothing. */
   assertCurrent: () => void;

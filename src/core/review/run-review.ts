@@ -138,7 +138,9 @@ async function review(ctx: RunContext): Promise<void> {
   const workspace = await deps.workspaces.checkout(source, { runId: run.id, signal: ctx.signal });
   try {
     const state = await deps.store.getChangeRequestState(ctx.ref);
-    const selection = await selectDiff(workspace, changeRequest, config.review, state.lastReviewedSha);
+    const selection = await selectDiff(workspace, changeRequest, config.review, state.lastReviewedSha, {
+      budgetBytes: deps.server.diffBudgetBytes,
+    });
     const openFindings = (await deps.store.listFindings(ctx.ref)).filter((f) => f.state === "open");
     const prompt = buildPrompt({
       terms: platform.terms,

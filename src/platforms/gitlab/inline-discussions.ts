@@ -27,11 +27,15 @@ export type Posted = ReviewPublishResult["posted"];
 /** GitLab refused to place the note (line outside the diff, stale SHAs). */
 export const isRefusal = (error: unknown) => hasStatus(error, 400, 422);
 
-async function readDiffs(t: InlineTarget, iid: number): Promise<GitLabDiffFile[] | null> {
+/** The merge request's diff files at the paths comments go to; the others (and their text) are not kept. */
+async function readDiffs(t: InlineTarget, iid: number, paths: Set<string>): Promise<GitLabDiffFile[] | null> {
   const files: GitLabDiffFile[] = [];
   try {
     for await (const page of t.client.pages("MergeRequests.allDiffs", (api, p) => api.MergeRequests.allDiffs(t.projectId, iid, p))) {
-      files.push(...page.map((f) => parseAnswer(diffFileSchema, "diff file", f)));
+      for (const raw of page) {
+        const file = parseAnswer(diffFileSchema, "diff file", raw);
+        if (paths.has(file.new_path)) files.push(file);
+      }
     }
   } catch (error) {
     // GitLab before 15.7 has no diffs endpoint; positions are then checked by GitLab alone.
@@ -59,7 +63,7 @@ export async function placeComments(
     t.log.warn({ pr: iid, sha: headSha, current: refs?.head_sha }, "the merge request's diff is not at the reviewed head");
     return { placed: [], refused: comments.map((c) => c.findingId) };
   }
-  const index = indexDiffs(await readDiffs(t, iid));
+  const index = indexDiffs(await readDiffs(t, iid, new Set(comments.map((c) => c.path))));
   const placed: Placed[] = [];
   const refused: string[] = [];
   for (const comment of comments) {
