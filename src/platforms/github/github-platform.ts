@@ -79,6 +79,18 @@ function installationToken(auth: unknown): string | undefined {
   return typeof token === "string" && token !== "" ? token : undefined;
 }
 
+/**
+ * The body of "Create an installation access token" for a token that reads `repo`'s contents
+ * and nothing else: one repository (by id; by name when the id is not numeric) and
+ * `contents: read` (metadata: read comes with any token).
+ */
+export function checkoutTokenScope(repo: RepoRef) {
+  const id = Number(repo.id);
+  const { name } = splitFullName(repo.fullName);
+  const scope = Number.isSafeInteger(id) && id > 0 ? { repository_ids: [id] } : { repositories: [name] };
+  return { ...scope, permissions: { contents: "read" as const } };
+}
+
 export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
   const { octokit, repo, log } = deps;
   const { owner, name } = splitFullName(repo.fullName);
@@ -141,8 +153,17 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
     },
 
     async checkoutSource(changeRequest): Promise<CheckoutSource> {
-      const auth = await callGitHub("installation token", () => octokit.auth({ type: "installation" }));
-      const token = installationToken(auth);
+      // The fetch runs git next to a PR's code: its token reads this one repository and nothing
+      // else, and cannot write. The installation's normal token (comments, statuses) never
+      // leaves this process. Asked for through the REST endpoint (the auth hook signs it with the
+      // app's JWT) rather than `octokit.auth({ repositoryIds })`, which mints through a request
+      // of its own that ignores GHE_HOST.
+      if (repo.installationId === undefined) throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
+      const installationId = repo.installationId;
+      const { data } = await callGitHub("apps.createInstallationAccessToken", () =>
+        octokit.rest.apps.createInstallationAccessToken({ installation_id: installationId, ...checkoutTokenScope(repo) }),
+      );
+      const token = installationToken(data);
       if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
       return {
         url: changeRequest.cloneUrl,
