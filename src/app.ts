@@ -25,6 +25,7 @@ import { operationalRoutes } from "./server/http-routes.js";
 import { createMetrics } from "./server/metrics.js";
 import { openSqliteStore } from "./store/open-sqlite-store.js";
 import { openReplicaMode, type ReplicaOptions } from "./replicas.js";
+import { ensurePrivateDir } from "./private-paths.js";
 import { join } from "node:path";
 
 export interface WardenOptions {
@@ -87,6 +88,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const replicas = env.DATABASE_URL
     ? await openReplicaMode({ databaseUrl: env.DATABASE_URL, concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, clock, log, ...(opts.replicas ? { options: opts.replicas } : {}) })
     : undefined;
+  // The database and every run's checkout live here: Warden's user only (private-paths.ts).
+  ensurePrivateDir(env.WARDEN_DATA_DIR, log);
   const store = opts.store ?? replicas?.store ?? (await openSqliteStore({ file: join(env.WARDEN_DATA_DIR, "warden.db"), clock, log }));
   const queue = replicas?.queue ?? createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
   const providers = new Map<string, PlatformProvider>();
