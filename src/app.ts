@@ -18,6 +18,8 @@ import { createInProcessQueue } from "./jobs/in-process-queue.js";
 import { createLocalSignalBus } from "./jobs/local-signal-bus.js";
 import { createGitHubProvider } from "./platforms/github/github-provider.js";
 import { createGitLabProvider } from "./platforms/gitlab/gitlab-provider.js";
+import { createSecretScrubber } from "./platforms/secret-scrubber.js";
+import { serverSecrets } from "./config/server-secrets.js";
 import { createWardenOctokit } from "./platforms/github/octokit-options.js";
 import { registerGitHubWebhooks } from "./server/github-webhooks.js";
 import { gitlabWebhookRoute } from "./server/gitlab-webhooks.js";
@@ -120,6 +122,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   // placeholder credentials and no webhook handlers, so nothing can reach GitHub.
   const github = githubConfigured(env);
   const privateKey = github ? getPrivateKey({ env: opts.processEnv }) : null;
+  // Every text posted to a PR/MR is scrubbed of every secret this server holds (both adapters).
+  const secrets = createSecretScrubber(() => serverSecrets({ env, processEnv: opts.processEnv, serverConfig: opts.serverConfig, privateKey }));
   const server = new Server({
     Probot: Probot.defaults({
       appId: github ? env.APP_ID : 1,
@@ -142,12 +146,12 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   });
   await server.load((probot, { addHandler }) => {
     if (github) {
-      providers.set("github", createGitHubProvider({ probot, log }));
+      providers.set("github", createGitHubProvider({ probot, log, secrets }));
       // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
       registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
     }
     if (gitlabConfigured(env)) {
-      const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics });
+      const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics, secrets });
       providers.set("gitlab", gitlab);
       const botUserId = async () => String((await gitlab.botUser()).id);
       const secret = env.GITLAB_WEBHOOK_SECRET ?? "";

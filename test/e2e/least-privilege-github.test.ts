@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
 import type { CheckoutSource, WorkspaceProvider } from "../../src/core/ports.js";
 import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
-import { startHarness, type Harness } from "../support/harness.js";
+import { startHarness, WEBHOOK_SECRET, type Harness } from "../support/harness.js";
+import { testPrivateKey } from "../support/test-env.js";
 import pino from "pino";
 
 const OK_REPORT: FakeScenario = { turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", findings: [] }) }]] };
@@ -57,5 +58,59 @@ describe("GitHub checkout token", () => {
     expect(write.status).toBe(403);
     const readPull = await fetch(`${api}/pulls/21`, { headers });
     expect(readPull.status).toBe(403);
+  });
+});
+
+describe("text posted to the PR", () => {
+  it("never carries the private key, the webhook secret, a minted token or an agent's API key, whatever the agent wrote", async () => {
+    const key = testPrivateKey();
+    const keyLine = key.split("\n")[5]!;
+    const apiKey = "acme-live-key-0123456789";
+    // Tokens the fake GitHub mints are deterministic: the installation's first, then the checkout's.
+    const checkoutToken = "ghs_scoped_token_1_2";
+    const leak = [
+      "Found these in the environment:",
+      key,
+      `webhook secret: ${WEBHOOK_SECRET}`,
+      `token ${checkoutToken}`,
+      `key ${apiKey}`,
+    ].join("\n");
+    const report = {
+      summary: leak,
+      findings: [
+        {
+          severity: "high",
+          category: "Security",
+          title: `Leaks ${WEBHOOK_SECRET}`,
+          body: `The key line ${keyLine} and ${apiKey} are printed.`,
+          recommendation: `Rotate ${checkoutToken}.`,
+          path: "src/feature.ts",
+          line: 1,
+        },
+      ],
+    };
+    h = await startHarness({
+      scenario: { turns: [[{ type: "message", text: reportBlock(report) }]] },
+      extraEnv: { PRIVATE_KEY: key, ACME_API_KEY: apiKey },
+    });
+    // The agent's configured environment: read from the server's at run time, as an API key is.
+    h.serverConfig.agents.default!.env = ["ACME_API_KEY"];
+    const pull = h.openPull(22, FILES);
+    await h.sendPull("opened", pull);
+    await h.idle();
+
+    expect(h.github.mintedTokens.map((t) => t.token)).toContain(checkoutToken);
+    const summary = h.summaryComments(22)[0]!.body;
+    const inline = h.github.reviewComments.map((c) => c.body);
+    expect(inline).toHaveLength(1);
+    const posted = [summary, ...inline, ...h.github.comments.map((c) => c.body), ...h.github.statuses.map((st) => st.description)];
+    // Escapes the renderer inserts (zero-width joiners, backslashes) must not hide a surviving copy.
+    const plain = posted.join("\n").replace(/[\u200D\\]/g, "");
+    for (const secret of [keyLine, WEBHOOK_SECRET, checkoutToken, apiKey, ...key.split("\n").filter((l) => l.length > 20)]) {
+      expect(plain).not.toContain(secret);
+    }
+    expect(summary).toContain("[redacted]");
+    expect(inline[0]).toContain("[redacted]");
+    expect(summary).toContain("Found these in the environment:");
   });
 });

@@ -19,6 +19,8 @@ import { collaboratorPermission, isActiveTeamMember, teamOf } from "./github-acc
 import { callGitHub, nullIfNotFound } from "./github-errors.js";
 import { postInlineReview } from "./inline-review.js";
 import { resolveThreads } from "./resolve-threads.js";
+import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js";
+import { scrubWrites } from "../scrub-writes.js";
 
 export interface GitHubPlatformDeps {
   octokit: ProbotOctokit;
@@ -26,6 +28,8 @@ export interface GitHubPlatformDeps {
   /** The app's account as it appears on comments, e.g. `warden-app[bot]`. */
   botLogin: string;
   log: Logger;
+  /** Every text written to the PR goes through it (default: credential formats only). */
+  secrets?: SecretScrubber;
 }
 
 export const STATUS_CONTEXT = "warden/review";
@@ -96,6 +100,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
   const { owner, name } = splitFullName(repo.fullName);
   const where = { owner, repo: name };
   const botLogin = deps.botLogin.toLowerCase();
+  const secrets = deps.secrets ?? createSecretScrubber();
 
   // Both conditions: a user account can be named like the bot on GitHub Enterprise, and another
   // app's bot must never pass for ours.
@@ -112,7 +117,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
   const fetchPull = (number: number) =>
     callGitHub("pulls.get", () => octokit.rest.pulls.get({ ...where, pull_number: number }));
 
-  return {
+  const platform: ScmPlatform = {
     platform: "github",
     repo,
     terms: { changeRequest: "pull request", short: "PR" },
@@ -165,6 +170,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
       );
       const token = installationToken(data);
       if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
+      secrets.remember(token);
       return {
         url: changeRequest.cloneUrl,
         // Fork PRs too: GitHub mirrors every PR head under this ref in the base repository.
@@ -269,4 +275,6 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
 
     replyToComment: (number, comment, body) => replyToCommand(octokit, where, number, comment, body),
   };
+  // The edge every text written to the PR passes: no writer can go around it.
+  return scrubWrites(platform, (text) => secrets.scrub(text));
 }

@@ -6,10 +6,13 @@ import type { Logger, PlatformProvider, ScmPlatform } from "../../core/ports.js"
 import { PlatformError } from "../../core/errors.js";
 import { callGitHub } from "./github-errors.js";
 import { createGitHubPlatform } from "./github-platform.js";
+import type { SecretScrubber } from "../secret-scrubber.js";
 
 export interface GitHubProviderDeps {
   probot: Probot;
   log: Logger;
+  /** Scrubs every text posted; learns the tokens minted for checkouts. */
+  secrets?: SecretScrubber;
 }
 
 export type GitHubProvider = PlatformProvider & {
@@ -48,7 +51,7 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
       throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
     }
     const [octokit, login] = await Promise.all([probot.auth(repo.installationId), botLogin()]);
-    return createGitHubPlatform({ octokit, repo, botLogin: login, log });
+    return createGitHubPlatform({ octokit, repo, botLogin: login, log, ...(deps.secrets ? { secrets: deps.secrets } : {}) });
   }
 
   return { forRepo, botLogin };
