@@ -35,41 +35,42 @@ function observedWorkspaces(root: string, seen: Array<{ base: string; dir: strin
   };
 }
 
+/** Starts Warden on `dir`, reviews one PR, and checks the modes of everything in the data dir. */
+async function reviewAndCheck(dir: string): Promise<void> {
+  const seen: Array<{ base: string; dir: string }> = [];
+  h = await startHarness({ scenario: OK_REPORT, extraEnv: { WARDEN_DATA_DIR: dir }, warden: { workspaces: observedWorkspaces(dir, seen) } });
+  const pull = h.openPull(31, { "src/feature.ts": "export const y = 2;\n" });
+  await h.sendPull("opened", pull);
+  await h.idle();
+  expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
+
+  expect(mode(dir)).toBe("700");
+  const db = readdirSync(dir).filter((f) => f.startsWith("warden.db"));
+  expect(db).toEqual(expect.arrayContaining(["warden.db", "warden.db-wal", "warden.db-shm"]));
+  for (const file of db) expect([file, mode(join(dir, file))]).toEqual([file, "600"]);
+  expect(mode(join(dir, "workspaces"))).toBe("700");
+  expect(seen).toEqual([{ base: "700", dir: "700" }]);
+}
+
+function tempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), "warden-private-"));
+  roots.push(root);
+  return root;
+}
+
+// A test worker's umask is the usual 022: the modes must not depend on main.ts's umask.
 describe("data dir", () => {
-  it("is 0700 with warden.db (and its -wal/-shm) 0600 and workspaces 0700, tightening what existed", async () => {
-    // A test worker's umask is the usual 022: the modes must not depend on main.ts's umask.
-    const root = mkdtempSync(join(tmpdir(), "warden-private-"));
-    roots.push(root);
-    const seen: Array<{ base: string; dir: string }> = [];
-    // One data dir that does not exist yet, one that exists with open modes.
-    const fresh = join(root, "fresh");
-    const open = join(root, "open");
-    mkdirSync(join(open, "workspaces"), { recursive: true });
-    chmodSync(open, 0o755);
-    chmodSync(join(open, "workspaces"), 0o777);
-    writeFileSync(join(open, "warden.db"), "");
-    chmodSync(join(open, "warden.db"), 0o644);
+  it("created by Warden: 0700, warden.db (and its -wal/-shm) 0600, workspaces 0700", async () => {
+    await reviewAndCheck(join(tempRoot(), "fresh", "data"));
+  });
 
-    for (const dir of [fresh, open]) {
-      seen.length = 0;
-      h = await startHarness({
-        scenario: OK_REPORT,
-        extraEnv: { WARDEN_DATA_DIR: dir },
-        warden: { workspaces: observedWorkspaces(dir, seen) },
-      });
-      const pull = h.openPull(31, { "src/feature.ts": "export const y = 2;\n" });
-      await h.sendPull("opened", pull);
-      await h.idle();
-      expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
-
-      expect(mode(dir)).toBe("700");
-      const db = readdirSync(dir).filter((f) => f.startsWith("warden.db"));
-      expect(db).toEqual(expect.arrayContaining(["warden.db", "warden.db-wal", "warden.db-shm"]));
-      for (const file of db) expect([file, mode(join(dir, file))]).toEqual([file, "600"]);
-      expect(mode(join(dir, "workspaces"))).toBe("700");
-      expect(seen).toEqual([{ base: "700", dir: "700" }]);
-      await h.stop();
-      h = undefined;
-    }
+  it("created more open before (an older version, an operator's mkdir): tightened the same way", async () => {
+    const dir = join(tempRoot(), "open");
+    mkdirSync(join(dir, "workspaces"), { recursive: true });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, "workspaces"), 0o777);
+    writeFileSync(join(dir, "warden.db"), "");
+    chmodSync(join(dir, "warden.db"), 0o644);
+    await reviewAndCheck(dir);
   });
 });
