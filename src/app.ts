@@ -18,6 +18,8 @@ import { createInProcessQueue } from "./jobs/in-process-queue.js";
 import { createLocalSignalBus } from "./jobs/local-signal-bus.js";
 import { createGitHubProvider } from "./platforms/github/github-provider.js";
 import { createGitLabProvider } from "./platforms/gitlab/gitlab-provider.js";
+import { createSecretScrubber } from "./platforms/secret-scrubber.js";
+import { serverSecrets } from "./config/server-secrets.js";
 import { createWardenOctokit } from "./platforms/github/octokit-options.js";
 import { createLocalWriteBudget, DEFAULT_WRITE_GAP_MS, withLocalFallback } from "./platforms/write-budget.js";
 import { createStoreWriteBudget } from "./store/write-budget-store.js";
@@ -27,6 +29,7 @@ import { operationalRoutes } from "./server/http-routes.js";
 import { createMetrics } from "./server/metrics.js";
 import { openSqliteStore } from "./store/open-sqlite-store.js";
 import { openReplicaMode, type ReplicaOptions } from "./replicas.js";
+import { ensurePrivateDir } from "./private-paths.js";
 import { join } from "node:path";
 
 export interface WardenOptions {
@@ -98,6 +101,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const replicas = env.DATABASE_URL
     ? await openReplicaMode({ databaseUrl: env.DATABASE_URL, concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, clock, log, ...(opts.replicas ? { options: opts.replicas } : {}) })
     : undefined;
+  // The database and every run's checkout live here: Warden's user only (private-paths.ts).
+  ensurePrivateDir(env.WARDEN_DATA_DIR, log);
   const store = opts.store ?? replicas?.store ?? (await openSqliteStore({ file: join(env.WARDEN_DATA_DIR, "warden.db"), clock, log }));
   const queue = replicas?.queue ?? createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
   const providers = new Map<string, PlatformProvider>();
@@ -137,6 +142,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   // placeholder credentials and no webhook handlers, so nothing can reach GitHub.
   const github = githubConfigured(env);
   const privateKey = github ? getPrivateKey({ env: opts.processEnv }) : null;
+  // Every text posted to a PR/MR is scrubbed of every secret this server holds (both adapters).
+  const secrets = createSecretScrubber(() => serverSecrets({ env, processEnv: opts.processEnv, serverConfig: opts.serverConfig, privateKey }));
   const server = new Server({
     Probot: Probot.defaults({
       appId: github ? env.APP_ID : 1,
@@ -159,12 +166,12 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   });
   await server.load((probot, { addHandler }) => {
     if (github) {
-      providers.set("github", createGitHubProvider({ probot, log }));
+      providers.set("github", createGitHubProvider({ probot, log, secrets }));
       // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
       registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
     }
     if (gitlabConfigured(env)) {
-      const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics });
+      const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics, secrets });
       providers.set("gitlab", gitlab);
       const botUserId = async () => String((await gitlab.botUser()).id);
       const secret = env.GITLAB_WEBHOOK_SECRET ?? "";

@@ -12,6 +12,9 @@ import { createLogger } from "./server/logger.js";
 const SHUTDOWN_DEADLINE_MS = 28_000;
 
 async function main(): Promise<void> {
+  // Whatever this process creates (Probot's setup writing .env with the private key, the data
+  // dir, checkouts) is Warden's user's alone; private-paths.ts also sets modes explicitly.
+  process.umask(0o077);
   if (existsSync(".env")) process.loadEnvFile(".env");
   const env = parseEnv(process.env);
   if (!githubConfigured(env) && !gitlabConfigured(env)) {

@@ -20,8 +20,35 @@ const PASSED_THROUGH = [
   "GIT_SSL_CAPATH",
 ];
 
+/**
+ * Checkouts hold a PR's files, and the PR controls `.gitattributes`: a `filter=foo` line runs
+ * whatever `filter.foo.smudge` says if any config defines it, and hooks or an fsmonitor run on
+ * checkout. So git runs here with no system or global config at all (the server's git setup is
+ * not the PR's to use; proxies and CA bundles still come through the environment below), no
+ * hooks, no fsmonitor, no LFS smudge, no submodule recursion.
+ */
+const ISOLATED_ENV: Record<string, string> = {
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_ATTR_NOSYSTEM: "1",
+  GIT_LFS_SKIP_SMUDGE: "1",
+};
+const ISOLATED_CONFIG = [
+  "core.hooksPath=/dev/null",
+  "core.fsmonitor=false",
+  "filter.lfs.smudge=",
+  "filter.lfs.process=",
+  "filter.lfs.required=false",
+  "submodule.recurse=false",
+].flatMap((setting) => ["-c", setting]);
+
 export interface GitRun {
   cwd: string;
+  /**
+   * The user's own repository (`warden review` reading it): git reads the user's config as
+   * usual. Everything else — every checkout of a PR — runs isolated (ISOLATED_ENV).
+   */
+  userRepo?: boolean;
   /** Extra variables for this call only (e.g. the fetch's credentials). */
   env?: Record<string, string>;
   timeoutMs: number;
@@ -48,7 +75,14 @@ function gitEnv(run: GitRun): Record<string, string> {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  return Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GCM_INTERACTIVE: "never", GIT_LITERAL_PATHSPECS: "1", LC_ALL: "C" }, run.env);
+  Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GCM_INTERACTIVE: "never", GIT_LITERAL_PATHSPECS: "1", LC_ALL: "C" });
+  if (!run.userRepo) Object.assign(env, ISOLATED_ENV);
+  return Object.assign(env, run.env);
+}
+
+/** Options in front of every git command: isolated config unless it is the user's own repository. */
+function gitArgs(args: string[], run: GitRun): string[] {
+  return run.userRepo ? args : [...ISOLATED_CONFIG, ...args];
 }
 
 export function runGit(args: string[], run: GitRun): Promise<GitResult> {
@@ -56,7 +90,7 @@ export function runGit(args: string[], run: GitRun): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
-      args,
+      gitArgs(args, run),
       {
         cwd: run.cwd,
         env,
@@ -103,7 +137,7 @@ const STDERR_KEEP = 64 * 1024;
  * kills git; a non-zero exit is an error naming what failed.
  */
 export async function* streamGit(args: string[], run: Omit<GitRun, "maxBuffer">, what = `git ${args[0]}`): AsyncGenerator<string> {
-  const child = spawn("git", args, {
+  const child = spawn("git", gitArgs(args, run), {
     cwd: run.cwd,
     env: gitEnv(run),
     timeout: run.timeoutMs,

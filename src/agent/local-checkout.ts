@@ -14,8 +14,9 @@ const TIMEOUT_MS = 5 * 60_000;
 export async function checkoutLocalCommit(repoRoot: string, sha: string, opts: { log: Logger; signal?: AbortSignal }): Promise<Workspace> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
   const dir = await mkdtemp(join(tmpdir(), "warden-review-"));
-  // Large files stay pointers: a review must not download LFS objects.
-  const run = { cwd: dir, timeoutMs: TIMEOUT_MS, env: { GIT_LFS_SKIP_SMUDGE: "1" }, ...(opts.signal ? { signal: opts.signal } : {}) };
+  // Isolated like a server checkout (runGit's default): the commit's `.gitattributes` picks no
+  // filter from the user's git config, no hook runs, and large files stay LFS pointers.
+  const run = { cwd: dir, timeoutMs: TIMEOUT_MS, ...(opts.signal ? { signal: opts.signal } : {}) };
   try {
     await git(["clone", "--quiet", "--shared", "--no-checkout", "--", repoRoot, dir], run, `cloning ${repoRoot}`);
     await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], run, `checking out ${sha}`);

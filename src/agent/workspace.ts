@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
+import { ensurePrivateDir } from "../private-paths.js";
 import { join, resolve } from "node:path";
 import type { ChangedFile, DiffStat, Logger, Workspace, WorkspaceProvider } from "../core/ports.js";
 import { fetchChange } from "./fetch-change.js";
@@ -16,12 +17,18 @@ const LISTING_MAX_BYTES = 32 * 1024 * 1024;
 /** Checkouts under `${root}/workspaces`, one fresh directory per run. */
 export function createGitWorkspaces(opts: { root: string; log: Logger }): WorkspaceProvider {
   const base = join(resolve(opts.root), "workspaces");
+  let basePrivate = false;
   return {
     async checkout(source, { runId, signal }) {
       const dir = join(base, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}-${randomBytes(4).toString("hex")}`);
       const log = opts.log.child({ runId, workspace: dir });
       const started = Date.now();
-      await mkdir(dir, { recursive: true });
+      // Other repositories' checkouts live next to each other: private to Warden's user.
+      if (!basePrivate) {
+        ensurePrivateDir(base, opts.log);
+        basePrivate = true;
+      }
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       try {
         const warnings = await fetchChange(dir, source, signal);
         for (const warning of warnings) log.warn({ warning }, "workspace checkout incomplete");

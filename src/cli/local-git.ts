@@ -18,7 +18,7 @@ export class LocalRepo {
 
   /** The repository containing `dir`; ConfigError when there is none. */
   static async at(dir: string): Promise<LocalRepo> {
-    const result = await runGit(["rev-parse", "--show-toplevel"], { cwd: dir, timeoutMs: TIMEOUT_MS }).catch((err: Error) => {
+    const result = await runGit(["rev-parse", "--show-toplevel"], { cwd: dir, timeoutMs: TIMEOUT_MS, userRepo: true }).catch((err: Error) => {
       throw new ConfigError(`cannot run git in ${dir}: ${err.message}`);
     });
     if (result.code !== 0) throw new ConfigError(`${dir} is not inside a git repository (${result.stderr.trim().split("\n")[0] ?? ""})`);
@@ -26,7 +26,7 @@ export class LocalRepo {
   }
 
   private run(args: string[]) {
-    return runGit(args, { cwd: this.root, timeoutMs: TIMEOUT_MS });
+    return runGit(args, { cwd: this.root, timeoutMs: TIMEOUT_MS, userRepo: true });
   }
 
   /** The commit `ref` names; ConfigError naming the ref when it names none. */
@@ -67,7 +67,7 @@ export class LocalRepo {
 
   /** Commits in `head` that are not in `base`, oldest first. */
   async commitsBetween(base: string, head: string): Promise<LocalCommit[]> {
-    const out = await git(["log", "--reverse", "--format=%H%x00%s%x00%b%x00%an%x00%ae%x1e", `${base}..${head}`], { cwd: this.root, timeoutMs: TIMEOUT_MS });
+    const out = await git(["log", "--reverse", "--format=%H%x00%s%x00%b%x00%an%x00%ae%x1e", `${base}..${head}`], { cwd: this.root, timeoutMs: TIMEOUT_MS, userRepo: true });
     return out
       .split("\x1e")
       .map((record) => record.replace(/^\n/, ""))

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely } from "kysely";
@@ -6,6 +5,7 @@ import type { Clock, Logger, Store } from "../core/ports.js";
 import { GroupCommit } from "./group-commit.js";
 import { createKyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
+import { ensurePrivateDir, ensurePrivateFile, tightenFiles } from "../private-paths.js";
 import { NodeSqliteDialect } from "./node-sqlite-dialect.js";
 import type { Database } from "./schema.js";
 import { sqliteHotPath } from "./sqlite-hot-path.js";
@@ -23,7 +23,7 @@ export interface OpenSqliteStoreOptions {
 
 /** Opens (creating it and its directory if needed) and migrates the embedded SQLite store. */
 export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Store & { db: Kysely<Database> }> {
-  const database = openDatabase(opts.file);
+  const database = openDatabase(opts.file, opts.log);
   // An in-memory database has no WAL and no second connection to checkpoint it.
   const checkpointer =
     opts.file === ":memory:"
@@ -48,9 +48,15 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sto
   return { ...store, ...hotPath, close, db };
 }
 
-function openDatabase(file: string): DatabaseSync {
+function openDatabase(file: string, log?: Logger): DatabaseSync {
   const inMemory = file === ":memory:";
-  if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+  if (!inMemory) {
+    // 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+    const path = resolve(file);
+    ensurePrivateDir(dirname(path), log);
+    ensurePrivateFile(path, log);
+    tightenFiles([`${path}-wal`, `${path}-shm`, `${path}-journal`], log);
+  }
   const database = new DatabaseSync(inMemory ? file : resolve(file));
   try {
     // WAL lets readers (e.g. an operator's sqlite3 shell) work while the app writes; in-memory

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { routeGraphql } from "./github-fake-graphql.js";
+import { tokenRequestSchema, type TokenRequest } from "./github-token-request.js";
 
 export interface FakeUser {
   login: string;
@@ -78,6 +79,23 @@ export interface RecordedCall {
   write: boolean;
 }
 
+/** One `POST /app/installations/{id}/access_tokens`: the scope asked for and the token minted. */
+export interface MintedToken extends TokenRequest {
+  installationId: number;
+  token: string;
+}
+
+/** The permission a repository endpoint needs, by its first path segment (GitHub's permission docs). */
+const PERMISSION_OF_PATH: Record<string, string> = {
+  contents: "contents",
+  git: "contents",
+  commits: "contents",
+  pulls: "pull_requests",
+  issues: "issues",
+  statuses: "statuses",
+  collaborators: "metadata",
+};
+
 export const APP_SLUG = "warden-test";
 export const SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
 
@@ -110,6 +128,10 @@ export class FakeGitHub {
   /** Content-creating requests accepted and refused for the write limit. */
   readonly writes = { accepted: 0, refused: 0 };
   private readonly writeTimes = new Map<string, number[]>();
+  /** Every installation token minted, with the scope requested (validated against GitHub's schema). */
+  readonly mintedTokens: MintedToken[] = [];
+  /** Requests refused because their token's scope does not cover them (GitHub's 403). */
+  readonly outOfScope: string[] = [];
   private faults: Fault[] = [];
   private nextId = 1000;
   private server: Server | undefined;
@@ -180,6 +202,11 @@ export class FakeGitHub {
       res.end(payload === undefined ? "" : isText ? payload : JSON.stringify(payload));
     };
 
+    const denied = this.scopeDenies(method, path, String(req.headers.authorization ?? ""));
+    if (denied) {
+      this.outOfScope.push(`${method} ${path}`);
+      return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" });
+    }
     if (write) {
       const refusal = this.overWriteLimit(String(req.headers.authorization ?? ""));
       if (refusal) return send(403, refusal.body, refusal.headers);
@@ -216,6 +243,54 @@ export class FakeGitHub {
       body: { message: SECONDARY_LIMIT_MESSAGE, documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
       headers: { "retry-after": String(Math.max(1, Math.ceil((times[0]! + windowMs - now) / 1000))) },
     };
+  }
+
+  /**
+   * GitHub's "Create an installation access token": the body must follow the published schema,
+   * the repositories must be the installation's, and the answer echoes the scope. Tokens are
+   * deterministic so tests can look for them: the full token `ghs_installation_token_<id>`, a
+   * scoped one `ghs_scoped_token_<id>_<n>`.
+   */
+  private mintToken(installationId: number, body: Record<string, unknown>): [number, unknown] {
+    const parsed = tokenRequestSchema.safeParse(body);
+    if (!parsed.success) return [422, { message: "Invalid request.", errors: parsed.error.issues.map((i) => i.message) }];
+    const scope = parsed.data;
+    const all = [...this.repos.values()];
+    const picked = all.filter((r) => scope.repository_ids?.includes(r.id) || scope.repositories?.includes(r.name));
+    const asked = (scope.repository_ids?.length ?? 0) + (scope.repositories?.length ?? 0);
+    if (picked.length < asked) {
+      return [422, { message: "There is at least one repository that does not exist or is not accessible to the parent installation." }];
+    }
+    const scoped = asked > 0 || scope.permissions !== undefined;
+    const token = scoped ? `ghs_scoped_token_${installationId}_${this.mintedTokens.length + 1}` : `ghs_installation_token_${installationId}`;
+    this.mintedTokens.push({ installationId, token, ...scope });
+    const permissions = scope.permissions ?? { contents: "read", metadata: "read", pull_requests: "write", issues: "write", statuses: "write", members: "read" };
+    return [
+      201,
+      {
+        token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions,
+        repository_selection: asked > 0 ? "selected" : "all",
+        ...(asked > 0 ? { repositories: picked.map((r) => ({ id: r.id, name: r.name, full_name: `${r.owner}/${r.name}` })) } : {}),
+      },
+    ];
+  }
+
+  /** True when the request carries a scoped token that does not cover it (another repository, or a permission it lacks). */
+  private scopeDenies(method: string, path: string, authorization: string): boolean {
+    const token = /^token (\S+)$/i.exec(authorization)?.[1];
+    const minted = token ? this.mintedTokens.find((t) => t.token === token) : undefined;
+    if (!minted || !/_scoped_/.test(minted.token)) return false;
+    const repoPath = path.match(/^\/repos\/([^/]+)\/([^/]+)\/([a-z_]+)/);
+    if (!repoPath) return true;
+    const repo = this.repoOf(repoPath[1]!, repoPath[2]!);
+    const allRepos = minted.repository_ids === undefined && minted.repositories === undefined;
+    if (!repo || !(allRepos || minted.repository_ids?.includes(repo.id) || minted.repositories?.includes(repo.name))) return true;
+    if (minted.permissions === undefined) return false;
+    const permission = PERMISSION_OF_PATH[repoPath[3]!] ?? "metadata";
+    const granted = (minted.permissions as Record<string, string | undefined>)[permission];
+    return !(granted === "write" || (granted === "read" && method === "GET"));
   }
 
   private repoOf(owner: string, name: string): FakeRepo | undefined {
@@ -270,7 +345,7 @@ export class FakeGitHub {
       return routeGraphql({ repos, reviewComments, resolvedThreads, bot: BOT, newId: () => this.nextId++ }, body);
     }
     if (method === "POST" && (m = path.match(/^\/app\/installations\/(\d+)\/access_tokens$/))) {
-      return [201, { token: `ghs_installation_token_${m[1]}`, expires_at: new Date(Date.now() + 3_600_000).toISOString() }];
+      return this.mintToken(Number(m[1]), body);
     }
     if (method === "GET" && (m = path.match(/^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/))) {
       const state = this.teams.get(`${m[1]}/${m[2]}`)?.[decodeURIComponent(m[3]!)];

@@ -26,6 +26,8 @@ export interface GitLabHarnessOptions {
   serverConfig?: Partial<ServerConfig>;
   summaryThrottleMs?: number;
   logLevel?: string;
+  /** More variables of the server's environment (e.g. an agent's API key). */
+  extraEnv?: Record<string, string>;
 }
 
 export class GitLabHarness {
@@ -61,6 +63,7 @@ export class GitLabHarness {
       WARDEN_DATA_DIR: this.dataDir,
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
+      ...opts.extraEnv,
     };
     const env = parseEnv(processEnv, { fileExists: () => false });
     this.serverConfig = serverConfigSchema.parse({ agents: { default: this.agentEntry(opts.scenario) }, ...opts.serverConfig });

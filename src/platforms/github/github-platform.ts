@@ -19,6 +19,8 @@ import { collaboratorPermission, isActiveTeamMember, teamOf } from "./github-acc
 import { callGitHub, nullIfNotFound } from "./github-errors.js";
 import { postInlineReview } from "./inline-review.js";
 import { resolveThreads } from "./resolve-threads.js";
+import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js";
+import { scrubWrites } from "../scrub-writes.js";
 
 export interface GitHubPlatformDeps {
   octokit: ProbotOctokit;
@@ -26,6 +28,8 @@ export interface GitHubPlatformDeps {
   /** The app's account as it appears on comments, e.g. `warden-app[bot]`. */
   botLogin: string;
   log: Logger;
+  /** Every text written to the PR goes through it (default: credential formats only). */
+  secrets?: SecretScrubber;
 }
 
 export const STATUS_CONTEXT = "warden/review";
@@ -79,11 +83,24 @@ function installationToken(auth: unknown): string | undefined {
   return typeof token === "string" && token !== "" ? token : undefined;
 }
 
+/**
+ * The body of "Create an installation access token" for a token that reads `repo`'s contents
+ * and nothing else: one repository (by id; by name when the id is not numeric) and
+ * `contents: read` (metadata: read comes with any token).
+ */
+export function checkoutTokenScope(repo: RepoRef) {
+  const id = Number(repo.id);
+  const { name } = splitFullName(repo.fullName);
+  const scope = Number.isSafeInteger(id) && id > 0 ? { repository_ids: [id] } : { repositories: [name] };
+  return { ...scope, permissions: { contents: "read" as const } };
+}
+
 export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
   const { octokit, repo, log } = deps;
   const { owner, name } = splitFullName(repo.fullName);
   const where = { owner, repo: name };
   const botLogin = deps.botLogin.toLowerCase();
+  const secrets = deps.secrets ?? createSecretScrubber();
 
   // Both conditions: a user account can be named like the bot on GitHub Enterprise, and another
   // app's bot must never pass for ours.
@@ -100,7 +117,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
   const fetchPull = (number: number) =>
     callGitHub("pulls.get", () => octokit.rest.pulls.get({ ...where, pull_number: number }));
 
-  return {
+  const platform: ScmPlatform = {
     platform: "github",
     repo,
     terms: { changeRequest: "pull request", short: "PR" },
@@ -141,9 +158,19 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
     },
 
     async checkoutSource(changeRequest): Promise<CheckoutSource> {
-      const auth = await callGitHub("installation token", () => octokit.auth({ type: "installation" }));
-      const token = installationToken(auth);
+      // The fetch runs git next to a PR's code: its token reads this one repository and nothing
+      // else, and cannot write. The installation's normal token (comments, statuses) never
+      // leaves this process. Asked for through the REST endpoint (the auth hook signs it with the
+      // app's JWT) rather than `octokit.auth({ repositoryIds })`, which mints through a request
+      // of its own that ignores GHE_HOST.
+      if (repo.installationId === undefined) throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
+      const installationId = repo.installationId;
+      const { data } = await callGitHub("apps.createInstallationAccessToken", () =>
+        octokit.rest.apps.createInstallationAccessToken({ installation_id: installationId, ...checkoutTokenScope(repo) }),
+      );
+      const token = installationToken(data);
       if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
+      secrets.remember(token);
       return {
         url: changeRequest.cloneUrl,
         // Fork PRs too: GitHub mirrors every PR head under this ref in the base repository.
@@ -248,4 +275,6 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
 
     replyToComment: (number, comment, body) => replyToCommand(octokit, where, number, comment, body),
   };
+  // The edge every text written to the PR passes: no writer can go around it.
+  return scrubWrites(platform, (text) => secrets.scrub(text));
 }

@@ -6,10 +6,13 @@ import type { Logger, PlatformOptions, PlatformProvider, ScmPlatform } from "../
 import { PlatformError } from "../../core/errors.js";
 import { callGitHub } from "./github-errors.js";
 import { createGitHubPlatform } from "./github-platform.js";
+import type { SecretScrubber } from "../secret-scrubber.js";
 
 export interface GitHubProviderDeps {
   probot: Probot;
   log: Logger;
+  /** Scrubs every text posted; learns the tokens minted for checkouts. */
+  secrets?: SecretScrubber;
 }
 
 export type GitHubProvider = PlatformProvider & {
@@ -56,7 +59,7 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
         options.request = { ...options.request, deadline: writeDeadline().getTime() } as typeof options.request;
       });
     }
-    return createGitHubPlatform({ octokit, repo, botLogin: login, log });
+    return createGitHubPlatform({ octokit, repo, botLogin: login, log, ...(deps.secrets ? { secrets: deps.secrets } : {}) });
   }
 
   return { forRepo, botLogin };

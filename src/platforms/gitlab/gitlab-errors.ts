@@ -2,21 +2,14 @@
 // `cause` — headers included, so the PRIVATE-TOKEN too. The core only knows PlatformError{status};
 // this is the one place that translates, keeping the message and status and dropping the rest.
 import { GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from "@gitbeaker/rest";
+import { maskKnownSecrets, redactCredentialFormats } from "../../agent/redact.js";
 import { PlatformError } from "../../core/errors.js";
 
 const MAX_MESSAGE = 300;
 
-// GitLab token formats (personal, OAuth, deploy, runner, trigger, feed, …) and URL credentials.
-// GitLab does not echo tokens in error bodies; this is a backstop.
-const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\bgl[a-z]{0,6}-[A-Za-z0-9_.-]{16,}/g, "[REDACTED]"],
-  [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1[REDACTED]@"],
-];
-
+/** Known values (the token) and credential formats; GitLab does not echo tokens, this is a backstop. */
 export function redactGitLabSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[REDACTED]");
-  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), out);
+  return redactCredentialFormats(maskKnownSecrets(text, secrets));
 }
 
 function clip(text: string): string {

@@ -21,6 +21,8 @@ import {
   type GitLabUser,
 } from "./gitlab-schemas.js";
 import { publishGitLabReview } from "./publish-review.js";
+import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js";
+import { scrubWrites } from "../scrub-writes.js";
 
 export interface GitLabPlatformDeps {
   client: GitLabClient;
@@ -28,6 +30,8 @@ export interface GitLabPlatformDeps {
   /** The bot user the token belongs to (`GET /user`), cached by the provider. */
   botUser(): Promise<GitLabUser>;
   log: Logger;
+  /** Every text written to the MR goes through it (default: credential formats only). */
+  secrets?: SecretScrubber;
 }
 
 export const REPO_CONFIG_PATH = REPO_CONFIG_PATHS.gitlab;
@@ -99,7 +103,7 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
     return toComment(iid, parseAnswer(noteSchema, "note", raw), true);
   }
 
-  return {
+  const platform: ScmPlatform = {
     platform: "gitlab",
     repo,
     terms: { changeRequest: "merge request", short: "MR" },
@@ -229,4 +233,7 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
       await createNote(number, body);
     },
   };
+  // The edge every text written to the MR passes: no writer can go around it.
+  const secrets = deps.secrets ?? createSecretScrubber();
+  return scrubWrites(platform, (text) => secrets.scrub(text));
 }

@@ -5,6 +5,7 @@ import type { Logger, Metrics, PlatformProvider, ScmPlatform } from "../../core/
 import { createGitLabClient, type GitLabClient } from "./gitlab-client.js";
 import { createGitLabPlatform } from "./gitlab-platform.js";
 import { parseAnswer, userSchema, type GitLabUser } from "./gitlab-schemas.js";
+import type { SecretScrubber } from "../secret-scrubber.js";
 
 export interface GitLabProviderDeps {
   /** `GITLAB_URL`, possibly with a path prefix (`https://example.com/gitlab`). */
@@ -13,6 +14,8 @@ export interface GitLabProviderDeps {
   log: Logger;
   metrics?: Metrics;
   timeoutMs?: number;
+  /** Scrubs every text posted to a merge request. */
+  secrets?: SecretScrubber;
 }
 
 export type GitLabProvider = PlatformProvider & {
@@ -47,7 +50,7 @@ export function createGitLabProvider(deps: GitLabProviderDeps): GitLabProvider {
     if (repo.platform !== "gitlab") {
       throw new Error(`GitLab provider asked for a ${repo.platform} repository (${repo.fullName})`);
     }
-    return createGitLabPlatform({ client, repo, botUser, log });
+    return createGitLabPlatform({ client, repo, botUser, log, ...(deps.secrets ? { secrets: deps.secrets } : {}) });
   }
 
   return { forRepo, botUser, client };

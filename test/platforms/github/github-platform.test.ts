@@ -122,8 +122,12 @@ describe("GitHub platform: repository config", () => {
 });
 
 describe("GitHub platform: checkout source", () => {
-  it("returns the PR ref on the base repository with the installation token as credentials", async () => {
-    nock(API).get(`${REPO_PATH}/pulls/7`).reply(200, pull());
+  it("returns the PR ref on the base repository with a token for this repository's contents, read-only", async () => {
+    nock(API)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, pull())
+      .post("/app/installations/1/access_tokens", { repository_ids: [186853002], permissions: { contents: "read" } })
+      .reply(201, { token: "ghs_checkout", expires_at: "2030-01-01T00:00:00Z", permissions: { contents: "read", metadata: "read" }, repository_selection: "selected" });
     const platform = createGitHubPlatform({
       octokit: testOctokit("ghs_install"),
       repo: REPO,
@@ -138,7 +142,7 @@ describe("GitHub platform: checkout source", () => {
       headSha: "a".repeat(40),
       baseRef: "main",
       baseSha: "b".repeat(40),
-      auth: { username: "x-access-token", password: "ghs_install" },
+      auth: { username: "x-access-token", password: "ghs_checkout" },
     });
   });
 });

@@ -71,13 +71,17 @@ describe("GitHub provider", () => {
       })
       .get(`${REPO_PATH}/pulls/7`)
       .matchHeader("authorization", "token ghs_installation")
-      .reply(200, pull);
+      .reply(200, pull)
+      // The checkout's token: minted with the app's JWT, for this repository's contents only.
+      .post("/app/installations/1/access_tokens", { repository_ids: [186853002], permissions: { contents: "read" } })
+      .matchHeader("authorization", /^bearer /i)
+      .reply(201, { token: "ghs_checkout", expires_at: expiresAt(), permissions: { contents: "read", metadata: "read" }, repository_selection: "selected" });
     const platform = await provider().forRepo(REPO, recordingLogger());
     expect(platform.repo).toBe(REPO);
     await expect(platform.getComment(7, "5")).resolves.toMatchObject({ authorIsSelf: true });
     await expect(platform.checkoutSource(await platform.getChangeRequest(7))).resolves.toMatchObject({
       headRef: "refs/pull/7/head",
-      auth: { username: "x-access-token", password: "ghs_installation" },
+      auth: { username: "x-access-token", password: "ghs_checkout" },
     });
   });
 
