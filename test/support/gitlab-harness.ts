@@ -26,6 +26,8 @@ export interface GitLabHarnessOptions {
   serverConfig?: Partial<ServerConfig>;
   summaryThrottleMs?: number;
   logLevel?: string;
+  /** More environment (e.g. the variables `gitlab.webhookSecrets` names). */
+  extraEnv?: Record<string, string>;
 }
 
 export class GitLabHarness {
@@ -37,6 +39,8 @@ export class GitLabHarness {
   serverConfig!: ServerConfig;
   port = 0;
   baseSha = "";
+  /** The X-Gitlab-Token hooks are sent with. */
+  token = GITLAB_WEBHOOK_SECRET;
 
   async start(opts: GitLabHarnessOptions): Promise<this> {
     await this.gitlab.start();
@@ -61,6 +65,7 @@ export class GitLabHarness {
       WARDEN_DATA_DIR: this.dataDir,
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
+      ...opts.extraEnv,
     };
     const env = parseEnv(processEnv, { fileExists: () => false });
     this.serverConfig = serverConfigSchema.parse({ agents: { default: this.agentEntry(opts.scenario) }, ...opts.serverConfig });
@@ -127,7 +132,7 @@ export class GitLabHarness {
   }
 
   send(hook: string, payload: unknown, opts: { idempotencyKey?: string; token?: string | null; rawBody?: string } = {}) {
-    return deliverGitLab(this.port, hook, payload, { token: GITLAB_WEBHOOK_SECRET, ...opts });
+    return deliverGitLab(this.port, hook, payload, { token: this.token, ...opts });
   }
 
   sendMergeRequest(action: MergeRequestAction, mr: FakeMergeRequest, opts: { oldrev?: string; idempotencyKey?: string; token?: string | null } = {}) {
