@@ -50,3 +50,19 @@ describe("parseCommand: quoted and collapsed text", () => {
     expect(parseCommand(body)).toEqual(APPROVE);
   });
 });
+
+describe("parseCommand on hostile input", () => {
+  it("stays fast on a 65,000-character line of backticks and tags (GitHub's comment limit)", () => {
+    const bodies = [
+      `x${"`".repeat(65_000)}\n/approve p-3kx9q2`,
+      `x${Array.from({ length: 16_000 }, (_, i) => `${"`".repeat((i % 5) + 1)}a`).join("")}\n/approve p-3kx9q2`,
+      `${"<details>".repeat(7_000)}\n/approve p-3kx9q2`,
+      `${">>>\n".repeat(16_000)}/approve p-3kx9q2`,
+    ];
+    const started = performance.now();
+    const parsed = bodies.map((body) => parseCommand(body).type);
+    expect(performance.now() - started).toBeLessThan(500);
+    // Unclosed spans are literal backticks; the unclosed <details> and the ambiguous quotes hide the rest.
+    expect(parsed).toEqual(["command", "command", "ignore", "ignore"]);
+  });
+});
