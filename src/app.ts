@@ -9,6 +9,7 @@ import { createAcpRunner } from "./agent/acp-runner.js";
 import { createGitWorkspaces } from "./agent/workspace.js";
 import type { AppEnv } from "./config/env.js";
 import { githubConfigured, gitlabConfigured } from "./config/env.js";
+import { resolveGitLabWebhookSecrets } from "./config/gitlab-webhook-secrets.js";
 import { applyServerPolicy, resolveAgent, type ServerConfig } from "./config/server-config.js";
 import type { AgentRunner, Clock, JobQueue, PlatformProvider, SignalBus, Store, WorkspaceProvider } from "./core/ports.js";
 import { recoverRuns } from "./core/review/recover-runs.js";
@@ -23,6 +24,8 @@ import { serverSecrets } from "./config/server-secrets.js";
 import { createWardenOctokit } from "./platforms/github/octokit-options.js";
 import { createLocalWriteBudget, DEFAULT_WRITE_GAP_MS, withLocalFallback } from "./platforms/write-budget.js";
 import { createStoreWriteBudget } from "./store/write-budget-store.js";
+import { createGitLabReadBack } from "./platforms/gitlab/read-back.js";
+import { limitWebhookBodies } from "./server/github-body-limit.js";
 import { registerGitHubWebhooks } from "./server/github-webhooks.js";
 import { gitlabWebhookRoute } from "./server/gitlab-webhooks.js";
 import { operationalRoutes } from "./server/http-routes.js";
@@ -95,6 +98,10 @@ function serverPolicy(opts: WardenOptions): ServerPolicy {
 
 export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const { env, log } = opts;
+  // Checked before anything opens: a listed variable that is not set is a configuration error.
+  const gitlabSecrets = gitlabConfigured(env)
+    ? resolveGitLabWebhookSecrets(opts.serverConfig, opts.processEnv, env.GITLAB_WEBHOOK_SECRET)
+    : undefined;
   const clock = opts.clock ?? { now: () => new Date() };
   const metrics = createMetrics();
   // DATABASE_URL: PostgreSQL store, graphile-worker queue and LISTEN/NOTIFY bus (replicas.ts).
@@ -145,7 +152,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   // Every text posted to a PR/MR is scrubbed of every secret this server holds (both adapters).
   const secrets = createSecretScrubber(() => serverSecrets({ env, processEnv: opts.processEnv, serverConfig: opts.serverConfig, privateKey }));
   const server = new Server({
-    Probot: Probot.defaults({
+    // The 25 MB cap sits in front of Probot's webhook middleware (server/github-body-limit.ts).
+    Probot: limitWebhookBodies(Probot, env.WEBHOOK_PATH).defaults({
       appId: github ? env.APP_ID : 1,
       privateKey: privateKey ?? "GitHub is not configured on this server",
       secret: github ? env.WEBHOOK_SECRET : randomToken(32),
@@ -170,12 +178,12 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
       // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
       registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
     }
-    if (gitlabConfigured(env)) {
+    if (gitlabSecrets) {
       const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics, secrets });
       providers.set("gitlab", gitlab);
       const botUserId = async () => String((await gitlab.botUser()).id);
-      const secret = env.GITLAB_WEBHOOK_SECRET ?? "";
-      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: deps, secret, botUserId }));
+      const readBack = createGitLabReadBack(gitlab.client);
+      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: deps, secrets: gitlabSecrets, readBack, botUserId }));
     }
     addHandler(operationalRoutes({ store, metrics }));
   });

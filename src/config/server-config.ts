@@ -90,6 +90,20 @@ function partialWithoutDefaults(schema: z.ZodType): z.ZodType {
 
 const repoOverridesSchema = partialWithoutDefaults(repoConfigSchema) as z.ZodType<RepoConfigOverrides>;
 
+// GitLab webhook secrets per group or project (SPEC §6 `gitlab.webhookSecrets`): a path →
+// the name of the environment variable holding that secret (config/gitlab-webhook-secrets.ts).
+const gitlabPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/, "expected a GitLab group or project path like acme/platform");
+const gitlabSchema = z
+  .object({
+    webhookSecrets: z
+      .record(gitlabPath, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name"))
+      .default({})
+      .describe("group or project path → environment variable holding its webhook secret; the longest matching path wins, GITLAB_WEBHOOK_SECRET otherwise"),
+  })
+  .strict();
+
 const DEFAULT_UNATTENDED_MODES = ["bypassPermissions", "yolo", "agent-full-access"];
 
 export const serverConfigSchema = z
@@ -115,6 +129,7 @@ export const serverConfigSchema = z
       .strict()
       .prefault({}),
     overrides: repoOverridesSchema.default({}).describe("partial repository config forced on every repository"),
+    gitlab: gitlabSchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -1,23 +1,30 @@
-// POST /api/gitlab/webhooks: GitLab webhooks → domain events → the same intake as GitHub. The
-// secret GitLab sends as X-Gitlab-Token is checked first, in constant time; nothing else happens
-// for a request without it. The answer goes back as soon as the event is durably accepted.
+// POST /api/gitlab/webhooks: GitLab webhooks → domain events → the same intake as GitHub.
+// X-Gitlab-Token is checked in constant time: first against every secret the server knows
+// (nothing is read for a token that matches none), then, once the body names the project,
+// against that project's own secret (`gitlab.webhookSecrets`, else GITLAB_WEBHOOK_SECRET). A
+// command note or a close/merge is then read back from GitLab's API before it has any effect
+// (platforms/gitlab/read-back.ts). The answer goes back as soon as the event is durably accepted.
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { allSecrets, secretForProject, type GitLabWebhookSecrets } from "../config/gitlab-webhook-secrets.js";
+import { parseCommand } from "../core/commands/parse-command.js";
 import type { DomainEvent } from "../core/model.js";
 import type { Metrics } from "../core/ports.js";
 import { handleEvent } from "../core/review/intake.js";
 import { eventName, MalformedPayloadError, toDomainEvent } from "../platforms/gitlab/events.js";
+import type { GitLabReadBack, ReadBack } from "../platforms/gitlab/read-back.js";
 import type { RouteHandler } from "./http-routes.js";
+import type { AppMetrics } from "./metrics.js";
+import { declaredTooLarge, MAX_WEBHOOK_BYTES, readCappedBody, refuseTooLarge } from "./webhook-body.js";
 
 export const GITLAB_WEBHOOK_PATH = "/api/gitlab/webhooks";
-/** GitLab's own limit for webhook payloads is 25 MB. */
-export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 const MAX_DELIVERY_ID = 200;
 
 export type GitLabWebhookDeps = Parameters<typeof handleEvent>[0] & {
-  metrics: Metrics;
-  /** `GITLAB_WEBHOOK_SECRET`. */
-  secret: string;
+  metrics: Metrics & Pick<AppMetrics, "webhookSpoofed">;
+  secrets: GitLabWebhookSecrets;
+  /** Asks GitLab whether a command note or a close/merge is what the hook says. */
+  readBack: GitLabReadBack;
   /** The bot user's id: its own notes are bot comments even when GitLab does not say so. */
   botUserId?: () => Promise<string>;
   maxBodyBytes?: number;
@@ -38,21 +45,34 @@ export function tokenMatches(given: string | string[] | undefined, secret: strin
   return timingSafeEqual(digest(given), digest(secret));
 }
 
+/** Whether `given` is any of `secrets`; every one is compared, so the time says nothing about which. */
+function matchesAny(given: string | string[] | undefined, secrets: readonly string[]): boolean {
+  let any = false;
+  for (const secret of secrets) any = tokenMatches(given, secret) || any;
+  return any;
+}
+
+/** The project path the body names (`project.path_with_namespace`), when it names one. */
+function projectPathOf(payload: unknown): string | undefined {
+  const path = (payload as { project?: { path_with_namespace?: unknown } } | null)?.project?.path_with_namespace;
+  return typeof path === "string" ? path : undefined;
+}
+
+/** A command note or a close/merge needs GitLab's word before it acts; other events do not. */
+function needsReadBack(event: DomainEvent): boolean {
+  if (event.kind === "change_request.closed") return true;
+  return event.kind === "comment.created" && !event.author.isBot && parseCommand(event.body).type !== "ignore";
+}
+
+function readBack(deps: GitLabWebhookDeps, event: DomainEvent): Promise<ReadBack> {
+  if (event.kind === "comment.created") return deps.readBack.note(event);
+  if (event.kind === "change_request.closed") return deps.readBack.mergeRequestClosed(event);
+  return Promise.resolve({ trusted: true, event });
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  if (Number(req.headers["content-length"] ?? 0) > max) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 async function markOwnNotes(deps: GitLabWebhookDeps, event: DomainEvent): Promise<DomainEvent> {
@@ -69,20 +89,23 @@ async function markOwnNotes(deps: GitLabWebhookDeps, event: DomainEvent): Promis
 
 export function gitlabWebhookRoute(deps: GitLabWebhookDeps): RouteHandler {
   const maxBytes = deps.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
+  const known = allSecrets(deps.secrets);
   return async (req, res) => {
     if ((req.url ?? "/").split("?")[0] !== GITLAB_WEBHOOK_PATH) return false;
     if (req.method !== "POST") return reply(res, 405, { error: "use POST" }, { allow: "POST" });
     // Unread request bodies must not keep the connection: refusals close it.
     const refuse = (status: number, error: string) => reply(res, status, { error }, { connection: "close" });
-    if (!tokenMatches(req.headers["x-gitlab-token"], deps.secret)) {
+    if (declaredTooLarge(req, maxBytes)) return refuseTooLarge(req, res, maxBytes);
+    const token = req.headers["x-gitlab-token"];
+    if (!matchesAny(token, known)) {
       deps.metrics.webhook("gitlab", "unknown", "unauthorized");
       deps.log.warn({ remote: req.socket.remoteAddress }, "GitLab webhook refused: wrong or missing X-Gitlab-Token");
       return refuse(401, "invalid X-Gitlab-Token");
     }
     const eventHeader = header(req, "x-gitlab-event");
     if (!eventHeader) return refuse(400, "missing X-Gitlab-Event header");
-    const body = await readBody(req, maxBytes);
-    if (body === null) return refuse(413, `payload larger than ${maxBytes} bytes`);
+    const body = await readCappedBody(req, maxBytes);
+    if (body === null) return refuseTooLarge(req, res, maxBytes);
     let payload: unknown;
     try {
       payload = JSON.parse(body.toString("utf8"));
@@ -91,6 +114,14 @@ export function gitlabWebhookRoute(deps: GitLabWebhookDeps): RouteHandler {
       return reply(res, 400, { error: "body is not JSON" });
     }
     const name = eventName(eventHeader, payload);
+    // The token must be the secret of the project the body names, not just any project's.
+    const projectPath = projectPathOf(payload);
+    const expected = secretForProject(deps.secrets, projectPath);
+    if (expected === undefined || !tokenMatches(token, expected)) {
+      deps.metrics.webhook("gitlab", name, "unauthorized");
+      deps.log.warn({ remote: req.socket.remoteAddress, project: projectPath?.slice(0, 200) }, "GitLab webhook refused: X-Gitlab-Token is not the secret of the project it names");
+      return reply(res, 401, { error: "invalid X-Gitlab-Token" });
+    }
     // Idempotency-Key is the same across GitLab's retries of one event; servers that do not send
     // it still name the event with X-Gitlab-Event-UUID.
     let deliveryId = header(req, "idempotency-key") ?? header(req, "x-gitlab-event-uuid");
@@ -114,7 +145,18 @@ export function gitlabWebhookRoute(deps: GitLabWebhookDeps): RouteHandler {
       return reply(res, 200, { status: "ignored" });
     }
     try {
-      const outcome = await handleEvent(deps, await markOwnNotes(deps, event));
+      let accepted = await markOwnNotes(deps, event);
+      if (needsReadBack(accepted)) {
+        const checked = await readBack(deps, accepted);
+        if (!checked.trusted) {
+          deps.metrics.webhook("gitlab", name, "spoofed");
+          deps.metrics.webhookSpoofed("gitlab", checked.reason);
+          deps.log.warn({ deliveryId, event: name, reason: checked.reason, detail: checked.detail }, "GitLab webhook ignored: GitLab's API contradicts it");
+          return reply(res, 200, { status: "ignored" });
+        }
+        accepted = checked.event;
+      }
+      const outcome = await handleEvent(deps, accepted);
       deps.metrics.webhook("gitlab", name, outcome);
       return reply(res, 200, { status: outcome });
     } catch (err) {

@@ -9,6 +9,8 @@ export type AppMetrics = Metrics & {
   render(): Promise<string>;
   /** Content-Type header to send with `render()`. */
   contentType: string;
+  /** A webhook whose claim the platform's API contradicted (read back), by reason. */
+  webhookSpoofed(platform: "github" | "gitlab", reason: string): void;
 };
 
 export function createMetrics(): AppMetrics {
@@ -46,6 +48,13 @@ export function createMetrics(): AppMetrics {
     registers: [registry],
   });
 
+  const spoofed = new Counter({
+    name: "warden_webhook_spoofed_total",
+    help: "Webhooks ignored because the platform's API contradicted them (e.g. a note that does not exist)",
+    labelNames: ["platform", "reason"] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
     contentType: registry.contentType,
@@ -62,6 +71,9 @@ export function createMetrics(): AppMetrics {
     },
     pendingPermissions(delta) {
       pending.inc(delta);
+    },
+    webhookSpoofed(platform, reason) {
+      spoofed.inc({ platform, reason });
     },
   };
 }

@@ -50,7 +50,16 @@ beforeEach(async () => {
     clock: { now: () => new Date() },
     log: recordingLogger(),
     metrics: createMetrics(),
-    secret: SECRET,
+    secrets: { byPath: [], fallback: SECRET },
+    // No hook here is a command or a close: nothing is read back (gitlab-spoofing.test.ts is).
+    readBack: {
+      note: async () => {
+        throw new Error("unexpected read-back");
+      },
+      mergeRequestClosed: async () => {
+        throw new Error("unexpected read-back");
+      },
+    },
     botUserId: async () => BOT_ID,
     maxBodyBytes: 64 * 1024,
   };

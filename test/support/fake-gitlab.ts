@@ -130,8 +130,9 @@ export class FakeGitLab extends FakeGitLabState {
       const level = this.groups.get(decodeURIComponent(m[1]!))?.[Number(m[2])];
       return level === undefined ? [404, { message: "404 Not found" }] : [200, { id: Number(m[2]), access_level: level, state: "active" }];
     }
-    if (!(m = path.match(/^\/projects\/(\d+)(\/.*)?$/))) return undefined;
-    const project = this.project(m[1]!);
+    // `:id` is "the ID or URL-encoded path of the project" (GitLab matches paths regardless of case).
+    if (!(m = path.match(/^\/projects\/([^/]+)(\/.*)?$/))) return undefined;
+    const project = /^\d+$/.test(m[1]!) ? this.project(m[1]!) : this.projectByPath(decodeURIComponent(m[1]!));
     const rest = m[2] ?? "";
     if (method === "GET" && rest === "") return [200, this.projectJson(project)];
     if (method === "GET" && (m = rest.match(/^\/repository\/files\/([^/]+)\/raw$/))) {

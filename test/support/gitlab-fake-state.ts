@@ -148,6 +148,12 @@ export class FakeGitLabState {
     return project;
   }
 
+  projectByPath(path: string): FakeProject {
+    const project = [...this.projects.values()].find((p) => p.pathWithNamespace.toLowerCase() === path.toLowerCase());
+    if (!project) throw new FakeHttpError(404, { message: "404 Project Not Found" });
+    return project;
+  }
+
   mergeRequest(project: FakeProject, iid: string): FakeMergeRequest {
     const mr = project.mergeRequests.get(Number(iid));
     if (!mr) throw new FakeHttpError(404, { message: "404 Not found" });
@@ -205,7 +211,9 @@ export class FakeGitLabState {
       created_at: n.createdAt,
       updated_at: n.updatedAt,
       system: n.system,
+      noteable_id: n.projectId * 1000 + n.iid,
       noteable_type: "MergeRequest",
+      project_id: n.projectId,
       noteable_iid: n.iid,
       resolvable: discussion?.resolvable ?? false,
       resolved: discussion?.resolved ?? false,

@@ -26,7 +26,7 @@ export interface GitLabHarnessOptions {
   serverConfig?: Partial<ServerConfig>;
   summaryThrottleMs?: number;
   logLevel?: string;
-  /** More variables of the server's environment (e.g. an agent's API key). */
+  /** More variables of the server's environment (e.g. an agent's API key, or those `gitlab.webhookSecrets` names). */
   extraEnv?: Record<string, string>;
 }
 
@@ -39,6 +39,8 @@ export class GitLabHarness {
   serverConfig!: ServerConfig;
   port = 0;
   baseSha = "";
+  /** The X-Gitlab-Token hooks are sent with. */
+  token = GITLAB_WEBHOOK_SECRET;
 
   async start(opts: GitLabHarnessOptions): Promise<this> {
     await this.gitlab.start();
@@ -130,7 +132,7 @@ export class GitLabHarness {
   }
 
   send(hook: string, payload: unknown, opts: { idempotencyKey?: string; token?: string | null; rawBody?: string } = {}) {
-    return deliverGitLab(this.port, hook, payload, { token: GITLAB_WEBHOOK_SECRET, ...opts });
+    return deliverGitLab(this.port, hook, payload, { token: this.token, ...opts });
   }
 
   sendMergeRequest(action: MergeRequestAction, mr: FakeMergeRequest, opts: { oldrev?: string; idempotencyKey?: string; token?: string | null } = {}) {

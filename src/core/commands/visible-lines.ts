@@ -1,7 +1,11 @@
 // The lines of a comment a command may start on: what the rendered markdown shows as ordinary
 // text. Fenced code (``` or ~~~, any length, indented up to 3 spaces), block quotes with their
-// lazy continuation lines, and HTML comments are skipped. Indented code needs no tracking: a
-// command must start within 3 spaces of the margin, and indented code never does.
+// lazy continuation lines, GitLab's `>>>` multi-line quotes, HTML comments and whatever sits in
+// `<blockquote>`, `<pre>` or `<details>` are skipped. Indented code needs no tracking: a command
+// must start within 3 spaces of the margin, and indented code never does. Where renderers could
+// disagree, the line counts as hidden: a quoted command must never act.
+import { hidingDepthAfter } from "./hiding-tags.js";
+import { insideMultilineQuote, opensMultilineQuote, opensUnambiguously } from "./multiline-quote.js";
 
 export interface VisibleLine {
   /** The line as written. */
@@ -46,10 +50,16 @@ function withoutComments(line: string): { text: string; open: boolean } {
 
 export function visibleLines(body: string): VisibleLine[] {
   const out: VisibleLine[] = [];
+  const lines = body.split(/\r\n|\r|\n/);
   let fence: Fence | undefined;
   let inComment = false;
   let inQuote = false;
-  for (const raw of body.split(/\r\n|\r|\n/)) {
+  // Inside a `>>>` quote; `first` until its first quoted line.
+  let multiline: { first: boolean } | undefined;
+  // Open <blockquote>, <pre> and <details> elements.
+  let hidden = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
     if (fence) {
       if (closesFence(raw, fence)) fence = undefined;
       continue;
@@ -59,8 +69,21 @@ export function visibleLines(body: string): VisibleLine[] {
       if (end >= 0) inComment = withoutComments(raw.slice(end + 3)).open;
       continue;
     }
+    if (multiline) {
+      const step = insideMultilineQuote(raw, multiline.first, lines[i + 1]);
+      if (step === "rest-hidden") break;
+      multiline = step === "closed" ? undefined : { first: false };
+      continue;
+    }
+    if (opensMultilineQuote(raw)) {
+      if (!opensUnambiguously(raw, lines[i - 1])) break;
+      multiline = { first: true };
+      inQuote = false;
+      continue;
+    }
     if (QUOTE.test(raw)) {
       inQuote = true;
+      hidden = hidingDepthAfter(withoutComments(raw).text, hidden);
       continue;
     }
     if (raw.trim() === "") {
@@ -73,11 +96,11 @@ export function visibleLines(body: string): VisibleLine[] {
       inQuote = false;
       continue;
     }
-    // A line right under a quote, with no blank line between, renders inside the quote.
-    if (inQuote) continue;
     const { text, open } = withoutComments(raw);
     inComment = open;
-    out.push({ raw, text });
+    // A line right under a quote, with no blank line between, renders inside the quote.
+    if (!inQuote && hidden === 0) out.push({ raw, text });
+    hidden = hidingDepthAfter(text, hidden);
   }
   return out;
 }

@@ -91,3 +91,21 @@ export function parseAnswer<T>(schema: z.ZodType<T>, what: string, value: unknow
   const field = issue?.path.map(String).join(".") || what;
   throw new PlatformError(`GitLab answered an unexpected ${what}: ${field}: ${issue?.message ?? "invalid"}`, 502);
 }
+
+/**
+ * `GET /projects/:id/merge_requests/:iid/notes/:note_id`, read back before a command note acts:
+ * what the webhook claimed is taken from here, not from the hook.
+ */
+export const readBackNoteSchema = z.object({
+  id,
+  body: z.string(),
+  author: z.object({ id, username: z.string().min(1) }),
+  system: z.boolean(),
+  noteable_type: z.string(),
+  noteable_iid: id.nullish(),
+  project_id: id.nullish(),
+});
+export type ReadBackNote = z.infer<typeof readBackNoteSchema>;
+
+/** `GET /projects/:id/merge_requests/:iid`, read back before a close or merge cancels runs. */
+export const readBackMergeRequestSchema = z.object({ iid: id, project_id: id, state: z.string() });
