@@ -187,6 +187,18 @@ export interface PermissionAsk {
   command?: string;
   /** Paths the call touches, as the agent gave them (absolute or workspace-relative). */
   paths: string[];
+  /**
+   * Where each of `paths` really leads, same order: absolute, `..` and symlinks resolved through
+   * the nearest existing parent (the agent adapter has the file system; the core has none). A path
+   * inside the workspace is given under the workspace directory as the run knows it.
+   */
+  resolvedPaths?: string[];
+  /** The URL of a `fetch`, when the tool input carries one. */
+  url?: string;
+  /** `host:port` of a network connection the sandbox asks about (kind `fetch`). */
+  host?: string;
+  /** Every other field of the tool input, as JSON, so the approver sees all of it. */
+  otherInput?: string;
   /** The agent's stated reason (e.g. a command's `description`), when present. */
   reason?: string;
   /** Unified diff text when the call carries one. */
