@@ -189,8 +189,8 @@ export interface PermissionAsk {
   paths: string[];
   /**
    * Where each of `paths` really leads, same order: absolute, `..` and symlinks resolved through
-   * the nearest existing parent (the agent adapter has the file system; the core has none). A path
-   * inside the workspace is given under the workspace directory as the run knows it.
+   * the nearest existing parent (the agent adapter has the file system; the core has none):
+   * workspace-relative when inside the workspace, else absolute.
    */
   resolvedPaths?: string[];
   /** The URL of a `fetch`, when the tool input carries one. */

@@ -6,7 +6,7 @@ import type { ChangeRequestRef, PermissionAsk, PermissionOutcome } from "../mode
 import type { Logger, NewPermissionRequest, PermissionRequestRecord, Store } from "../ports.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
 import { evaluatePolicy } from "./policy.js";
-import { optionFor, outcomeFor } from "./request-outcome.js";
+import { offersAllowOnce, optionFor, outcomeFor } from "./request-outcome.js";
 
 export { pickOption } from "./request-outcome.js";
 
@@ -87,7 +87,11 @@ export function createPermissionGate(deps: {
       log.info({}, "permission rejected: the request states no reason");
       return decided(ask, { status: "denied", source: "policy", decidedBy: "policy", reason: NO_REASON_MESSAGE });
     }
-    const verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
+    let verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
+    if (verdict.decision === "allow" && !offersAllowOnce(ask)) {
+      // An automatic allow may only allow once; selecting `allow_always` would be a standing grant.
+      verdict = { decision: "ask", reason: `${verdict.reason}, but the agent offers no allow-once option` };
+    }
     if (verdict.decision === "deny") {
       log.info({ reason: verdict.reason }, "permission rejected by policy");
       return decided(ask, { status: "denied", source: "policy", decidedBy: "policy", reason: verdict.reason });
@@ -98,7 +102,7 @@ export function createPermissionGate(deps: {
     }
     const signature = callSignature(ask);
     const grant = alwaysAllowed.get(signature);
-    if (grant) {
+    if (grant && offersAllowOnce(ask)) {
       log.info({ grant }, "permission allowed by an earlier `always` approval");
       return decided(ask, { status: "allowed", source: "human", decidedBy: grant, reason: "an earlier `always` approval covers this call" });
     }

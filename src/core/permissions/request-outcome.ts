@@ -7,16 +7,17 @@ import type { PermissionAuditEntry } from "../render/render-summary.js";
 /** SignalBus channel on which a request id is published once its decision is stored. */
 export const PERMISSION_CHANNEL = "warden_permission";
 
+/**
+ * The agent's option for what was decided. "Allow once" means once: a plain allow selects only an
+ * `allow_once` option, never `allow_always` (which would let the agent skip asking next time). An
+ * `always` answer takes `allow_always`, or `allow_once` when that is all the agent offers.
+ */
 export function pickOption(
   options: PermissionOption[],
   want: "allow" | "allow_always" | "reject",
 ): PermissionOutcome {
   const order: PermissionOption["kind"][] =
-    want === "allow_always"
-      ? ["allow_always", "allow_once"]
-      : want === "allow"
-        ? ["allow_once", "allow_always"]
-        : ["reject_once", "reject_always"];
+    want === "allow_always" ? ["allow_always", "allow_once"] : want === "allow" ? ["allow_once"] : ["reject_once", "reject_always"];
   for (const kind of order) {
     const option = options.find((o) => o.kind === kind);
     if (option) return { outcome: "selected", optionId: option.optionId };
@@ -24,9 +25,15 @@ export function pickOption(
   return { outcome: "cancelled" };
 }
 
+/** Whether a plain allow (a policy rule, `/approve <id>`) has an option to select. */
+export function offersAllowOnce(ask: Pick<PermissionAsk, "options">): boolean {
+  return ask.options.some((o) => o.kind === "allow_once");
+}
+
 /**
  * The option a decided status selects: `allow_always` only when a human said `always` AND the
- * agent offered it, else `allow_once`; the agent's reject option for denials and expiries.
+ * agent offered it, else `allow_once` (never `allow_always` for a plain allow); the agent's reject
+ * option for denials and expiries.
  */
 export function optionFor(ask: PermissionAsk, status: Exclude<PermissionRequestStatus, "pending">): string | undefined {
   if (status === "cancelled") return undefined;

@@ -172,8 +172,8 @@ describe("permission gate", () => {
   it("numbers a run's requests in order, so the audit survives a restart", async () => {
     const gate = w.gate();
     const signal = new AbortController().signal;
-    await gate.decide(ask({ kind: "read", toolCallId: "a" }), signal);
-    await gate.decide(ask({ kind: "search", toolCallId: "b" }), signal);
+    await gate.decide(ask({ kind: "read", toolCallId: "a", command: undefined, paths: ["README.md"] }), signal);
+    await gate.decide(ask({ kind: "search", toolCallId: "b", command: undefined, paths: ["src"] }), signal);
     const req = await pendingRequest(w, gate);
     await w.comment(`/approve ${req.id}`, MAINTAINER);
     await req.outcome;
