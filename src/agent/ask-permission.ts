@@ -45,12 +45,14 @@ export async function askPermission(input: AskPermissionInput): Promise<RequestP
     });
     const decision = Promise.resolve().then(() => input.decide(ask, controller.signal));
     const outcome = await Promise.race([decision, aborted]);
-    if (outcome.outcome !== "selected") return CANCELLED;
+    // The policy's own reason for a rejection: ACP has no field for it, `_meta` carries it.
+    const meta = outcome.reason ? { _meta: { "warden/reason": outcome.reason } } : {};
+    if (outcome.outcome !== "selected") return { ...CANCELLED, ...meta };
     if (!ask.options.some((option) => option.optionId === outcome.optionId)) {
       log.warn({ optionId: outcome.optionId }, "permission decision names an option the agent did not offer; answering cancelled");
       return CANCELLED;
     }
-    return { outcome: { outcome: "selected", optionId: outcome.optionId } };
+    return { outcome: { outcome: "selected", optionId: outcome.optionId }, ...meta };
   } catch (err) {
     log.error({ err: err instanceof Error ? err.message : String(err) }, "permission decision failed; answering cancelled");
     return CANCELLED;

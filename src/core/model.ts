@@ -208,9 +208,10 @@ export interface PermissionAsk {
   options: PermissionOption[];
 }
 
+/** `reason`: why the policy rejected it on its own, passed on to the agent (response `_meta`). */
 export type PermissionOutcome =
-  | { outcome: "selected"; optionId: string }
-  | { outcome: "cancelled" };
+  | { outcome: "selected"; optionId: string; reason?: string }
+  | { outcome: "cancelled"; reason?: string };
 
 export type DecisionSource = "policy" | "human" | "timeout" | "cancelled";
 

@@ -86,6 +86,7 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
       };
       const response = await client.request(methods.client.session.requestPermission, request);
       trace("permission_outcome", response.outcome);
+      if (response._meta) trace("permission_meta", response._meta);
       const outcome = response.outcome.outcome === "selected" ? `selected ${response.outcome.optionId}` : "cancelled";
       await say(`permission ${step.toolCall.toolCallId}: ${outcome}`);
       return undefined;

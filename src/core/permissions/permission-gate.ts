@@ -5,8 +5,9 @@ import type { RepoConfig } from "../../config/repo-config.js";
 import type { ChangeRequestRef, PermissionAsk, PermissionOutcome } from "../model.js";
 import type { Logger, NewPermissionRequest, PermissionRequestRecord, Store } from "../ports.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
+import { plural } from "../render/format.js";
 import { evaluatePolicy } from "./policy.js";
-import { offersAllowOnce, optionFor, outcomeFor } from "./request-outcome.js";
+import { offersAllowOnce, optionFor, outcomeFor, policyReason } from "./request-outcome.js";
 
 export { pickOption } from "./request-outcome.js";
 
@@ -28,6 +29,7 @@ export const NO_REASON_MESSAGE =
   "rejected automatically: this repository requires every permission request to state why (e.g. a `description` in the tool input); ask again with a reason";
 
 const MAX_ID_ATTEMPTS = 5;
+export const DEFAULT_MAX_HUMAN_REQUESTS = 20;
 
 type Decided = Pick<NewPermissionRequest, "status" | "source" | "decidedBy" | "reason">;
 
@@ -46,7 +48,11 @@ export function createPermissionGate(deps: {
   record: { store: Store; ref: ChangeRequestRef; runId: string };
   onChange?: () => void;
   relay?: HumanRelay;
+  /** `limits.maxPermissionRequestsPerRun`: requests beyond it are rejected, not asked (default 20). */
+  maxHumanRequests?: number;
 }): PermissionGate {
+  const maxHumanRequests = deps.maxHumanRequests ?? DEFAULT_MAX_HUMAN_REQUESTS;
+  let humanRequests = 0;
   const audit: PermissionAuditEntry[] = [];
   const alwaysAllowed = new Map<string, string>();
   let seq = 0;
@@ -70,6 +76,8 @@ export function createPermissionGate(deps: {
       const entry: PermissionAuditEntry = { id: request.id, kind: ask.kind, title: ask.title || ask.kind, outcome: request.status };
       if (request.decidedBy) entry.decidedBy = request.decidedBy;
       if (request.decidedAt) entry.decidedAt = request.decidedAt;
+      const reason = policyReason(request);
+      if (reason) entry.reason = reason;
       audit.push(entry);
       deps.onChange?.();
       return { ...request, createdAt: now };
@@ -110,6 +118,16 @@ export function createPermissionGate(deps: {
       log.info({ reason: verdict.reason }, "permission rejected: no approver relay");
       return decided(ask, { status: "denied", source: "policy", decidedBy: "policy (no approver relay)", reason: verdict.reason });
     }
+    if (humanRequests >= maxHumanRequests) {
+      log.warn({ max: maxHumanRequests }, "permission rejected: the run reached its limit of requests to humans");
+      return decided(ask, {
+        status: "denied",
+        source: "policy",
+        decidedBy: "policy",
+        reason: `rejected automatically: this run already asked people ${plural(maxHumanRequests, "time")}, the most this server allows (limits.maxPermissionRequestsPerRun)`,
+      });
+    }
+    humanRequests++;
     const expiresAt = new Date(deps.now().getTime() + deps.config.timeoutMinutes * 60_000);
     const request = await store(ask, { status: "pending", reason: verdict.reason }, expiresAt);
     const entry = audit.find((e) => e.id === request.id)!;

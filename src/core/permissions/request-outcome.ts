@@ -43,12 +43,21 @@ export function optionFor(ask: PermissionAsk, status: Exclude<PermissionRequestS
 }
 
 /** What the agent receives for a decided request; a pending or cancelled one is `cancelled`. */
-export function outcomeFor(record: Pick<PermissionRequestRecord, "ask" | "status" | "optionId">): PermissionOutcome {
+export function outcomeFor(
+  record: Pick<PermissionRequestRecord, "ask" | "status" | "optionId"> & Partial<Pick<PermissionRequestRecord, "source" | "reason">>,
+): PermissionOutcome {
+  const why = policyReason(record);
+  const reason = why === undefined ? {} : { reason: why };
   if (record.status === "pending" || record.status === "cancelled") return { outcome: "cancelled" };
   const optionId = record.optionId ?? optionFor(record.ask, record.status);
   // Never an option the agent did not offer: the runner would refuse it anyway.
-  if (optionId === undefined || !record.ask.options.some((o) => o.optionId === optionId)) return { outcome: "cancelled" };
-  return { outcome: "selected", optionId };
+  if (optionId === undefined || !record.ask.options.some((o) => o.optionId === optionId)) return { outcome: "cancelled", ...reason };
+  return { outcome: "selected", optionId, ...reason };
+}
+
+/** Why the policy rejected a request on its own; undefined for everything else. */
+export function policyReason(record: Partial<Pick<PermissionRequestRecord, "status" | "source" | "reason">>): string | undefined {
+  return record.status === "denied" && record.source === "policy" && record.reason?.trim() ? record.reason : undefined;
 }
 
 export function toAuditEntry(record: PermissionRequestRecord): PermissionAuditEntry {
@@ -60,5 +69,7 @@ export function toAuditEntry(record: PermissionRequestRecord): PermissionAuditEn
   };
   if (record.decidedBy) entry.decidedBy = record.decidedBy;
   if (record.decidedAt) entry.decidedAt = record.decidedAt;
+  const reason = policyReason(record);
+  if (reason) entry.reason = reason;
   return entry;
 }
