@@ -39,13 +39,14 @@ function spaces(count: number): string {
 }
 
 function markLine(line: string, markSpaces: boolean): string {
-  let out = line;
+  // Without space marking (a diff), indentation stays as it is: tabs included. Characters first,
+  // so the space markers added next are not escaped themselves.
+  let out = line.replace(INVISIBLE, (ch) => (ch === " " || (!markSpaces && ch === "\t") ? ch : markChar(ch)));
   if (markSpaces) {
     out = out.replace(/ {2,}/g, (run) => spaces(run.length));
     out = out.replace(/^ /, spaces(1)).replace(/ $/, spaces(1));
   }
-  // Without space marking (a diff), indentation stays as it is: tabs included.
-  return out.replace(INVISIBLE, (ch) => (ch === " " || (!markSpaces && ch === "\t") ? ch : markChar(ch)));
+  return out;
 }
 
 /** `text` with everything invisible made visible (see the notation above). Never shortens. */
