@@ -17,6 +17,25 @@ type Token =
   /** `**​/` as whole segments: nothing, or anything that ends with `/`. */
   | { t: "dirs" };
 
+/**
+ * Work allowed for matching one request against all rules (state visits). Rules come from a
+ * repository's config and texts from the agent: whatever their sizes, one decision stays within
+ * tens of milliseconds; past the budget, the caller asks a human instead of deciding.
+ */
+export class MatchBudget {
+  constructor(public left: number) {}
+  spend(amount: number): void {
+    this.left -= amount;
+    if (this.left < 0) throw new MatchBudgetExceeded();
+  }
+}
+
+export class MatchBudgetExceeded extends Error {
+  constructor() {
+    super("rule matching exceeded its budget");
+  }
+}
+
 export interface CompiledGlob {
   /** One automaton per brace alternative. */
   readonly alternatives: readonly Token[][];
@@ -159,7 +178,7 @@ function consumes(token: Token, c: string): boolean {
  * States 0..m are "before token j" (m = matched); m+1+j is "inside the `dirs` token j", which,
  * unlike state j, may not skip to j+1 without first consuming a `/`.
  */
-function simulate(tokens: readonly Token[], text: readonly string[]): boolean {
+function simulate(tokens: readonly Token[], text: readonly string[], budget: MatchBudget | undefined): boolean {
   const m = tokens.length;
   const size = 2 * m + 2;
   let current = new Uint8Array(size);
@@ -177,6 +196,7 @@ function simulate(tokens: readonly Token[], text: readonly string[]): boolean {
   };
   add(current, 0);
   for (const c of text) {
+    budget?.spend(size);
     next.fill(0);
     let alive = false;
     for (let s = 0; s < size; s++) {
@@ -203,7 +223,7 @@ function simulate(tokens: readonly Token[], text: readonly string[]): boolean {
   return current[m] === 1;
 }
 
-export function globMatches(glob: CompiledGlob, text: string): boolean {
+export function globMatches(glob: CompiledGlob, text: string, budget?: MatchBudget): boolean {
   const cs = chars(text);
-  return glob.alternatives.some((tokens) => simulate(tokens, cs));
+  return glob.alternatives.some((tokens) => simulate(tokens, cs, budget));
 }

@@ -7,7 +7,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { PermissionRule } from "../../config/repo-config.js";
 import type { PermissionAsk, ToolKind } from "../model.js";
 import { commandForms } from "./command-program.js";
-import { compileCommandGlob, compilePathGlob, globMatches } from "./glob-match.js";
+import { compileCommandGlob, compilePathGlob, globMatches, MatchBudget, MatchBudgetExceeded } from "./glob-match.js";
 import { FILE_KINDS, judgedKind } from "./judged-kind.js";
 
 export interface PolicyRules {
@@ -33,6 +33,8 @@ interface NormalisedPath {
 
 /** Longer commands are never decided automatically (and never cost a rule match). */
 export const MAX_AUTO_COMMAND_BYTES = 8192;
+/** State visits one decision may spend on rule matching (tens of milliseconds), see glob-match.ts. */
+const MATCH_BUDGET = 5_000_000;
 /** Longer paths are no path a file system accepts: treated as outside. */
 const MAX_PATH_CHARS = 4096;
 
@@ -67,12 +69,12 @@ function normalisePath(given: string, resolved: string | undefined, workspace: s
   };
 }
 
-function pathMatcher(glob: string): (p: NormalisedPath) => boolean {
+function pathMatcher(glob: string, budget: MatchBudget): (p: NormalisedPath) => boolean {
   const compiled = compilePathGlob(glob);
   // A catch-all glob covers the workspace root too.
   const catchAll = /^\*\*(\/\*\*)*\/?$/.test(glob);
   return (p) =>
-    globMatches(compiled, p.relative) || (p.relative === "." && catchAll) || (p.outside && globMatches(compiled, p.absolute));
+    globMatches(compiled, p.relative, budget) || (p.relative === "." && catchAll) || (p.outside && globMatches(compiled, p.absolute, budget));
 }
 
 function describeRule(rule: PermissionRule): string {
@@ -93,6 +95,7 @@ interface Judged {
   paths: NormalisedPath[];
   /** The command and each simple command in it, as written and with the program normalised. */
   commandForms: string[];
+  budget: MatchBudget;
 }
 
 function commandFormsOf(command: string): string[] {
@@ -111,10 +114,10 @@ function denyMatches(rule: PermissionRule, ask: Judged): boolean {
   if (rule.command !== undefined) {
     if (ask.command === undefined) return false;
     const glob = compileCommandGlob(rule.command);
-    if (!ask.commandForms.some((form) => globMatches(glob, form))) return false;
+    if (!ask.commandForms.some((form) => globMatches(glob, form, ask.budget))) return false;
   }
   if (rule.path !== undefined) {
-    const matches = pathMatcher(rule.path);
+    const matches = pathMatcher(rule.path, ask.budget);
     if (!ask.paths.some(matches)) return false;
   }
   return true;
@@ -125,16 +128,25 @@ function allowMatches(rule: PermissionRule, ask: Judged): boolean {
   if (isEmptyRule(rule)) return false;
   if (rule.kind !== undefined && rule.kind !== ask.kind) return false;
   if (rule.command !== undefined) {
-    if (ask.command === undefined || !matchCommandGlob(rule.command, ask.command)) return false;
+    if (ask.command === undefined || !globMatches(compileCommandGlob(rule.command), ask.command, ask.budget)) return false;
   }
   if (rule.path !== undefined) {
-    const matches = pathMatcher(rule.path);
+    const matches = pathMatcher(rule.path, ask.budget);
     if (ask.paths.length === 0 || !ask.paths.every(matches)) return false;
   }
   return true;
 }
 
 export function evaluatePolicy(ask: PermissionAsk, rules: PolicyRules, workspaceDir: string): PolicyDecision {
+  try {
+    return evaluate(ask, rules, workspaceDir, new MatchBudget(MATCH_BUDGET));
+  } catch (err) {
+    if (!(err instanceof MatchBudgetExceeded)) throw err;
+    return { decision: "ask", reason: "matching the repository's rules against this request took too long to decide automatically" };
+  }
+}
+
+function evaluate(ask: PermissionAsk, rules: PolicyRules, workspaceDir: string, budget: MatchBudget): PolicyDecision {
   const workspace = resolve(workspaceDir);
   const kind = judgedKind(ask);
   if (ask.command !== undefined && Buffer.byteLength(ask.command, "utf8") > MAX_AUTO_COMMAND_BYTES) {
@@ -146,6 +158,7 @@ export function evaluatePolicy(ask: PermissionAsk, rules: PolicyRules, workspace
     kind,
     paths,
     commandForms: ask.command === undefined ? [] : commandFormsOf(ask.command),
+    budget,
     ...(ask.command !== undefined ? { command: ask.command } : {}),
   };
 

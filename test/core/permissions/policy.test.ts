@@ -206,7 +206,18 @@ describe("evaluatePolicy: linear-time matching (issue 11)", () => {
     expect(matchCommandGlob("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", text)).toBe(false);
     expect(decide(run(text), [{ command: "*a*a*a*a*a*a*a*a*a*b" }], [{ command: "*a*a*a*a*a*a*a*a*a*a*a*b" }]).decision).toBe("ask");
     expect(decide(touching("read", `${"a/".repeat(400)}x`), [{ path: "**/a*a*a*a*a*a*a*a*a*b/**" }]).decision).toBe("ask");
-    expect(performance.now() - started).toBeLessThan(200);
+    // Generous for a loaded CI machine; the RegExp this replaces took 28 s on 400 characters.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("bounds the work of one decision whatever the number and size of the rules: it asks instead", () => {
+    const rules = Array.from({ length: 100 }, (_, i) => ({ command: `${"*a".repeat(500)}${i}` }));
+    const started = performance.now();
+    expect(decide(run("a".repeat(8000)), rules, rules)).toEqual({
+      decision: "ask",
+      reason: "matching the repository's rules against this request took too long to decide automatically",
+    });
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("still matches what it should", () => {
