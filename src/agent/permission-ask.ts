@@ -27,7 +27,9 @@ export function toPermissionAsk(params: unknown, earlier?: RawToolCall): Permiss
   const command = commandKey === undefined ? undefined : commandLine(input[commandKey]);
   const reason = reasonKey === undefined ? undefined : str(input[reasonKey]);
   const url = urlKey === undefined ? undefined : str(input[urlKey]);
-  const used = new Set([commandKey, reasonKey, urlKey].filter((k): k is string => k !== undefined));
+  // An argv array is also shown as JSON: joined with spaces, its argument boundaries are lost.
+  const shownCommandKey = commandKey !== undefined && typeof input[commandKey] === "string" ? commandKey : undefined;
+  const used = new Set([shownCommandKey, reasonKey, urlKey].filter((k): k is string => k !== undefined));
   return {
     toolCallId: str(toolCall.toolCallId) ?? "",
     kind,
@@ -38,7 +40,7 @@ export function toPermissionAsk(params: unknown, earlier?: RawToolCall): Permiss
     ...optional("diff", diff),
     ...optional("plan", plan),
     ...optional("url", url),
-    ...optional("otherInput", otherInput(input, { used, plan, diffTexts: diffTexts(toolCall.content) })),
+    ...optional("otherInput", otherInput(input, { used, plan, diffTexts: diffTexts(toolCall.content) }) ?? nonObjectInput(update.rawInput ?? earlier?.rawInput)),
     options: options(request.options),
   };
 }
@@ -104,6 +106,12 @@ function paths(locations: unknown[], input: Record<string, unknown>): string[] {
   for (const field of PATH_FIELDS) found.push(...strings(input[field]));
   for (const field of PATTERN_FIELDS) found.push(...strings(input[field]).filter(leavesWorkspace));
   return [...new Set(found)];
+}
+
+/** Tool input that is not an object (a bare string, a list) is shown as it is. */
+function nonObjectInput(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || (typeof raw === "object" && !Array.isArray(raw))) return undefined;
+  return JSON.stringify(raw);
 }
 
 function diffTexts(content: unknown): Set<string> {

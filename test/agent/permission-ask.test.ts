@@ -140,5 +140,9 @@ describe("toPermissionAsk + policy: every path field real agents use (issue 11)"
       },
     });
     expect(JSON.parse(edit.otherInput!)).toEqual({ replace_all: true });
+    const argv = toPermissionAsk({ toolCall: { toolCallId: "a", kind: "execute", rawInput: { command: ["sh", "-c", "rm -rf / #"] } } });
+    expect(argv.command).toBe("sh -c rm -rf / #");
+    expect(JSON.parse(argv.otherInput!)).toEqual({ command: ["sh", "-c", "rm -rf / #"] });
+    expect(toPermissionAsk({ toolCall: { toolCallId: "s", kind: "other", rawInput: "do the thing" } }).otherInput).toBe('"do the thing"');
   });
 });
