@@ -6,6 +6,7 @@ import type { ChangeRequestRef, PermissionAsk, PermissionOutcome } from "../mode
 import type { Logger, NewPermissionRequest, PermissionRequestRecord, Store } from "../ports.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
 import { plural } from "../render/format.js";
+import { judgedKind } from "./judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
 import { offersAllowOnce, optionFor, outcomeFor, policyReason } from "./request-outcome.js";
 
@@ -73,7 +74,7 @@ export function createPermissionGate(deps: {
     for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       const request: NewPermissionRequest = { ...base, id: deps.newRequestId(), ...(optionId ? { optionId } : {}) };
       if (!(await deps.record.store.createPermissionRequest(request))) continue;
-      const entry: PermissionAuditEntry = { id: request.id, kind: ask.kind, title: ask.title || ask.kind, outcome: request.status };
+      const entry: PermissionAuditEntry = { id: request.id, kind: judgedKind(ask), title: ask.title || ask.kind, outcome: request.status };
       if (request.decidedBy) entry.decidedBy = request.decidedBy;
       if (request.decidedAt) entry.decidedAt = request.decidedAt;
       const reason = policyReason(request);

@@ -3,6 +3,7 @@
 import type { PermissionAsk, PermissionOption, PermissionOutcome } from "../model.js";
 import type { PermissionRequestRecord, PermissionRequestStatus } from "../ports.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
+import { judgedKind } from "./judged-kind.js";
 
 /** SignalBus channel on which a request id is published once its decision is stored. */
 export const PERMISSION_CHANNEL = "warden_permission";
@@ -63,7 +64,8 @@ export function policyReason(record: Partial<Pick<PermissionRequestRecord, "stat
 export function toAuditEntry(record: PermissionRequestRecord): PermissionAuditEntry {
   const entry: PermissionAuditEntry = {
     id: record.id,
-    kind: record.ask.kind,
+    // The kind it was judged as: a "read" carrying a command is listed as the execute it is.
+    kind: judgedKind(record.ask),
     title: record.ask.title || record.ask.command || record.ask.kind,
     outcome: record.status,
   };
