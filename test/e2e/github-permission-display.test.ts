@@ -100,7 +100,7 @@ describe("the request comment shows exactly what runs (issue 11 item 3)", () => 
 
   it("rejects what cannot be shown whole within GitHub's 65,536 characters, never cut; the agent and the summary get the reason", async () => {
     const trace = traceFile();
-    const huge = `echo ${"x".repeat(70_000)}`;
+    const huge = `echo ${"x".repeat(66_000)}`;
     h = await start({ turns: [[permission("huge", { command: huge, description: "print" }), REPORT]], traceFile: trace }, "");
     const pull = h.openPull(32, FILES);
     await h.sendPull("opened", pull);
