@@ -93,6 +93,7 @@ function serverPolicy(opts: WardenOptions): ServerPolicy {
     agentFor: (name) => resolveAgent(opts.serverConfig, name, opts.env, opts.processEnv),
     apply: (config) => applyServerPolicy(config, opts.serverConfig),
     diffBudgetBytes: opts.serverConfig.limits.diffBudgetBytes,
+    maxPermissionRequestsPerRun: opts.serverConfig.limits.maxPermissionRequestsPerRun,
   };
 }
 

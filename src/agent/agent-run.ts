@@ -237,6 +237,7 @@ export class AgentRun {
   private onPermission(params: unknown, requestSignal: AbortSignal): Promise<RequestPermissionResponse> {
     return askPermission({
       params,
+      cwd: this.opts.cwd,
       earlier: (toolCallId) => this.updates.toolCall(toolCallId),
       ending: () => this.ending !== undefined || this.settled,
       requestSignal,

@@ -21,15 +21,26 @@ export function toPermissionAsk(params: unknown, earlier?: RawToolCall): Permiss
   const title = str(toolCall.title) ?? "";
   const diff = renderDiffs(toolCall.content);
   const plan = kind === "switch_mode" || /plan/i.test(title) ? str(input.plan) : undefined;
+  const commandKey = firstKey(input, ["command", "cmd"], commandLine);
+  const reasonKey = firstKey(input, ["description", "reason", "justification"], str);
+  const urlKey = firstKey(input, ["url", "uri"], str);
+  const command = commandKey === undefined ? undefined : commandLine(input[commandKey]);
+  const reason = reasonKey === undefined ? undefined : str(input[reasonKey]);
+  const url = urlKey === undefined ? undefined : str(input[urlKey]);
+  // An argv array is also shown as JSON: joined with spaces, its argument boundaries are lost.
+  const shownCommandKey = commandKey !== undefined && typeof input[commandKey] === "string" ? commandKey : undefined;
+  const used = new Set([shownCommandKey, reasonKey, urlKey].filter((k): k is string => k !== undefined));
   return {
     toolCallId: str(toolCall.toolCallId) ?? "",
     kind,
     title,
-    ...optional("command", commandLine(input.command) ?? commandLine(input.cmd)),
-    paths: paths(toolCall.locations, input),
-    ...optional("reason", str(input.description) ?? str(input.reason) ?? str(input.justification)),
+    ...optional("command", command),
+    paths: paths([...list(toolCall.locations), ...list(input.locations)], input),
+    ...optional("reason", reason),
     ...optional("diff", diff),
     ...optional("plan", plan),
+    ...optional("url", url),
+    ...optional("otherInput", otherInput(input, { used, plan, diffTexts: diffTexts(toolCall.content) }) ?? nonObjectInput(update.rawInput ?? earlier?.rawInput)),
     options: options(request.options),
   };
 }
@@ -46,18 +57,91 @@ function commandLine(value: unknown): string | undefined {
   return undefined;
 }
 
-function paths(locations: unknown, input: Record<string, unknown>): string[] {
+/** Fields real agents put paths in (Claude, Codex, Gemini, OpenCode and ACP's `locations`). */
+const PATH_FIELDS = [
+  "file_path",
+  "filePath",
+  "notebook_path",
+  "notebookPath",
+  "path",
+  "paths",
+  "directory",
+  "dir_path",
+  "dirPath",
+  "absolute_path",
+  "cwd",
+  "workdir",
+  "old_path",
+  "new_path",
+  "source",
+  "destination",
+] as const;
+/** Glob or pattern fields: a path when they are absolute or climb with `..`. */
+const PATTERN_FIELDS = ["pattern", "glob", "include", "exclude"] as const;
+/** Shown in the request comment's list of paths; everything not shown elsewhere is shown as JSON. */
+const PATH_FIELD_SET = new Set<string>(PATH_FIELDS);
+
+function firstKey(input: Record<string, unknown>, keys: string[], read: (value: unknown) => string | undefined): string | undefined {
+  return keys.find((key) => read(input[key]) !== undefined);
+}
+
+function isStrings(value: unknown): boolean {
+  return typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));
+}
+
+function strings(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+function leavesWorkspace(pattern: string): boolean {
+  return pattern.startsWith("/") || pattern.startsWith("~") || /(^|[/\\])\.\.([/\\]|$)/.test(pattern);
+}
+
+function paths(locations: unknown[], input: Record<string, unknown>): string[] {
   const found: string[] = [];
-  for (const location of list(locations)) {
+  for (const location of locations) {
     const path = str(record(location).path);
     if (path) found.push(path);
   }
-  for (const value of [input.file_path, input.path, input.paths]) {
-    for (const path of Array.isArray(value) ? value : [value]) {
-      if (typeof path === "string" && path) found.push(path);
-    }
-  }
+  for (const field of PATH_FIELDS) found.push(...strings(input[field]));
+  for (const field of PATTERN_FIELDS) found.push(...strings(input[field]).filter(leavesWorkspace));
   return [...new Set(found)];
+}
+
+/** Tool input that is not an object (a bare string, a list) is shown as it is. */
+function nonObjectInput(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || (typeof raw === "object" && !Array.isArray(raw))) return undefined;
+  return JSON.stringify(raw);
+}
+
+function diffTexts(content: unknown): Set<string> {
+  const texts = new Set<string>();
+  for (const item of list(content)) {
+    const block = record(item);
+    if (block.type !== "diff") continue;
+    for (const text of [block.oldText, block.newText]) if (typeof text === "string" && text !== "") texts.add(text);
+  }
+  return texts;
+}
+
+/**
+ * The tool input's remaining fields as JSON: what the comment does not show elsewhere. A field
+ * whose text is already shown whole in the diff (an edit's old and new text) is left out.
+ */
+function otherInput(
+  input: Record<string, unknown>,
+  shown: { used: Set<string>; plan: string | undefined; diffTexts: Set<string> },
+): string | undefined {
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (shown.used.has(key)) continue;
+    if ((PATH_FIELD_SET.has(key) || key === "locations") && (isStrings(value) || key === "locations")) continue;
+    if (key === "plan" && shown.plan !== undefined) continue;
+    if (typeof value === "string" && shown.diffTexts.has(value)) continue;
+    if (value === undefined) continue;
+    rest[key] = value;
+  }
+  return Object.keys(rest).length > 0 ? JSON.stringify(rest, null, 2) : undefined;
 }
 
 function renderDiffs(content: unknown): string | undefined {

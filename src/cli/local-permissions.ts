@@ -19,7 +19,8 @@ export interface LocalGate {
 
 export function pickOption(options: PermissionOption[], want: Answer): PermissionOutcome {
   const order: PermissionOption["kind"][] =
-    want === "allow_always" ? ["allow_always", "allow_once"] : want === "allow" ? ["allow_once", "allow_always"] : ["reject_once", "reject_always"];
+    // "Allow once" means once: a plain allow never selects `allow_always`.
+    want === "allow_always" ? ["allow_always", "allow_once"] : want === "allow" ? ["allow_once"] : ["reject_once", "reject_always"];
   for (const kind of order) {
     const option = options.find((o) => o.kind === kind);
     if (option) return { outcome: "selected", optionId: option.optionId };
@@ -57,9 +58,12 @@ export function createLocalGate(deps: {
     async decide(ask, signal) {
       if (deps.config.requireJustification && !ask.reason?.trim()) return answer(ask, "reject", "policy (no reason given)");
       const verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
-      if (verdict.decision !== "ask") return answer(ask, verdict.decision === "allow" ? "allow" : "reject", "policy");
+      const canAllowOnce = ask.options.some((o) => o.kind === "allow_once");
+      if (verdict.decision === "deny" || (verdict.decision === "allow" && canAllowOnce)) {
+        return answer(ask, verdict.decision === "allow" ? "allow" : "reject", "policy");
+      }
       const signature = JSON.stringify([ask.kind, ask.title, ask.command ?? null, [...ask.paths].sort()]);
-      if (always.has(signature)) return answer(ask, "allow", "you (always)");
+      if (always.has(signature) && canAllowOnce) return answer(ask, "allow", "you (always)");
       if (!deps.asker) return answer(ask, "reject", "policy (not asked: no terminal)");
       const id = requestId();
       const want = await deps.asker(ask, id, signal).catch((): Answer => "reject");

@@ -3,18 +3,32 @@
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
 import type { PermissionAsk } from "../core/model.js";
+import { judgedKind } from "../core/permissions/judged-kind.js";
+import { visibleText } from "../core/render/visible-text.js";
 import type { Answer, TerminalAsker } from "./local-permissions.js";
 import type { Progress } from "./terminal-progress.js";
 
 const DIFF_LINES = 20;
 
+/** Agent text for the terminal: escape sequences and invisible characters shown, never run. */
+function show(text: string): string {
+  return visibleText(text, { newlines: "marker" });
+}
+
 export function describeAsk(ask: PermissionAsk, id: string): string {
-  const lines = [`🔐 The agent asks for permission (${id}): ${ask.kind} · ${ask.title || ask.kind}`];
-  if (ask.command) lines.push(`   command: ${ask.command}`);
-  if (ask.paths.length > 0) lines.push(`   paths:   ${ask.paths.join(", ")}`);
-  if (ask.reason?.trim()) lines.push(`   reason:  ${ask.reason.trim()}`);
+  const lines = [`🔐 The agent asks for permission (${id}): ${judgedKind(ask)} · ${show(ask.title || ask.kind)}`];
+  // What the person decides on is shown whole, like on the PR: the command, every path, the URL.
+  if (ask.command) lines.push(`   command: ${show(ask.command)}`);
+  if (ask.url) lines.push(`   url:     ${show(ask.url)}`);
+  if (ask.host) lines.push(`   host:    ${show(ask.host)}`);
+  ask.paths.forEach((path, i) => {
+    const real = ask.resolvedPaths?.[i];
+    lines.push(`   path:    ${show(path)}${real !== undefined && real !== path ? ` → resolves to ${show(real)}` : ""}`);
+  });
+  if (ask.otherInput) lines.push(`   input:   ${show(ask.otherInput)}`);
+  if (ask.reason?.trim()) lines.push(`   reason:  ${show(ask.reason.trim())}`);
   if (ask.diff) {
-    const diff = ask.diff.split("\n");
+    const diff = visibleText(ask.diff, { spaces: false, newlines: "plain" }).split("\n");
     lines.push(...diff.slice(0, DIFF_LINES).map((l) => `   ${l}`));
     if (diff.length > DIFF_LINES) lines.push(`   … ${diff.length - DIFF_LINES} more lines`);
   }

@@ -125,6 +125,13 @@ export const serverConfigSchema = z
         diffBudgetBytes: z.number().int().positive().default(200_000),
         maxRunTimeoutMinutes: z.number().positive().max(24 * 60).default(60),
         maxPermissionTimeoutMinutes: z.number().positive().max(24 * 60).default(120),
+        maxPermissionRequestsPerRun: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .default(20)
+          .describe("at most this many permission requests of one run are asked on the PR/MR; later ones are rejected automatically"),
       })
       .strict()
       .prefault({}),

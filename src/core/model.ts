@@ -187,6 +187,18 @@ export interface PermissionAsk {
   command?: string;
   /** Paths the call touches, as the agent gave them (absolute or workspace-relative). */
   paths: string[];
+  /**
+   * Where each of `paths` really leads, same order: absolute, `..` and symlinks resolved through
+   * the nearest existing parent (the agent adapter has the file system; the core has none):
+   * workspace-relative when inside the workspace, else absolute.
+   */
+  resolvedPaths?: string[];
+  /** The URL of a `fetch`, when the tool input carries one. */
+  url?: string;
+  /** `host:port` of a network connection the sandbox asks about (kind `fetch`). */
+  host?: string;
+  /** Every other field of the tool input, as JSON, so the approver sees all of it. */
+  otherInput?: string;
   /** The agent's stated reason (e.g. a command's `description`), when present. */
   reason?: string;
   /** Unified diff text when the call carries one. */
@@ -196,9 +208,10 @@ export interface PermissionAsk {
   options: PermissionOption[];
 }
 
+/** `reason`: why the policy rejected it on its own, passed on to the agent (response `_meta`). */
 export type PermissionOutcome =
-  | { outcome: "selected"; optionId: string }
-  | { outcome: "cancelled" };
+  | { outcome: "selected"; optionId: string; reason?: string }
+  | { outcome: "cancelled"; reason?: string };
 
 export type DecisionSource = "policy" | "human" | "timeout" | "cancelled";
 

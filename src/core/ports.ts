@@ -106,6 +106,12 @@ export interface ScmPlatform {
   readonly repo: RepoRef;
   /** "pull request" / "merge request" and "PR" / "MR", for user-facing text. */
   readonly terms: { changeRequest: string; short: string };
+  /**
+   * Longest comment body the platform accepts, in characters (GitHub 65,536; GitLab notes
+   * 1,000,000); default GitHub's. A permission request that cannot be shown whole within it is
+   * rejected, never cut.
+   */
+  readonly maxCommentChars?: number;
   getChangeRequest(number: number): Promise<ChangeRequest>;
   /** Text of the repository config file on the DEFAULT branch; null when the file does not exist. */
   readRepoConfig(): Promise<string | null>;

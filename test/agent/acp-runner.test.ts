@@ -111,6 +111,8 @@ describe.concurrent("ACP runner against the fake agent", () => {
         command: "npm test",
         paths: [],
         reason: "run the test suite",
+        // The argv as the agent sent it: joined with spaces, argument boundaries would be lost.
+        otherInput: JSON.stringify({ command: ["npm", "test"] }, null, 2),
         options: [
           { optionId: "yes", name: "Allow", kind: "allow_once" },
           { optionId: "always", name: "Always", kind: "allow_always" },

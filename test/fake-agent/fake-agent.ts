@@ -1,8 +1,8 @@
 // A real ACP agent process, built with the SDK's agent() builder, that follows a scripted
 // scenario (path in argv[2]). Started by tests through fakeAgentSpec().
 import { spawn } from "node:child_process";
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { agent, methods, ndJsonStream, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sdk";
 import type { AgentContext, SessionConfigOption, SessionUpdate, RequestPermissionRequest, StopReason, ToolCallUpdate } from "@agentclientprotocol/sdk";
@@ -86,6 +86,7 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
       };
       const response = await client.request(methods.client.session.requestPermission, request);
       trace("permission_outcome", response.outcome);
+      if (response._meta) trace("permission_meta", response._meta);
       const outcome = response.outcome.outcome === "selected" ? `selected ${response.outcome.optionId}` : "cancelled";
       await say(`permission ${step.toolCall.toolCallId}: ${outcome}`);
       return undefined;
@@ -105,6 +106,10 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
       writeFileSync(step.pidFile, String(child.pid));
       return undefined;
     }
+    case "symlink":
+      mkdirSync(dirname(join(process.cwd(), step.path)), { recursive: true });
+      symlinkSync(step.target, join(process.cwd(), step.path));
+      return undefined;
     case "stop":
       return step.stopReason;
   }

@@ -51,6 +51,8 @@ export type FakeStep =
   | { type: "hang"; ignoreCancel?: boolean; stopReason?: "cancelled" | "end_turn" }
   /** Starts a long-lived child process in the agent's process group and writes its pid to `pidFile`. */
   | { type: "spawn_child"; pidFile: string }
+  /** Creates a symbolic link `path` (relative to the agent's cwd) pointing at `target`. */
+  | { type: "symlink"; path: string; target: string }
   /** The turn's stop reason (default end_turn). */
   | { type: "stop"; stopReason: "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled" };
 

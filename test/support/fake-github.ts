@@ -382,6 +382,10 @@ export class FakeGitHub {
       }
       return [200, slice, headers];
     }
+    // GitHub refuses comment bodies over 65,536 characters (422 "body is too long").
+    if ((method === "POST" || method === "PATCH") && /^\/issues\/(\d+\/|)comments/.test(rest) && String(body.body ?? "").length > 65_536) {
+      return [422, { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }] }];
+    }
     if ((m = rest.match(/^\/issues\/comments\/(\d+)$/))) {
       const c = this.comments.find((x) => x.id === Number(m![1]));
       if (!c) return [404, { message: "Not Found" }];

@@ -5,6 +5,7 @@
 import type { Command } from "./parse-command.js";
 import { authorizeApprover } from "../permissions/authorize-approver.js";
 import { settleRequest } from "../permissions/request-lifecycle.js";
+import { offersAllowOnce } from "../permissions/request-outcome.js";
 import type { PermissionRequestRecord } from "../ports.js";
 import { inlineCode, inlineText } from "../render/escape.js";
 import { formatUtc } from "../render/format.js";
@@ -73,6 +74,17 @@ export async function answerPermission(ctx: CommandContext, command: Answer): Pr
   if (!authorization.ok) {
     log.info({ requestId: id, user: event.author.login, why: authorization.reason }, "permission answer refused");
     return refuse(notCounted(id, authorization.reason));
+  }
+
+  if (command.name === "approve" && !command.always && !offersAllowOnce(request.ask)) {
+    // "Allow once" means once: the agent's only allow is `allow_always`, a standing grant that
+    // needs the approver to say so.
+    return refuse(
+      notCounted(
+        id,
+        `the agent offers no "allow once" option for this request, only "allow always". To allow this kind of call for the rest of the run, write ${inlineCode(`/approve ${id} always`)}. Nothing changed.`,
+      ),
+    );
   }
 
   const status = command.name === "deny" ? "denied" : command.always ? "allowed_always" : "allowed";

@@ -1,7 +1,9 @@
 // Who may answer a permission request (SPEC §5.4): a human who is not the PR author (unless
 // `allowAuthor`), with at least `approvers.minPermission` on the repository, or listed in
-// `approvers.users`, or an active member of one of `approvers.teams`. Every lookup that fails
-// refuses: nobody is ever approved because the platform could not be asked.
+// `approvers.users` AND able to read the repository (a login is only a name: a renamed or deleted
+// account's login can be registered by someone else), or an active member of one of
+// `approvers.teams`. Every lookup that fails refuses: nobody is ever approved because the platform
+// could not be asked.
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { Actor } from "../model.js";
 import { PERMISSION_RANK, type Logger, type RepoPermission, type ScmPlatform } from "../ports.js";
@@ -49,7 +51,7 @@ export async function authorizeApprover(input: {
     return { ok: false, reason: `the author of this ${short} cannot answer its agent's permission requests (\`permissions.allowAuthor\` is false).` };
   }
   const login = commenter.login.toLowerCase();
-  if (rules.approvers.users.some((u) => plainName(u) === login)) return { ok: true, via: "permissions.approvers.users" };
+  const listed = rules.approvers.users.some((u) => plainName(u) === login);
 
   let permission: RepoPermission;
   try {
@@ -57,6 +59,13 @@ export async function authorizeApprover(input: {
   } catch (err) {
     log.warn({ err, user: commenter.login }, "permission lookup failed; refusing the answer");
     return { ok: false, reason: LOOKUP_FAILED };
+  }
+  if (listed) {
+    if (PERMISSION_RANK[permission] >= PERMISSION_RANK.read) return { ok: true, via: "permissions.approvers.users" };
+    return {
+      ok: false,
+      reason: `your login is listed in \`permissions.approvers.users\`, but you have no read access to this repository (yours: ${permission}); a listed login counts only for someone who can read the repository.`,
+    };
   }
   const needed = rules.approvers.minPermission;
   if (PERMISSION_RANK[permission] >= PERMISSION_RANK[needed]) return { ok: true, via: `${permission} permission` };

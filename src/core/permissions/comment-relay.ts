@@ -8,7 +8,7 @@ import { renderPermissionRequest } from "../render/render-permission-request.js"
 import type { PermissionAuditEntry } from "../render/render-summary.js";
 import type { HumanRelay } from "./permission-gate.js";
 import { editRequestComment, settleRequest } from "./request-lifecycle.js";
-import { outcomeFor } from "./request-outcome.js";
+import { outcomeFor, policyReason } from "./request-outcome.js";
 import { waitForDecision, type WaitDeps } from "./wait-for-decision.js";
 
 export interface CommentRelayDeps extends Omit<WaitDeps, "platformFor"> {
@@ -24,11 +24,45 @@ function updateEntry(entry: PermissionAuditEntry, record: PermissionRequestRecor
   entry.outcome = record.status;
   if (record.decidedBy) entry.decidedBy = record.decidedBy;
   if (record.decidedAt) entry.decidedAt = record.decidedAt;
+  const reason = policyReason(record);
+  if (reason) entry.reason = reason;
 }
+
+/** The longest a decided comment adds: who decided (100) and their reason (500), escaped. */
+const DECIDED_MARGIN_CHARS = 2_000;
+
+/**
+ * Why the request cannot be shown whole within the platform's comment size, or undefined when it
+ * can (with room for the decided version of the comment, which is edited in later).
+ */
+function oversize(request: PermissionRequestRecord, body: string, platform: ScmPlatform): string | undefined {
+  const limit = platform.maxCommentChars ?? GITHUB_MAX_COMMENT_CHARS;
+  if (body.length + DECIDED_MARGIN_CHARS <= limit) return undefined;
+  return `rejected automatically: the request is too large to show whole in a comment (${body.length} characters; this ${platform.terms.short} accepts ${limit}), and it is never shown cut; ask again with a shorter command or smaller input (request ${request.id})`;
+}
+
+const GITHUB_MAX_COMMENT_CHARS = 65_536;
 
 export function createCommentRelay(deps: CommentRelayDeps): HumanRelay {
   const lifecycle = { ...deps, platformFor: async () => deps.platform };
   const { platform, config } = deps;
+
+  /** Rejects a request nobody could see; the agent and the summary get `reason`. */
+  async function reject(
+    request: PermissionRequestRecord,
+    entry: PermissionAuditEntry,
+    reason: string,
+    commentId?: string,
+  ): Promise<PermissionOutcome> {
+    const log = deps.log.child({ requestId: request.id });
+    const record = await settleRequest(lifecycle, request, { status: "denied", source: "policy", decidedBy: "policy", reason }).catch(() => null);
+    const final = record ?? (await deps.store.getPermissionRequest(request.id).catch(() => null));
+    if (final) updateEntry(entry, final);
+    // Posted but not recorded: the comment must not keep inviting answers.
+    if (final && commentId && !final.commentId) await editRequestComment(platform, { ...final, commentId }, log);
+    deps.onDecided?.();
+    return final && final.status !== "pending" ? outcomeFor(final) : { outcome: "cancelled" };
+  }
 
   return async (request, entry, signal): Promise<PermissionOutcome> => {
     const log = deps.log.child({ requestId: request.id });
@@ -38,6 +72,11 @@ export function createCommentRelay(deps: CommentRelayDeps): HumanRelay {
       approvers: { ...config.approvers, allowAuthor: config.allowAuthor },
       notify: config.notify,
     });
+    const tooLarge = oversize(request, body, platform);
+    if (tooLarge !== undefined) {
+      log.warn({ chars: body.length }, "permission request too large to show whole in a comment; rejecting it");
+      return reject(request, entry, tooLarge);
+    }
     let commentId: string | undefined;
     try {
       commentId = (await platform.createComment(request.ref.number, body)).id;
@@ -46,18 +85,7 @@ export function createCommentRelay(deps: CommentRelayDeps): HumanRelay {
     } catch (err) {
       // Nobody can answer a request they cannot see: reject it rather than wait for the timeout.
       log.error({ err }, "could not post the permission request comment; rejecting the request");
-      const record = await settleRequest(lifecycle, request, {
-        status: "denied",
-        source: "policy",
-        decidedBy: "policy",
-        reason: "the request comment could not be posted",
-      }).catch(() => null);
-      const final = record ?? (await deps.store.getPermissionRequest(request.id).catch(() => null));
-      if (final) updateEntry(entry, final);
-      // Posted but not recorded: the comment must not keep inviting answers.
-      if (final && commentId && !final.commentId) await editRequestComment(platform, { ...final, commentId }, log);
-      deps.onDecided?.();
-      return final && final.status !== "pending" ? outcomeFor(final) : { outcome: "cancelled" };
+      return reject(request, entry, "the request comment could not be posted", commentId);
     }
 
     deps.metrics?.pendingPermissions(1);

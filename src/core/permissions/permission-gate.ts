@@ -5,8 +5,10 @@ import type { RepoConfig } from "../../config/repo-config.js";
 import type { ChangeRequestRef, PermissionAsk, PermissionOutcome } from "../model.js";
 import type { Logger, NewPermissionRequest, PermissionRequestRecord, Store } from "../ports.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
+import { plural } from "../render/format.js";
+import { judgedKind } from "./judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
-import { optionFor, outcomeFor } from "./request-outcome.js";
+import { offersAllowOnce, optionFor, outcomeFor, policyReason } from "./request-outcome.js";
 
 export { pickOption } from "./request-outcome.js";
 
@@ -28,6 +30,7 @@ export const NO_REASON_MESSAGE =
   "rejected automatically: this repository requires every permission request to state why (e.g. a `description` in the tool input); ask again with a reason";
 
 const MAX_ID_ATTEMPTS = 5;
+export const DEFAULT_MAX_HUMAN_REQUESTS = 20;
 
 type Decided = Pick<NewPermissionRequest, "status" | "source" | "decidedBy" | "reason">;
 
@@ -46,7 +49,11 @@ export function createPermissionGate(deps: {
   record: { store: Store; ref: ChangeRequestRef; runId: string };
   onChange?: () => void;
   relay?: HumanRelay;
+  /** `limits.maxPermissionRequestsPerRun`: requests beyond it are rejected, not asked (default 20). */
+  maxHumanRequests?: number;
 }): PermissionGate {
+  const maxHumanRequests = deps.maxHumanRequests ?? DEFAULT_MAX_HUMAN_REQUESTS;
+  let humanRequests = 0;
   const audit: PermissionAuditEntry[] = [];
   const alwaysAllowed = new Map<string, string>();
   let seq = 0;
@@ -67,9 +74,11 @@ export function createPermissionGate(deps: {
     for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       const request: NewPermissionRequest = { ...base, id: deps.newRequestId(), ...(optionId ? { optionId } : {}) };
       if (!(await deps.record.store.createPermissionRequest(request))) continue;
-      const entry: PermissionAuditEntry = { id: request.id, kind: ask.kind, title: ask.title || ask.kind, outcome: request.status };
+      const entry: PermissionAuditEntry = { id: request.id, kind: judgedKind(ask), title: ask.title || ask.kind, outcome: request.status };
       if (request.decidedBy) entry.decidedBy = request.decidedBy;
       if (request.decidedAt) entry.decidedAt = request.decidedAt;
+      const reason = policyReason(request);
+      if (reason) entry.reason = reason;
       audit.push(entry);
       deps.onChange?.();
       return { ...request, createdAt: now };
@@ -87,7 +96,11 @@ export function createPermissionGate(deps: {
       log.info({}, "permission rejected: the request states no reason");
       return decided(ask, { status: "denied", source: "policy", decidedBy: "policy", reason: NO_REASON_MESSAGE });
     }
-    const verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
+    let verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
+    if (verdict.decision === "allow" && !offersAllowOnce(ask)) {
+      // An automatic allow may only allow once; selecting `allow_always` would be a standing grant.
+      verdict = { decision: "ask", reason: `${verdict.reason}, but the agent offers no allow-once option` };
+    }
     if (verdict.decision === "deny") {
       log.info({ reason: verdict.reason }, "permission rejected by policy");
       return decided(ask, { status: "denied", source: "policy", decidedBy: "policy", reason: verdict.reason });
@@ -98,7 +111,7 @@ export function createPermissionGate(deps: {
     }
     const signature = callSignature(ask);
     const grant = alwaysAllowed.get(signature);
-    if (grant) {
+    if (grant && offersAllowOnce(ask)) {
       log.info({ grant }, "permission allowed by an earlier `always` approval");
       return decided(ask, { status: "allowed", source: "human", decidedBy: grant, reason: "an earlier `always` approval covers this call" });
     }
@@ -106,6 +119,16 @@ export function createPermissionGate(deps: {
       log.info({ reason: verdict.reason }, "permission rejected: no approver relay");
       return decided(ask, { status: "denied", source: "policy", decidedBy: "policy (no approver relay)", reason: verdict.reason });
     }
+    if (humanRequests >= maxHumanRequests) {
+      log.warn({ max: maxHumanRequests }, "permission rejected: the run reached its limit of requests to humans");
+      return decided(ask, {
+        status: "denied",
+        source: "policy",
+        decidedBy: "policy",
+        reason: `rejected automatically: this run already asked people ${plural(maxHumanRequests, "time")}, the most this server allows (limits.maxPermissionRequestsPerRun)`,
+      });
+    }
+    humanRequests++;
     const expiresAt = new Date(deps.now().getTime() + deps.config.timeoutMinutes * 60_000);
     const request = await store(ask, { status: "pending", reason: verdict.reason }, expiresAt);
     const entry = audit.find((e) => e.id === request.id)!;

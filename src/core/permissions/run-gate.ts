@@ -51,6 +51,7 @@ export function createRunGate(input: {
     log,
     record: { store: deps.store, ref: input.ref, runId: input.runId },
     onChange: input.onChange,
+    ...(deps.server.maxPermissionRequestsPerRun !== undefined ? { maxHumanRequests: deps.server.maxPermissionRequestsPerRun } : {}),
     relay: createCommentRelay({
       store: deps.store,
       bus: deps.bus,

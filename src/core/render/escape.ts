@@ -10,6 +10,7 @@
 // mentions and tags are inert anyway and code stays byte-for-byte copyable.
 import { longestBacktickRun, splitCodeSpans } from "./code-spans.js";
 import { truncate } from "./format.js";
+import { visibleJson, visibleText, type VisibleOptions } from "./visible-text.js";
 
 const ZWJ = "\u200D";
 
@@ -192,4 +193,32 @@ export function codeBlock(text: string, opts: CodeBlockOptions = {}): string {
   const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
   const lang = (opts.lang ?? "").replace(/[^\w+#.-]/g, "");
   return `${fence}${lang}\n${body}\n${fence}`;
+}
+
+/**
+ * Inline code of text an approver decides on (a path, a URL): whole, never collapsed or cut, with
+ * everything invisible made visible (visible-text.ts), on one line.
+ */
+export function visibleInlineCode(text: string): string {
+  const body = disarmComments(visibleText(text, { newlines: "marker" }));
+  if (body === "") return "`⟨empty⟩`";
+  const fence = "`".repeat(longestBacktickRun(body) + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/** A fenced block of text an approver decides on (a command, a diff): whole and visible. */
+export function visibleCodeBlock(text: string, opts: { lang?: string } & VisibleOptions = {}): string {
+  return fenced(visibleText(text, opts), opts.lang);
+}
+
+/** A JSON tool input as a fenced block, every key and string made visible (visibleJson). */
+export function visibleJsonBlock(json: string): string {
+  return fenced(visibleJson(json), "json");
+}
+
+function fenced(text: string, lang = ""): string {
+  const body = disarmComments(text).replace(COMMAND_LINE_CODE, `$1${ZWJ}/`);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
+  return `${fence}${lang.replace(/[^\w+#.-]/g, "")}\n${body}\n${fence}`;
 }

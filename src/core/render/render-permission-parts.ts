@@ -1,9 +1,13 @@
 // What the agent asked for, as shown in a permission request comment (SPEC §5.3). Every string
 // here comes from the agent and goes through the escapers: it cannot leave its block, mention
-// anyone, carry one of our markers or start a command line. Blocks are separated by blank lines
-// (GitLab joins consecutive lines).
+// anyone, carry one of our markers or start a command line. What the approver decides on (the
+// command, every path, the URL, the diff, every other field of the tool input) is shown WHOLE, with
+// invisible characters made visible: never collapsed or cut. A request too large to show whole is
+// rejected before it is posted (comment-relay.ts). Blocks are separated by blank lines (GitLab
+// joins consecutive lines).
+import { judgedKind } from "../permissions/judged-kind.js";
 import type { PermissionAsk, PermissionOption, ToolKind } from "../model.js";
-import { blockText, codeBlock, inlineCode, inlineText } from "./escape.js";
+import { blockText, inlineCode, inlineText, visibleCodeBlock, visibleInlineCode, visibleJsonBlock } from "./escape.js";
 
 const KIND_PHRASES: Record<ToolKind, string> = {
   read: "read files",
@@ -25,17 +29,29 @@ const OPTION_KINDS: Record<PermissionOption["kind"], string> = {
   reject_always: "reject always",
 };
 
-const MAX_PATHS = 20;
+/** Prose the agent wrote about its request (title, reason, plan): never cut either. */
+const WHOLE = Number.MAX_SAFE_INTEGER;
 
 export function kindPhrase(kind: ToolKind): string {
   return KIND_PHRASES[kind];
 }
 
-function pathsLine(paths: string[]): string | undefined {
-  if (paths.length === 0) return undefined;
-  const shown = paths.slice(0, MAX_PATHS).map((p) => inlineCode(p, { maxLength: 300 }));
-  const more = paths.length > MAX_PATHS ? ` and ${paths.length - MAX_PATHS} more` : "";
-  return `**Files:** ${shown.join(", ")}${more}`;
+function pathsBlock(ask: PermissionAsk): string | undefined {
+  if (ask.paths.length === 0) return undefined;
+  const resolved = ask.resolvedPaths?.length === ask.paths.length ? ask.resolvedPaths : undefined;
+  const items = ask.paths.map((path, i) => {
+    const real = resolved?.[i];
+    const leads = real !== undefined && real !== path ? ` → resolves to ${visibleInlineCode(real)}` : "";
+    return `- ${visibleInlineCode(path)}${leads}`;
+  });
+  return [`**Files (${ask.paths.length}):**`, "", ...items].join("\n");
+}
+
+function whatLine(ask: PermissionAsk): string {
+  const kind = judgedKind(ask);
+  const title = ask.title.trim() ? ` — ${inlineText(ask.title, { maxLength: WHOLE })}` : "";
+  const declared = kind !== ask.kind ? `; the agent called it ${inlineCode(ask.kind)}` : "";
+  return `**What:** ${kindPhrase(kind)} (${inlineCode(kind)}${declared})${title}`;
 }
 
 function optionsLine(options: PermissionOption[]): string {
@@ -46,19 +62,20 @@ function optionsLine(options: PermissionOption[]): string {
 
 /** The request's details, the same while pending and once decided. */
 export function askDetails(ask: PermissionAsk): string[] {
-  const blocks: string[] = [];
-  const title = ask.title.trim() ? ` — ${inlineText(ask.title, { maxLength: 300 })}` : "";
-  blocks.push(`**What:** ${kindPhrase(ask.kind)} (${inlineCode(ask.kind)})${title}`);
-  if (ask.command !== undefined) blocks.push("**Command:**", codeBlock(ask.command, { lang: "sh", maxLength: 2000 }));
-  const paths = pathsLine(ask.paths);
+  const blocks: string[] = [whatLine(ask)];
+  if (ask.command !== undefined) blocks.push("**Command:**", visibleCodeBlock(ask.command, { lang: "sh" }));
+  if (ask.url !== undefined) blocks.push(`**URL:** ${visibleInlineCode(ask.url)}`);
+  if (ask.host !== undefined) blocks.push(`**Host:** ${visibleInlineCode(ask.host)}`);
+  const paths = pathsBlock(ask);
   if (paths) blocks.push(paths);
-  if (ask.diff !== undefined) blocks.push("**Changes:**", codeBlock(ask.diff, { lang: "diff", maxLength: 6000 }));
+  if (ask.diff !== undefined) blocks.push("**Changes:**", visibleCodeBlock(ask.diff, { lang: "diff", spaces: false, newlines: "plain" }));
   if (ask.plan !== undefined && ask.plan.trim() !== "") {
-    blocks.push("**The agent's plan:**", blockText(ask.plan, { maxLength: 6000 }));
+    blocks.push("**The agent's plan:**", blockText(ask.plan, { maxLength: WHOLE }));
   }
+  if (ask.otherInput !== undefined) blocks.push("**Other input:**", visibleJsonBlock(ask.otherInput));
   blocks.push(
     ask.reason?.trim()
-      ? `**The agent's reason:** ${inlineText(ask.reason, { maxLength: 1000 })}`
+      ? `**The agent's reason:** ${inlineText(ask.reason, { maxLength: WHOLE })}`
       : "**The agent's reason:** _none given_",
   );
   blocks.push(optionsLine(ask.options));

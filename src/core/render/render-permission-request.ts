@@ -50,15 +50,15 @@ function whoMayAnswer(rules: ApproverRules, terms: PermissionRequestView["terms"
 
 function howToAnswer(view: PermissionRequestView): string[] {
   const { id, ask } = view.request;
-  const lines = [
-    "**How to answer:** write one of these at the start of a line in a new comment:",
-    "",
-    `- ${inlineCode(`/approve ${id}`)} allows it once`,
-  ];
-  if (ask.options.some((o) => o.kind === "allow_always")) {
-    lines.push(`- ${inlineCode(`/approve ${id} always`)} allows this kind of call for the rest of the run`);
-  }
+  const once = ask.options.some((o) => o.kind === "allow_once");
+  const always = ask.options.some((o) => o.kind === "allow_always");
+  const lines = ["**How to answer:** write one of these at the start of a line in a new comment:", ""];
+  if (once) lines.push(`- ${inlineCode(`/approve ${id}`)} allows it once`);
+  if (always) lines.push(`- ${inlineCode(`/approve ${id} always`)} allows this kind of call for the rest of the run`);
   lines.push(`- ${inlineCode(`/deny ${id} [reason]`)} rejects it`);
+  if (!once && always) {
+    lines.push("", `The agent offers no "allow once" option here: a plain ${inlineCode(`/approve ${id}`)} changes nothing.`);
+  }
   return [lines.join("\n")];
 }
 
@@ -91,6 +91,9 @@ export function renderPermissionRequest(view: PermissionRequestView): string {
   }
   blocks.push(...askDetails(request.ask));
   if (request.status === "pending") {
+    if (request.reason?.trim()) {
+      blocks.push(`**Why you are asked:** the repository policy did not decide it: ${inlineText(request.reason, { maxLength: 2000 })}.`);
+    }
     blocks.push(...howToAnswer(view));
     if (view.approvers) blocks.push(whoMayAnswer(view.approvers, view.terms));
     if (request.expiresAt) {

@@ -23,6 +23,8 @@ export interface PermissionAuditEntry {
   outcome: "pending" | "allowed" | "allowed_always" | "denied" | "expired" | "cancelled";
   decidedBy?: string;
   decidedAt?: Date;
+  /** Why the policy rejected it on its own, shown so nobody wonders (too large, over the run's limit…). */
+  reason?: string;
 }
 
 export interface SummaryView {

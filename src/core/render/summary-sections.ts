@@ -87,6 +87,7 @@ export function permissionsSection(entries: readonly PermissionAuditEntry[], cap
     let outcome = OUTCOME_LABELS[e.outcome];
     if (e.decidedBy) outcome += ` by ${inlineText(e.decidedBy, { maxLength: 100 })}`;
     if (e.decidedAt) outcome += ` at ${formatUtc(e.decidedAt)}`;
+    if (e.reason?.trim()) outcome += `: ${inlineText(e.reason, { maxLength: 300 })}`;
     const what = `${inlineText(e.kind, { maxLength: 30 })}: ${inlineText(e.title, { maxLength: 300 })}`;
     return `${inlineCode(e.id, { maxLength: 20 })} · ${what} · ${outcome}`;
   });

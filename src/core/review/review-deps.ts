@@ -20,6 +20,8 @@ export interface ServerPolicy {
   /** Applies the server's overrides and limits to a repository config. */
   apply(config: RepoConfig): { config: RepoConfig; notes: string[] };
   diffBudgetBytes: number;
+  /** `limits.maxPermissionRequestsPerRun`: at most this many requests of a run go to humans (default 20). */
+  maxPermissionRequestsPerRun?: number;
 }
 
 export interface ReviewDeps {

@@ -121,6 +121,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
     platform: "github",
     repo,
     terms: { changeRequest: "pull request", short: "PR" },
+    maxCommentChars: 65_536,
 
     commentUrl(changeRequest, commentId) {
       return `${changeRequest.url}#issuecomment-${commentId}`;

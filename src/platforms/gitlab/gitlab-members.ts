@@ -11,8 +11,9 @@ export function permissionForAccessLevel(level: number): RepoPermission {
   if (level >= 50) return "admin";
   if (level >= 40) return "maintain";
   if (level >= 30) return "write";
-  // Guest, Planner and Reporter read; no access (0) and minimal access (5) do not.
-  if (level >= 10) return "read";
+  // Reporter is GitLab's lowest role that can read a private project's code (Guests and Planners
+  // cannot), so it is what "read" means here: an `approvers.users` login needs at least this.
+  if (level >= 20) return "read";
   return "none";
 }
 

@@ -107,6 +107,7 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
     platform: "gitlab",
     repo,
     terms: { changeRequest: "merge request", short: "MR" },
+    maxCommentChars: 1_000_000,
 
     commentUrl(changeRequest, commentId) {
       return `${changeRequest.url}#note_${commentId}`;

@@ -126,6 +126,22 @@ describe("answers that must not count", () => {
     expect(stored.status).toBe("denied");
   });
 
+  it("a login listed in approvers.users whose account has no read access (a re-registered login)", async () => {
+    w.platform.configText = "permissions:\n  approvers:\n    users: [old-maintainer]\n";
+    const squatter: Actor = { login: "old-maintainer", id: "777", isBot: false };
+    expect(await attempt(`/approve ${req.id}`, squatter, "refused")).toMatch(/listed in `permissions.approvers.users`, but you have no read access.*yours: none/);
+    await attempt(`/approve ${req.id} always`, squatter, "refused");
+  });
+
+  it("a plain /approve when the agent offers only allow_always: allow once means once", async () => {
+    const ask = (await w.store.getPermissionRequest(req.id))!.ask;
+    req = await pendingRequest(w, w.gate(), { ...ask, toolCallId: "c-always", command: "make", options: ask.options.filter((o) => o.kind !== "allow_once") });
+    expect(await attempt(`/approve ${req.id}`, MAINTAINER, "refused")).toContain(`write \`/approve ${req.id} always\``);
+    await attempt(`/warden approve ${req.id}`, MAINTAINER, "refused");
+    expect(await w.comment(`/approve ${req.id} always`, MAINTAINER)).toBe("command_done");
+    await expect(req.outcome).resolves.toEqual({ outcome: "selected", optionId: "always" });
+  });
+
   it("an expired id", async () => {
     w.clock.advance(31 * 60_000);
     expect(await attempt(`/approve ${req.id}`, MAINTAINER, "refused")).toMatch(/has expired/);

@@ -125,7 +125,7 @@ describe("comment relay", () => {
   it("rejects at once when the request comment cannot be posted", async () => {
     w.platform.failures.add("createComment");
     const gate = w.gate();
-    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject" });
+    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject", reason: "the request comment could not be posted" });
     const [record] = await w.store.listPermissionRequests(w.run.id);
     expect(record).toMatchObject({ status: "denied", reason: "the request comment could not be posted" });
   });
@@ -146,7 +146,7 @@ describe("permission gate", () => {
   it("rejects a request without a reason when requireJustification is on, telling the agent to state why", async () => {
     const gate = w.gate({ requireJustification: true });
     const noReason = ask({ reason: undefined });
-    await expect(gate.decide(noReason, new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject" });
+    await expect(gate.decide(noReason, new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject", reason: NO_REASON_MESSAGE });
     const [record] = await w.store.listPermissionRequests(w.run.id);
     expect(record).toMatchObject({ status: "denied", source: "policy", reason: NO_REASON_MESSAGE });
     expect(NO_REASON_MESSAGE).toMatch(/state why/);
@@ -165,15 +165,15 @@ describe("permission gate", () => {
 
   it("denies what needs a human when no relay is configured", async () => {
     const gate = w.gate({}, { relay: false });
-    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject" });
+    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject", reason: "no rule matched" });
     expect((await w.store.listPermissionRequests(w.run.id))[0]).toMatchObject({ status: "denied", decidedBy: "policy (no approver relay)" });
   });
 
   it("numbers a run's requests in order, so the audit survives a restart", async () => {
     const gate = w.gate();
     const signal = new AbortController().signal;
-    await gate.decide(ask({ kind: "read", toolCallId: "a" }), signal);
-    await gate.decide(ask({ kind: "search", toolCallId: "b" }), signal);
+    await gate.decide(ask({ kind: "read", toolCallId: "a", command: undefined, paths: ["README.md"] }), signal);
+    await gate.decide(ask({ kind: "search", toolCallId: "b", command: undefined, paths: ["src"] }), signal);
     const req = await pendingRequest(w, gate);
     await w.comment(`/approve ${req.id}`, MAINTAINER);
     await req.outcome;

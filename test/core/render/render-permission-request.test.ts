@@ -93,7 +93,7 @@ describe("permission request comment", () => {
     expect(findingIdInBody(body)).toBeUndefined();
     expect(outsideCode(body)).not.toMatch(/<(img|details)/);
     // Agent fences cannot close ours: the command's code block is longer than any run inside.
-    expect(body).toContain("````sh\necho ok\n```\n");
+    expect(body).toContain("````sh\necho ok⟨LF⟩\n```⟨LF⟩\n");
     // No line of the comment is a command for us (our parser) or for GitLab quick actions.
     expect(parseCommand(body)).toEqual({ type: "ignore" });
     expect(body.split("\n").filter((line) => /^\s*\//.test(line))).toEqual([]);

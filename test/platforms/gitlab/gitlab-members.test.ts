@@ -19,8 +19,8 @@ const member = (access_level: number, extra: Record<string, unknown> = {}) => ({
 
 describe("getPermission", () => {
   it.each([
-    [10, "read"],
-    [15, "read"],
+    [10, "none"],
+    [15, "none"],
     [20, "read"],
     [30, "write"],
     [40, "maintain"],
