@@ -11,6 +11,7 @@ const DIFF_LINES = 20;
 export function describeAsk(ask: PermissionAsk, id: string): string {
   const lines = [`🔐 The agent asks for permission (${id}): ${ask.kind} · ${ask.title || ask.kind}`];
   if (ask.command) lines.push(`   command: ${ask.command}`);
+  if (ask.host) lines.push(`   connect: ${ask.host}`);
   if (ask.paths.length > 0) lines.push(`   paths:   ${ask.paths.join(", ")}`);
   if (ask.reason?.trim()) lines.push(`   reason:  ${ask.reason.trim()}`);
   if (ask.diff) {

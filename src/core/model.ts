@@ -189,6 +189,8 @@ export interface PermissionAsk {
   paths: string[];
   /** The agent's stated reason (e.g. a command's `description`), when present. */
   reason?: string;
+  /** `host:port` of a network connection the sandbox asks about (kind `fetch`). */
+  host?: string;
   /** Unified diff text when the call carries one. */
   diff?: string;
   /** The plan, when the agent asks to leave plan mode. */

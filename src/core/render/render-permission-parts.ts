@@ -50,6 +50,7 @@ export function askDetails(ask: PermissionAsk): string[] {
   const title = ask.title.trim() ? ` — ${inlineText(ask.title, { maxLength: 300 })}` : "";
   blocks.push(`**What:** ${kindPhrase(ask.kind)} (${inlineCode(ask.kind)})${title}`);
   if (ask.command !== undefined) blocks.push("**Command:**", codeBlock(ask.command, { lang: "sh", maxLength: 2000 }));
+  if (ask.host !== undefined) blocks.push(`**Connect to:** ${inlineCode(ask.host)}`);
   const paths = pathsLine(ask.paths);
   if (paths) blocks.push(paths);
   if (ask.diff !== undefined) blocks.push("**Changes:**", codeBlock(ask.diff, { lang: "diff", maxLength: 6000 }));
