@@ -1,13 +1,13 @@
 import { AgentError } from "../core/errors.js";
 import type { AgentRunner, AgentRunOptions, AgentSession, Logger } from "../core/ports.js";
 import { agentEnvironment } from "./agent-env.js";
-import { cancelled } from "./agent-failure.js";
+import { cancelled, notInstalled } from "./agent-failure.js";
 import { agentLabel } from "./agent-hints.js";
 import { spawnAgent } from "./agent-process.js";
 import { AgentRun, type SessionReport } from "./agent-run.js";
 import { presetFor } from "./presets.js";
 import { networkAsker } from "./sandbox/network-ask.js";
-import { probeSandboxOnce } from "./sandbox/probe-sandbox.js";
+import { findOnPath, probeSandboxOnce } from "./sandbox/probe-sandbox.js";
 import type { SandboxPolicy } from "./sandbox/sandbox-policy.js";
 import { sandboxCommand, type SandboxedCommand } from "./sandbox/sandboxed-command.js";
 
@@ -74,6 +74,10 @@ async function sandboxFor(policy: SandboxPolicy, opts: AgentRunOptions, signal: 
   const probe = await (policy.probe ?? probeSandboxOnce)();
   if (!probe.ok) {
     throw new AgentError("sandbox", `the agent sandbox cannot start: ${probe.problem}. To fix: ${probe.fix}.`);
+  }
+  // Inside the sandbox a missing command is only an exit code: say "not installed" before it starts.
+  if (!(await findOnPath(opts.agent.command, agentEnvironment(opts.agent).PATH ?? ""))) {
+    throw notInstalled(opts.agent, `command \`${opts.agent.command}\` not found`, undefined);
   }
   return sandboxCommand({
     spec: opts.agent,

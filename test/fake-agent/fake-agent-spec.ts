@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { SandboxPolicy } from "../../src/agent/sandbox/sandbox-policy.js";
 import type { AgentSpec } from "../../src/core/ports.js";
 import type { FakeDump, FakeScenario, FakeTraceEntry } from "./scenario.js";
 
@@ -33,6 +34,11 @@ function tsxCache(): string {
   const dir = join(tmpdir(), `tsx-${process.getuid?.() ?? 0}`);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** The sandbox the runner tests start fake agents in: required, with the trace folders writable. */
+export function fakeAgentSandbox(): SandboxPolicy {
+  return { mode: "required", protectedPaths: [], forbiddenPaths: [], extraWritePaths: FAKE_AGENT_WRITE_DIRS };
 }
 
 let scenarioDir: string | undefined;

@@ -135,7 +135,7 @@ function relayScript(socat: string): string {
   return [
     `${quote(socat)} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${SOCKET_INSIDE} 2>/dev/null &`,
     `n=0; while [ $n -lt 400 ] && ! grep -q ':${hexPort} 00000000:0000 0A' /proc/net/tcp 2>/dev/null; do n=$((n+1)); sleep 0.005; done`,
-    'exec "$@"',
+    'unset PWD OLDPWD; exec "$@"',
   ].join("\n");
 }
 

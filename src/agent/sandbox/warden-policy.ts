@@ -8,7 +8,7 @@ import type { SandboxMode, SandboxPolicy } from "./sandbox-policy.js";
 export const WARDEN_DIR = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface WardenPaths {
-  dataDir: string;
+  dataDir?: string | undefined;
   configPath?: string | undefined;
   privateKeyPath?: string | undefined;
   home?: string | undefined;
