@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv as parseDotEnv } from "node:util";
+import { probeSandboxOnce } from "../agent/sandbox/probe-sandbox.js";
 import { wardenSandboxPolicy } from "../agent/sandbox/warden-policy.js";
 import { checkAgent, configuredAgents } from "./checks/check-agents.js";
 import { checkDatabase } from "./checks/check-database.js";
@@ -45,7 +46,7 @@ export async function runDoctorCommand(argv: string[], io: CliIo): Promise<numbe
     return finish(io, results);
   }
   const config = server.config;
-  const sandbox = await checkSandbox(config.sandbox);
+  const sandbox = await checkSandbox(config.sandbox, () => probeSandboxOnce(processEnv.PATH ?? ""));
   await report(sandbox);
   const [github, gitlab, database] = await Promise.all([checkGitHub(env, processEnv, io.cwd), checkGitLab(env), checkDatabase(env)]);
   for (const result of [github, gitlab, database]) await report(result);

@@ -61,7 +61,8 @@ export function fakeAgentSpec(scenario: FakeScenario, name = "fake"): AgentSpec 
     command: process.execPath,
     args: ["--import", TSX_LOADER, FAKE_AGENT, file],
     env: {},
-    readPaths: [...FAKE_AGENT_READ_PATHS, scenarioDir],
+    // tsx's cache read-only too, for sandboxes that cannot be given it writable (the CLI's).
+    readPaths: [...FAKE_AGENT_READ_PATHS, FAKE_AGENT_WRITE_DIRS[0]!, scenarioDir],
   };
 }
 
