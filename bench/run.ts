@@ -5,6 +5,7 @@ import { benchGitLabApiCalls } from "./gitlab-api-calls.js";
 import { benchPermissionRelay } from "./permission-relay.js";
 import { benchPromptBytes } from "./prompt-bytes.js";
 import { benchReplicas } from "./replicas.js";
+import { benchSandboxStart } from "./sandbox-start.js";
 
 type Bench = [name: string, run: () => Promise<Record<string, number>>];
 
@@ -14,6 +15,7 @@ const benches: Bench[] = [
   ["Prompt bytes, one-commit push to a 50-file PR", benchPromptBytes],
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],
+  ["Agent sandbox start-up (spawn → initialize answered, bubblewrap minus none)", () => benchSandboxStart()],
   ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],
 ];
 
