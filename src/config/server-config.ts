@@ -112,10 +112,6 @@ const DEFAULT_UNATTENDED_MODES = ["bypassPermissions", "yolo", "agent-full-acces
 
 export const serverConfigSchema = z
   .object({
-    sandbox: z
-      .enum(["required", "off"])
-      .default("required")
-      .describe("required: every agent process runs in an OS sandbox (bubblewrap) or not at all; off: unsandboxed (the operator's explicit choice)"),
     agents: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected an agent name of letters, digits, . _ -"), agentSchema)
       .default({})
@@ -137,6 +133,10 @@ export const serverConfigSchema = z
       .strict()
       .prefault({}),
     overrides: repoOverridesSchema.default({}).describe("partial repository config forced on every repository"),
+    sandbox: z
+      .enum(["required", "off"])
+      .default("required")
+      .describe("required: every agent process runs in an OS sandbox (bubblewrap) or not at all; off: unsandboxed (the operator's explicit choice)"),
   })
   .strict()
   .superRefine((cfg, ctx) => {
