@@ -196,9 +196,11 @@ async function bindPlan(opts: { spec: AgentSpec; cwd: string; home: string; poli
     const found = isAbsolute(spec.command) && name === spec.command ? spec.command : await findOnPath(name, opts.path);
     if (!found) continue;
     for (const file of [found, await realpath(found).catch(() => found)]) {
-      // <prefix>/bin/cmd → <prefix>: the package and the interpreter next to it.
+      // <prefix>/bin/cmd → <prefix>: the package and the interpreter next to it. Not HOME or
+      // ~/.local, which hold other programs' data: there only the command itself.
       const prefix = dirname(dirname(file));
-      if (!underSystem(prefix) && prefix !== home) installs.add(prefix);
+      if (prefix === home || prefix === join(home, ".local")) installs.add(file);
+      else if (!underSystem(prefix)) installs.add(prefix);
     }
   }
   const binds: Bind[] = [];
