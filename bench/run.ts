@@ -7,6 +7,7 @@ import { benchPermissionRelay } from "./permission-relay.js";
 import { benchPromptBytes } from "./prompt-bytes.js";
 import { benchReplicas } from "./replicas.js";
 import { benchWriteBurst } from "./write-burst.js";
+import { benchSandboxStart } from "./sandbox-start.js";
 
 type Bench = [name: string, run: () => Promise<Record<string, number>>];
 
@@ -17,6 +18,7 @@ const benches: Bench[] = [
   ["Big diff: a ~30 MB PR diff read and cut to the prompt (bigdiff)", benchBigDiff],
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],
+  ["Agent sandbox start-up (spawn → initialize answered, bubblewrap minus none)", () => benchSandboxStart()],
   ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],
   ["GitHub write limit burst: 40 PRs, one installation, two replicas (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchWriteBurst()],
 ];

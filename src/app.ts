@@ -6,6 +6,8 @@ import { getPrivateKey } from "@probot/get-private-key";
 import type { Logger as PinoLogger } from "pino";
 import { Probot, Server } from "probot";
 import { createAcpRunner } from "./agent/acp-runner.js";
+import type { SandboxPolicy } from "./agent/sandbox/sandbox-policy.js";
+import { wardenSandboxPolicy } from "./agent/sandbox/warden-policy.js";
 import { createGitWorkspaces } from "./agent/workspace.js";
 import type { AppEnv } from "./config/env.js";
 import { githubConfigured, gitlabConfigured } from "./config/env.js";
@@ -61,6 +63,8 @@ export interface WardenOptions {
   bus?: SignalBus;
   /** Longest wait between two store re-checks of a pending permission request (default 5 s). */
   permissionRecheckMs?: number;
+  /** Sandbox plumbing for embedding and tests (probe, proxy dialer, extra writable folders). */
+  sandbox?: Partial<Pick<SandboxPolicy, "probe" | "dial" | "extraWritePaths">>;
 }
 
 export interface Warden {
@@ -97,12 +101,24 @@ function serverPolicy(opts: WardenOptions): ServerPolicy {
   };
 }
 
+function sandboxPolicyOf(opts: WardenOptions): SandboxPolicy {
+  const { env, processEnv } = opts;
+  return wardenSandboxPolicy(
+    opts.serverConfig.sandbox,
+    { dataDir: env.WARDEN_DATA_DIR, configPath: env.WARDEN_CONFIG, privateKeyPath: env.PRIVATE_KEY_PATH, home: processEnv.HOME },
+    opts.sandbox,
+  );
+}
+
 export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const { env, log } = opts;
   // Checked before anything opens: a listed variable that is not set is a configuration error.
   const gitlabSecrets = gitlabConfigured(env)
     ? resolveGitLabWebhookSecrets(opts.serverConfig, opts.processEnv, env.GITLAB_WEBHOOK_SECRET)
     : undefined;
+  if (opts.serverConfig.sandbox === "off") {
+    log.warn("sandbox: off — agents run without an OS sandbox, as Warden's own user, next to its secrets and data");
+  }
   const clock = opts.clock ?? { now: () => new Date() };
   const metrics = createMetrics();
   // DATABASE_URL: PostgreSQL store, graphile-worker queue and LISTEN/NOTIFY bus (replicas.ts).
@@ -126,7 +142,7 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     queue,
     platforms,
     workspaces: opts.workspaces ?? createGitWorkspaces({ root: env.WARDEN_DATA_DIR, log }),
-    runner: opts.runner ?? createAcpRunner({ log: log.child({ name: "agent" }) }),
+    runner: opts.runner ?? createAcpRunner({ log: log.child({ name: "agent" }), sandbox: sandboxPolicyOf(opts) }),
     server: serverPolicy(opts),
     clock,
     log,

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAcpRunner } from "../src/agent/acp-runner.js";
 import { probeAgent } from "../src/agent/probe-agent.js";
+import { wardenSandboxPolicy } from "../src/agent/sandbox/warden-policy.js";
 import { PRESETS, type PresetName } from "../src/agent/presets.js";
 import { AgentError } from "../src/core/errors.js";
 import type { AgentSpec, Logger } from "../src/core/ports.js";
@@ -30,7 +31,8 @@ function presetAgent(preset: PresetName, keys: Record<string, string> = {}): Age
 }
 
 async function promptFailure(spec: AgentSpec, timeoutMs = 60_000, log: Logger = quiet): Promise<AgentError> {
-  const runner = createAcpRunner({ log });
+  // In the sandbox a server would use (probeAgent's default is the same `required` sandbox).
+  const runner = createAcpRunner({ log, sandbox: wardenSandboxPolicy("required", {}) });
   const cwd = temporary("warden-real-agent-");
   const err = await runner
     .run({ agent: spec, cwd, timeoutMs, signal: new AbortController().signal, onProgress: () => {}, onPermission: async () => ({ outcome: "cancelled" }) }, (s) => s.prompt("Say OK."))

@@ -34,6 +34,13 @@ export interface AgentPreset {
   exitGraceMs: number;
   /** Where its model lives, for "cannot reach" messages. */
   provider: string;
+  /**
+   * Hosts its sandbox proxy lets it reach without asking (`host`, `*.domain`, `host:port`; no
+   * port means 443 and 80): its model provider and sign-in. Others come from `agents.<n>.network`.
+   */
+  hosts: string[];
+  /** Its login files and folders, relative to HOME: the only part of HOME its sandbox sees (read-write). */
+  homeFiles: string[];
 }
 
 export const PRESETS: Record<PresetName, AgentPreset> = {
@@ -51,6 +58,8 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     // It exits within ~25 ms but leaves a child for ~4 s: the group is signalled once it is gone.
     exitGraceMs: 1_000,
     provider: "api.anthropic.com",
+    hosts: ["api.anthropic.com", "console.anthropic.com", "statsig.anthropic.com", "claude.ai", "platform.claude.com"],
+    homeFiles: [".claude", ".claude.json"],
   },
   codex: {
     name: "codex",
@@ -68,6 +77,8 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     modes: "modes read-only, workspace-write, agent (its default), agent-full-access; plan = config option collaboration_mode",
     exitGraceMs: 3_000,
     provider: "api.openai.com",
+    hosts: ["api.openai.com", "auth.openai.com", "chatgpt.com"],
+    homeFiles: [".codex"],
   },
   gemini: {
     name: "gemini",
@@ -82,6 +93,8 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     modes: "modes default, autoEdit, yolo, plan",
     exitGraceMs: 1_000,
     provider: "generativelanguage.googleapis.com",
+    hosts: ["generativelanguage.googleapis.com", "cloudcode-pa.googleapis.com", "oauth2.googleapis.com"],
+    homeFiles: [".gemini"],
   },
   opencode: {
     name: "opencode",
@@ -96,6 +109,8 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     modes: "config option mode: build (its default), plan",
     exitGraceMs: 1_000,
     provider: "its model provider",
+    hosts: ["api.anthropic.com", "api.openai.com", "openrouter.ai", "models.dev", "opencode.ai"],
+    homeFiles: [".config/opencode", ".local/share/opencode"],
   },
 };
 

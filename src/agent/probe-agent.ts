@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import type { AgentSpec, Logger } from "../core/ports.js";
 import { runAgent } from "./acp-runner.js";
 import type { SessionReport } from "./agent-run.js";
+import type { SandboxPolicy } from "./sandbox/sandbox-policy.js";
 
 const run = promisify(execFile);
 
@@ -23,6 +24,8 @@ export interface ProbeOptions {
   log: Logger;
   shutdownGraceMs?: number;
   signal?: AbortSignal;
+  /** The sandbox it starts in, as a review would (default: required). */
+  sandbox?: SandboxPolicy;
 }
 
 export interface ProbeResult {
@@ -41,7 +44,11 @@ export async function probeAgent(opts: ProbeOptions): Promise<ProbeResult> {
   const started = Date.now();
   try {
     return await runAgent(
-      { log: opts.log, ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {}) },
+      {
+        log: opts.log,
+        ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {}),
+        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+      },
       {
         agent: opts.spec,
         cwd: dir,

@@ -3,11 +3,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv as parseDotEnv } from "node:util";
+import { probeSandboxOnce } from "../agent/sandbox/probe-sandbox.js";
+import { wardenSandboxPolicy } from "../agent/sandbox/warden-policy.js";
 import { checkAgent, configuredAgents } from "./checks/check-agents.js";
 import { checkDatabase } from "./checks/check-database.js";
 import { checkGitHub } from "./checks/check-github.js";
 import { checkGitLab } from "./checks/check-gitlab.js";
 import { fail, formatCheck, skip, type CheckResult } from "./checks/check-result.js";
+import { checkSandbox } from "./checks/check-sandbox.js";
 import { checkEnvironment, checkRuntime, checkServerConfig } from "./checks/check-setup.js";
 import { EXIT, parseOptions, terminalLogger, UsageError, writeOut, type CliIo } from "./cli-io.js";
 import { DOCTOR_USAGE } from "./usage.js";
@@ -42,17 +45,29 @@ export async function runDoctorCommand(argv: string[], io: CliIo): Promise<numbe
     await report(skip("the rest", "skipped until the problems above are fixed"));
     return finish(io, results);
   }
+  const config = server.config;
+  const sandbox = await checkSandbox(config.sandbox, () => probeSandboxOnce(processEnv.PATH ?? ""));
+  await report(sandbox);
   const [github, gitlab, database] = await Promise.all([checkGitHub(env, processEnv, io.cwd), checkGitLab(env), checkDatabase(env)]);
   for (const result of [github, gitlab, database]) await report(result);
 
-  const config = server.config;
   const names = values.agent !== undefined ? [values.agent] : configuredAgents(config, env);
   if (names.length === 0) {
     await report(fail("agents", "none configured: reviews cannot run", "add `agents: { default: { preset: claude } }` to warden.server.yml (or set WARDEN_AGENT_COMMAND)"));
     return finish(io, results);
   }
+  if (sandbox.status === "fail") {
+    await report(skip("agents", "not started: the sandbox they must run in cannot start (see above)"));
+    return finish(io, results);
+  }
   const log = terminalLogger(io.stderr, values.verbose === true);
-  const options = { prompt: values.prompt === true, timeoutMs: timeoutSeconds * 1000, log };
+  const policy = wardenSandboxPolicy(config.sandbox, {
+    dataDir: env.WARDEN_DATA_DIR,
+    configPath: env.WARDEN_CONFIG,
+    privateKeyPath: env.PRIVATE_KEY_PATH,
+    home: processEnv.HOME,
+  });
+  const options = { prompt: values.prompt === true, timeoutMs: timeoutSeconds * 1000, log, sandbox: policy };
   // Agents start in parallel (some take seconds); their lines come in config order.
   const checks = names.map((name) => checkAgent(name, config, env, processEnv, options));
   for (const check of checks) await report(await check);

@@ -6,6 +6,8 @@ import { resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { checkoutLocalCommit } from "../agent/local-checkout.js";
 import { createAcpRunner } from "../agent/acp-runner.js";
+import type { SandboxMode, SandboxPolicy } from "../agent/sandbox/sandbox-policy.js";
+import { wardenSandboxPolicy } from "../agent/sandbox/warden-policy.js";
 import { parseRepoConfig, REPO_CONFIG_PATHS, type RepoConfig } from "../config/repo-config.js";
 import { applyServerPolicy, loadServerConfig } from "../config/server-config.js";
 import { ConfigError } from "../core/errors.js";
@@ -77,6 +79,7 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
   if (opts.mode !== undefined) repoConfig.agent.mode = opts.mode;
   const { config, notes } = applyServerPolicy(repoConfig, serverConfig);
   const chosen = chooseAgent(opts.agent ?? config.agent.name, serverConfig, opts.env);
+  if (serverConfig.sandbox === "off") progress.notice("sandbox: off — the agent runs WITHOUT an OS sandbox, with your user's files and network");
   const commits = await repo.commitsBetween(mergeBase, headSha);
 
   progress.step(`Checking out ${headName} at ${headSha.slice(0, 7)}`);
@@ -111,7 +114,7 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
       progress.step(`${chosen.spec.name} is reviewing ${files(selection.changedFiles.length)}`);
     };
     const answer = await askAgentForReport(
-      createAcpRunner({ log }),
+      createAcpRunner({ log, sandbox: localSandbox(serverConfig.sandbox, opts.env) }),
       {
         agent: chosen.spec,
         cwd: workspace.dir,
@@ -202,4 +205,9 @@ function localChangeRequest(input: {
     url: "",
     cloneUrl: "",
   };
+}
+
+/** `warden review` sandboxes its agent like the server: nothing of the user's HOME or Warden's. */
+function localSandbox(mode: SandboxMode, env: NodeJS.ProcessEnv): SandboxPolicy {
+  return wardenSandboxPolicy(mode, { dataDir: env.WARDEN_DATA_DIR, configPath: env.WARDEN_CONFIG, privateKeyPath: env.PRIVATE_KEY_PATH, home: env.HOME });
 }

@@ -52,5 +52,7 @@ export function resolveAgent(
     env: agentEnv,
     ...(preset ? { preset: preset.name } : {}),
     ...(entry?.authMethod !== undefined ? { authMethodId: entry.authMethod } : {}),
+    ...(entry?.network?.length ? { network: [...entry.network] } : {}),
+    ...(entry?.readPaths?.length ? { readPaths: [...entry.readPaths] } : {}),
   };
 }

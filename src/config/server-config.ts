@@ -4,7 +4,9 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { isAbsolute } from "node:path";
 import { PRESET_NAMES } from "../agent/presets.js";
+import { parseHostEntry } from "../agent/sandbox/host-rules.js";
 import { ConfigError } from "../core/errors.js";
 import { repoConfigSchema, type RepoConfig } from "./repo-config.js";
 
@@ -29,6 +31,14 @@ const envName = z
     }
   });
 
+const hostEntry = z.string().superRefine((text, ctx) => {
+  try {
+    parseHostEntry(text);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+  }
+});
+
 const agentSchema = z
   .object({
     preset: z
@@ -51,6 +61,14 @@ const agentSchema = z
       .min(1)
       .optional()
       .describe("ACP sign-in method sent as `authenticate` after `initialize` (presets know their own)"),
+    network: z
+      .array(hostEntry)
+      .default([])
+      .describe("hosts its sandbox lets it reach besides its preset's: host, *.domain, host:port (a loopback host only with its port)"),
+    readPaths: z
+      .array(z.string().min(1).refine((p) => isAbsolute(p), "expected an absolute path"))
+      .default([])
+      .describe("extra files or folders it may read inside its sandbox (e.g. its own installation)"),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -137,6 +155,10 @@ export const serverConfigSchema = z
       .prefault({}),
     overrides: repoOverridesSchema.default({}).describe("partial repository config forced on every repository"),
     gitlab: gitlabSchema.prefault({}),
+    sandbox: z
+      .enum(["required", "off"])
+      .default("required")
+      .describe("required: every agent process runs in an OS sandbox (bubblewrap) or not at all; off: unsandboxed (the operator's explicit choice)"),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -228,6 +250,7 @@ function overriddenPaths(repo: unknown, over: unknown, prefix: string): string[]
  */
 export function applyServerPolicy(repo: RepoConfig, cfg: ServerConfig): { config: RepoConfig; notes: string[] } {
   const notes = overriddenPaths(repo, cfg.overrides, "").map((p) => `${p} is set by this server`);
+  if (cfg.sandbox === "off") notes.push("The agent ran without an OS sandbox (this server's config says `sandbox: off`).");
   const config = repoConfigSchema.parse(deepMerge(repo, cfg.overrides));
   const { maxRunTimeoutMinutes, maxPermissionTimeoutMinutes } = cfg.limits;
   if (config.agent.timeoutMinutes > maxRunTimeoutMinutes) {

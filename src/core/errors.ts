@@ -35,7 +35,9 @@ export type AgentErrorCode =
   /** The run was cancelled (superseded, closed, shutdown). */
   | "cancelled"
   /** The agent never produced a valid warden-report. */
-  | "invalid_report";
+  | "invalid_report"
+  /** The server requires the OS sandbox and it cannot start on this machine. */
+  | "sandbox";
 
 export class AgentError extends Error {
   override readonly name = "AgentError";

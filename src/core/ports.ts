@@ -224,6 +224,10 @@ export interface AgentSpec {
   preset?: string;
   /** Sent as `authenticate { methodId }` right after `initialize` (e.g. codex-acp's `api-key`). */
   authMethodId?: string;
+  /** Hosts its sandbox lets it reach besides its preset's (`agents.<name>.network`). */
+  network?: string[];
+  /** Extra read-only files or folders inside its sandbox (`agents.<name>.readPaths`). */
+  readPaths?: string[];
 }
 
 export type AgentProgress =

@@ -12,7 +12,7 @@ import { probeAgent } from "../../src/agent/probe-agent.js";
 import { AgentError } from "../../src/core/errors.js";
 import type { AgentProgress, AgentRunOptions, AgentSpec } from "../../src/core/ports.js";
 import { describeFailure } from "../../src/core/review/failure-message.js";
-import { fakeAgentSpec, readFakeTrace, reportBlock } from "../fake-agent/fake-agent-spec.js";
+import { fakeAgentSandbox, fakeAgentSpec, readFakeTrace, reportBlock } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { recordingLogger } from "./test-logger.js";
 
@@ -49,7 +49,7 @@ function options(spec: AgentSpec, overrides: Partial<AgentRunOptions> = {}): Age
   };
 }
 
-const runner = createAcpRunner({ log: recordingLogger(), shutdownGraceMs: 200 });
+const runner = createAcpRunner({ log: recordingLogger(), sandbox: fakeAgentSandbox(), shutdownGraceMs: 200 });
 
 async function failure(spec: AgentSpec, overrides: Partial<AgentRunOptions> = {}): Promise<AgentError> {
   const err = await runner.run(options(spec, overrides), (s) => s.prompt("review")).then(
@@ -79,7 +79,7 @@ describe.concurrent("codex-acp's sign-in step and plan option", () => {
 
   it("probes a codex session: signed in with api-key, plan among its modes", async () => {
     const spec = agent({ ...CODEX_SESSION, requireAuth: { methodId: "api-key" }, turns: [[]] }, { preset: "codex", env: { CODEX_API_KEY: "k" } });
-    const result = await probeAgent({ spec, mode: "plan", timeoutMs: 15_000, log: recordingLogger() });
+    const result = await probeAgent({ spec, mode: "plan", timeoutMs: 15_000, log: recordingLogger(), sandbox: fakeAgentSandbox() });
     expect(result.report.authenticatedWith).toBe("api-key");
     expect(result.report.offeredModes).toEqual(["read-only", "workspace-write", "agent", "agent-full-access", "default", "plan"]);
     expect(result.report.selection).toEqual({ kind: "config_option", configId: "collaboration_mode", value: "plan" });
@@ -167,7 +167,7 @@ describe.concurrent("operator messages name the fix", () => {
 describe.concurrent("session details", () => {
   it("keeps claude's auth status for the doctor", async () => {
     const spec = agent({ authStatus: { kind: "none", label: "Not logged in" }, modes: { current: "default", available: ["default", "plan"] }, turns: [[]] });
-    const result = await probeAgent({ spec, mode: "plan", timeoutMs: 15_000, log: recordingLogger() });
+    const result = await probeAgent({ spec, mode: "plan", timeoutMs: 15_000, log: recordingLogger(), sandbox: fakeAgentSandbox() });
     expect(result.report.authStatus).toEqual({ kind: "none", label: "Not logged in" });
     expect(result.report.selection).toEqual({ kind: "set_mode", modeId: "plan" });
     expect(result.report.agentInfo).toEqual({ name: "fake-agent", version: "1.0.0" });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createAcpRunner } from "../../src/agent/acp-runner.js";
 import type { PermissionAsk, PermissionOutcome } from "../../src/core/model.js";
 import type { AgentProgress, AgentRunOptions } from "../../src/core/ports.js";
-import { fakeAgentSpec, readFakeTrace, reportBlock } from "../fake-agent/fake-agent-spec.js";
+import { fakeAgentSandbox, fakeAgentSpec, readFakeTrace, reportBlock } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario, FakeStep } from "../fake-agent/fake-agent-spec.js";
 import { recordingLogger } from "./test-logger.js";
 
@@ -39,7 +39,7 @@ const report = { summary: "ok", highlights: [], findings: [], resolved: [], stil
 
 describe.concurrent("ACP runner against the fake agent", () => {
   const log = recordingLogger();
-  const runner = createAcpRunner({ log, shutdownGraceMs: 500 });
+  const runner = createAcpRunner({ log, sandbox: fakeAgentSandbox(), shutdownGraceMs: 500 });
 
   it("runs a prompt, relays plan and message progress, and returns the turn's text", async () => {
     const trace = scratchFile("trace.jsonl");
@@ -136,7 +136,7 @@ describe.concurrent("ACP runner against the fake agent", () => {
     ];
     const { opts } = options({ turns: [[permission("e1"), permission("e2"), permission("e3")]] });
     const errors = recordingLogger();
-    const turn = await createAcpRunner({ log: errors, shutdownGraceMs: 500 }).run(
+    const turn = await createAcpRunner({ log: errors, sandbox: fakeAgentSandbox(), shutdownGraceMs: 500 }).run(
       { ...opts, onPermission: () => (decisions.shift() as () => Promise<PermissionOutcome>)() },
       (s) => s.prompt("go"),
     );
@@ -146,7 +146,7 @@ describe.concurrent("ACP runner against the fake agent", () => {
 });
 
 describe.concurrent("ACP runner mode selection", () => {
-  const runner = createAcpRunner({ log: recordingLogger(), shutdownGraceMs: 500 });
+  const runner = createAcpRunner({ log: recordingLogger(), sandbox: fakeAgentSandbox(), shutdownGraceMs: 500 });
 
   it("uses session/set_mode when the agent lists the mode", async () => {
     const trace = scratchFile("trace.jsonl");

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentEnvironment } from "../../src/agent/agent-env.js";
 import { createAcpRunner } from "../../src/agent/acp-runner.js";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
-import { fakeAgentSpec, readFakeDump } from "../fake-agent/fake-agent-spec.js";
+import { fakeAgentSandbox, fakeAgentSpec, readFakeDump } from "../fake-agent/fake-agent-spec.js";
 import { createRemote } from "./git-fixture.js";
 import { recordingLogger } from "./test-logger.js";
 
@@ -58,7 +58,7 @@ describe("the agent's process", () => {
     const dumpFile = join(root, "dump.json");
     const needles = [GIT_PASSWORD, Buffer.from(`x-access-token:${GIT_PASSWORD}`).toString("base64"), ...Object.values(APP_SECRETS)];
     const spec = fakeAgentSpec({ dump: { file: dumpFile, needles }, turns: [[]] });
-    await createAcpRunner({ log: recordingLogger(), shutdownGraceMs: 500 }).run(
+    await createAcpRunner({ log: recordingLogger(), sandbox: fakeAgentSandbox(), shutdownGraceMs: 500 }).run(
       {
         agent: { ...spec, env: { GEMINI_API_KEY: "dummy-key" } },
         cwd: workspace.dir,
@@ -70,7 +70,19 @@ describe("the agent's process", () => {
       (session) => session.prompt("hello"),
     );
     const dump = readFakeDump(dumpFile);
-    expect(Object.keys(dump.env).sort()).toEqual(["GEMINI_API_KEY", "HOME", "PATH"]);
+    // Its configured env, PATH, HOME and the sandbox's own plumbing (SPEC §7), nothing else.
+    expect(Object.keys(dump.env).sort()).toEqual([
+      "GEMINI_API_KEY",
+      "HOME",
+      "HTTPS_PROXY",
+      "HTTP_PROXY",
+      "NODE_USE_ENV_PROXY",
+      "PATH",
+      "TMPDIR",
+      "http_proxy",
+      "https_proxy",
+    ]);
+    expect(dump.env.HTTPS_PROXY).toBe("http://127.0.0.1:3128");
     expect(dump.env.GEMINI_API_KEY).toBe("dummy-key");
     expect(dump.cwd).toBe(workspace.dir);
     expect(dump.files).toContain("a.txt");

@@ -106,12 +106,16 @@ export function localRepo(opts: { baseConfig?: string; featureConfig?: string } 
 /** A directory holding a warden.server.yml whose agents are fake agents playing `scenarios`. */
 export function serverConfigDir(scenarios: Record<string, FakeScenario>, extra: Record<string, unknown> = {}): string {
   const dir = tempDir("warden-cli-config-");
-  const agents: Record<string, { command: string; args: string[] }> = {};
+  const agents: Record<string, { command: string; args: string[]; readPaths: string[] }> = {};
   for (const [name, scenario] of Object.entries(scenarios)) {
     const spec = fakeAgentSpec(scenario, name);
-    agents[name] = { command: spec.command, args: spec.args };
+    agents[name] = { command: spec.command, args: spec.args, readPaths: spec.readPaths ?? [] };
   }
+  // The CLI is its own process: its sandbox cannot be handed the folders where a fake agent writes
+  // its trace, so those scenarios run `sandbox: off`; the others (and review-sandbox.test.ts) run
+  // sandboxed as an operator's would.
+  const traced = Object.values(scenarios).some((s) => s.traceFile !== undefined || s.dump !== undefined);
   // JSON is YAML.
-  writeFileSync(join(dir, "warden.server.yml"), JSON.stringify({ agents, ...extra }, null, 2));
+  writeFileSync(join(dir, "warden.server.yml"), JSON.stringify({ ...(traced ? { sandbox: "off" } : {}), agents, ...extra }, null, 2));
   return dir;
 }

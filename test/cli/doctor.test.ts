@@ -2,7 +2,7 @@
 // and fake ACP agents, plus one run of the real bin.
 import { createVerify, generateKeyPairSync } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import nock from "nock";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -91,6 +91,7 @@ describe("warden doctor", () => {
     expect(result.lines.slice(2, -1)).toEqual([
       "✓ environment: valid",
       `✓ server config: ${join(configDir, "warden.server.yml")} (agents: default)`,
+      expect.stringMatching(/^✓ sandbox: required: every agent starts in bubblewrap \(\/.*bwrap\) with its own network proxy/),
       "✓ GitHub App: warden-review (id 4242) on github.com: 2 installations (octo-org, monalisa)",
       "✓ GitLab: https://gitlab.example.com: signed in as @warden-bot (bot), scopes api",
       `✓ database: SQLite ${join(dataDir, "warden.db")}`,
@@ -122,7 +123,7 @@ describe("warden doctor", () => {
         DATABASE_URL: "postgres://warden:hunter2@127.0.0.1:1/warden",
         WARDEN_CONFIG: config,
       },
-      ["--timeout", "4"],
+      ["--timeout", "10"],
     );
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain("hunter2");
@@ -137,12 +138,30 @@ describe("warden doctor", () => {
     expect(result.stdout).toContain(
       '✗ agent default: agent "default" started but reports "Not logged in"\n    fix: Give it credentials: list its API key variable under agents.default.env',
     );
-    expect(result.stdout).toContain('✗ agent slow: The agent ran out of time: agent "slow" took longer than 4 seconds and was stopped');
+    expect(result.stdout).toContain('✗ agent slow: The agent ran out of time: agent "slow" took longer than 10 seconds and was stopped');
     expect(result.stdout).toContain('✗ agent old: The agent does not speak this protocol version: agent "old" speaks ACP protocol version 2, Warden speaks version 1.');
     expect(result.stdout).toContain(
       '✗ agent missing: Agent "missing" (claude-agent-acp) is not installed: command `warden-no-such-claude-agent-acp` not found. Install it with `npm install -g @agentclientprotocol/claude-agent-acp`',
     );
     expect(result.lines.at(-1)).toBe("7 problems found.");
+  });
+
+  it("says up front that the required sandbox cannot start, and what to install, before starting any agent", async () => {
+    const configDir = serverConfigDir({ default: { turns: [[]] } });
+    // PATH holds node and nothing else: no bwrap, no socat.
+    const result = await doctor({ ...githubEnv, WARDEN_CONFIG: join(configDir, "warden.server.yml"), PATH: dirname(process.execPath) }, []);
+    expect(result.stdout).toContain(
+      "✗ sandbox: required, but it cannot start: bubblewrap (`bwrap`) and socat not found on PATH\n    fix: install bubblewrap and socat (Debian/Ubuntu: `apt-get install bubblewrap socat`",
+    );
+    expect(result.stdout).toContain("or set `sandbox: off` in the server config to run agents unsandboxed");
+    expect(result.stdout).toContain("– agents: not started: the sandbox they must run in cannot start (see above)");
+    expect(result.code).toBe(1);
+  });
+
+  it("warns when the server config turns the sandbox off", async () => {
+    const configDir = serverConfigDir({ default: { turns: [[]] } }, { sandbox: "off" });
+    const result = await doctor({ ...githubEnv, WARDEN_CONFIG: join(configDir, "warden.server.yml") }, []);
+    expect(result.stdout).toContain("! sandbox: off: agents run WITHOUT an OS sandbox, as Warden's own user, next to its secrets and data\n    fix: set `sandbox: required` in warden.server.yml");
   });
 
   it("honours GHE_HOST and GHE_PROTOCOL, and sends one prompt to each agent with --prompt", async () => {

@@ -30,9 +30,16 @@ describe("loadServerConfig", () => {
   it("loads the example file", () => {
     const cfg = loadServerConfig(fixture("warden.server.example.yml"));
     expect(Object.keys(cfg.agents)).toEqual(["default", "codex", "gemini", "goose"]);
-    expect(cfg.agents.default).toEqual({ preset: "claude", env: [], setEnv: {} });
-    expect(cfg.agents.codex).toEqual({ preset: "codex", env: ["HTTPS_PROXY"], setEnv: {} });
-    expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" } });
+    expect(cfg.sandbox).toBe("required");
+    expect(cfg.agents.default).toEqual({ preset: "claude", env: [], setEnv: {}, network: [], readPaths: [] });
+    expect(cfg.agents.codex).toEqual({
+      preset: "codex",
+      env: ["HTTPS_PROXY"],
+      setEnv: {},
+      network: ["*.internal.example.com", "127.0.0.1:11434"],
+      readPaths: [],
+    });
+    expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" }, network: [], readPaths: [] });
     expect(cfg.allowBypassPermissions).toBe(false);
     expect(cfg.unattendedModes).toEqual(["bypassPermissions", "yolo", "agent-full-access"]);
     expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120, maxPermissionRequestsPerRun: 20 });

@@ -194,7 +194,8 @@ describe("secrets", () => {
     await h.sendPull("opened", pull);
     await h.idle();
     const dump = readFakeDump(dumpFile);
-    expect(Object.keys(dump.env).sort()).toEqual(["HOME", "PATH"]);
+    // PATH, HOME and the sandbox's plumbing (SPEC §7): its proxy and TMPDIR, nothing of Warden's.
+    expect(Object.keys(dump.env).sort()).toEqual(["HOME", "HTTPS_PROXY", "HTTP_PROXY", "NODE_USE_ENV_PROXY", "PATH", "TMPDIR", "http_proxy", "https_proxy"]);
     expect(dump.matches).toEqual({ [token]: [], [WEBHOOK_SECRET]: [], "BEGIN RSA PRIVATE KEY": [] });
     expect(dump.files).toContain("src/feature.ts");
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);

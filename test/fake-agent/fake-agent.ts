@@ -6,6 +6,7 @@ import { dirname, join, relative } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { agent, methods, ndJsonStream, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sdk";
 import type { AgentContext, SessionConfigOption, SessionUpdate, RequestPermissionRequest, StopReason, ToolCallUpdate } from "@agentclientprotocol/sdk";
+import { runEscape } from "./escape.js";
 import { reportBlock } from "./scenario.js";
 import type { FakeDump, FakePermissionOption, FakeScenario, FakeStep } from "./scenario.js";
 
@@ -110,6 +111,13 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
       mkdirSync(dirname(join(process.cwd(), step.path)), { recursive: true });
       symlinkSync(step.target, join(process.cwd(), step.path));
       return undefined;
+    case "escape": {
+      const results = [];
+      for (const probe of step.probes) results.push(await runEscape(probe));
+      const encoded = Buffer.from(JSON.stringify(results)).toString("base64");
+      await say(reportBlock({ summary: `escape-results:${encoded}`, highlights: [], findings: [] }));
+      return undefined;
+    }
     case "stop":
       return step.stopReason;
   }

@@ -53,6 +53,11 @@ export type FakeStep =
   | { type: "spawn_child"; pidFile: string }
   /** Creates a symbolic link `path` (relative to the agent's cwd) pointing at `target`. */
   | { type: "symlink"; path: string; target: string }
+  /**
+   * Tries to get out of its sandbox: each probe's outcome (what it read, or the error it got) goes
+   * into a `warden-report` whose summary is `escape-results:<base64 JSON of EscapeResult[]>`.
+   */
+  | { type: "escape"; probes: EscapeProbe[] }
   /** The turn's stop reason (default end_turn). */
   | { type: "stop"; stopReason: "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled" };
 
@@ -110,4 +115,25 @@ export interface FakeDump {
 /** The fenced block a review agent ends its last message with. */
 export function reportBlock(report: unknown): string {
   return ["```warden-report", JSON.stringify(report, null, 2), "```"].join("\n");
+}
+
+/** One way out an agent might try (test/fake-agent/escape.ts). */
+export type EscapeProbe =
+  /** Reads a file (or lists a folder); `ok` with the first bytes when it could. */
+  | { kind: "read"; path: string }
+  /** Reads every `/proc/<pid>/environ` it can and reports which of `needles` it found. */
+  | { kind: "proc_environ"; needles: string[] }
+  /** Creates a file. */
+  | { kind: "write"; path: string }
+  /** A direct TCP connection. */
+  | { kind: "connect"; host: string; port: number }
+  /** CONNECT through $HTTPS_PROXY, then sends a line and reads the first line back. */
+  | { kind: "proxy"; host: string; port: number };
+
+export interface EscapeResult {
+  probe: EscapeProbe;
+  /** True when the probe got through (read, wrote, connected, needle found). */
+  ok: boolean;
+  /** What it saw: the first bytes read, the needles found, the error code or proxy status. */
+  saw: string;
 }

@@ -1,7 +1,7 @@
 // A real git "remote" on disk (file:// URL) with a default branch and PR head refs, so the
 // workspace checkout in end-to-end tests runs real git fetches.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -33,8 +33,8 @@ export class GitRemote {
     this.url = `file://${this.bare}`;
   }
 
-  /** Commits `files` on top of `parent` (or as a root commit) and returns the sha. */
-  commit(files: Record<string, string | null>, message: string, parent?: string): string {
+  /** Commits `files` (and `symlinks`: path → target) on top of `parent` (or as a root commit). */
+  commit(files: Record<string, string | null>, message: string, parent?: string, symlinks: Record<string, string> = {}): string {
     if (parent) git(this.work, "checkout", "-q", "--detach", parent);
     else git(this.work, "checkout", "-q", "--orphan", `root-${Date.now()}-${Math.random()}`);
     for (const [path, content] of Object.entries(files)) {
@@ -45,6 +45,12 @@ export class GitRemote {
       }
       mkdirSync(dirname(full), { recursive: true });
       writeFileSync(full, content);
+    }
+    for (const [path, target] of Object.entries(symlinks)) {
+      const full = join(this.work, path);
+      mkdirSync(dirname(full), { recursive: true });
+      rmSync(full, { force: true });
+      symlinkSync(target, full);
     }
     git(this.work, "add", "-A");
     git(this.work, "commit", "-q", "--allow-empty", "-m", message);

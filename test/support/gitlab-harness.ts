@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { createWarden, type Warden } from "../../src/app.js";
+import { createWarden, type Warden, type WardenOptions } from "../../src/app.js";
 import { parseEnv } from "../../src/config/env.js";
 import { serverConfigSchema, type ServerConfig } from "../../src/config/server-config.js";
-import { fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { FakeGitLab, GITLAB_TOKEN, type FakeGitLabUser, type FakeMergeRequest, type FakeProject } from "./fake-gitlab.js";
 import { GitRemote } from "./git-remote.js";
 import { mergeBase, mergeRequestDiffs } from "./gitlab-diffs.js";
@@ -21,6 +21,10 @@ export const PROJECT_ID = 4321;
 
 export interface GitLabHarnessOptions {
   scenario: FakeScenario;
+  /** The default agent's `network` entries (hosts its sandbox reaches without asking). */
+  agentNetwork?: string[];
+  /** Sandbox plumbing (probe, proxy dialer); the fake agents' trace folders are always writable. */
+  sandbox?: WardenOptions["sandbox"];
   /** Files on the default branch (e.g. `.gitlab/warden.yml`). */
   repoFiles?: Record<string, string>;
   serverConfig?: Partial<ServerConfig>;
@@ -38,6 +42,7 @@ export class GitLabHarness {
   warden!: Warden;
   serverConfig!: ServerConfig;
   port = 0;
+  private agentNetwork: string[] = [];
   baseSha = "";
   /** The X-Gitlab-Token hooks are sent with. */
   token = GITLAB_WEBHOOK_SECRET;
@@ -68,6 +73,7 @@ export class GitLabHarness {
       ...opts.extraEnv,
     };
     const env = parseEnv(processEnv, { fileExists: () => false });
+    this.agentNetwork = opts.agentNetwork ?? [];
     this.serverConfig = serverConfigSchema.parse({ agents: { default: this.agentEntry(opts.scenario) }, ...opts.serverConfig });
     this.warden = await createWarden({
       env,
@@ -77,6 +83,7 @@ export class GitLabHarness {
       summaryThrottleMs: opts.summaryThrottleMs ?? 0,
       retryAfterBaseValue: 1,
       writeSpacingMs: 0,
+      sandbox: { extraWritePaths: FAKE_AGENT_WRITE_DIRS, ...opts.sandbox },
     });
     this.port = (await this.warden.start()).port;
     return this;
@@ -84,7 +91,7 @@ export class GitLabHarness {
 
   private agentEntry(scenario: FakeScenario) {
     const spec = fakeAgentSpec(scenario);
-    return { command: spec.command, args: spec.args, env: [], setEnv: spec.env };
+    return { command: spec.command, args: spec.args, env: [], setEnv: spec.env, network: this.agentNetwork, readPaths: spec.readPaths ?? [] };
   }
 
   /** Replaces the scripted behaviour of the default agent for the next runs. */
@@ -99,8 +106,13 @@ export class GitLabHarness {
   }
 
   /** Opens MR `iid` whose head adds `files` on top of main. */
-  openMergeRequest(iid: number, files: Record<string, string>, overrides: Partial<FakeMergeRequest> = {}): FakeMergeRequest {
-    const sha = this.remote.commit(files, `mr ${iid}`, this.baseSha);
+  openMergeRequest(
+    iid: number,
+    files: Record<string, string>,
+    overrides: Partial<FakeMergeRequest> = {},
+    symlinks: Record<string, string> = {},
+  ): FakeMergeRequest {
+    const sha = this.remote.commit(files, `mr ${iid}`, this.baseSha, symlinks);
     this.remote.setRef(`refs/merge-requests/${iid}/head`, sha);
     const mr: FakeMergeRequest = {
       iid,

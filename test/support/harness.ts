@@ -11,7 +11,7 @@ import { createWarden, type Warden, type WardenOptions } from "../../src/app.js"
 import { parseEnv } from "../../src/config/env.js";
 import { serverConfigSchema, type ServerConfig } from "../../src/config/server-config.js";
 import type { Clock } from "../../src/core/ports.js";
-import { fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { FakeGitHub, type FakePull, type FakeRepo, type FakeUser } from "./fake-github.js";
 import { GitRemote } from "./git-remote.js";
 import { deliver, issueCommentPayload, pullRequestPayload } from "./github-payloads.js";
@@ -28,6 +28,10 @@ function privateKey(): string {
 
 export interface HarnessOptions {
   scenario: FakeScenario;
+  /** The default agent's `network` entries (hosts its sandbox reaches without asking). */
+  agentNetwork?: string[];
+  /** Sandbox plumbing (probe, proxy dialer); the fake agents' trace folders are always writable. */
+  sandbox?: WardenOptions["sandbox"];
   repoFiles?: Record<string, string>;
   summaryThrottleMs?: number;
   serverConfig?: Partial<ServerConfig>;
@@ -57,6 +61,7 @@ export class Harness {
   warden!: Warden;
   serverConfig!: ServerConfig;
   port = 0;
+  private agentNetwork: string[] = [];
   private baseSha = "";
   /** Port of the fake GitHub API (shared by replicas). */
   githubPort = 0;
@@ -105,6 +110,7 @@ export class Harness {
       ...opts.extraEnv,
     };
     const env = parseEnv(processEnv, { fileExists: () => false });
+    this.agentNetwork = opts.agentNetwork ?? [];
     this.serverConfig = serverConfigSchema.parse({
       agents: { default: this.agentEntry(opts.scenario) },
       ...opts.serverConfig,
@@ -117,6 +123,7 @@ export class Harness {
       summaryThrottleMs: opts.summaryThrottleMs ?? 0,
       retryAfterBaseValue: 1,
       writeSpacingMs: 0,
+      sandbox: { extraWritePaths: FAKE_AGENT_WRITE_DIRS, ...opts.sandbox },
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.permissionRecheckMs !== undefined ? { permissionRecheckMs: opts.permissionRecheckMs } : {}),
       ...opts.warden,
@@ -127,7 +134,7 @@ export class Harness {
 
   private agentEntry(scenario: FakeScenario) {
     const spec = fakeAgentSpec(scenario);
-    return { command: spec.command, args: spec.args, env: [], setEnv: spec.env };
+    return { command: spec.command, args: spec.args, env: [], setEnv: spec.env, network: this.agentNetwork, readPaths: spec.readPaths ?? [] };
   }
 
   /** Replaces the scripted behaviour of the default agent for the next runs. */
@@ -136,8 +143,8 @@ export class Harness {
   }
 
   /** Opens PR `number` whose head adds `files` on top of main. */
-  openPull(number: number, files: Record<string, string>, overrides: Partial<FakePull> = {}): FakePull {
-    const headSha = this.remote.commit(files, `pr ${number}`, this.baseSha);
+  openPull(number: number, files: Record<string, string>, overrides: Partial<FakePull> = {}, symlinks: Record<string, string> = {}): FakePull {
+    const headSha = this.remote.commit(files, `pr ${number}`, this.baseSha, symlinks);
     this.remote.setRef(`refs/pull/${number}/head`, headSha);
     const pull: FakePull = {
       number,

@@ -9,13 +9,15 @@ import { createWarden } from "../../src/app.js";
 import { parseEnv } from "../../src/config/env.js";
 import { serverConfigSchema } from "../../src/config/server-config.js";
 import type { ReplicaOptions } from "../../src/replicas.js";
-import { fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { freePort, testPrivateKey } from "./test-env.js";
 import { WEBHOOK_SECRET, type Harness } from "./harness.js";
 
 interface ChildConfig {
   processEnv: Record<string, string>;
-  agent: { command: string; args: string[]; setEnv: Record<string, string> };
+  agent: { command: string; args: string[]; setEnv: Record<string, string>; readPaths: string[] };
+  /** Where the fake agents write their traces (writable in their sandboxes). */
+  writeDirs: string[];
   replicas: ReplicaOptions;
   writeSpacingMs: number;
 }
@@ -51,7 +53,8 @@ export async function spawnReplicaProcess(
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
     },
-    agent: { command: spec.command, args: spec.args, setEnv: spec.env },
+    agent: { command: spec.command, args: spec.args, setEnv: spec.env, readPaths: spec.readPaths ?? [] },
+    writeDirs: [...FAKE_AGENT_WRITE_DIRS],
     replicas: opts.replicas,
     writeSpacingMs: opts.writeSpacingMs ?? 0,
   };
@@ -89,6 +92,7 @@ async function runChild(config: ChildConfig): Promise<void> {
     retryAfterBaseValue: 1,
     writeSpacingMs: config.writeSpacingMs,
     replicas: config.replicas,
+    sandbox: { extraWritePaths: config.writeDirs },
   });
   const { port } = await warden.start();
   process.stdout.write(`ready ${port}\n`);

@@ -4,6 +4,7 @@
 import { agentLabel, signInHint } from "../../agent/agent-hints.js";
 import { probeAgent } from "../../agent/probe-agent.js";
 import { presetFor } from "../../agent/presets.js";
+import type { SandboxPolicy } from "../../agent/sandbox/sandbox-policy.js";
 import type { AppEnv } from "../../config/env.js";
 import { resolveAgent, type ServerConfig } from "../../config/server-config.js";
 import { AgentError, ConfigError } from "../../core/errors.js";
@@ -17,6 +18,8 @@ export interface AgentCheckOptions {
   prompt: boolean;
   timeoutMs: number;
   log: Logger;
+  /** The sandbox agents start in, as in a review. */
+  sandbox?: SandboxPolicy;
 }
 
 /** The agents the server offers: its config's, plus `default` from WARDEN_AGENT_COMMAND. */
@@ -51,7 +54,14 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
   const mode = forced ?? "plan";
   const started = Date.now();
   try {
-    const result = await probeAgent({ spec, mode, timeoutMs: opts.timeoutMs, log: opts.log, ...(opts.prompt ? { prompt: PROBE_PROMPT } : {}) });
+    const result = await probeAgent({
+      spec,
+      mode,
+      timeoutMs: opts.timeoutMs,
+      log: opts.log,
+      ...(opts.prompt ? { prompt: PROBE_PROMPT } : {}),
+      ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+    });
     const { report } = result;
     const parts = [describeSpec(spec)];
     const info = report.agentInfo ? `${report.agentInfo.name}${report.agentInfo.version ? ` ${report.agentInfo.version}` : ""}` : "an ACP agent";

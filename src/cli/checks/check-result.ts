@@ -1,6 +1,6 @@
 // One line of `warden doctor`: ✓ it works, ✗ it does not (and how to fix it), – not checked.
 export interface CheckResult {
-  status: "ok" | "fail" | "skip";
+  status: "ok" | "fail" | "skip" | "warn";
   title: string;
   detail: string;
   /** What to do, for a failure. */
@@ -9,9 +9,11 @@ export interface CheckResult {
 
 export const ok = (title: string, detail: string): CheckResult => ({ status: "ok", title, detail });
 export const skip = (title: string, detail: string): CheckResult => ({ status: "skip", title, detail });
+/** Works, but the operator should know (and it does not fail the doctor). */
+export const warn = (title: string, detail: string, fix?: string): CheckResult => ({ status: "warn", title, detail, ...(fix ? { fix } : {}) });
 export const fail = (title: string, detail: string, fix?: string): CheckResult => ({ status: "fail", title, detail, ...(fix ? { fix } : {}) });
 
-const MARK = { ok: "✓", fail: "✗", skip: "–" } as const;
+const MARK = { ok: "✓", fail: "✗", skip: "–", warn: "!" } as const;
 
 export function formatCheck(check: CheckResult): string {
   const line = `${MARK[check.status]} ${check.title}: ${check.detail}`;

@@ -1,0 +1,235 @@
+// Wraps one agent process in its own bubblewrap sandbox with its own egress proxy.
+//
+// Why bubblewrap directly and not @anthropic-ai/sandbox-runtime (which the issue prefers): its
+// SandboxManager is one process-wide singleton with one proxy, and its ask callback receives only
+// `{host, port}`: with several runs at once, Warden could not tell which run (which PR/MR, whose
+// approvers) a connection belongs to, so an undecided host could not become a permission request on
+// the right PR, and one run's approval would open the host for every run. Running the library in a
+// per-run helper process fixes attribution but costs a Node start plus the library's import
+// (≈ 300 ms measured here) on every agent start, twice the 150 ms budget. So each run gets:
+//   - `bwrap` with every namespace unshared (its own PID namespace and /proc, no network but
+//     loopback), capabilities dropped, dying with Warden;
+//   - the system (/usr, /bin, /lib*, /etc) and the agent's installation read-only, the operator's
+//     `readPaths` read-only, its workspace read-write, a private /tmp, a HOME that is an empty
+//     tmpfs holding only the preset's login files (read-write);
+//   - Warden's data dir, its directory, PRIVATE_KEY_PATH, the server config file and the rest of
+//     HOME hidden even where a bound folder contains them;
+//   - network only through a proxy of this run (egress-proxy.ts) on a Unix socket bound into the
+//     sandbox, relayed to 127.0.0.1:3128 inside by socat; HTTP(S)_PROXY point there.
+import { lstat, mkdtemp, readlink, realpath, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { AgentSpec, Logger } from "../../core/ports.js";
+import { presetFor } from "../presets.js";
+import { startEgressProxy } from "./egress-proxy.js";
+import { parseHostEntry, type HostEntry } from "./host-rules.js";
+import { findOnPath } from "./probe-sandbox.js";
+import type { SandboxPolicy } from "./sandbox-policy.js";
+
+export const PROXY_PORT = 3128;
+const SOCKET_INSIDE = "/run/warden/proxy.sock";
+const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
+
+export interface SandboxedCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+export interface SandboxCommandInput {
+  spec: AgentSpec;
+  cwd: string;
+  env: Record<string, string>;
+  policy: SandboxPolicy;
+  bwrap: string;
+  socat: string;
+  ask(host: string, port: number): Promise<boolean>;
+  log: Logger;
+}
+
+/** The hosts the agent reaches without asking: its preset's, then the entry's `network`. */
+export function hostEntries(spec: AgentSpec): HostEntry[] {
+  return [...(presetFor(spec)?.hosts ?? []), ...(spec.network ?? [])].map(parseHostEntry);
+}
+
+export async function sandboxCommand(input: SandboxCommandInput): Promise<SandboxedCommand> {
+  const { spec, cwd, policy, log } = input;
+  const runDir = await mkdtemp(join(tmpdir(), "warden-sandbox-"));
+  const socketPath = join(runDir, "proxy.sock");
+  const proxy = await startEgressProxy({
+    socketPath,
+    entries: hostEntries(spec),
+    ask: input.ask,
+    log,
+    ...(policy.dial ? { dial: policy.dial } : {}),
+  });
+  const dispose = async () => {
+    await proxy.close();
+    await rm(runDir, { recursive: true, force: true });
+  };
+  try {
+    const home = input.env.HOME ?? process.env.HOME ?? "/nonexistent";
+    const binds = await bindPlan({ spec, cwd, home, policy, path: input.env.PATH ?? "", log });
+    const shells = readOnlyShells([...binds.map(([, p]) => p), ...(policy.extraWritePaths ?? []), cwd], ["/tmp", home]);
+    const args = [
+      "--unshare-all",
+      "--die-with-parent",
+      "--cap-drop",
+      "ALL",
+      ...(await systemArgs()),
+      "--proc",
+      "/proc",
+      "--dev",
+      "/dev",
+      "--tmpfs",
+      "/tmp",
+      "--tmpfs",
+      home,
+      ...shells.flatMap((dir) => ["--tmpfs", dir]),
+      ...binds.flatMap(([flag, path]) => [flag, path, path]),
+      ...(await maskArgs(binds.map(([, path]) => path), policy.protectedPaths)),
+      ...(policy.extraWritePaths ?? []).flatMap((path) => ["--bind", path, path]),
+      "--bind",
+      cwd,
+      cwd,
+      "--bind",
+      socketPath,
+      SOCKET_INSIDE,
+      // The skeleton bwrap built (mount points, parents of the workspace) is not a place to write.
+      ...shells.flatMap((dir) => ["--remount-ro", dir]),
+      "--remount-ro",
+      "/",
+      "--chdir",
+      cwd,
+      "--",
+      "/bin/sh",
+      "-c",
+      relayScript(input.socat),
+      "warden-sandbox",
+      spec.command,
+      ...spec.args,
+    ];
+    const proxyUrl = `http://127.0.0.1:${PROXY_PORT}`;
+    const env = {
+      ...input.env,
+      HOME: home,
+      TMPDIR: "/tmp",
+      HTTPS_PROXY: proxyUrl,
+      HTTP_PROXY: proxyUrl,
+      https_proxy: proxyUrl,
+      http_proxy: proxyUrl,
+      // Node's own fetch honours the variables above only with this set (Node ≥ 22.15 / 24).
+      NODE_USE_ENV_PROXY: "1",
+    };
+    return { command: input.bwrap, args, env, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}
+
+/**
+ * socat relays 127.0.0.1:3128 to the proxy's socket. The agent is not held back until it listens
+ * (a readiness poll cost more than the rest of the start-up together): socat binds within a few
+ * milliseconds of starting, long before an agent's runtime has loaded enough to open a connection.
+ */
+function relayScript(socat: string): string {
+  return [
+    `${quote(socat)} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${SOCKET_INSIDE} 2>/dev/null &`,
+    'unset PWD OLDPWD; exec "$@"',
+  ].join("\n");
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** System folders read-only; merged-/usr symlinks (/bin -> usr/bin) recreated as symlinks. */
+async function systemArgs(): Promise<string[]> {
+  const args: string[] = [];
+  for (const dir of SYSTEM_DIRS) {
+    const info = await lstat(dir).catch(() => undefined);
+    if (!info) continue;
+    if (info.isSymbolicLink()) args.push("--symlink", await readlink(dir), dir);
+    else args.push("--ro-bind", dir, dir);
+  }
+  return args;
+}
+
+/**
+ * A bound folder deep inside the private /tmp or HOME (both writable tmpfs) gets its parents
+ * created there: `<data dir>/workspaces/` around the workspace, for one. Each such top folder gets
+ * its own tmpfs, made read-only once everything inside is bound, so `../x` cannot be written.
+ */
+function readOnlyShells(dests: string[], writableRoots: string[]): string[] {
+  const shells = new Set<string>();
+  for (const dest of dests.map((d) => resolve(d))) {
+    for (const root of writableRoots.map((r) => resolve(r))) {
+      const rel = relative(root, dest);
+      if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) continue;
+      const top = join(root, rel.split(sep)[0]!);
+      if (top !== dest) shells.add(top);
+    }
+  }
+  // A shell that is itself a bind target, or inside another shell, would hide or re-hide binds.
+  return [...shells].filter((dir) => !dests.includes(dir));
+}
+
+type Bind = ["--ro-bind" | "--bind", string];
+
+function inside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => inside(path, dir));
+
+/**
+ * The agent's installation (where its command and `node` live, before and after symlinks), its
+ * readPaths, its preset's login files under HOME: each folder that exists, once.
+ */
+async function bindPlan(opts: { spec: AgentSpec; cwd: string; home: string; policy: SandboxPolicy; path: string; log: Logger }): Promise<Bind[]> {
+  const { spec, home, policy, log } = opts;
+  const installs = new Set<string>();
+  for (const name of [spec.command, "node"]) {
+    const found = isAbsolute(spec.command) && name === spec.command ? spec.command : await findOnPath(name, opts.path);
+    if (!found) continue;
+    for (const file of [found, await realpath(found).catch(() => found)]) {
+      // <prefix>/bin/cmd → <prefix>: the package and the interpreter next to it. Not HOME or
+      // ~/.local, which hold other programs' data: there only the command itself.
+      const prefix = dirname(dirname(file));
+      if (prefix === home || prefix === join(home, ".local")) installs.add(file);
+      else if (!underSystem(prefix)) installs.add(prefix);
+    }
+  }
+  const binds: Bind[] = [];
+  const add = async (flag: Bind[0], path: string) => {
+    const full = resolve(path);
+    if (policy.forbiddenPaths.some((p) => inside(full, resolve(p)))) {
+      log.warn({ path: full }, "sandbox: not binding a path of Warden's own");
+      return;
+    }
+    if (!(await stat(full).catch(() => undefined))) return;
+    if (!binds.some(([, p]) => p === full)) binds.push([flag, full]);
+  };
+  for (const dir of installs) await add("--ro-bind", dir);
+  for (const path of spec.readPaths ?? []) await add("--ro-bind", path);
+  for (const file of presetFor(spec)?.homeFiles ?? []) await add("--bind", join(home, file));
+  return binds;
+}
+
+/** Hides each protected path that a bound folder would otherwise show. */
+async function maskArgs(bound: string[], protectedPaths: string[]): Promise<string[]> {
+  const args: string[] = [];
+  for (const raw of protectedPaths) {
+    const path = resolve(raw);
+    const visible = [...SYSTEM_DIRS, ...bound].some((dir) => path !== resolve(dir) && inside(path, resolve(dir)));
+    if (!visible) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (!info) continue;
+    if (info.isDirectory()) args.push("--tmpfs", path);
+    else args.push("--ro-bind", "/dev/null", path);
+  }
+  return args;
+}
