@@ -33,8 +33,7 @@ describe("loadServerConfig", () => {
     expect(cfg.agents.default).toEqual({ preset: "claude", env: [], setEnv: {} });
     expect(cfg.agents.codex).toEqual({ preset: "codex", env: ["HTTPS_PROXY"], setEnv: {} });
     expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" } });
-    expect(cfg.allowBypassPermissions).toBe(false);
-    expect(cfg.unattendedModes).toEqual(["bypassPermissions", "yolo", "agent-full-access"]);
+    expect(cfg.allowedModes).toEqual(["default", "plan", "read-only"]);
     expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120 });
     expect(cfg.overrides).toEqual({});
   });
@@ -69,7 +68,10 @@ describe("loadServerConfig", () => {
     ["limits: { maxRunTimeoutMinutes: 0 }", /^warden\.server\.yml: limits\.maxRunTimeoutMinutes: /],
     ["overrides: { review: { failOn: sometimes } }", /^warden\.server\.yml: overrides\.review\.failOn: Invalid option/],
     ["overrides: { agent: { command: evil } }", /^warden\.server\.yml: overrides\.agent: Unrecognized key: "command"/],
-    ["overrides: { agent: { mode: bypassPermissions } }", /overrides\.agent\.mode: mode bypassPermissions needs allowBypassPermissions: true/],
+    ["overrides: { agent: { mode: bypassPermissions } }", /overrides\.agent\.mode: mode bypassPermissions is not in allowedModes \(default, plan, read-only\)/],
+    ["allowBypassPermissions: true", /^warden\.server\.yml: allowBypassPermissions is no longer supported; use allowedModes \(/],
+    ["unattendedModes: [yolo]", /^warden\.server\.yml: unattendedModes is no longer supported; use allowedModes \(an allowlist/],
+    ["allowedModes: []", /^warden\.server\.yml: allowedModes: /],
     ["overrides: { agent: { timeoutMinutes: 90 } }", /overrides\.agent\.timeoutMinutes: 90 exceeds limits\.maxRunTimeoutMinutes \(60\)/],
     [
       "limits: { maxPermissionTimeoutMinutes: 10 }\noverrides: { permissions: { timeoutMinutes: 11 } }",
@@ -297,21 +299,23 @@ describe("applyServerPolicy", () => {
     expect(applyServerPolicy(repo, cfg)).toEqual({ config: repo, notes: [] });
   });
 
-  it.each(["bypassPermissions", "yolo", "agent-full-access", "BYPASSPERMISSIONS"])(
-    "refuses unattended mode %s unless the server allows it",
+  it.each(["auto", "acceptEdits", "autoEdit", "workspace-write", "agent", "build", "bypassPermissions", "yolo", "agent-full-access", "BYPASSPERMISSIONS"])(
+    "uses mode %s only when the server lists it in allowedModes",
     (mode) => {
       const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode } };
       const refused = applyServerPolicy(wants, config({}));
       expect(refused.config.agent.mode).toBe("default");
       expect(refused.notes).toEqual([`mode ${mode} is not allowed by this server; using default`]);
-      const allowed = applyServerPolicy(wants, config({ allowBypassPermissions: true }));
+      const allowed = applyServerPolicy(wants, config({ allowedModes: ["default", mode.toLowerCase()] }));
       expect(allowed).toEqual({ config: wants, notes: [] });
     },
   );
 
-  it("uses the server's list of unattended modes", () => {
-    const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode: "auto" } };
-    expect(applyServerPolicy(wants, config({})).config.agent.mode).toBe("auto");
-    expect(applyServerPolicy(wants, config({ unattendedModes: ["auto"] })).config.agent.mode).toBe("default");
+  it("keeps the listed modes and falls back to the first listed one when default is not listed", () => {
+    const plan = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode: "plan" } };
+    expect(applyServerPolicy(plan, config({})).config.agent.mode).toBe("plan");
+    const onlyPlan = applyServerPolicy(defaultRepoConfig(), config({ allowedModes: ["plan"] }));
+    expect(onlyPlan.config.agent.mode).toBe("plan");
+    expect(onlyPlan.notes).toEqual(["mode default is not allowed by this server; using plan"]);
   });
 });
