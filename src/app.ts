@@ -76,6 +76,7 @@ function serverPolicy(opts: WardenOptions): ServerPolicy {
     agentFor: (name) => resolveAgent(opts.serverConfig, name, opts.env, opts.processEnv),
     apply: (config) => applyServerPolicy(config, opts.serverConfig),
     diffBudgetBytes: opts.serverConfig.limits.diffBudgetBytes,
+    allowedModes: opts.serverConfig.allowedModes,
   };
 }
 

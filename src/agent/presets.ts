@@ -34,7 +34,43 @@ export interface AgentPreset {
   exitGraceMs: number;
   /** Where its model lives, for "cannot reach" messages. */
   provider: string;
+  /**
+   * Its mode in which every command, edit and web fetch asks the client: what Warden's mode
+   * name `default` means for this agent (allowed whenever `allowedModes` lists `default`).
+   */
+  askingMode: string;
+  /** The mode it reports at `session/new` as it ships, for `warden doctor` and the README. */
+  startMode: string;
+  /** Sent as `_meta` of `session/new` (claude-agent-acp reads its options there). */
+  sessionMeta?: Record<string, unknown>;
+  /** Fixed variables that make it ask and ignore the checkout's own config; they win over the operator's. */
+  fixedEnv?: Record<string, string>;
+  /** How its project configuration in the checkout is kept from loading, for doctor and the README. */
+  projectConfig: string;
+  /** Why `agent.mode: plan` is refused for it, when its plan mode cannot promise to run nothing. */
+  planRefused?: string;
 }
+
+/**
+ * Claude Code settings on top of the operator's own (flag settings outrank user and project
+ * settings): no `auto` mode, whose classifier approves tool calls without asking Warden, not even
+ * inside plan mode; every shell command and fetch asks, read-only ones included.
+ */
+const CLAUDE_SETTINGS = {
+  permissions: { disableAutoMode: "disable", ask: ["Bash", "WebFetch"] },
+  useAutoModeDuringPlan: false,
+};
+
+/** opencode's permission config: everything that changes or reaches out asks the client. */
+export const OPENCODE_PERMISSION = {
+  bash: "ask",
+  edit: "ask",
+  webfetch: "ask",
+  websearch: "ask",
+  codesearch: "ask",
+  external_directory: "ask",
+  doom_loop: "ask",
+};
 
 export const PRESETS: Record<PresetName, AgentPreset> = {
   claude: {
@@ -51,6 +87,12 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     // It exits within ~25 ms but leaves a child for ~4 s: the group is signalled once it is gone.
     exitGraceMs: 1_000,
     provider: "api.anthropic.com",
+    askingMode: "default",
+    startMode: "auto",
+    // Only the operator's user settings: the checkout's .claude/settings*.json (hooks, MCP
+    // servers, permission rules), commands, agents and skills are never loaded.
+    sessionMeta: { claudeCode: { options: { settingSources: ["user"], settings: CLAUDE_SETTINGS } } },
+    projectConfig: "session/new `_meta.claudeCode.options.settingSources: [\"user\"]`; .claude/ and .mcp.json replaced by the base branch's",
   },
   codex: {
     name: "codex",
@@ -68,6 +110,11 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     modes: "modes read-only, workspace-write, agent (its default), agent-full-access; plan = config option collaboration_mode",
     exitGraceMs: 3_000,
     provider: "api.openai.com",
+    askingMode: "read-only",
+    startMode: "agent",
+    projectConfig: ".codex/ replaced by the base branch's (codex also loads it only for projects the operator trusts)",
+    planRefused:
+      "codex's plan is a collaboration mode on top of its approval mode: in read-only it still runs commands it deems safe inside its sandbox without asking",
   },
   gemini: {
     name: "gemini",
@@ -82,6 +129,9 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     modes: "modes default, autoEdit, yolo, plan",
     exitGraceMs: 1_000,
     provider: "generativelanguage.googleapis.com",
+    askingMode: "default",
+    startMode: "default",
+    projectConfig: ".gemini/ replaced by the base branch's",
   },
   opencode: {
     name: "opencode",
@@ -96,6 +146,11 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     modes: "config option mode: build (its default), plan",
     exitGraceMs: 1_000,
     provider: "its model provider",
+    // Its `build` runs commands unasked as it ships; with OPENCODE_PERMISSION below, it asks.
+    askingMode: "build",
+    startMode: "build",
+    fixedEnv: { OPENCODE_DISABLE_PROJECT_CONFIG: "1", OPENCODE_PERMISSION: JSON.stringify(OPENCODE_PERMISSION) },
+    projectConfig: "OPENCODE_DISABLE_PROJECT_CONFIG=1; opencode.json(c) and .opencode/ replaced by the base branch's",
   },
 };
 

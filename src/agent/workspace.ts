@@ -2,11 +2,14 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ChangedFile, Logger, Workspace, WorkspaceProvider } from "../core/ports.js";
+import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { fetchChange } from "./fetch-change.js";
 import { git, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
+/** Where fetchChange leaves the base branch, for when the base commit itself is gone. */
+const BASE_REF = "refs/warden/base";
 /** Diffs are cut to a budget by the prompt builder; this only bounds memory. */
 const DIFF_MAX_BYTES = 256 * 1024 * 1024;
 
@@ -22,6 +25,9 @@ export function createGitWorkspaces(opts: { root: string; log: Logger }): Worksp
       try {
         const warnings = await fetchChange(dir, source, signal);
         for (const warning of warnings) log.warn({ warning }, "workspace checkout incomplete");
+        // Before any agent starts in it: the change's own agent configuration never loads.
+        const config = await neutraliseAgentConfig(dir, [source.baseSha, BASE_REF], { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, ...(signal ? { signal } : {}) });
+        if (config.replaced.length > 0 || config.restored.length > 0) log.info(config, "agent configuration taken from the base branch");
       } catch (err) {
         await rm(dir, { recursive: true, force: true });
         throw err;

@@ -11,7 +11,7 @@ import { splitCommandLine } from "./split-command.js";
  * args of `default` (its env settings from the file still apply). A preset supplies the command,
  * args and the variables that sign the agent in; the entry's own settings win or add to them.
  * Variables named in `env` are read from `processEnv` now; missing ones are skipped; `setEnv`
- * values win over them.
+ * values win over them, and the preset's fixed variables win over everything.
  */
 export function resolveAgent(
   cfg: ServerConfig,
@@ -45,6 +45,8 @@ export function resolveAgent(
     if (value !== undefined && value !== "") agentEnv[key] = value;
   }
   Object.assign(agentEnv, entry?.setEnv ?? {});
+  // What makes the preset's agent ask and ignore the checkout's own config is not the entry's to undo.
+  Object.assign(agentEnv, preset?.fixedEnv ?? {});
   return {
     name,
     command,

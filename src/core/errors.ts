@@ -35,7 +35,9 @@ export type AgentErrorCode =
   /** The run was cancelled (superseded, closed, shutdown). */
   | "cancelled"
   /** The agent never produced a valid warden-report. */
-  | "invalid_report";
+  | "invalid_report"
+  /** The agent is, or went, in a mode the server does not allow, and could not be switched back. */
+  | "mode";
 
 export class AgentError extends Error {
   override readonly name = "AgentError";

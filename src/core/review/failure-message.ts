@@ -10,6 +10,7 @@ const AGENT_LABEL: Record<AgentError["code"], string> = {
   timeout: "The agent ran out of time",
   cancelled: "The review was cancelled",
   invalid_report: "The agent sent no valid report",
+  mode: "The agent's mode is not allowed",
 };
 
 /**

@@ -20,6 +20,8 @@ export interface ServerPolicy {
   /** Applies the server's overrides and limits to a repository config. */
   apply(config: RepoConfig): { config: RepoConfig; notes: string[] };
   diffBudgetBytes: number;
+  /** Server config `allowedModes`; the runner's default when unset. */
+  allowedModes?: readonly string[];
 }
 
 export interface ReviewDeps {
