@@ -67,7 +67,10 @@ export function planModes(newSession: unknown, req: ModeRequest): ModePlan {
     const extra = aliasOption(session, alias);
     if (extra) steps.push(extra);
   } else if (requested !== "default" && offered.ids.includes(requested)) target = requested;
-  else if (requested !== "default") {
+  else if (requested !== "default" && otherModeOption(session, requested)) {
+    // Another option of category `mode` holds it (a collaboration mode on top of the asking mode).
+    steps.push(otherModeOption(session, requested) as ModeStep);
+  } else if (requested !== "default") {
     notice = `has no mode "${requested}" (${offered.ids.length > 0 ? `it offers ${offered.ids.join(", ")}` : "it offers no modes"})`;
   }
 
@@ -124,6 +127,18 @@ function modeOption(options: unknown): { id: string; current?: string; values: s
 /** The current mode named in a `config_option_update`'s options (category `mode`), if any. */
 export function modeInConfigOptions(options: unknown): string | undefined {
   return modeOption(options)?.current;
+}
+
+/** A config option of category `mode` offering `value`, other than the one that lists its modes. */
+function otherModeOption(session: Record<string, unknown>, value: string): ModeStep | undefined {
+  for (const item of list(session.configOptions)) {
+    const option = record(item);
+    const configId = str(option.id);
+    if (option.category !== "mode" || !configId || (option.type !== undefined && option.type !== "select")) continue;
+    if (!selectValues(option.options).includes(value)) continue;
+    return option.currentValue === value ? undefined : { kind: "config_option", configId, value };
+  }
+  return undefined;
 }
 
 function aliasOption(session: Record<string, unknown>, alias: Extract<ModeAlias, { kind: "config_option" }>): ModeStep | undefined {
