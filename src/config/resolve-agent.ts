@@ -1,5 +1,5 @@
 // Turns a server config entry (or WARDEN_AGENT_COMMAND) into the AgentSpec the runner spawns.
-import { PRESETS } from "../agent/presets.js";
+import { PRESETS, presetFor } from "../agent/presets.js";
 import { ConfigError } from "../core/errors.js";
 import type { AgentSpec } from "../core/ports.js";
 import type { AppEnv } from "./env.js";
@@ -45,8 +45,10 @@ export function resolveAgent(
     if (value !== undefined && value !== "") agentEnv[key] = value;
   }
   Object.assign(agentEnv, entry?.setEnv ?? {});
-  // What makes the preset's agent ask and ignore the checkout's own config is not the entry's to undo.
-  Object.assign(agentEnv, preset?.fixedEnv ?? {});
+  // What makes the preset's agent ask and ignore the checkout's own config is not the entry's to
+  // undo; a hand-written command line of a preset's agent (`opencode acp`) gets it too.
+  const recognised = preset ?? presetFor({ command, args });
+  Object.assign(agentEnv, recognised?.fixedEnv ?? {});
   return {
     name,
     command,

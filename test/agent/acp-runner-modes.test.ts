@@ -179,3 +179,13 @@ describe("opencode's preset environment", () => {
     expect(OPENCODE_PERMISSION).toMatchObject({ bash: "ask", edit: "ask", webfetch: "ask" });
   });
 });
+
+describe("opencode's switches reach it however it is configured", () => {
+  it("for a hand-written `opencode acp` command line and for `warden review`'s preset", async () => {
+    const { chooseAgent } = await import("../../src/cli/choose-agent.js");
+    const cfg = serverConfigSchema.parse({ agents: { oc: { command: "opencode", args: ["acp"] } } });
+    expect(resolveAgent(cfg, "oc", {}, {}).env.OPENCODE_DISABLE_PROJECT_CONFIG).toBe("1");
+    expect(resolveAgent(serverConfigSchema.parse({}), "default", { WARDEN_AGENT_COMMAND: "opencode acp" }, {}).env.OPENCODE_DISABLE_PROJECT_CONFIG).toBe("1");
+    expect(chooseAgent("opencode", serverConfigSchema.parse({}), {}).spec.env).toMatchObject({ OPENCODE_DISABLE_PROJECT_CONFIG: "1", OPENCODE_PERMISSION: JSON.stringify(OPENCODE_PERMISSION) });
+  });
+});
