@@ -66,7 +66,14 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
     const info = report.agentInfo ? `${report.agentInfo.name}${report.agentInfo.version ? ` ${report.agentInfo.version}` : ""}` : "an ACP agent";
     parts.push(`${info} ready in ${seconds(result.readyMs)}`);
     parts.push(report.offeredModes.length > 0 ? `modes ${report.offeredModes.join(", ")}` : "no modes");
+    if (report.authStatus?.kind === "none") {
+      return fail(title, `${agentLabel(spec)} started but reports "${report.authStatus.label ?? "not signed in"}"`, signInHint(spec));
+    }
     const { startMode, target } = report.modes;
+    if (forced !== undefined && result.notices.some((n) => n.includes(`has no mode "${forced}"`))) {
+      const known = target !== undefined ? `; starts in ${startMode ?? "no reported mode"}` : "";
+      return fail(title, `${parts.join("; ")}${known}; it has no mode "${forced}", which the server forces`, "change overrides.agent.mode in warden.server.yml to a mode it offers");
+    }
     if (target === undefined) {
       // Nothing to verify: the gate holds only if it asks for everything by itself.
       return fail(
@@ -76,17 +83,11 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
       );
     }
     parts.push(`starts in ${startMode ?? "no reported mode"}, Warden runs it in ${target}`);
-    if (forced !== undefined && result.notices.some((n) => n.includes(`has no mode "${forced}"`))) {
-      return fail(title, `${parts.join("; ")}; it has no mode "${forced}", which the server forces`, "change overrides.agent.mode in warden.server.yml to a mode it offers");
-    }
     parts.push(
       preset
         ? `project agent config off: ${preset.projectConfig}`
         : "project agent config: .claude/, .mcp.json, opencode.json, .opencode/, .gemini/, .codex/ replaced by the base branch's",
     );
-    if (report.authStatus?.kind === "none") {
-      return fail(title, `${agentLabel(spec)} started but reports "${report.authStatus.label ?? "not signed in"}"`, signInHint(spec));
-    }
     const signIn = report.authStatus?.label ?? report.authStatus?.kind ?? report.authenticatedWith;
     if (signIn) parts.push(`signs in with ${signIn}`);
     if (result.answer) parts.push(`answered a test prompt (${result.answer.stopReason}) after ${seconds(Date.now() - started)}`);
