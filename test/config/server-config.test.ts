@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { PRESETS } from "../../src/agent/presets.js";
 import { describe, expect, it } from "vitest";
 import { defaultRepoConfig, parseRepoConfig } from "../../src/config/repo-config.js";
 import {
@@ -137,9 +138,10 @@ describe("resolveAgent", () => {
     });
   });
 
-  it("builds the default agent from WARDEN_AGENT_COMMAND alone, with no environment", () => {
+  it("builds the default agent from WARDEN_AGENT_COMMAND alone, with only the switches that make a known agent ask", () => {
     const spec = resolveAgent(config({}), "default", { WARDEN_AGENT_COMMAND: "opencode acp" }, processEnv);
-    expect(spec).toEqual({ name: "default", command: "opencode", args: ["acp"], env: {} });
+    expect(spec).toEqual({ name: "default", command: "opencode", args: ["acp"], env: PRESETS.opencode.fixedEnv });
+    expect(resolveAgent(config({}), "default", { WARDEN_AGENT_COMMAND: "goose acp" }, processEnv).env).toEqual({});
   });
 
   it("does not apply WARDEN_AGENT_COMMAND to other agents", () => {
