@@ -98,6 +98,7 @@ function serverPolicy(opts: WardenOptions): ServerPolicy {
     apply: (config) => applyServerPolicy(config, opts.serverConfig),
     diffBudgetBytes: opts.serverConfig.limits.diffBudgetBytes,
     maxPermissionRequestsPerRun: opts.serverConfig.limits.maxPermissionRequestsPerRun,
+    allowedModes: opts.serverConfig.allowedModes,
   };
 }
 

@@ -46,7 +46,7 @@ describe.concurrent("claude-agent-acp, no credentials", () => {
     const result = await probeAgent({ spec: presetAgent("claude"), mode: "plan", timeoutMs: 60_000, log: quiet });
     expect(result.report.agentInfo?.name).toBe("@agentclientprotocol/claude-agent-acp");
     expect(result.report.offeredModes).toEqual(expect.arrayContaining(["default", "acceptEdits", "plan", "auto"]));
-    expect(result.report.selection).toEqual({ kind: "set_mode", modeId: "plan" });
+    expect(result.report.modes).toMatchObject({ startMode: "auto", target: "plan", steps: [{ kind: "set_mode", modeId: "plan" }] });
     expect(result.report.authStatus).toEqual({ kind: "none", label: "Not logged in" });
   });
 
@@ -64,7 +64,7 @@ describe.concurrent("opencode acp, no credentials", () => {
     const result = await probeAgent({ spec: presetAgent("opencode"), mode: "plan", timeoutMs: 60_000, log: quiet });
     expect(result.report.agentInfo?.name).toBe("OpenCode");
     expect(result.report.offeredModes).toEqual(expect.arrayContaining(["build", "plan"]));
-    expect(result.report.selection).toEqual({ kind: "config_option", configId: "mode", value: "plan" });
+    expect(result.report.modes).toMatchObject({ startMode: "build", target: "plan", steps: [{ kind: "config_option", configId: "mode", value: "plan" }] });
   });
 
   it.skipIf(opencodeOnline)("fails a prompt as unreachable when its provider cannot be reached (about a minute offline)", async () => {
@@ -80,7 +80,7 @@ describe.concurrent("gemini --acp", () => {
     const result = await probeAgent({ spec: presetAgent("gemini", { GEMINI_API_KEY: "warden-dummy-key" }), mode: "plan", timeoutMs: 60_000, log: quiet });
     expect(result.report.agentInfo?.name).toBe("gemini-cli");
     expect(result.report.offeredModes).toEqual(expect.arrayContaining(["default", "autoEdit", "yolo", "plan"]));
-    expect(result.report.selection).toEqual({ kind: "set_mode", modeId: "plan" });
+    expect(result.report.modes).toMatchObject({ startMode: "default", target: "plan", steps: [{ kind: "set_mode", modeId: "plan" }] });
   });
 
   it("without a key, fails session/new as not signed in, naming the variables to set", async () => {
@@ -106,11 +106,11 @@ describe.concurrent("codex-acp", () => {
     );
   });
 
-  it("with a dummy key, authenticates with api-key, opens a session and selects plan through collaboration_mode", async () => {
-    const result = await probeAgent({ spec: presetAgent("codex", { OPENAI_API_KEY: "sk-warden-dummy" }), mode: "plan", timeoutMs: 90_000, log: quiet });
+  it("with a dummy key, authenticates with api-key, opens a session and leaves its `agent` mode for read-only", async () => {
+    const result = await probeAgent({ spec: presetAgent("codex", { OPENAI_API_KEY: "sk-warden-dummy" }), timeoutMs: 90_000, log: quiet });
     expect(result.report.authenticatedWith).toBe("api-key");
     expect(result.report.offeredModes).toEqual(expect.arrayContaining(["read-only", "workspace-write", "agent", "agent-full-access", "plan"]));
-    expect(result.report.selection).toEqual({ kind: "config_option", configId: "collaboration_mode", value: "plan" });
+    expect(result.report.modes).toMatchObject({ startMode: "agent", target: "read-only", steps: [{ kind: "set_mode", modeId: "read-only" }] });
   });
 
   it.skipIf(openAiOnline)("with a dummy key, never fails a prompt offline: the run timeout ends it and its process group", async () => {
@@ -137,8 +137,8 @@ describe.concurrent("the warden command with real agents", () => {
       '✗ agent default: agent "default" (claude-agent-acp) started but reports "Not logged in"\n    fix: Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden\'s environment, or run `claude /login` once as the user Warden runs as.',
     );
     expect(result.stdout).toMatch(/✗ agent codex: Agent "codex" is not signed in: Authentication required\./);
-    expect(result.stdout).toMatch(/✓ agent gemini: gemini --acp \(preset gemini\), passes GEMINI_API_KEY; gemini-cli [\d.]+ ready in [\d.]+ s; modes default, autoEdit, yolo, plan; plan selected/);
-    expect(result.stdout).toMatch(/✓ agent opencode: opencode acp \(preset opencode\), passes no variables; OpenCode [\d.]+ ready in [\d.]+ s; modes build, plan; plan selected/);
+    expect(result.stdout).toMatch(/✓ agent gemini: gemini --acp \(preset gemini\), passes GEMINI_API_KEY; gemini-cli [\d.]+ ready in [\d.]+ s; modes default, autoEdit, yolo, plan; starts in default, Warden runs it in default; project agent config off: /);
+    expect(result.stdout).toMatch(/✓ agent opencode: opencode acp \(preset opencode\), passes OPENCODE_DISABLE_PROJECT_CONFIG, OPENCODE_PERMISSION; OpenCode [\d.]+ ready in [\d.]+ s; modes build, plan; starts in build, Warden runs it in build; project agent config off: OPENCODE_DISABLE_PROJECT_CONFIG=1/);
     expect(result.code).toBe(1);
   });
 

@@ -6,12 +6,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger, Workspace } from "../core/ports.js";
+import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { git } from "./git.js";
 import { gitWorkspace } from "./workspace.js";
 
 const TIMEOUT_MS = 5 * 60_000;
 
-export async function checkoutLocalCommit(repoRoot: string, sha: string, opts: { log: Logger; signal?: AbortSignal }): Promise<Workspace> {
+/** `baseSha`: the commit whose agent configuration (.claude/, opencode.json…) the checkout gets instead of its own. */
+export async function checkoutLocalCommit(
+  repoRoot: string,
+  sha: string,
+  opts: { log: Logger; signal?: AbortSignal; baseSha?: string },
+): Promise<Workspace> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
   const dir = await mkdtemp(join(tmpdir(), "warden-review-"));
   // Isolated like a server checkout (runGit's default): the commit's `.gitattributes` picks no
@@ -20,6 +26,8 @@ export async function checkoutLocalCommit(repoRoot: string, sha: string, opts: {
   try {
     await git(["clone", "--quiet", "--shared", "--no-checkout", "--", repoRoot, dir], run, `cloning ${repoRoot}`);
     await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], run, `checking out ${sha}`);
+    const config = await neutraliseAgentConfig(dir, opts.baseSha ? [opts.baseSha] : [], run);
+    if (config.replaced.length > 0 || config.restored.length > 0) opts.log.debug(config, "agent configuration taken from the base");
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

@@ -1,11 +1,13 @@
 import { methods, PROTOCOL_VERSION } from "@agentclientprotocol/sdk";
 import type { ClientContext } from "@agentclientprotocol/sdk";
+import { AgentError } from "../core/errors.js";
 import type { AgentProgress, AgentSpec, Logger } from "../core/ports.js";
 import { protocolMismatch } from "./agent-failure.js";
+import { agentLabel } from "./agent-hints.js";
 import type { FailureContext } from "./agent-failure.js";
 import { authMethodFor, presetFor, type ModeAlias } from "./presets.js";
 import { list, record, str } from "./raw-json.js";
-import { selectMode, type ModeSelection } from "./select-mode.js";
+import { planModes, type ModePlan, type ModeStep } from "./select-mode.js";
 
 export interface OpenSessionDeps {
   ctx: ClientContext;
@@ -13,6 +15,8 @@ export interface OpenSessionDeps {
   failure: FailureContext;
   cwd: string;
   mode: string | undefined;
+  /** Server config `allowedModes`. */
+  allowedModes: readonly string[];
   /** Sends one request; failures come back as AgentErrors. */
   call<R>(method: string, send: () => Promise<R>): Promise<R>;
   /** Where the run is, for the message when the agent dies. */
@@ -31,7 +35,8 @@ export interface OpenedSession {
   authenticatedWith?: string;
   /** Mode ids and mode-option values it offered. */
   offeredModes: string[];
-  selection: ModeSelection;
+  /** The mode it started in, the mode Warden put it in, and how to put it back. */
+  modes: ModePlan;
 }
 
 /** What the agent said while the session was set up, plus its sign-in status when it reports one. */
@@ -57,7 +62,7 @@ export async function openSession(deps: OpenSessionDeps): Promise<OpenedSession>
   if (init.protocolVersion !== PROTOCOL_VERSION) throw protocolMismatch(deps.failure, init.protocolVersion, PROTOCOL_VERSION);
   const info = record(init.agentInfo);
   const agentName = str(info.name);
-  const opened: Omit<OpenedSession, "sessionId" | "selection" | "offeredModes"> = {
+  const opened: Omit<OpenedSession, "sessionId" | "modes" | "offeredModes"> = {
     authMethodIds: authMethods.map((m) => m.id),
     ...(agentName ? { agentInfo: { name: agentName, ...(str(info.version) ? { version: str(info.version) } : {}) } } : {}),
   };
@@ -70,25 +75,43 @@ export async function openSession(deps: OpenSessionDeps): Promise<OpenedSession>
     opened.authenticatedWith = methodId;
   }
 
+  const preset = presetFor(spec);
   deps.onPhase("while creating its session");
-  const created = await call("session/new", () => ctx.request(methods.agent.session.new, { cwd: deps.cwd, mcpServers: [] }));
+  // The preset's `_meta` keeps the checkout's own agent configuration from loading (claude).
+  const created = await call("session/new", () =>
+    ctx.request(methods.agent.session.new, { cwd: deps.cwd, mcpServers: [], ...(preset?.sessionMeta ? { _meta: preset.sessionMeta } : {}) }),
+  );
   const sessionId = created.sessionId;
 
   deps.onPhase("while selecting its mode");
-  const aliases = presetFor(spec)?.modeAliases ?? {};
-  const selection = selectMode(created, mode, aliases);
-  if (selection.kind === "set_mode") {
-    await call("session/set_mode", () => ctx.request(methods.agent.session.setMode, { sessionId, modeId: selection.modeId }));
-  } else if (selection.kind === "config_option") {
-    const { configId, value } = selection;
-    await call("session/set_config_option", () => ctx.request(methods.agent.session.setConfigOption, { sessionId, configId, value }));
-  } else if (selection.kind === "unavailable") {
-    const offered = selection.offered.length > 0 ? `it offers ${selection.offered.join(", ")}` : "it offers no modes";
-    deps.progress({ type: "notice", message: `agent "${spec.name}" has no mode "${mode}" (${offered}); running in its default mode` });
+  const aliases = preset?.modeAliases ?? {};
+  const modes = planModes(created, { requested: mode, allowed: deps.allowedModes, ...(preset ? { preset } : {}) });
+  deps.log.info({ sessionId, startMode: modes.startMode, mode: modes.target, steps: modes.steps }, "agent mode");
+  if (modes.refused) throw modeRefused(spec, modes);
+  for (const step of modes.steps) await applyModeStep(deps, sessionId, step);
+  if (modes.notice) deps.progress({ type: "notice", message: `agent "${spec.name}" ${modes.notice}` });
+  if (modes.target !== undefined && modes.target !== modes.startMode) deps.progress({ type: "mode", modeId: modes.target });
+  return { ...opened, sessionId, modes, offeredModes: offeredModes(created, aliases) };
+}
+
+/** Sends one mode change; failures come back as AgentErrors. */
+export function applyModeStep(deps: Pick<OpenSessionDeps, "ctx" | "call">, sessionId: string, step: ModeStep): Promise<unknown> {
+  const { ctx, call } = deps;
+  if (step.kind === "set_mode") {
+    return call("session/set_mode", () => ctx.request(methods.agent.session.setMode, { sessionId, modeId: step.modeId }));
   }
-  if (mode && (selection.kind === "set_mode" || selection.kind === "config_option")) deps.progress({ type: "mode", modeId: mode });
-  deps.log.debug({ sessionId, mode: selection }, "agent session ready");
-  return { ...opened, sessionId, selection, offeredModes: offeredModes(created, aliases) };
+  const { configId, value } = step;
+  return call("session/set_config_option", () => ctx.request(methods.agent.session.setConfigOption, { sessionId, configId, value }));
+}
+
+/** The run cannot be in a mode the operator allows: it ends with `error` before any prompt. */
+export function modeRefused(spec: AgentSpec, modes: Pick<ModePlan, "startMode" | "refused">): AgentError {
+  const start = modes.startMode !== undefined ? ` (it started in ${modes.startMode})` : "";
+  return new AgentError(
+    "mode",
+    `${agentLabel(spec)} cannot run in a mode this server allows${start}: ${modes.refused ?? "unknown reason"}. ` +
+      "Set agent.mode to a mode it offers, or list one in allowedModes in warden.server.yml.",
+  );
 }
 
 /** Mode ids plus the values of mode options (category `mode`, or an option a preset aliases). */

@@ -41,7 +41,43 @@ export interface AgentPreset {
   hosts: string[];
   /** Its login files and folders, relative to HOME: the only part of HOME its sandbox sees (read-write). */
   homeFiles: string[];
+  /**
+   * Its mode in which every command, edit and web fetch asks the client: what Warden's mode
+   * name `default` means for this agent (allowed whenever `allowedModes` lists `default`).
+   */
+  askingMode: string;
+  /** The mode it reports at `session/new` as it ships, for `warden doctor` and the README. */
+  startMode: string;
+  /** Sent as `_meta` of `session/new` (claude-agent-acp reads its options there). */
+  sessionMeta?: Record<string, unknown>;
+  /** Fixed variables that make it ask and ignore the checkout's own config; they win over the operator's. */
+  fixedEnv?: Record<string, string>;
+  /** How its project configuration in the checkout is kept from loading, for doctor and the README. */
+  projectConfig: string;
+  /** Why `agent.mode: plan` is refused for it, when its plan mode cannot promise to run nothing. */
+  planRefused?: string;
 }
+
+/**
+ * Claude Code settings on top of the operator's own (flag settings outrank user and project
+ * settings): no `auto` mode, whose classifier approves tool calls without asking Warden, not even
+ * inside plan mode; every shell command and fetch asks, read-only ones included.
+ */
+const CLAUDE_SETTINGS = {
+  permissions: { disableAutoMode: "disable", ask: ["Bash", "WebFetch"] },
+  useAutoModeDuringPlan: false,
+};
+
+/** opencode's permission config: everything that changes or reaches out asks the client. */
+export const OPENCODE_PERMISSION = {
+  bash: "ask",
+  edit: "ask",
+  webfetch: "ask",
+  websearch: "ask",
+  codesearch: "ask",
+  external_directory: "ask",
+  doom_loop: "ask",
+};
 
 export const PRESETS: Record<PresetName, AgentPreset> = {
   claude: {
@@ -60,6 +96,12 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     provider: "api.anthropic.com",
     hosts: ["api.anthropic.com", "console.anthropic.com", "statsig.anthropic.com", "claude.ai", "platform.claude.com"],
     homeFiles: [".claude", ".claude.json"],
+    askingMode: "default",
+    startMode: "auto",
+    // Only the operator's user settings: the checkout's .claude/settings*.json (hooks, MCP
+    // servers, permission rules), commands, agents and skills are never loaded.
+    sessionMeta: { claudeCode: { options: { settingSources: ["user"], settings: CLAUDE_SETTINGS } } },
+    projectConfig: "session/new `_meta.claudeCode.options.settingSources: [\"user\"]`; .claude/ and .mcp.json replaced by the base branch's",
   },
   codex: {
     name: "codex",
@@ -79,6 +121,11 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     provider: "api.openai.com",
     hosts: ["api.openai.com", "auth.openai.com", "chatgpt.com"],
     homeFiles: [".codex"],
+    askingMode: "read-only",
+    startMode: "agent",
+    projectConfig: ".codex/ replaced by the base branch's (codex also loads it only for projects the operator trusts)",
+    planRefused:
+      "codex's plan is a collaboration mode on top of its approval mode: in read-only it still runs commands it deems safe inside its sandbox without asking",
   },
   gemini: {
     name: "gemini",
@@ -95,6 +142,9 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     provider: "generativelanguage.googleapis.com",
     hosts: ["generativelanguage.googleapis.com", "cloudcode-pa.googleapis.com", "oauth2.googleapis.com"],
     homeFiles: [".gemini"],
+    askingMode: "default",
+    startMode: "default",
+    projectConfig: ".gemini/ replaced by the base branch's",
   },
   opencode: {
     name: "opencode",
@@ -111,6 +161,11 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     provider: "its model provider",
     hosts: ["api.anthropic.com", "api.openai.com", "openrouter.ai", "models.dev", "opencode.ai"],
     homeFiles: [".config/opencode", ".local/share/opencode"],
+    // Its `build` runs commands unasked as it ships; with OPENCODE_PERMISSION below, it asks.
+    askingMode: "build",
+    startMode: "build",
+    fixedEnv: { OPENCODE_DISABLE_PROJECT_CONFIG: "1", OPENCODE_PERMISSION: JSON.stringify(OPENCODE_PERMISSION) },
+    projectConfig: "OPENCODE_DISABLE_PROJECT_CONFIG=1; opencode.json(c) and .opencode/ replaced by the base branch's",
   },
 };
 

@@ -15,8 +15,10 @@ const run = promisify(execFile);
 
 export interface ProbeOptions {
   spec: AgentSpec;
-  /** Mode to select, e.g. "plan"; undefined keeps the agent's default. */
+  /** Mode to select, e.g. "plan"; undefined is its asking mode. */
   mode?: string;
+  /** Server config `allowedModes` (the runner's default when unset). */
+  allowedModes?: readonly string[];
   /** Budget for the whole probe, start-up to shutdown request. */
   timeoutMs: number;
   /** Sends this prompt after the session is ready. */
@@ -53,6 +55,7 @@ export async function probeAgent(opts: ProbeOptions): Promise<ProbeResult> {
         agent: opts.spec,
         cwd: dir,
         ...(opts.mode !== undefined ? { mode: opts.mode } : {}),
+        ...(opts.allowedModes !== undefined ? { allowedModes: opts.allowedModes } : {}),
         timeoutMs: opts.timeoutMs,
         signal: opts.signal ?? new AbortController().signal,
         onProgress: (update) => update.type === "notice" && notices.push(update.message),

@@ -2,6 +2,7 @@ import type { PlanEntry } from "../core/model.js";
 import type { AgentProgress } from "../core/ports.js";
 import { toolKind } from "./permission-ask.js";
 import { list, record, str } from "./raw-json.js";
+import { modeInConfigOptions } from "./select-mode.js";
 import type { RawToolCall } from "./permission-ask.js";
 
 /** Tool calls remembered per run, so a permission request naming only an id can be described. */
@@ -12,6 +13,8 @@ export interface ReadUpdate {
   progress?: AgentProgress;
   /** Text of an `agent_message_chunk`. */
   messageText?: string;
+  /** The mode the agent says it is in now (`current_mode_update`, or its mode config option). */
+  modeId?: string;
 }
 
 export interface SessionUpdateReader {
@@ -62,8 +65,12 @@ export function createSessionUpdateReader(): SessionUpdateReader {
         }
         case "current_mode_update":
           return typeof update.currentModeId === "string"
-            ? { progress: { type: "mode", modeId: update.currentModeId } }
+            ? { progress: { type: "mode", modeId: update.currentModeId }, modeId: update.currentModeId }
             : {};
+        case "config_option_update": {
+          const modeId = modeInConfigOptions(update.configOptions);
+          return modeId !== undefined ? { modeId } : {};
+        }
         default:
           return {};
       }

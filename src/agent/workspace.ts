@@ -3,6 +3,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { ensurePrivateDir } from "../private-paths.js";
 import { join, resolve } from "node:path";
 import type { ChangedFile, DiffStat, Logger, Workspace, WorkspaceProvider } from "../core/ports.js";
+import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { fetchChange } from "./fetch-change.js";
 import { git, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
@@ -13,6 +14,8 @@ const LOCAL_TIMEOUT_MS = 2 * 60_000;
  * is streamed, never buffered, and its reader stops git past its own cap.
  */
 const LISTING_MAX_BYTES = 32 * 1024 * 1024;
+/** Where fetchChange leaves the base branch, for when the base commit itself is gone. */
+const BASE_REF = "refs/warden/base";
 
 /** Checkouts under `${root}/workspaces`, one fresh directory per run. */
 export function createGitWorkspaces(opts: { root: string; log: Logger }): WorkspaceProvider {
@@ -32,6 +35,9 @@ export function createGitWorkspaces(opts: { root: string; log: Logger }): Worksp
       try {
         const warnings = await fetchChange(dir, source, signal);
         for (const warning of warnings) log.warn({ warning }, "workspace checkout incomplete");
+        // Before any agent starts in it: the change's own agent configuration never loads.
+        const config = await neutraliseAgentConfig(dir, [source.baseSha, BASE_REF], { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, ...(signal ? { signal } : {}) });
+        if (config.replaced.length > 0 || config.restored.length > 0) log.info(config, "agent configuration taken from the base branch");
       } catch (err) {
         await rm(dir, { recursive: true, force: true });
         throw err;

@@ -38,6 +38,8 @@ function presetSpec(preset: AgentPreset, env: NodeJS.ProcessEnv): AgentSpec {
     const value = env[key];
     if (value !== undefined && value !== "") agentEnv[key] = value;
   }
+  // What makes the agent ask and ignore the checkout's own config (opencode) always applies.
+  Object.assign(agentEnv, preset.fixedEnv ?? {});
   return { name: preset.name, command: preset.command, args: [...preset.args], env: agentEnv, preset: preset.name };
 }
 

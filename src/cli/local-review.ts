@@ -83,7 +83,7 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
   const commits = await repo.commitsBetween(mergeBase, headSha);
 
   progress.step(`Checking out ${headName} at ${headSha.slice(0, 7)}`);
-  const workspace = await checkoutLocalCommit(repo.root, headSha, { log, signal });
+  const workspace = await checkoutLocalCommit(repo.root, headSha, { log, signal, baseSha });
   try {
     const changeRequest = localChangeRequest({ platform, baseRef, baseSha, headRef: headName, headSha, commits });
     const selection = await selectDiff(workspace, changeRequest, config.review, undefined, {
@@ -119,6 +119,7 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
         agent: chosen.spec,
         cwd: workspace.dir,
         mode: config.agent.mode,
+        allowedModes: serverConfig.allowedModes,
         timeoutMs: config.agent.timeoutMinutes * 60_000,
         signal,
         onPermission: (ask, askSignal) => gate.decide(ask, askSignal),

@@ -1,5 +1,5 @@
 // Turns a server config entry (or WARDEN_AGENT_COMMAND) into the AgentSpec the runner spawns.
-import { PRESETS } from "../agent/presets.js";
+import { PRESETS, presetFor } from "../agent/presets.js";
 import { ConfigError } from "../core/errors.js";
 import type { AgentSpec } from "../core/ports.js";
 import type { AppEnv } from "./env.js";
@@ -11,7 +11,7 @@ import { splitCommandLine } from "./split-command.js";
  * args of `default` (its env settings from the file still apply). A preset supplies the command,
  * args and the variables that sign the agent in; the entry's own settings win or add to them.
  * Variables named in `env` are read from `processEnv` now; missing ones are skipped; `setEnv`
- * values win over them.
+ * values win over them, and the preset's fixed variables win over everything.
  */
 export function resolveAgent(
   cfg: ServerConfig,
@@ -45,6 +45,10 @@ export function resolveAgent(
     if (value !== undefined && value !== "") agentEnv[key] = value;
   }
   Object.assign(agentEnv, entry?.setEnv ?? {});
+  // What makes the preset's agent ask and ignore the checkout's own config is not the entry's to
+  // undo; a hand-written command line of a preset's agent (`opencode acp`) gets it too.
+  const recognised = preset ?? presetFor({ command, args });
+  Object.assign(agentEnv, recognised?.fixedEnv ?? {});
   return {
     name,
     command,

@@ -1,10 +1,11 @@
 // Operator-owned server config (`warden.server.yml`, SPEC §6): which agents exist and how they
-// start, whether unattended modes are allowed, ceilings, and settings forced on every repository.
+// start, which agent modes are allowed, ceilings, and settings forced on every repository.
 // Repositories only ever pick an agent by name; commands and environment live here.
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { isAbsolute } from "node:path";
+import { DEFAULT_ALLOWED_MODES, isModeAllowed } from "../agent/allowed-modes.js";
 import { PRESET_NAMES } from "../agent/presets.js";
 import { parseHostEntry } from "../agent/sandbox/host-rules.js";
 import { ConfigError } from "../core/errors.js";
@@ -122,7 +123,11 @@ const gitlabSchema = z
   })
   .strict();
 
-const DEFAULT_UNATTENDED_MODES = ["bypassPermissions", "yolo", "agent-full-access"];
+/** Keys of earlier versions, refused with the key that replaced them. */
+const REPLACED_KEYS: Record<string, string> = {
+  allowBypassPermissions: "allowedModes (list the modes a repository may use, e.g. [default, plan, read-only])",
+  unattendedModes: "allowedModes (an allowlist: modes not listed are never used)",
+};
 
 export const serverConfigSchema = z
   .object({
@@ -130,14 +135,13 @@ export const serverConfigSchema = z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected an agent name of letters, digits, . _ -"), agentSchema)
       .default({})
       .describe("agents repositories may choose by name; `default` unless WARDEN_AGENT_COMMAND is set"),
-    allowBypassPermissions: z
-      .boolean()
-      .default(false)
-      .describe("whether a repository may select an unattended mode (see unattendedModes)"),
-    unattendedModes: z
+    allowedModes: z
       .array(z.string().min(1))
-      .default(DEFAULT_UNATTENDED_MODES)
-      .describe("ACP mode ids that approve everything without asking"),
+      .min(1)
+      .default([...DEFAULT_ALLOWED_MODES])
+      .describe(
+        "agent modes a run may be in: `default` is each agent's asking mode; a mode in which the agent approves edits, commands or fetches itself is used only when listed here",
+      ),
     limits: z
       .object({
         diffBudgetBytes: z.number().int().positive().default(200_000),
@@ -163,11 +167,11 @@ export const serverConfigSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     const mode = cfg.overrides.agent?.mode;
-    if (mode !== undefined && !cfg.allowBypassPermissions && isUnattended(mode, cfg.unattendedModes)) {
+    if (mode !== undefined && !isModeAllowed(mode, cfg.allowedModes)) {
       ctx.addIssue({
         code: "custom",
         path: ["overrides", "agent", "mode"],
-        message: `mode ${mode} needs allowBypassPermissions: true`,
+        message: `mode ${mode} is not in allowedModes (${cfg.allowedModes.join(", ")})`,
       });
     }
     const ceilings = [
@@ -208,6 +212,11 @@ export function loadServerConfig(
     const first = (err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)).replace(/:$/, "");
     throw new ConfigError(`${path}: invalid YAML: ${first}`);
   }
+  for (const [old, replacement] of Object.entries(REPLACED_KEYS)) {
+    if (raw !== null && typeof raw === "object" && Object.hasOwn(raw, old)) {
+      throw new ConfigError(`${path}: ${old} is no longer supported; use ${replacement}`);
+    }
+  }
   const result = serverConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -219,10 +228,6 @@ export function loadServerConfig(
   return result.data;
 }
 
-function isUnattended(mode: string, unattendedModes: readonly string[]): boolean {
-  // Case-insensitive so a differently cased id cannot slip past the list.
-  return unattendedModes.some((m) => m.toLowerCase() === mode.toLowerCase());
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -246,7 +251,7 @@ function overriddenPaths(repo: unknown, over: unknown, prefix: string): string[]
 
 /**
  * Applies the server's rules to a repository's config: forced overrides, timeout ceilings and
- * the unattended-mode ban. `notes` say what changed, for the summary and the logs.
+ * the allowed modes. `notes` say what changed, for the summary and the logs.
  */
 export function applyServerPolicy(repo: RepoConfig, cfg: ServerConfig): { config: RepoConfig; notes: string[] } {
   const notes = overriddenPaths(repo, cfg.overrides, "").map((p) => `${p} is set by this server`);
@@ -264,9 +269,10 @@ export function applyServerPolicy(repo: RepoConfig, cfg: ServerConfig): { config
     config.permissions.timeoutMinutes = maxPermissionTimeoutMinutes;
   }
   const mode = config.agent.mode;
-  if (!cfg.allowBypassPermissions && mode !== "default" && isUnattended(mode, cfg.unattendedModes)) {
-    notes.push(`mode ${mode} is not allowed by this server; using default`);
-    config.agent.mode = "default";
+  if (!isModeAllowed(mode, cfg.allowedModes)) {
+    const fallback = isModeAllowed("default", cfg.allowedModes) ? "default" : (cfg.allowedModes[0] as string);
+    notes.push(`mode ${mode} is not allowed by this server; using ${fallback}`);
+    config.agent.mode = fallback;
   }
   return { config, notes };
 }

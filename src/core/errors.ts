@@ -37,7 +37,9 @@ export type AgentErrorCode =
   /** The agent never produced a valid warden-report. */
   | "invalid_report"
   /** The server requires the OS sandbox and it cannot start on this machine. */
-  | "sandbox";
+  | "sandbox"
+  /** The agent is, or went, in a mode the server does not allow, and could not be switched back. */
+  | "mode";
 
 export class AgentError extends Error {
   override readonly name = "AgentError";

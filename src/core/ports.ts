@@ -240,8 +240,10 @@ export type AgentProgress =
 export interface AgentRunOptions {
   agent: AgentSpec;
   cwd: string;
-  /** ACP session mode to select; undefined or "default" leaves the agent's default. */
+  /** Mode to run in (`agent.mode`); undefined or "default" is the agent's asking mode. */
   mode?: string;
+  /** Modes the run may be in (server config `allowedModes`); the runner's default when unset. */
+  allowedModes?: readonly string[];
   /** Whole-run budget; when it runs out the runner cancels, then ends the process group. */
   timeoutMs: number;
   signal: AbortSignal;

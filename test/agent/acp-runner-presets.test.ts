@@ -61,28 +61,28 @@ async function failure(spec: AgentSpec, overrides: Partial<AgentRunOptions> = {}
 }
 
 describe.concurrent("codex-acp's sign-in step and plan option", () => {
-  it("authenticates with api-key after initialize when a key is passed, then selects plan through collaboration_mode", async () => {
+  it("authenticates with api-key after initialize when a key is passed, then leaves its `agent` mode for read-only", async () => {
     const trace = traceFile();
     const spec = agent(
       { ...CODEX_SESSION, traceFile: trace, requireAuth: { methodId: "api-key", envVar: "OPENAI_API_KEY" }, turns: [[{ type: "message", text: "ok" }]] },
       { preset: "codex", env: { OPENAI_API_KEY: "sk-test" } },
     );
-    const opts = options(spec, { mode: "plan" });
+    const opts = options(spec);
     const turn = await runner.run(opts, (s) => s.prompt("review"));
     expect(turn.text).toBe("ok");
     const methods = readFakeTrace(trace).map((e) => e.method);
-    expect(methods).toEqual(["initialize", "authenticate", "session/new", "session/set_config_option", "session/prompt", "stdin_closed"]);
+    expect(methods).toEqual(["initialize", "authenticate", "session/new", "session/set_mode", "session/prompt", "stdin_closed"]);
     expect(readFakeTrace(trace)[1]?.params).toEqual({ methodId: "api-key" });
-    expect(readFakeTrace(trace)[3]?.params).toMatchObject({ configId: "collaboration_mode", value: "plan" });
-    expect(opts.progress).toContainEqual({ type: "mode", modeId: "plan" });
+    expect(readFakeTrace(trace)[3]?.params).toMatchObject({ modeId: "read-only" });
+    expect(opts.progress).toContainEqual({ type: "mode", modeId: "read-only" });
   });
 
-  it("probes a codex session: signed in with api-key, plan among its modes", async () => {
+  it("probes a codex session: signed in with api-key, started in agent, run in read-only", async () => {
     const spec = agent({ ...CODEX_SESSION, requireAuth: { methodId: "api-key" }, turns: [[]] }, { preset: "codex", env: { CODEX_API_KEY: "k" } });
-    const result = await probeAgent({ spec, mode: "plan", timeoutMs: 15_000, log: recordingLogger(), sandbox: fakeAgentSandbox() });
+    const result = await probeAgent({ spec, timeoutMs: 15_000, log: recordingLogger(), sandbox: fakeAgentSandbox() });
     expect(result.report.authenticatedWith).toBe("api-key");
     expect(result.report.offeredModes).toEqual(["read-only", "workspace-write", "agent", "agent-full-access", "default", "plan"]);
-    expect(result.report.selection).toEqual({ kind: "config_option", configId: "collaboration_mode", value: "plan" });
+    expect(result.report.modes).toMatchObject({ startMode: "agent", target: "read-only" });
   });
 
   it("recognises the presets' agents by their command lines", () => {
@@ -169,7 +169,7 @@ describe.concurrent("session details", () => {
     const spec = agent({ authStatus: { kind: "none", label: "Not logged in" }, modes: { current: "default", available: ["default", "plan"] }, turns: [[]] });
     const result = await probeAgent({ spec, mode: "plan", timeoutMs: 15_000, log: recordingLogger(), sandbox: fakeAgentSandbox() });
     expect(result.report.authStatus).toEqual({ kind: "none", label: "Not logged in" });
-    expect(result.report.selection).toEqual({ kind: "set_mode", modeId: "plan" });
+    expect(result.report.modes).toMatchObject({ startMode: "default", target: "plan", steps: [{ kind: "set_mode", modeId: "plan" }] });
     expect(result.report.agentInfo).toEqual({ name: "fake-agent", version: "1.0.0" });
   });
 

@@ -180,7 +180,7 @@ describe.concurrent("ACP runner mode selection", () => {
     });
   });
 
-  it("continues in the default mode with a notice when the mode is not offered", async () => {
+  it("continues in its asking mode with a notice when the mode is not offered", async () => {
     const trace = scratchFile("trace.jsonl");
     const { opts, progress } = options(
       { traceFile: trace, modes: { current: "default", available: ["default", "acceptEdits"] }, turns: [[{ type: "message", text: "hi" }]] },
@@ -190,7 +190,7 @@ describe.concurrent("ACP runner mode selection", () => {
     expect(turn.text).toBe("hi");
     expect(progress[0]).toEqual({
       type: "notice",
-      message: 'agent "fake" has no mode "plan" (it offers default, acceptEdits); running in its default mode',
+      message: 'agent "fake" has no mode "plan" (it offers default, acceptEdits); using default',
     });
     expect(readFakeTrace(trace).some((e) => e.method.startsWith("session/set_"))).toBe(false);
   });

@@ -15,7 +15,8 @@ describe("session update reader", () => {
     });
     expect(reader.read(update({ sessionUpdate: "agent_message_chunk", content: { type: "image", data: "x" } }))).toEqual({});
     expect(reader.read(update({ sessionUpdate: "agent_thought_chunk", content: { type: "text", text: "hmm" } }))).toEqual({});
-    expect(reader.read(update({ sessionUpdate: "current_mode_update", currentModeId: "plan" }))).toEqual({ progress: { type: "mode", modeId: "plan" } });
+    expect(reader.read(update({ sessionUpdate: "current_mode_update", currentModeId: "plan" }))).toEqual({ progress: { type: "mode", modeId: "plan" }, modeId: "plan" });
+    expect(reader.read(update({ sessionUpdate: "config_option_update", configOptions: [{ id: "mode", category: "mode", type: "select", currentValue: "auto", options: [] }] }))).toEqual({ modeId: "auto" });
     expect(reader.read(update({ sessionUpdate: "something_new_in_v3" }))).toEqual({});
     expect(reader.read(undefined)).toEqual({});
   });

@@ -96,7 +96,7 @@ describe("warden doctor", () => {
       "✓ GitLab: https://gitlab.example.com: signed in as @warden-bot (bot), scopes api",
       `✓ database: SQLite ${join(dataDir, "warden.db")}`,
       expect.stringMatching(
-        /^✓ agent default: .*node.*, passes no variables; fake-agent 1\.0\.0 ready in \d+\.\d s; modes default, plan; plan selected; sign-in unknown until it is prompted$/,
+        /^✓ agent default: .*node.*, passes no variables; fake-agent 1\.0\.0 ready in \d+\.\d s; modes default, plan; starts in default, Warden runs it in default; project agent config: \.claude\/, \.mcp\.json, opencode\.json, \.opencode\/, \.gemini\/, \.codex\/ replaced by the base branch's; sign-in unknown until it is prompted$/,
       ),
       "  (agents were started, not prompted: `warden doctor --prompt` sends each one short prompt to prove its sign-in and network)",
     ]);
@@ -174,7 +174,7 @@ describe("warden doctor", () => {
     const configDir = serverConfigDir({ default: OK_AGENT });
     const result = await doctor({ ...githubEnv, GHE_HOST: "ghe.example.com", GHE_PROTOCOL: "http", WARDEN_CONFIG: join(configDir, "warden.server.yml") }, ["--prompt"]);
     expect(result.stdout).toContain("✓ GitHub App: warden (id 4242) on ghe.example.com: 0 installations; install it on a repository to get reviews");
-    expect(result.stdout).toMatch(/✓ agent default: .*; plan selected; answered a test prompt \(end_turn\) after \d+\.\d s/);
+    expect(result.stdout).toMatch(/✓ agent default: .*, Warden runs it in default; .*; answered a test prompt \(end_turn\) after \d+\.\d s/);
     expect(result.code).toBe(0);
   });
 

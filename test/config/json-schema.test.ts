@@ -18,7 +18,7 @@ describe("published JSON Schemas", () => {
     expect(repo.additionalProperties).toBe(false);
     const server = serverConfigJsonSchema() as { required?: string[]; properties: Record<string, unknown> };
     expect(server.required ?? []).toEqual([]);
-    expect(Object.keys(server.properties)).toEqual(["agents", "allowBypassPermissions", "unattendedModes", "limits", "overrides", "gitlab", "sandbox"]);
+    expect(Object.keys(server.properties)).toEqual(["agents", "allowedModes", "limits", "overrides", "gitlab", "sandbox"]);
   });
 
   it("points the example server config at the published schema", () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { PRESETS } from "../../src/agent/presets.js";
 import { describe, expect, it } from "vitest";
 import { defaultRepoConfig, parseRepoConfig } from "../../src/config/repo-config.js";
 import {
@@ -40,8 +41,7 @@ describe("loadServerConfig", () => {
       readPaths: [],
     });
     expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" }, network: [], readPaths: [] });
-    expect(cfg.allowBypassPermissions).toBe(false);
-    expect(cfg.unattendedModes).toEqual(["bypassPermissions", "yolo", "agent-full-access"]);
+    expect(cfg.allowedModes).toEqual(["default", "plan", "read-only"]);
     expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120, maxPermissionRequestsPerRun: 20 });
     expect(cfg.overrides).toEqual({});
   });
@@ -76,7 +76,10 @@ describe("loadServerConfig", () => {
     ["limits: { maxRunTimeoutMinutes: 0 }", /^warden\.server\.yml: limits\.maxRunTimeoutMinutes: /],
     ["overrides: { review: { failOn: sometimes } }", /^warden\.server\.yml: overrides\.review\.failOn: Invalid option/],
     ["overrides: { agent: { command: evil } }", /^warden\.server\.yml: overrides\.agent: Unrecognized key: "command"/],
-    ["overrides: { agent: { mode: bypassPermissions } }", /overrides\.agent\.mode: mode bypassPermissions needs allowBypassPermissions: true/],
+    ["overrides: { agent: { mode: bypassPermissions } }", /overrides\.agent\.mode: mode bypassPermissions is not in allowedModes \(default, plan, read-only\)/],
+    ["allowBypassPermissions: true", /^warden\.server\.yml: allowBypassPermissions is no longer supported; use allowedModes \(/],
+    ["unattendedModes: [yolo]", /^warden\.server\.yml: unattendedModes is no longer supported; use allowedModes \(an allowlist/],
+    ["allowedModes: []", /^warden\.server\.yml: allowedModes: /],
     ["overrides: { agent: { timeoutMinutes: 90 } }", /overrides\.agent\.timeoutMinutes: 90 exceeds limits\.maxRunTimeoutMinutes \(60\)/],
     [
       "limits: { maxPermissionTimeoutMinutes: 10 }\noverrides: { permissions: { timeoutMinutes: 11 } }",
@@ -142,9 +145,10 @@ describe("resolveAgent", () => {
     });
   });
 
-  it("builds the default agent from WARDEN_AGENT_COMMAND alone, with no environment", () => {
+  it("builds the default agent from WARDEN_AGENT_COMMAND alone, with only the switches that make a known agent ask", () => {
     const spec = resolveAgent(config({}), "default", { WARDEN_AGENT_COMMAND: "opencode acp" }, processEnv);
-    expect(spec).toEqual({ name: "default", command: "opencode", args: ["acp"], env: {} });
+    expect(spec).toEqual({ name: "default", command: "opencode", args: ["acp"], env: PRESETS.opencode.fixedEnv });
+    expect(resolveAgent(config({}), "default", { WARDEN_AGENT_COMMAND: "goose acp" }, processEnv).env).toEqual({});
   });
 
   it("does not apply WARDEN_AGENT_COMMAND to other agents", () => {
@@ -304,21 +308,23 @@ describe("applyServerPolicy", () => {
     expect(applyServerPolicy(repo, cfg)).toEqual({ config: repo, notes: [] });
   });
 
-  it.each(["bypassPermissions", "yolo", "agent-full-access", "BYPASSPERMISSIONS"])(
-    "refuses unattended mode %s unless the server allows it",
+  it.each(["auto", "acceptEdits", "autoEdit", "workspace-write", "agent", "build", "bypassPermissions", "yolo", "agent-full-access", "BYPASSPERMISSIONS"])(
+    "uses mode %s only when the server lists it in allowedModes",
     (mode) => {
       const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode } };
       const refused = applyServerPolicy(wants, config({}));
       expect(refused.config.agent.mode).toBe("default");
       expect(refused.notes).toEqual([`mode ${mode} is not allowed by this server; using default`]);
-      const allowed = applyServerPolicy(wants, config({ allowBypassPermissions: true }));
+      const allowed = applyServerPolicy(wants, config({ allowedModes: ["default", mode.toLowerCase()] }));
       expect(allowed).toEqual({ config: wants, notes: [] });
     },
   );
 
-  it("uses the server's list of unattended modes", () => {
-    const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode: "auto" } };
-    expect(applyServerPolicy(wants, config({})).config.agent.mode).toBe("auto");
-    expect(applyServerPolicy(wants, config({ unattendedModes: ["auto"] })).config.agent.mode).toBe("default");
+  it("keeps the listed modes and falls back to the first listed one when default is not listed", () => {
+    const plan = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode: "plan" } };
+    expect(applyServerPolicy(plan, config({})).config.agent.mode).toBe("plan");
+    const onlyPlan = applyServerPolicy(defaultRepoConfig(), config({ allowedModes: ["plan"] }));
+    expect(onlyPlan.config.agent.mode).toBe("plan");
+    expect(onlyPlan.notes).toEqual(["mode default is not allowed by this server; using plan"]);
   });
 });

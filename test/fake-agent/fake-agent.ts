@@ -19,6 +19,8 @@ const DEFAULT_OPTIONS: FakePermissionOption[] = [
 let prompts = 0;
 let currentTurn: AbortController | undefined;
 let modeConfig = scenario.modeConfigOption;
+let currentMode = scenario.modes?.current;
+let prompting = false;
 const extraOptions = new Map((scenario.configOptions ?? []).map((o) => [o.id, { ...o }]));
 let authenticated = false;
 const forever = () => new Promise<never>(() => undefined);
@@ -118,6 +120,18 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
       await say(reportBlock({ summary: `escape-results:${encoded}`, highlights: [], findings: [] }));
       return undefined;
     }
+    case "switch_mode":
+      if (scenario.modes) {
+        currentMode = step.modeId;
+        await update({ sessionUpdate: "current_mode_update", currentModeId: step.modeId });
+      } else if (modeConfig) {
+        modeConfig = { ...modeConfig, current: step.modeId };
+        await update({ sessionUpdate: "config_option_update", configOptions: configOptions() ?? [] });
+      }
+      return undefined;
+    case "write_file":
+      writeFileSync(join(process.cwd(), step.path), step.content);
+      return undefined;
     case "stop":
       return step.stopReason;
   }
@@ -151,7 +165,7 @@ const app = agent({ name: "fake-agent" })
     if (scenario.requireAuth && !authenticated) throw new RequestError(-32000, "Authentication required");
     if (scenario.sessionNewError) throw new RequestError(scenario.sessionNewError.code, scenario.sessionNewError.message);
     const modes = scenario.modes && {
-      currentModeId: scenario.modes.current,
+      currentModeId: currentMode ?? scenario.modes.current,
       availableModes: scenario.modes.available.map((id) => ({ id, name: id })),
     };
     const options = configOptions();
@@ -160,6 +174,8 @@ const app = agent({ name: "fake-agent" })
   .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
     trace("session/set_mode", params);
     if (!scenario.modes?.available.includes(params.modeId)) throw RequestError.invalidParams(undefined, `no mode ${params.modeId}`);
+    if (setModeFails()) throw RequestError.internalError(undefined, "cannot change mode now");
+    currentMode = params.modeId;
     if (scenario.announceMode) {
       await client.notify(methods.client.session.update, {
         sessionId: params.sessionId,
@@ -183,6 +199,7 @@ const app = agent({ name: "fake-agent" })
     if (!modeConfig || params.configId !== modeConfig.id || typeof value !== "string" || !modeConfig.values.includes(value)) {
       throw RequestError.invalidParams(undefined, "unknown config option or value");
     }
+    if (setModeFails()) throw RequestError.internalError(undefined, "cannot change mode now");
     modeConfig = { ...modeConfig, current: value };
     return { configOptions: configOptions() ?? [] };
   })
@@ -193,9 +210,14 @@ const app = agent({ name: "fake-agent" })
     const turn = new AbortController();
     currentTurn = turn;
     let stopReason: StopReason = "end_turn";
-    for (const step of steps) {
-      const result = await runStep(step, client, params.sessionId, turn);
-      if (result) stopReason = result;
+    prompting = true;
+    try {
+      for (const step of steps) {
+        const result = await runStep(step, client, params.sessionId, turn);
+        if (result) stopReason = result;
+      }
+    } finally {
+      prompting = false;
     }
     return { stopReason };
   })
@@ -203,6 +225,10 @@ const app = agent({ name: "fake-agent" })
     trace("session/cancel", params);
     currentTurn?.abort();
   });
+
+function setModeFails(): boolean {
+  return scenario.setModeFails === "always" || (scenario.setModeFails === "during_prompt" && prompting);
+}
 
 if (scenario.ignoreSigterm) process.on("SIGTERM", () => trace("signal", "SIGTERM ignored"));
 

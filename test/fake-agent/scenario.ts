@@ -58,6 +58,10 @@ export type FakeStep =
    * into a `warden-report` whose summary is `escape-results:<base64 JSON of EscapeResult[]>`.
    */
   | { type: "escape"; probes: EscapeProbe[] }
+  /** Changes its own mode, as agents do (e.g. after leaving plan mode): `current_mode_update`, or `config_option_update` for its mode option. */
+  | { type: "switch_mode"; modeId: string }
+  /** Writes `path` (relative to its cwd) with `content`: an edit that no permission was asked for. */
+  | { type: "write_file"; path: string; content: string }
   /** The turn's stop reason (default end_turn). */
   | { type: "stop"; stopReason: "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled" };
 
@@ -86,6 +90,8 @@ export interface FakeScenario {
   authStatus?: { kind: string; label?: string };
   /** Never answers this request. */
   hangOn?: "initialize" | "session/new";
+  /** `session/set_mode` (and setting its mode option) fails: always, or only while a prompt runs. */
+  setModeFails?: "always" | "during_prompt";
   /** Like gemini: `session/set_mode` also sends an agent text chunk `[MODE_UPDATE] <mode>`. */
   announceMode?: boolean;
   /** JSON lines of every request/notification the agent receives (and a few of its own events). */

@@ -1,6 +1,7 @@
 // Does each configured agent start and speak ACP? initialize (+ authenticate), session/new in a
-// scratch repository, and the mode a review would use; with --prompt also one tiny prompt, the
-// only step that proves the sign-in and the network.
+// scratch repository, and the mode a review would use (the mode it starts in, the mode Warden puts
+// it in, and whether the checkout's own agent config is kept out); with --prompt also one tiny
+// prompt, the only step that proves the sign-in and the network.
 import { agentLabel, signInHint } from "../../agent/agent-hints.js";
 import { probeAgent } from "../../agent/probe-agent.js";
 import { presetFor } from "../../agent/presets.js";
@@ -51,12 +52,14 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
     throw err;
   }
   const forced = cfg.overrides.agent?.mode;
-  const mode = forced ?? "plan";
+  const mode = forced ?? "default";
+  const preset = presetFor(spec);
   const started = Date.now();
   try {
     const result = await probeAgent({
       spec,
       mode,
+      allowedModes: cfg.allowedModes,
       timeoutMs: opts.timeoutMs,
       log: opts.log,
       ...(opts.prompt ? { prompt: PROBE_PROMPT } : {}),
@@ -67,21 +70,37 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
     const info = report.agentInfo ? `${report.agentInfo.name}${report.agentInfo.version ? ` ${report.agentInfo.version}` : ""}` : "an ACP agent";
     parts.push(`${info} ready in ${seconds(result.readyMs)}`);
     parts.push(report.offeredModes.length > 0 ? `modes ${report.offeredModes.join(", ")}` : "no modes");
-    if (report.selection.kind === "unavailable") {
-      if (forced !== undefined) {
-        return fail(title, `${parts.join("; ")}; it has no mode "${forced}", which the server forces`, "change overrides.agent.mode in warden.server.yml to a mode it offers");
-      }
-      parts.push("no plan mode");
-    } else parts.push(`${mode} selected`);
     if (report.authStatus?.kind === "none") {
       return fail(title, `${agentLabel(spec)} started but reports "${report.authStatus.label ?? "not signed in"}"`, signInHint(spec));
     }
+    const { startMode, target } = report.modes;
+    if (forced !== undefined && result.notices.some((n) => n.includes(`has no mode "${forced}"`))) {
+      const known = target !== undefined ? `; starts in ${startMode ?? "no reported mode"}` : "";
+      return fail(title, `${parts.join("; ")}${known}; it has no mode "${forced}", which the server forces`, "change overrides.agent.mode in warden.server.yml to a mode it offers");
+    }
+    if (target === undefined) {
+      // Nothing to verify: the gate holds only if it asks for everything by itself.
+      return fail(
+        title,
+        `${parts.join("; ")}; it reports no mode, so Warden cannot verify that it asks before commands and edits`,
+        "use a preset (claude, codex, gemini, opencode) or an agent that reports its modes in session/new",
+      );
+    }
+    parts.push(`starts in ${startMode ?? "no reported mode"}, Warden runs it in ${target}`);
+    parts.push(
+      preset
+        ? `project agent config off: ${preset.projectConfig}`
+        : "project agent config: .claude/, .mcp.json, opencode.json, .opencode/, .gemini/, .codex/ replaced by the base branch's",
+    );
     const signIn = report.authStatus?.label ?? report.authStatus?.kind ?? report.authenticatedWith;
     if (signIn) parts.push(`signs in with ${signIn}`);
     if (result.answer) parts.push(`answered a test prompt (${result.answer.stopReason}) after ${seconds(Date.now() - started)}`);
     else if (!signIn) parts.push("sign-in unknown until it is prompted");
     return ok(title, parts.join("; "));
   } catch (err) {
+    if (err instanceof AgentError && err.code === "mode") {
+      return fail(title, describeFailure(err), `list the mode it should use in allowedModes, or set overrides.agent.mode to one of its modes that asks`);
+    }
     if (err instanceof AgentError) return fail(title, describeFailure(err));
     return fail(title, `could not be checked: ${(err as Error).message}`);
   }

@@ -11,6 +11,7 @@ const AGENT_LABEL: Record<AgentError["code"], string> = {
   cancelled: "The review was cancelled",
   invalid_report: "The agent sent no valid report",
   sandbox: "The agent sandbox cannot start",
+  mode: "The agent's mode is not allowed",
 };
 
 /**

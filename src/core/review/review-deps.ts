@@ -22,6 +22,8 @@ export interface ServerPolicy {
   diffBudgetBytes: number;
   /** `limits.maxPermissionRequestsPerRun`: at most this many requests of a run go to humans (default 20). */
   maxPermissionRequestsPerRun?: number;
+  /** Server config `allowedModes`; the runner's default when unset. */
+  allowedModes?: readonly string[];
 }
 
 export interface ReviewDeps {

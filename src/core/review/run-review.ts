@@ -170,6 +170,7 @@ async function review(ctx: RunContext): Promise<void> {
         agent,
         cwd: workspace.dir,
         mode: config.agent.mode,
+        ...(deps.server.allowedModes ? { allowedModes: deps.server.allowedModes } : {}),
         timeoutMs: config.agent.timeoutMinutes * 60_000,
         signal: ctx.signal,
         onPermission: (ask, signal) => gate.decide(ask, signal),
