@@ -5,29 +5,43 @@ import type { ChangedFile, Logger, Workspace, WorkspaceProvider } from "../core/
 import { fetchChange } from "./fetch-change.js";
 import { git, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
+import { createRepoCache } from "./repo-cache.js";
+import type { CheckedOut } from "./repo-cache.js";
 
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
 /** Diffs are cut to a budget by the prompt builder; this only bounds memory. */
 const DIFF_MAX_BYTES = 256 * 1024 * 1024;
 
-/** Checkouts under `${root}/workspaces`, one fresh directory per run. */
-export function createGitWorkspaces(opts: { root: string; log: Logger }): WorkspaceProvider {
+/** Server config `limits.repoCacheBytes` when none is given. */
+export const DEFAULT_REPO_CACHE_BYTES = 10 * 1024 ** 3;
+
+/**
+ * Checkouts under `${root}/workspaces`, one fresh directory per run, made from the repository
+ * caches under `${root}/repo-cache` (at most `repoCacheBytes`; 0 fetches every run afresh).
+ */
+export function createGitWorkspaces(opts: { root: string; log: Logger; repoCacheBytes?: number }): WorkspaceProvider {
   const base = join(resolve(opts.root), "workspaces");
+  const maxBytes = opts.repoCacheBytes ?? DEFAULT_REPO_CACHE_BYTES;
+  const cache = maxBytes > 0 ? createRepoCache({ dataDir: opts.root, maxBytes }) : undefined;
   return {
     async checkout(source, { runId, signal }) {
       const dir = join(base, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}-${randomBytes(4).toString("hex")}`);
       const log = opts.log.child({ runId, workspace: dir });
       const started = Date.now();
       await mkdir(dir, { recursive: true });
+      let done: CheckedOut;
       try {
-        const warnings = await fetchChange(dir, source, signal);
-        for (const warning of warnings) log.warn({ warning }, "workspace checkout incomplete");
+        done = cache
+          ? await cache.checkout(dir, source, { log, ...(signal ? { signal } : {}) })
+          : { warnings: await fetchChange(dir, source, signal), readOnlyPaths: [], via: "fetch", release: () => undefined };
+        for (const warning of done.warnings) log.warn({ warning }, "workspace checkout incomplete");
       } catch (err) {
         await rm(dir, { recursive: true, force: true });
         throw err;
       }
-      log.info({ headSha: source.headSha, durationMs: Date.now() - started }, "workspace checked out");
-      return gitWorkspace(dir, log, signal);
+      log.info({ headSha: source.headSha, via: done.via, durationMs: Date.now() - started }, "workspace checked out");
+      const workspace = gitWorkspace(dir, log, signal);
+      return { ...workspace, readOnlyPaths: done.readOnlyPaths, dispose: () => workspace.dispose().finally(done.release) };
     },
   };
 }

@@ -111,6 +111,12 @@ export const serverConfigSchema = z
         diffBudgetBytes: z.number().int().positive().default(200_000),
         maxRunTimeoutMinutes: z.number().positive().max(24 * 60).default(60),
         maxPermissionTimeoutMinutes: z.number().positive().max(24 * 60).default(120),
+        repoCacheBytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(10737418240)
+          .describe("disk for the per-repository object caches under WARDEN_DATA_DIR/repo-cache (least recently used evicted); 0 fetches every run afresh"),
       })
       .strict()
       .prefault({}),

@@ -171,6 +171,11 @@ export interface ChangedFile {
 export interface Workspace {
   /** Absolute path of the checkout of the head commit; the agent's cwd. */
   readonly dir: string;
+  /**
+   * Paths outside `dir` that git in the checkout reads (the repository cache's objects, borrowed
+   * through alternates): a sandbox mounts them read-only. Absent or empty: `dir` is self-contained.
+   */
+  readonly readOnlyPaths?: readonly string[];
   /** Unified diff `from..to` (`mergeBase: true` diffs from the merge base, like a PR's diff). */
   diff(from: string, to: string, opts?: { mergeBase?: boolean; paths?: string[] }): Promise<string>;
   changedFiles(from: string, to: string, opts?: { mergeBase?: boolean }): Promise<ChangedFile[]>;
