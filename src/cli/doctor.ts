@@ -7,6 +7,7 @@ import { checkAgent, configuredAgents } from "./checks/check-agents.js";
 import { checkDatabase } from "./checks/check-database.js";
 import { checkGitHub } from "./checks/check-github.js";
 import { checkGitLab } from "./checks/check-gitlab.js";
+import { checkRepoCache } from "./checks/check-repo-cache.js";
 import { fail, formatCheck, skip, type CheckResult } from "./checks/check-result.js";
 import { checkEnvironment, checkRuntime, checkServerConfig } from "./checks/check-setup.js";
 import { EXIT, parseOptions, terminalLogger, UsageError, writeOut, type CliIo } from "./cli-io.js";
@@ -44,8 +45,9 @@ export async function runDoctorCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const [github, gitlab, database] = await Promise.all([checkGitHub(env, processEnv, io.cwd), checkGitLab(env), checkDatabase(env)]);
   for (const result of [github, gitlab, database]) await report(result);
-
   const config = server.config;
+  await report(await checkRepoCache(env, config));
+
   const names = values.agent !== undefined ? [values.agent] : configuredAgents(config, env);
   if (names.length === 0) {
     await report(fail("agents", "none configured: reviews cannot run", "add `agents: { default: { preset: claude } }` to warden.server.yml (or set WARDEN_AGENT_COMMAND)"));
