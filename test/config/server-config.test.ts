@@ -35,7 +35,7 @@ describe("loadServerConfig", () => {
     expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" } });
     expect(cfg.allowBypassPermissions).toBe(false);
     expect(cfg.unattendedModes).toEqual(["bypassPermissions", "yolo", "agent-full-access"]);
-    expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120 });
+    expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120, repoCacheBytes: 10_737_418_240 });
     expect(cfg.overrides).toEqual({});
   });
 
