@@ -1,4 +1,5 @@
 // `npm run bench`: prints every benchmark's figures (not timed tests; numbers to read and compare).
+import { benchCheckout } from "./checkout.js";
 import { benchGitHubApiCalls } from "./github-api-calls.js";
 import { benchGitHubIntake } from "./github-intake.js";
 import { benchGitLabApiCalls } from "./gitlab-api-calls.js";
@@ -14,6 +15,7 @@ const benches: Bench[] = [
   ["Prompt bytes, one-commit push to a 50-file PR", benchPromptBytes],
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],
+  ["Checkout per review, repository cache vs fresh fetch vs git worktree (big repository over smart HTTP)", benchCheckout],
   ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],
 ];
 

@@ -9,7 +9,7 @@
 // alternate, new objects go to the workspace's own `.git/objects`, and `<cache>/objects` is the one
 // path a sandbox mounts read-only (see cacheReadOnlyPaths).
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CheckoutSource } from "../core/ports.js";
@@ -31,18 +31,15 @@ export function cacheReadOnlyPaths(cacheDir: string): string[] {
 }
 
 /**
- * True when the cache was completely created and every ref's commit can be read. Reading the
- * tip commits opens each pack they live in, and git checks a pack against its index when it opens
- * it, so a deleted or truncated pack and an emptied loose object all show up here, at the cost
- * of a few reads rather than a `git fsck` of the whole history.
+ * Whether the cache was completely created and every ref's commit can be read, and whether it has
+ * any refs yet. Reading the tip commits opens each pack they live in, and git checks a pack
+ * against its index when it opens it, so a deleted or truncated pack and an emptied loose object
+ * show up here, at the cost of a few reads rather than a `git fsck` of the whole history.
  */
-export async function cacheIsWhole(cacheDir: string, signal?: AbortSignal): Promise<boolean> {
-  const run = cacheRun(cacheDir, signal);
-  if (!existsSync(join(cacheDir, READY_MARKER))) return false;
-  const bare = await runGit(["rev-parse", "--is-bare-repository"], run).catch(() => undefined);
-  if (bare?.stdout.trim() !== "true") return false;
-  const tips = await runGit(["rev-list", "--no-walk", "--all"], run).catch(() => undefined);
-  return tips !== undefined && tips.code === 0;
+export async function inspectCache(cacheDir: string, signal?: AbortSignal): Promise<{ whole: boolean; hasRefs: boolean }> {
+  if (!existsSync(join(cacheDir, READY_MARKER))) return { whole: false, hasRefs: false };
+  const tips = await runGit(["rev-list", "--no-walk", "--all"], cacheRun(cacheDir, signal)).catch(() => undefined);
+  return { whole: tips?.code === 0, hasRefs: (tips?.stdout.trim() ?? "") !== "" };
 }
 
 /**
@@ -90,9 +87,12 @@ export async function discard(dir: string, trashDir: string): Promise<void> {
 /**
  * Brings the change's head and base (and their exact commits) into the cache with enough history
  * for their merge base. A cache that already has history fetches without a depth: git then sends
- * only what the cache lacks. Returns warnings like fetchChange (a base commit that is gone).
+ * only what the cache lacks. It fetches even when the cache already holds both commits (a re-run):
+ * the fetch is also where the platform checks the token still grants access to the repository.
+ * Returns warnings like fetchChange (a base commit that is gone). Git calls are few and run in
+ * parallel where they can: on a busy server each process start costs more than its work.
  */
-export async function updateCache(cacheDir: string, source: CheckoutSource, signal?: AbortSignal): Promise<string[]> {
+export async function updateCache(cacheDir: string, source: CheckoutSource, hasRefs: boolean, signal?: AbortSignal): Promise<string[]> {
   const warnings: string[] = [];
   const credentials = source.auth ? Buffer.from(`${source.auth.username}:${source.auth.password}`).toString("base64") : undefined;
   const secrets = source.auth ? [source.auth.password, credentials as string] : [];
@@ -104,38 +104,42 @@ export async function updateCache(cacheDir: string, source: CheckoutSource, sign
   const fetch = (options: string[], specs = refspecs, what = `fetching ${where}`) =>
     git(["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head", ...options, "--", source.url, ...specs], remote, what);
 
-  const empty = (await git(["for-each-ref", "--count=1", "--format=%(refname)"], local)).trim() === "";
-  await fetch(empty ? [`--depth=${INITIAL_DEPTH}`] : []);
-  if (!(await historyComplete(source, baseRef, local)) && (await isShallow(local))) await fetch(["--unshallow"]);
-  if (!(await hasCommit(source.headSha, local))) {
+  await fetch(hasRefs ? [] : [`--depth=${INITIAL_DEPTH}`]);
+  let state = await inspectChange(source, baseRef, local);
+  if (!state.complete && (await isShallow(local))) {
+    await fetch(["--unshallow"]);
+    state = await inspectChange(source, baseRef, local);
+  }
+  if (!state.head) {
     const what = `fetching commit ${source.headSha} of ${source.headRef} from ${displayUrl(source.url)}`;
     await fetch([], [`+${source.headSha}:refs/warden/commits/${source.headSha}`], what);
   }
-  if (!(await hasCommit(source.baseSha, local))) {
+  if (!state.base) {
     const what = `fetching base commit ${source.baseSha} of ${source.baseRef} from ${displayUrl(source.url)}`;
     await fetch([], [`+${source.baseSha}:refs/warden/commits/${source.baseSha}`], what).catch((err: Error) => warnings.push(err.message));
   }
-  await compactIfNeeded(local);
+  await compactIfNeeded(cacheDir, local);
   return warnings;
 }
 
 /**
  * An empty repository at `dir` that reads the cache's objects through alternates, with the
  * cache's shallow boundary (so history walks stop where the cache's do) and the head and base as
- * refs/warden/*, like a fresh fetch leaves them. Done under the cache lock: it reads the
- * shallow file and the base ref, which an update may change.
+ * refs/warden/*, like a fresh fetch leaves them. Done under the cache lock: it copies the shallow
+ * file, which an update may change.
  */
-export async function prepareWorkspace(cacheDir: string, dir: string, source: CheckoutSource, signal?: AbortSignal): Promise<void> {
-  const run = localRun(dir, signal);
-  await git(["init", "--quiet"], run, "creating the workspace");
-  await mkdir(join(dir, ".git", "objects", "info"), { recursive: true });
-  await writeFile(join(dir, ".git", "objects", "info", "alternates"), `${join(cacheDir, "objects")}\n`);
-  await copyFile(join(cacheDir, "shallow"), join(dir, ".git", "shallow")).catch((err: NodeJS.ErrnoException) => {
+export async function prepareWorkspace(cacheDir: string, dir: string, source: CheckoutSource, hasBase: boolean, signal?: AbortSignal): Promise<void> {
+  await git(["init", "--quiet"], localRun(dir, signal), "creating the workspace");
+  const gitDir = join(dir, ".git");
+  await mkdir(join(gitDir, "objects", "info"), { recursive: true });
+  await writeFile(join(gitDir, "objects", "info", "alternates"), `${join(cacheDir, "objects")}\n`);
+  await copyFile(join(cacheDir, "shallow"), join(gitDir, "shallow")).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== "ENOENT") throw err;
   });
-  const base = await runGit(["--git-dir", cacheDir, "rev-parse", "--verify", "--quiet", `refs/heads/${source.baseRef}^{commit}`], run);
-  await git(["update-ref", "refs/warden/head", source.headSha], run, `recording ${source.headSha}`);
-  if (base.code === 0) await git(["update-ref", "refs/warden/base", base.stdout.trim()], run);
+  // Loose ref files, as git itself writes them (ids validated by fetch-change's validate).
+  await mkdir(join(gitDir, "refs", "warden"), { recursive: true });
+  await writeFile(join(gitDir, "refs", "warden", "head"), `${source.headSha}\n`);
+  if (hasBase) await writeFile(join(gitDir, "refs", "warden", "base"), `${source.baseSha}\n`);
 }
 
 /** Checks the head out; this reads every blob of the head's tree, the last check of the cache. */
@@ -143,33 +147,39 @@ export async function checkoutHead(dir: string, sha: string, signal?: AbortSigna
   await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], localRun(dir, signal), `checking out ${sha}`);
 }
 
-async function compactIfNeeded(run: GitRun): Promise<void> {
-  const counts = Object.fromEntries(
-    (await git(["count-objects", "-v"], run))
-      .split("\n")
-      .map((line) => line.split(": "))
-      .filter((pair) => pair.length === 2)
-      .map(([key, value]) => [key, Number(value)]),
-  ) as Record<string, number>;
-  if ((counts.packs ?? 0) <= MAX_PACKS && (counts.count ?? 0) <= MAX_LOOSE) return;
+/** Like `git gc --auto`: packs counted, loose objects estimated from one fan-out directory. */
+async function compactIfNeeded(cacheDir: string, run: GitRun): Promise<void> {
+  const count = async (path: string, suffix = "") => (await readdir(join(cacheDir, "objects", path)).catch(() => [])).filter((f) => f.endsWith(suffix)).length;
+  const packs = await count("pack", ".pack");
+  const loose = (await count("17")) * 256;
+  if (packs <= MAX_PACKS && loose <= MAX_LOOSE) return;
   await git(["repack", "-d", "-q", "--geometric=2"], { ...run, timeoutMs: FETCH_TIMEOUT_MS }, "compacting the repository cache");
 }
 
-async function historyComplete(source: CheckoutSource, baseRef: string, run: GitRun): Promise<boolean> {
-  if (!(await hasCommit(source.headSha, run)) || !(await hasCommit(source.baseSha, run))) return false;
-  const [withBaseRef, withBaseSha] = await Promise.all([
+interface ChangeState {
+  head: boolean;
+  base: boolean;
+  /** Both commits present, with a merge base through the base ref and through the base commit. */
+  complete: boolean;
+}
+
+/** One round of three parallel git calls. */
+async function inspectChange(source: CheckoutSource, baseRef: string, run: GitRun): Promise<ChangeState> {
+  const [present, withBaseRef, withBaseSha] = await Promise.all([
+    runGit(["rev-list", "--no-walk", "--ignore-missing", source.headSha, source.baseSha], run),
     runGit(["merge-base", baseRef, source.headSha], run),
     runGit(["merge-base", source.baseSha, source.headSha], run),
   ]);
-  // 1 is "no merge base" (shallow history); anything else is git failing to read the cache.
-  for (const result of [withBaseRef, withBaseSha]) {
-    if (result.code > 1) throw new Error(`reading the repository cache failed: ${lastLines(result.stderr)}`);
+  if (present.code !== 0) throw new Error(`reading the repository cache failed: ${lastLines(present.stderr)}`);
+  const found = new Set(present.stdout.split("\n").map((l) => l.trim()));
+  const head = found.has(source.headSha);
+  const base = found.has(source.baseSha);
+  // 1 is "no merge base" (shallow history); more, with both commits there, is git failing to read.
+  if (head && base && (withBaseRef.code > 1 || withBaseSha.code > 1)) {
+    const failed = withBaseSha.code > 1 ? withBaseSha : withBaseRef;
+    if (!/not a valid|unknown revision/i.test(failed.stderr)) throw new Error(`reading the repository cache failed: ${lastLines(failed.stderr)}`);
   }
-  return withBaseRef.code === 0 && withBaseSha.code === 0;
-}
-
-async function hasCommit(sha: string, run: GitRun): Promise<boolean> {
-  return (await runGit(["cat-file", "-e", `${sha}^{commit}`], run)).code === 0;
+  return { head, base, complete: head && base && withBaseRef.code === 0 && withBaseSha.code === 0 };
 }
 
 async function isShallow(run: GitRun): Promise<boolean> {

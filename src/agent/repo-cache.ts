@@ -13,7 +13,7 @@ import type { CheckoutSource, Logger } from "../core/ports.js";
 import { evictCaches, lockPathFor } from "./cache-eviction.js";
 import { fetchChange, validate } from "./fetch-change.js";
 import { acquireLock } from "./repo-cache-lock.js";
-import { READY_MARKER, cacheIsWhole, cacheReadOnlyPaths, checkoutHead, createCache, prepareWorkspace, updateCache } from "./repo-cache-git.js";
+import { READY_MARKER, inspectCache, cacheReadOnlyPaths, checkoutHead, createCache, prepareWorkspace, updateCache } from "./repo-cache-git.js";
 
 /** Longer than any holder can take (its fetches time out after 10 minutes): then the lock is stale. */
 const STALE_LOCK_MS = 25 * 60_000;
@@ -75,12 +75,15 @@ export function createRepoCache(opts: { dataDir: string; maxBytes: number }): Re
     const release = await acquireLock(lockPathFor(cacheDir), { timeoutMs: LOCK_WAIT_MS, staleMs: STALE_LOCK_MS, ...(signal ? { signal } : {}) });
     let warnings: string[];
     try {
-      if (!(await cacheIsWhole(cacheDir, signal))) {
+      let state = await inspectCache(cacheDir, signal);
+      if (!state.whole) {
         log.info({ cacheDir }, "creating the repository cache (new, or damaged and rebuilt)");
         await createCache(cacheDir, join(root, ".trash"));
+        state = { whole: true, hasRefs: false };
       }
-      warnings = await updateCache(cacheDir, source, signal);
-      await prepareWorkspace(cacheDir, dir, source, signal);
+      warnings = await updateCache(cacheDir, source, state.hasRefs, signal);
+      // A warning means the base commit could not be fetched: no ref to a missing object then.
+      await prepareWorkspace(cacheDir, dir, source, warnings.length === 0, signal);
       const now = new Date();
       await utimes(join(cacheDir, READY_MARKER), now, now); // LRU order
     } finally {

@@ -97,6 +97,23 @@ describe("repository cache", () => {
     expect(t.rebuilds()).toBe(1);
   });
 
+  it("deepens a shallow cache for a later PR whose merge base is older than the first fetch", async () => {
+    const t = setup();
+    const tree = gitIn(t.remote.work, "rev-parse", `${t.remote.m2}^{tree}`);
+    let tip = t.remote.m2;
+    for (let i = 0; i < 60; i++) tip = gitIn(t.remote.work, "commit-tree", tree, "-p", tip, "-m", `main ${i}`);
+    const recent = gitIn(t.remote.work, "commit-tree", tree, "-p", tip, "-m", "recent PR");
+    gitIn(t.remote.work, "push", "--quiet", t.remote.bare, `${tip}:refs/heads/main`, `${recent}:refs/pull/2/head`);
+    // The first run fetches 50 commits deep: the cache is shallow afterwards.
+    await (await t.checkout({ headRef: "refs/pull/2/head", headSha: recent, baseSha: tip })).dispose();
+    expect(execFileSync("git", ["--git-dir", t.cacheDir(), "rev-parse", "--is-shallow-repository"], { encoding: "utf8" }).trim()).toBe("true");
+    // PR 1 branched off 61 commits back.
+    const ws = await t.checkout({ headSha: t.remote.f1, baseSha: tip });
+    expect((await ws.changedFiles(tip, t.remote.f1, { mergeBase: true })).map((f) => f.path)).toEqual(["a.txt", "b2.txt", "c.txt"]);
+    await ws.dispose();
+    expect(t.via()).toEqual(["cache", "cache"]);
+  });
+
   it("serves concurrent runs of one repository, each at its own head", async () => {
     const t = setup();
     const heads = [t.remote.f1];
