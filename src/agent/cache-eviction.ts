@@ -60,8 +60,17 @@ export async function evictCaches(cacheRoot: string, maxBytes: number, keep: Rea
       await release();
     }
   }
-  // Leftovers of runs that crashed while deleting a cache (the folder itself stays: others rename into it).
+  // Leftovers of runs that crashed while deleting a cache (the folder itself stays: others rename
+  // into it) or while building one (an hour old: no build takes that long without its fetch timing out).
   for (const name of await entries(join(cacheRoot, ".trash"))) await rm(join(cacheRoot, ".trash", name), { recursive: true, force: true });
+  for (const platform of await entries(cacheRoot)) {
+    for (const name of await entries(join(cacheRoot, platform))) {
+      if (!name.includes(".git.building-")) continue;
+      const path = join(cacheRoot, platform, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > 60 * 60_000) await rm(path, { recursive: true, force: true });
+    }
+  }
   return evicted;
 }
 

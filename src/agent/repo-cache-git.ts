@@ -9,7 +9,7 @@
 // alternate, new objects go to the workspace's own `.git/objects`, and `<cache>/objects` is the one
 // path a sandbox mounts read-only (see cacheReadOnlyPaths).
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CheckoutSource } from "../core/ports.js";
@@ -55,14 +55,8 @@ export async function createCache(cacheDir: string, trashDir: string): Promise<v
   try {
     await git(["init", "--quiet", "--bare"], run, "creating the repository cache");
     // No automatic gc: it could prune objects that running workspaces borrow through alternates.
-    for (const [key, value] of [
-      ["gc.auto", "0"],
-      ["maintenance.auto", "false"],
-      ["core.logAllRefUpdates", "false"],
-      ["fetch.writeCommitGraph", "false"],
-    ]) {
-      await git(["config", key, value], run);
-    }
+    // Appended as text rather than by four `git config` processes (sections may repeat in git config).
+    await appendFile(join(building, "config"), "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[core]\n\tlogAllRefUpdates = false\n[fetch]\n\twriteCommitGraph = false\n");
     await writeFile(join(building, READY_MARKER), "", { mode: 0o600 });
     await rename(building, cacheDir);
   } catch (err) {
