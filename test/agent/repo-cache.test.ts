@@ -74,7 +74,8 @@ async function expectHead(ws: Workspace, sha: string, file?: [string, string]): 
   if (file) expect(readFileSync(join(ws.dir, file[0]), "utf8")).toBe(file[1]);
 }
 
-describe("repository cache", () => {
+// Real git over real transports: generous time for a loaded CI machine.
+describe("repository cache", { timeout: 60_000 }, () => {
   it("reuses what the first run fetched: a new push brings only its own objects", async () => {
     const t = setup();
     const first = await t.checkout();
@@ -99,11 +100,15 @@ describe("repository cache", () => {
 
   it("deepens a shallow cache for a later PR whose merge base is older than the first fetch", async () => {
     const t = setup();
-    const tree = gitIn(t.remote.work, "rev-parse", `${t.remote.m2}^{tree}`);
-    let tip = t.remote.m2;
-    for (let i = 0; i < 60; i++) tip = gitIn(t.remote.work, "commit-tree", tree, "-p", tip, "-m", `main ${i}`);
-    const recent = gitIn(t.remote.work, "commit-tree", tree, "-p", tip, "-m", "recent PR");
-    gitIn(t.remote.work, "push", "--quiet", t.remote.bare, `${tip}:refs/heads/main`, `${recent}:refs/pull/2/head`);
+    // 60 commits on main and a recent PR off its tip, in one fast-import process.
+    let stream = "";
+    for (let i = 1; i <= 61; i++) {
+      const ref = i === 61 ? "refs/pull/2/head" : "refs/heads/main";
+      stream += `commit ${ref}\nmark :${i}\ncommitter T <t@example.com> ${1_700_000_000 + i} +0000\ndata 4\nmain${i === 1 ? `\nfrom ${t.remote.m2}` : `\nfrom :${i - 1}`}\nM 100644 inline d.txt\ndata ${String(i).length + 1}\n${i}\n\n`;
+    }
+    execFileSync("git", ["--git-dir", t.remote.bare, "fast-import", "--quiet"], { input: stream });
+    const tip = gitIn(t.remote.bare, "rev-parse", "refs/heads/main");
+    const recent = gitIn(t.remote.bare, "rev-parse", "refs/pull/2/head");
     // The first run fetches 50 commits deep: the cache is shallow afterwards.
     await (await t.checkout({ headRef: "refs/pull/2/head", headSha: recent, baseSha: tip })).dispose();
     expect(execFileSync("git", ["--git-dir", t.cacheDir(), "rev-parse", "--is-shallow-repository"], { encoding: "utf8" }).trim()).toBe("true");
