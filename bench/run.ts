@@ -1,5 +1,6 @@
 // `npm run bench`: prints every benchmark's figures (not timed tests; numbers to read and compare).
 import { benchBigDiff } from "./bigdiff.js";
+import { benchCheckout } from "./checkout.js";
 import { benchGitHubApiCalls } from "./github-api-calls.js";
 import { benchGitHubIntake } from "./github-intake.js";
 import { benchGitLabApiCalls } from "./gitlab-api-calls.js";
@@ -19,6 +20,7 @@ const benches: Bench[] = [
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],
   ["Agent sandbox start-up (spawn → initialize answered, bubblewrap minus none)", () => benchSandboxStart()],
+  ["Checkout per review, repository cache vs fresh fetch vs git worktree (big repository over smart HTTP)", benchCheckout],
   ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],
   ["GitHub write limit burst: 40 PRs, one installation, two replicas (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchWriteBurst()],
 ];

@@ -142,7 +142,7 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     store,
     queue,
     platforms,
-    workspaces: opts.workspaces ?? createGitWorkspaces({ root: env.WARDEN_DATA_DIR, log }),
+    workspaces: opts.workspaces ?? createGitWorkspaces({ root: env.WARDEN_DATA_DIR, log, repoCacheBytes: opts.serverConfig.limits.repoCacheBytes }),
     runner: opts.runner ?? createAcpRunner({ log: log.child({ name: "agent" }), sandbox: sandboxPolicyOf(opts) }),
     server: serverPolicy(opts),
     clock,

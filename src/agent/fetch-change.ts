@@ -49,7 +49,7 @@ export async function fetchChange(dir: string, source: CheckoutSource, signal?: 
 }
 
 /** Git config for the fetch alone, through the environment (GIT_CONFIG_COUNT/KEY/VALUE). */
-function fetchConfig(credentials: string | undefined): Record<string, string> {
+export function fetchConfig(credentials: string | undefined): Record<string, string> {
   // An empty helper list: a credential helper configured on the server must neither be asked
   // nor store anything on behalf of this fetch.
   const config: Array<[string, string]> = [["credential.helper", ""]];
@@ -62,7 +62,7 @@ function fetchConfig(credentials: string | undefined): Record<string, string> {
   return env;
 }
 
-async function validate(dir: string, source: CheckoutSource): Promise<void> {
+export async function validate(dir: string, source: CheckoutSource): Promise<void> {
   for (const sha of [source.headSha, source.baseSha]) {
     if (!SHA.test(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
   }

@@ -7,6 +7,8 @@ import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { fetchChange } from "./fetch-change.js";
 import { git, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
+import { createRepoCache } from "./repo-cache.js";
+import type { CheckedOut } from "./repo-cache.js";
 
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
 /**
@@ -17,10 +19,18 @@ const LISTING_MAX_BYTES = 32 * 1024 * 1024;
 /** Where fetchChange leaves the base branch, for when the base commit itself is gone. */
 const BASE_REF = "refs/warden/base";
 
-/** Checkouts under `${root}/workspaces`, one fresh directory per run. */
-export function createGitWorkspaces(opts: { root: string; log: Logger }): WorkspaceProvider {
+/** Server config `limits.repoCacheBytes` when none is given. */
+export const DEFAULT_REPO_CACHE_BYTES = 10 * 1024 ** 3;
+
+/**
+ * Checkouts under `${root}/workspaces`, one fresh directory per run, made from the repository
+ * caches under `${root}/repo-cache` (at most `repoCacheBytes`; 0 fetches every run afresh).
+ */
+export function createGitWorkspaces(opts: { root: string; log: Logger; repoCacheBytes?: number }): WorkspaceProvider {
   const base = join(resolve(opts.root), "workspaces");
   let basePrivate = false;
+  const maxBytes = opts.repoCacheBytes ?? DEFAULT_REPO_CACHE_BYTES;
+  const cache = maxBytes > 0 ? createRepoCache({ dataDir: opts.root, maxBytes }) : undefined;
   return {
     async checkout(source, { runId, signal }) {
       const dir = join(base, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}-${randomBytes(4).toString("hex")}`);
@@ -32,9 +42,12 @@ export function createGitWorkspaces(opts: { root: string; log: Logger }): Worksp
         basePrivate = true;
       }
       await mkdir(dir, { recursive: true, mode: 0o700 });
+      let done: CheckedOut;
       try {
-        const warnings = await fetchChange(dir, source, signal);
-        for (const warning of warnings) log.warn({ warning }, "workspace checkout incomplete");
+        done = cache
+          ? await cache.checkout(dir, source, { log, ...(signal ? { signal } : {}) })
+          : { warnings: await fetchChange(dir, source, signal), readOnlyPaths: [], via: "fetch", release: () => undefined };
+        for (const warning of done.warnings) log.warn({ warning }, "workspace checkout incomplete");
         // Before any agent starts in it: the change's own agent configuration never loads.
         const config = await neutraliseAgentConfig(dir, [source.baseSha, BASE_REF], { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, ...(signal ? { signal } : {}) });
         if (config.replaced.length > 0 || config.restored.length > 0) log.info(config, "agent configuration taken from the base branch");
@@ -42,8 +55,9 @@ export function createGitWorkspaces(opts: { root: string; log: Logger }): Worksp
         await rm(dir, { recursive: true, force: true });
         throw err;
       }
-      log.info({ headSha: source.headSha, durationMs: Date.now() - started }, "workspace checked out");
-      return gitWorkspace(dir, log, signal);
+      log.info({ headSha: source.headSha, via: done.via, durationMs: Date.now() - started }, "workspace checked out");
+      const workspace = gitWorkspace(dir, log, signal);
+      return { ...workspace, readOnlyPaths: done.readOnlyPaths, dispose: () => workspace.dispose().finally(done.release) };
     },
   };
 }

@@ -9,6 +9,7 @@ import { checkAgent, configuredAgents } from "./checks/check-agents.js";
 import { checkDatabase } from "./checks/check-database.js";
 import { checkGitHub } from "./checks/check-github.js";
 import { checkGitLab } from "./checks/check-gitlab.js";
+import { checkRepoCache } from "./checks/check-repo-cache.js";
 import { fail, formatCheck, skip, type CheckResult } from "./checks/check-result.js";
 import { checkSandbox } from "./checks/check-sandbox.js";
 import { checkEnvironment, checkRuntime, checkServerConfig } from "./checks/check-setup.js";
@@ -50,6 +51,7 @@ export async function runDoctorCommand(argv: string[], io: CliIo): Promise<numbe
   await report(sandbox);
   const [github, gitlab, database] = await Promise.all([checkGitHub(env, processEnv, io.cwd), checkGitLab(env), checkDatabase(env)]);
   for (const result of [github, gitlab, database]) await report(result);
+  await report(await checkRepoCache(env, config));
 
   const names = values.agent !== undefined ? [values.agent] : configuredAgents(config, env);
   if (names.length === 0) {

@@ -154,6 +154,12 @@ export const serverConfigSchema = z
           .max(10_000)
           .default(20)
           .describe("at most this many permission requests of one run are asked on the PR/MR; later ones are rejected automatically"),
+        repoCacheBytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(10737418240)
+          .describe("disk for the per-repository object caches under WARDEN_DATA_DIR/repo-cache (least recently used evicted); 0 fetches every run afresh"),
       })
       .strict()
       .prefault({}),

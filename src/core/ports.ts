@@ -194,6 +194,11 @@ export interface Workspace {
   /** Absolute path of the checkout of the head commit; the agent's cwd. */
   readonly dir: string;
   /**
+   * Paths outside `dir` that git in the checkout reads (the repository cache's objects, borrowed
+   * through alternates): a sandbox mounts them read-only. Absent or empty: `dir` is self-contained.
+   */
+  readonly readOnlyPaths?: readonly string[];
+  /**
    * Unified diff `from..to` (`mergeBase: true` diffs from the merge base, like a PR's diff), as
    * text chunks while git writes it: never buffered whole. Ending the iteration early stops git.
    */

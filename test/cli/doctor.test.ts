@@ -1,7 +1,7 @@
 // `warden doctor` in-process against nock (GitHub, GitLab), real SQLite/PostgreSQL connections
 // and fake ACP agents, plus one run of the real bin.
 import { createVerify, generateKeyPairSync } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import nock from "nock";
@@ -64,6 +64,11 @@ describe("warden doctor", () => {
     const dataDir = tempDir("warden-doctor-data-");
     const store = await openSqliteStore({ file: join(dataDir, "warden.db") });
     await store.close();
+    // One cached repository of 3 KB (a pack and the cache's ready marker).
+    const cached = join(dataDir, "repo-cache", "github.com", "octo-org+app-0123456789.git");
+    mkdirSync(join(cached, "objects", "pack"), { recursive: true });
+    writeFileSync(join(cached, "objects", "pack", "pack-1.pack"), Buffer.alloc(3072));
+    writeFileSync(join(cached, "warden-cache-ready"), "");
     nock("https://api.github.com")
       .get("/app")
       .matchHeader("authorization", (value) => appJwtIsValid(value ?? undefined, "4242"))
@@ -95,6 +100,7 @@ describe("warden doctor", () => {
       "✓ GitHub App: warden-review (id 4242) on github.com: 2 installations (octo-org, monalisa)",
       "✓ GitLab: https://gitlab.example.com: signed in as @warden-bot (bot), scopes api",
       `✓ database: SQLite ${join(dataDir, "warden.db")}`,
+      `✓ repository cache: 3.0 KB in 1 repository under ${join(dataDir, "repo-cache")} (bound 10.0 GB, limits.repoCacheBytes)`,
       expect.stringMatching(
         /^✓ agent default: .*node.*, passes no variables; fake-agent 1\.0\.0 ready in \d+\.\d s; modes default, plan; starts in default, Warden runs it in default; project agent config: \.claude\/, \.mcp\.json, opencode\.json, \.opencode\/, \.gemini\/, \.codex\/ replaced by the base branch's; sign-in unknown until it is prompted$/,
       ),

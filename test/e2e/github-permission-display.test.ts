@@ -181,7 +181,7 @@ describe("requests per run to humans are limited (issue 11 item 11)", () => {
   it("beyond limits.maxPermissionRequestsPerRun requests are rejected automatically and the summary says so", async () => {
     const trace = traceFile();
     const steps = [permission("first", { command: "make a" }), permission("second", { command: "make b" }), REPORT];
-    h = await start({ turns: [steps], traceFile: trace }, "", { serverConfig: { limits: { diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120, maxPermissionRequestsPerRun: 1 } } });
+    h = await start({ turns: [steps], traceFile: trace }, "", { serverConfig: { limits: { diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120, maxPermissionRequestsPerRun: 1, repoCacheBytes: 10_737_418_240 } } });
     const pull = h.openPull(36, FILES);
     await h.sendPull("opened", pull);
     const id = await nextRequest(h, 36);
