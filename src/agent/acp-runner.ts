@@ -82,6 +82,7 @@ async function sandboxFor(policy: SandboxPolicy, opts: AgentRunOptions, signal: 
   return sandboxCommand({
     spec: opts.agent,
     cwd: opts.cwd,
+    readOnlyPaths: opts.readOnlyPaths ?? [],
     env: agentEnvironment(opts.agent),
     policy,
     bwrap: probe.bwrap,

@@ -245,6 +245,8 @@ export type AgentProgress =
 export interface AgentRunOptions {
   agent: AgentSpec;
   cwd: string;
+  /** Paths outside `cwd` that git in the checkout reads (`Workspace.readOnlyPaths`): read-only in the sandbox. */
+  readOnlyPaths?: readonly string[];
   /** Mode to run in (`agent.mode`); undefined or "default" is the agent's asking mode. */
   mode?: string;
   /** Modes the run may be in (server config `allowedModes`); the runner's default when unset. */

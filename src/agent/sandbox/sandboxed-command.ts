@@ -40,6 +40,8 @@ export interface SandboxedCommand {
 export interface SandboxCommandInput {
   spec: AgentSpec;
   cwd: string;
+  /** Outside the workspace but read by git in it (the repository cache's objects): bound read-only. */
+  readOnlyPaths?: readonly string[];
   env: Record<string, string>;
   policy: SandboxPolicy;
   bwrap: string;
@@ -71,7 +73,10 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
   try {
     const home = input.env.HOME ?? process.env.HOME ?? "/nonexistent";
     const binds = await bindPlan({ spec, cwd, home, policy, path: input.env.PATH ?? "", log });
-    const shells = readOnlyShells([...binds.map(([, p]) => p), ...(policy.extraWritePaths ?? []), cwd], ["/tmp", home]);
+    // The cache's objects live in Warden's data dir, which is otherwise hidden: only these
+    // folders of it, read-only, so the agent's git can read the history it borrows and write none.
+    const cacheReads = (input.readOnlyPaths ?? []).map((p) => resolve(p));
+    const shells = readOnlyShells([...binds.map(([, p]) => p), ...(policy.extraWritePaths ?? []), ...cacheReads, cwd], ["/tmp", home]);
     const args = [
       "--unshare-all",
       "--die-with-parent",
@@ -93,6 +98,7 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
       "--bind",
       cwd,
       cwd,
+      ...cacheReads.flatMap((path) => ["--ro-bind", path, path]),
       "--bind",
       socketPath,
       SOCKET_INSIDE,

@@ -169,6 +169,7 @@ async function review(ctx: RunContext): Promise<void> {
       {
         agent,
         cwd: workspace.dir,
+        ...(workspace.readOnlyPaths?.length ? { readOnlyPaths: workspace.readOnlyPaths } : {}),
         mode: config.agent.mode,
         ...(deps.server.allowedModes ? { allowedModes: deps.server.allowedModes } : {}),
         timeoutMs: config.agent.timeoutMinutes * 60_000,
