@@ -164,7 +164,9 @@ describe("repository cache", { timeout: 60_000 }, () => {
       damage(t.cacheDir());
       const ws = await t.checkout();
       await expectHead(ws, t.remote.f1, ["c.txt", "new file\n"]);
-      expect(await ws.diff(t.remote.m2, t.remote.f1, { mergeBase: true })).toContain("+TWO");
+      let diff = "";
+      for await (const chunk of ws.diff(t.remote.m2, t.remote.f1, { mergeBase: true })) diff += chunk;
+      expect(diff).toContain("+TWO");
       await ws.dispose();
       expect(t.via()).toEqual(["cache", "cache"]);
       expect(t.rebuilds()).toBe(2);

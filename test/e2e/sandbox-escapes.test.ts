@@ -95,6 +95,25 @@ describe("the agent's sandbox, on GitHub", () => {
     expect(h.github.statuses.at(-1)!.state).toBe("success");
   });
 
+  it("the repository cache the checkout borrows from is readable inside, never writable", async () => {
+    const h: Harness = await startHarness({
+      scenario: { turns: [[{ type: "escape", probes: [{ kind: "borrowed_objects", action: "read" }, { kind: "borrowed_objects", action: "write" }] }]] },
+    });
+    cleanups.push(() => h.stop());
+    const pull = h.openPull(34, { "src/feature.ts": "export const f = 1;\n" });
+    await h.sendPull("opened", pull);
+    await h.idle();
+    const [read, write] = decodeEscapeResults(h.summaryComments(34)[0]!.body);
+    const cacheObjects = join(h.dataDir, "repo-cache");
+    // The agent's git can read the history it borrows from the cache…
+    expect(read, JSON.stringify(read)).toMatchObject({ ok: true });
+    expect(read!.saw.startsWith(cacheObjects)).toBe(true);
+    expect(read!.saw).toMatch(/dir:.*pack/);
+    // …and cannot write a byte into it.
+    expect(write, JSON.stringify(write)).toMatchObject({ ok: false, saw: "EROFS" });
+    expect(h.github.statuses.at(-1)!.state).toBe("success");
+  });
+
   it("an undecided host is a permission request: a non-approver changes nothing, /approve opens it for the run, /deny refuses", async () => {
     const upstream = await startLineServer("undecided");
     cleanups.push(() => upstream.close());

@@ -2,6 +2,7 @@
 // step; each reports what it actually saw, so tests assert on the agent's view, not on argv.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { join } from "node:path";
 import type { EscapeProbe, EscapeResult } from "./scenario.js";
 
 const TIMEOUT_MS = 5_000;
@@ -98,6 +99,12 @@ export async function runEscape(probe: EscapeProbe): Promise<EscapeResult> {
       }
       case "proxy":
         return { probe, ...(await viaProxy(probe.host, probe.port)) };
+      case "borrowed_objects": {
+        const dir = readFileSync(".git/objects/info/alternates", "utf8").split("\n")[0]!.trim();
+        if (probe.action === "read") return { probe, ok: true, saw: `${dir} ${read(dir)}` };
+        writeFileSync(join(dir, "planted-by-agent"), "x");
+        return { probe, ok: true, saw: "written" };
+      }
     }
   } catch (err) {
     return { probe, ok: false, saw: errorCode(err) };

@@ -134,7 +134,12 @@ export type EscapeProbe =
   /** A direct TCP connection. */
   | { kind: "connect"; host: string; port: number }
   /** CONNECT through $HTTPS_PROXY, then sends a line and reads the first line back. */
-  | { kind: "proxy"; host: string; port: number };
+  | { kind: "proxy"; host: string; port: number }
+  /**
+   * The object folder its checkout borrows (first line of `.git/objects/info/alternates`, i.e. the
+   * repository cache): `read` lists it, `write` creates a file in it.
+   */
+  | { kind: "borrowed_objects"; action: "read" | "write" };
 
 export interface EscapeResult {
   probe: EscapeProbe;
