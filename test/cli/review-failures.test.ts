@@ -2,11 +2,15 @@
 // says what happened and what to do, never a stack trace, never a hang.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { processAlive } from "../agent/process-alive.js";
 import { readFakeDump } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { localRepo, removeTempDirs, runWarden, serverConfigDir, tempDir } from "./cli-support.js";
+
+// Each test starts `warden review` processes that start sandboxed agents, several at once
+// (describe.concurrent): the runner's own limit is the hang guard; this only absorbs a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 afterAll(removeTempDirs);
 

@@ -1,12 +1,16 @@
 // `warden review` end to end: the real bin as a process, a temporary git repository, and the fake
 // ACP agent as the reviewer (named in a warden.server.yml).
 import { existsSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { readFakeDump, readFakeTrace } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario, FakeStep } from "../fake-agent/fake-agent-spec.js";
 import { localRepo, removeTempDirs, runWarden, serverConfigDir, tempDir } from "./cli-support.js";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
+
+// Each test starts `warden review` processes that start sandboxed agents, several at once
+// (describe.concurrent): the runner's own limit is the hang guard; this only absorbs a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 afterAll(removeTempDirs);
 
