@@ -9,6 +9,7 @@ import type { PermissionAsk, PermissionOutcome } from "../src/core/model.js";
 import { permissionIdInBody } from "../src/core/render/markers.js";
 import { reportBlock } from "../test/fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../test/support/fake-github.js";
+import { serverConfigSchema } from "../src/config/server-config.js";
 import { startHarness, waitFor } from "../test/support/harness.js";
 import { percentile } from "./stats.js";
 
@@ -51,7 +52,14 @@ export async function benchPermissionRelay(opts = { requests: 200, warmup: 20 })
     answeredAt = at;
     if (outcome.outcome === "selected" && outcome.optionId === "allow") selected++;
   });
-  const h = await startHarness({ scenario: { turns: [[]] }, summaryThrottleMs: 5_000, warden: { runner } });
+  // One run asks all of them: the server's per-run cap on requests for humans is raised to fit.
+  const limits = serverConfigSchema.parse({}).limits;
+  const h = await startHarness({
+    scenario: { turns: [[]] },
+    summaryThrottleMs: 5_000,
+    warden: { runner },
+    serverConfig: { limits: { ...limits, maxPermissionRequestsPerRun: total } },
+  });
   try {
     h.repo.permissions[APPROVER.login] = { permission: "write", role_name: "write" };
     const pull = h.openPull(1, { "src/a.ts": "export const a = 1;\n" });
