@@ -11,7 +11,7 @@ import { createAcpRunner } from "../../src/agent/acp-runner.js";
 import { checkoutLocalCommit } from "../../src/agent/local-checkout.js";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
 import type { Workspace } from "../../src/core/ports.js";
-import { fakeAgentSpec, readFakeDump } from "../fake-agent/fake-agent-spec.js";
+import { FAKE_AGENT_WRITE_DIRS, fakeAgentSandbox, fakeAgentSpec, readFakeDump } from "../fake-agent/fake-agent-spec.js";
 import { gitIn } from "./git-fixture.js";
 import { recordingLogger } from "./test-logger.js";
 
@@ -69,9 +69,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** What an agent started in the workspace sees there (the fake agent's dump at session/new). */
 async function seenByAgent(ws: Workspace) {
-  const dump = join(root, `dump-${Math.random().toString(36).slice(2)}.json`);
+  // The agent runs sandboxed: its dump goes to a folder the test lets it write.
+  const dumps = mkdtempSync(join(root, "dumps-"));
+  const dump = join(dumps, "dump.json");
   const spec = fakeAgentSpec({ dump: { file: dump, needles: ["PR-CONFIG"] }, turns: [[{ type: "message", text: "ok" }]] });
-  await createAcpRunner({ log: recordingLogger(), shutdownGraceMs: 200 }).run(
+  const sandbox = { ...fakeAgentSandbox(), extraWritePaths: [...FAKE_AGENT_WRITE_DIRS, dumps] };
+  await createAcpRunner({ log: recordingLogger(), shutdownGraceMs: 200, sandbox }).run(
     { agent: spec, cwd: ws.dir, timeoutMs: 15_000, signal: new AbortController().signal, onProgress: () => {}, onPermission: async () => ({ outcome: "cancelled" }) },
     (s) => s.prompt("review"),
   );
@@ -97,7 +100,9 @@ describe.concurrent("agent configuration from the change under review", () => {
     try {
       expectBaseConfigOnly(ws, await seenByAgent(ws));
       // The diff still shows what the change did to the configuration.
-      expect(await ws.diff(baseSha, headSha, { paths: [".claude/settings.json"] })).toContain("SessionStart");
+      let diff = "";
+      for await (const chunk of ws.diff(baseSha, headSha, { paths: [".claude/settings.json"] })) diff += chunk;
+      expect(diff).toContain("SessionStart");
     } finally {
       await ws.dispose();
     }
