@@ -5,7 +5,7 @@
 // agent configuration (a Claude SessionStart hook, .mcp.json and opencode.json MCP servers,
 // `bash: allow`) changes nothing; in plan mode no command runs before Warden is asked.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Answer } from "../src/cli/local-permissions.js";
@@ -27,15 +27,17 @@ const progress: Progress = { step() {}, done() {}, plan() {}, activity() {}, not
 
 interface Fixture {
   repo: string;
-  markers: string;
   marker(name: string): boolean;
 }
 
-/** A repository whose `npm test` leaves a marker, and a change that carries hostile agent config. */
-function repository(): Fixture {
+/**
+ * A repository whose `npm test` leaves a marker, and a change that carries hostile agent config.
+ * The markers are requests to the endpoint, which the sandbox lets the agent (and so its commands
+ * and hooks) reach; a file outside the workspace could not be written from inside.
+ */
+function repository(endpoint: ModelEndpoint): Fixture {
   const repo = temporary("warden-full-review-");
-  const markers = temporary("warden-markers-");
-  const touch = (name: string) => `node -e "require('fs').writeFileSync('${join(markers, name)}', 'ran')"`;
+  const touch = (name: string) => `node -e "fetch('${endpoint.url}/marker/${name}').catch(() => {})"`;
   const write = (files: Record<string, string>) => {
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(repo, path)), { recursive: true });
@@ -64,7 +66,7 @@ function repository(): Fixture {
   });
   git("add", ".");
   git("commit", "--quiet", "-m", "eval, with its own agent config");
-  return { repo, markers, marker: (name) => existsSync(join(markers, name)) };
+  return { repo, marker: (name) => endpoint.markers.has(name) };
 }
 
 interface AskSeen {
@@ -78,11 +80,16 @@ interface AskSeen {
 async function review(agent: "claude" | "opencode", fixture: Fixture, endpoint: ModelEndpoint, opts: { mode?: string; answer?: Answer } = {}) {
   const configDir = temporary("warden-full-review-config-");
   const env: NodeJS.ProcessEnv = { PATH: agentsPath(), HOME: process.env.HOME };
+  // The agent runs in the sandbox, as on a server: the endpoint on loopback is reachable only
+  // because the entry lists it, the documented way to opt a local model server in.
+  const network = `network: ['${new URL(endpoint.url).host}']`;
   if (agent === "claude") {
-    writeFileSync(join(configDir, "warden.server.yml"), "agents:\n  claude: { preset: claude, env: [ANTHROPIC_BASE_URL] }\n");
+    writeFileSync(join(configDir, "warden.server.yml"), `agents:\n  claude: { preset: claude, env: [ANTHROPIC_BASE_URL], ${network} }\n`);
     Object.assign(env, { ANTHROPIC_BASE_URL: endpoint.url, ANTHROPIC_API_KEY: "sk-ant-warden-scripted" });
   } else {
-    const config = join(configDir, "opencode.json");
+    // Its config file lives outside the checkout, so the sandbox sees it only as a readPath.
+    const opencodeDir = temporary("warden-opencode-config-");
+    const config = join(opencodeDir, "opencode.json");
     writeFileSync(
       config,
       JSON.stringify({
@@ -101,7 +108,7 @@ async function review(agent: "claude" | "opencode", fixture: Fixture, endpoint: 
         autoupdate: false,
       }),
     );
-    writeFileSync(join(configDir, "warden.server.yml"), "agents:\n  opencode: { preset: opencode, setEnv: { OPENCODE_DISABLE_MODELS_FETCH: '1' } }\n");
+    writeFileSync(join(configDir, "warden.server.yml"), `agents:\n  opencode: { preset: opencode, setEnv: { OPENCODE_DISABLE_MODELS_FETCH: '1' }, readPaths: ['${opencodeDir}'], ${network} }\n`);
     Object.assign(env, { OPENCODE_CONFIG: config });
   }
   const asks: AskSeen[] = [];
@@ -127,7 +134,7 @@ describe.each(["claude", "opencode"] as const)("%s: a full review against the sc
   it("asks Warden before `npm test`, runs it only after the allow, and the PR's agent config changes nothing", async () => {
     const endpoint = await startModelEndpoint();
     try {
-      const fixture = repository();
+      const fixture = repository(endpoint);
       const { result, asks } = await review(agent, fixture, endpoint);
       expect(result.kind).toBe("reviewed");
       if (result.kind !== "reviewed") return;
@@ -151,7 +158,7 @@ describe.each(["claude", "opencode"] as const)("%s: a full review against the sc
   it("honours a reject: `npm test` never runs", async () => {
     const endpoint = await startModelEndpoint();
     try {
-      const fixture = repository();
+      const fixture = repository(endpoint);
       const { result, asks } = await review(agent, fixture, endpoint, { answer: "reject" });
       expect(result.kind).toBe("reviewed");
       expect(asks.filter((a) => a.kind === "execute").length).toBeGreaterThanOrEqual(1);
@@ -165,7 +172,7 @@ describe.each(["claude", "opencode"] as const)("%s: a full review against the sc
   it("in plan mode, runs no command before Warden is asked", async () => {
     const endpoint = await startModelEndpoint();
     try {
-      const fixture = repository();
+      const fixture = repository(endpoint);
       const { result, asks } = await review(agent, fixture, endpoint, { mode: "plan", answer: "reject" });
       expect(result.kind).toBe("reviewed");
       expect(fixture.marker("npm-test-ran")).toBe(false);

@@ -20,6 +20,11 @@ export interface ScriptedRequest {
 export interface ModelEndpoint {
   url: string;
   requests: ScriptedRequest[];
+  /**
+   * Names sent as `GET /marker/<name>`: how the fixture's commands and hooks, which run inside
+   * the agent's sandbox (no write outside its workspace), say that they ran.
+   */
+  markers: Set<string>;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ const REPORT = [
 export async function startModelEndpoint(opts: { command?: string } = {}): Promise<ModelEndpoint> {
   const command = opts.command ?? "npm test";
   const requests: ScriptedRequest[] = [];
+  const markers = new Set<string>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -49,6 +55,11 @@ export async function startModelEndpoint(opts: { command?: string } = {}): Promi
 
   function handle(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): void {
     const path = (req.url ?? "").split("?")[0] ?? "";
+    const marker = /^\/marker\/([\w-]+)$/.exec(path);
+    if (marker) {
+      markers.add(marker[1]!);
+      return json(res, { ok: true });
+    }
     if (req.method === "POST" && path.endsWith("/messages")) return anthropic(res, body, path);
     if (req.method === "POST" && path.endsWith("/chat/completions")) return openai(res, body, path);
     if (path.endsWith("/count_tokens")) return json(res, { input_tokens: 100 });
@@ -132,6 +143,7 @@ export async function startModelEndpoint(opts: { command?: string } = {}): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    markers,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -77,10 +77,12 @@ describe("the agent's process", () => {
       "HTTPS_PROXY",
       "HTTP_PROXY",
       "NODE_USE_ENV_PROXY",
+      "NO_PROXY",
       "PATH",
       "TMPDIR",
       "http_proxy",
       "https_proxy",
+      "no_proxy",
     ]);
     expect(dump.env.HTTPS_PROXY).toBe("http://127.0.0.1:3128");
     expect(dump.env.GEMINI_API_KEY).toBe("dummy-key");

@@ -195,7 +195,7 @@ describe("secrets", () => {
     await h.idle();
     const dump = readFakeDump(dumpFile);
     // PATH, HOME and the sandbox's plumbing (SPEC §7): its proxy and TMPDIR, nothing of Warden's.
-    expect(Object.keys(dump.env).sort()).toEqual(["HOME", "HTTPS_PROXY", "HTTP_PROXY", "NODE_USE_ENV_PROXY", "PATH", "TMPDIR", "http_proxy", "https_proxy"]);
+    expect(Object.keys(dump.env).sort()).toEqual(["HOME", "HTTPS_PROXY", "HTTP_PROXY", "NODE_USE_ENV_PROXY", "NO_PROXY", "PATH", "TMPDIR", "http_proxy", "https_proxy", "no_proxy"]);
     expect(dump.matches).toEqual({ [token]: [], [WEBHOOK_SECRET]: [], "BEGIN RSA PRIVATE KEY": [] });
     expect(dump.files).toContain("src/feature.ts");
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);

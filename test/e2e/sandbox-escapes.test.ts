@@ -40,8 +40,11 @@ function expectContained(results: EscapeResult[], providerPort: number, secrets:
   if (process.env.SHOW_ESCAPES) console.log(JSON.stringify(results, null, 1));
   const provider = results.find((r) => r.probe.kind === "proxy" && r.probe.port === providerPort && r.probe.host === "127.0.0.1");
   expect(provider).toMatchObject({ ok: true, saw: "pong provider" });
+  // The listed provider only: its loopback relay inside the sandbox goes through the proxy.
+  const relayed = results.find((r) => r.probe.kind === "exchange" && r.probe.port === providerPort);
+  expect(relayed).toMatchObject({ ok: true, saw: "pong provider" });
   for (const result of results) {
-    if (result === provider) continue;
+    if (result === provider || result === relayed) continue;
     for (const secret of secrets) expect(result.saw).not.toContain(secret);
     const what = JSON.stringify(result);
     if (result.probe.kind === "read" && result.probe.path.endsWith("/workspaces")) {

@@ -46,6 +46,28 @@ function direct(host: string, port: number): Promise<string> {
   });
 }
 
+/** A direct connection that sends "ping\n"; the first line back, or why there was none. */
+function exchange(host: string, port: number): Promise<{ ok: boolean; saw: string }> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: TIMEOUT_MS });
+    let buffered = "";
+    const finish = (value: { ok: boolean; saw: string }) => {
+      socket.destroy();
+      resolve(value);
+    };
+    socket.once("connect", () => socket.write("ping\n"));
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      buffered += chunk;
+      const line = buffered.indexOf("\n");
+      if (line >= 0) finish({ ok: true, saw: buffered.slice(0, line) });
+    });
+    socket.once("timeout", () => finish({ ok: false, saw: "ETIMEDOUT" }));
+    socket.once("error", (err) => finish({ ok: false, saw: errorCode(err) }));
+    socket.once("end", () => finish({ ok: false, saw: "closed" }));
+  });
+}
+
 /** CONNECT host:port through the proxy; on 200 sends "ping\n" and returns the first line back. */
 function viaProxy(host: string, port: number): Promise<{ ok: boolean; saw: string }> {
   const proxy = process.env.HTTPS_PROXY;
@@ -97,6 +119,8 @@ export async function runEscape(probe: EscapeProbe): Promise<EscapeResult> {
         const saw = await direct(probe.host, probe.port);
         return { probe, ok: saw === "connected", saw };
       }
+      case "exchange":
+        return { probe, ...(await exchange(probe.host, probe.port)) };
       case "proxy":
         return { probe, ...(await viaProxy(probe.host, probe.port)) };
       case "borrowed_objects": {

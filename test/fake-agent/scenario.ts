@@ -133,6 +133,8 @@ export type EscapeProbe =
   | { kind: "write"; path: string }
   /** A direct TCP connection. */
   | { kind: "connect"; host: string; port: number }
+  /** A direct TCP connection that sends "ping\n" and reads the first line back. */
+  | { kind: "exchange"; host: string; port: number }
   /** CONNECT through $HTTPS_PROXY, then sends a line and reads the first line back. */
   | { kind: "proxy"; host: string; port: number }
   /**

@@ -90,7 +90,8 @@ export function escapeProbes(t: EscapeTargets): EscapeProbe[] {
     { kind: "write", path: "/usr/escaped.txt" },
     { kind: "connect", host: "127.0.0.1", port: 5432 },
     { kind: "connect", host: "127.0.0.1", port: t.wardenPort },
-    { kind: "connect", host: "127.0.0.1", port: t.providerPort },
+    // Listed in `network`: a direct connection meets the sandbox's relay, which goes through the proxy.
+    { kind: "exchange", host: "127.0.0.1", port: t.providerPort },
     { kind: "proxy", host: "127.0.0.1", port: t.providerPort },
     { kind: "proxy", host: "127.0.0.1", port: 5432 },
     { kind: "proxy", host: "127.0.0.1", port: t.wardenPort },

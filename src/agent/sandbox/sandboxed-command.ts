@@ -15,9 +15,15 @@
 //   - Warden's data dir, its directory, PRIVATE_KEY_PATH, the server config file and the rest of
 //     HOME hidden even where a bound folder contains them;
 //   - network only through a proxy of this run (egress-proxy.ts) on a Unix socket bound into the
-//     sandbox, relayed to 127.0.0.1:3128 inside by socat; HTTP(S)_PROXY point there.
+//     sandbox, relayed to 127.0.0.1:3128 inside by socat; HTTP(S)_PROXY point there;
+//   - NO_PROXY for loopback: agents that talk to a server of their own on 127.0.0.1 (opencode's
+//     internal HTTP server) stay inside the sandbox's own loopback, which reaches nothing else;
+//   - each loopback `host:port` the entry's `network` lists relayed inside by socat through the
+//     proxy (which still decides), so a local model server is reached whether or not the agent
+//     honours HTTP_PROXY for an http://127.0.0.1 base URL.
 import { lstat, mkdtemp, readlink, realpath, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { isIP } from "node:net";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { AgentSpec, Logger } from "../../core/ports.js";
 import { presetFor } from "../presets.js";
@@ -111,7 +117,7 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
       "--",
       "/bin/sh",
       "-c",
-      relayScript(input.socat),
+      relayScript(input.socat, loopbackRelays(spec, log)),
       "warden-sandbox",
       spec.command,
       ...spec.args,
@@ -127,6 +133,9 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
       http_proxy: proxyUrl,
       // Node's own fetch honours the variables above only with this set (Node ≥ 22.15 / 24).
       NODE_USE_ENV_PROXY: "1",
+      // Loopback inside is the sandbox's own (its servers, the relays below), never the host's.
+      NO_PROXY: LOOPBACK_NO_PROXY,
+      no_proxy: LOOPBACK_NO_PROXY,
     };
     return { command: input.bwrap, args, env, dispose };
   } catch (err) {
@@ -140,11 +149,43 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
  * (a readiness poll cost more than the rest of the start-up together): socat binds within a few
  * milliseconds of starting, long before an agent's runtime has loaded enough to open a connection.
  */
-function relayScript(socat: string): string {
+function relayScript(socat: string, relays: readonly LoopbackRelay[]): string {
   return [
     `${quote(socat)} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${SOCKET_INSIDE} 2>/dev/null &`,
+    // An HTTP CONNECT to the proxy per connection: the proxy's rules decide, as for any host.
+    ...relays.map(
+      (r) => `${quote(socat)} TCP-LISTEN:${r.port},bind=${r.bind},fork,reuseaddr PROXY:127.0.0.1:${r.host}:${r.port},proxyport=${PROXY_PORT} 2>/dev/null &`,
+    ),
     'unset PWD OLDPWD; exec "$@"',
   ].join("\n");
+}
+
+const LOOPBACK_NO_PROXY = "localhost,127.0.0.1,::1";
+
+interface LoopbackRelay {
+  host: string;
+  port: number;
+  bind: string;
+}
+
+/**
+ * The IPv4 loopback `host:port` entries of the agent's `network` (`127.0.0.1:11434`,
+ * `localhost:8080`): with NO_PROXY covering loopback, the agent connects to them directly inside,
+ * so a relay listens there. Not the proxy's own port.
+ */
+export function loopbackRelays(spec: AgentSpec, log: Logger): LoopbackRelay[] {
+  const relays: LoopbackRelay[] = [];
+  for (const entry of (spec.network ?? []).map(parseHostEntry)) {
+    if (entry.port === undefined) continue;
+    const bind = entry.host === "localhost" ? "127.0.0.1" : isIP(entry.host) === 4 && entry.host.startsWith("127.") ? entry.host : undefined;
+    if (!bind) continue;
+    if (entry.port === PROXY_PORT) {
+      log.warn({ host: `${entry.host}:${entry.port}` }, "sandbox: the proxy's own port cannot be relayed; reach it through HTTP_PROXY");
+      continue;
+    }
+    if (!relays.some((r) => r.bind === bind && r.port === entry.port)) relays.push({ host: entry.host, port: entry.port, bind });
+  }
+  return relays;
 }
 
 function quote(text: string): string {
