@@ -15,9 +15,15 @@ const GAP = 10_000;
 /** Statements and scheduling on a loaded machine; far below the gap. */
 const SLACK = 1_500;
 
+/**
+ * Statements that race for a new row measure from their own start: one that started a few ms
+ * before the winner but queued behind it waits those ms longer than a gap. Never a gap less.
+ */
+const RACE = 250;
+
 function near(actual: number, expected: number): void {
   expect(actual).toBeGreaterThan(expected - SLACK);
-  expect(actual).toBeLessThanOrEqual(expected);
+  expect(actual).toBeLessThanOrEqual(expected + RACE);
 }
 
 interface Replicas {
