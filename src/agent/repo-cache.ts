@@ -13,7 +13,7 @@ import type { CheckoutSource, Logger } from "../core/ports.js";
 import { evictCaches, lockPathFor } from "./cache-eviction.js";
 import { fetchChange, validate } from "./fetch-change.js";
 import { acquireLock } from "./repo-cache-lock.js";
-import { READY_MARKER, inspectCache, cacheReadOnlyPaths, checkoutHead, createCache, prepareWorkspace, updateCache } from "./repo-cache-git.js";
+import { READY_MARKER, inspectCache, cacheReadOnlyPaths, checkoutHead, createCache, initWorkspace, prepareWorkspace, updateCache } from "./repo-cache-git.js";
 
 /** Longer than any holder can take (its fetches time out after 10 minutes): then the lock is stale. */
 const STALE_LOCK_MS = 25 * 60_000;
@@ -71,26 +71,35 @@ export function createRepoCache(opts: { dataDir: string; maxBytes: number }): Re
   let eviction: Promise<unknown> = Promise.resolve();
 
   async function viaCache(cacheDir: string, dir: string, source: CheckoutSource, log: Logger, signal?: AbortSignal): Promise<string[]> {
-    await mkdir(dirname(cacheDir), { recursive: true, mode: 0o700 });
-    const release = await acquireLock(lockPathFor(cacheDir), { timeoutMs: LOCK_WAIT_MS, staleMs: STALE_LOCK_MS, ...(signal ? { signal } : {}) });
-    let warnings: string[];
+    // The workspace's own repository is made meanwhile: it touches nothing of the cache.
+    const workspace = initWorkspace(dir, signal);
+    workspace.catch(() => undefined); // handled where it is awaited below, not an unhandled rejection meanwhile
     try {
-      let state = await inspectCache(cacheDir, signal);
-      if (!state.whole) {
-        log.info({ cacheDir }, "creating the repository cache (new, or damaged and rebuilt)");
-        await createCache(cacheDir, join(root, ".trash"));
-        state = { whole: true, hasRefs: false };
+      await mkdir(dirname(cacheDir), { recursive: true, mode: 0o700 });
+      const release = await acquireLock(lockPathFor(cacheDir), { timeoutMs: LOCK_WAIT_MS, staleMs: STALE_LOCK_MS, ...(signal ? { signal } : {}) });
+      let warnings: string[];
+      try {
+        let state = await inspectCache(cacheDir, signal);
+        if (!state.whole) {
+          log.info({ cacheDir }, "creating the repository cache (new, or damaged and rebuilt)");
+          await createCache(cacheDir, join(root, ".trash"));
+          state = { whole: true, hasRefs: false };
+        }
+        warnings = await updateCache(cacheDir, source, state.hasRefs, signal);
+        await workspace;
+        // A warning means the base commit could not be fetched: no ref to a missing object then.
+        await prepareWorkspace(cacheDir, dir, source, warnings.length === 0);
+        const now = new Date();
+        await utimes(join(cacheDir, READY_MARKER), now, now); // LRU order
+      } finally {
+        await release();
       }
-      warnings = await updateCache(cacheDir, source, state.hasRefs, signal);
-      // A warning means the base commit could not be fetched: no ref to a missing object then.
-      await prepareWorkspace(cacheDir, dir, source, warnings.length === 0, signal);
-      const now = new Date();
-      await utimes(join(cacheDir, READY_MARKER), now, now); // LRU order
+      await checkoutHead(dir, source.headSha, signal);
+      return warnings;
     } finally {
-      await release();
+      // Whatever failed, git is done writing into `dir` before the fallback empties it.
+      await workspace.catch(() => undefined);
     }
-    await checkoutHead(dir, source.headSha, signal);
-    return warnings;
   }
 
   return {
