@@ -213,9 +213,8 @@ function readOnlyShells(dests: string[], writableRoots: string[]): string[] {
   const shells = new Set<string>();
   for (const dest of dests.map((d) => resolve(d))) {
     for (const root of writableRoots.map((r) => resolve(r))) {
-      const rel = relative(root, dest);
-      if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) continue;
-      const top = join(root, rel.split(sep)[0]!);
+      if (dest === root || !inside(dest, root)) continue;
+      const top = join(root, relative(root, dest).split(sep)[0]!);
       if (top !== dest) shells.add(top);
     }
   }
