@@ -76,14 +76,15 @@ async function sandboxFor(policy: SandboxPolicy, opts: AgentRunOptions, signal: 
     throw new AgentError("sandbox", `the agent sandbox cannot start: ${probe.problem}. To fix: ${probe.fix}.`);
   }
   // Inside the sandbox a missing command is only an exit code: say "not installed" before it starts.
-  if (!(await findOnPath(opts.agent.command, agentEnvironment(opts.agent).PATH ?? ""))) {
+  const env = agentEnvironment(opts.agent);
+  if (!(await findOnPath(opts.agent.command, env.PATH ?? ""))) {
     throw notInstalled(opts.agent, `command \`${opts.agent.command}\` not found`, undefined);
   }
   return sandboxCommand({
     spec: opts.agent,
     cwd: opts.cwd,
     readOnlyPaths: opts.readOnlyPaths ?? [],
-    env: agentEnvironment(opts.agent),
+    env,
     policy,
     bwrap: probe.bwrap,
     socat: probe.socat,

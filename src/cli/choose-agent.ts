@@ -4,7 +4,7 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { isPresetName, PRESET_NAMES, PRESETS, type AgentPreset } from "../agent/presets.js";
-import { resolveAgent, type ServerConfig } from "../config/server-config.js";
+import { resolveAgent, type ServerAgentConfig, type ServerConfig } from "../config/server-config.js";
 import { ConfigError } from "../core/errors.js";
 import type { AgentSpec } from "../core/ports.js";
 
@@ -20,10 +20,10 @@ export function chooseAgent(name: string, cfg: ServerConfig, env: NodeJS.Process
     const how = name === "default" && command !== undefined ? "WARDEN_AGENT_COMMAND" : "the server config";
     return { spec: resolveAgent(cfg, name, { WARDEN_AGENT_COMMAND: command }, env), how };
   }
-  if (isPresetName(name)) return { spec: presetSpec(PRESETS[name], env), how: `the ${name} preset` };
+  if (isPresetName(name)) return { spec: presetSpec(PRESETS[name], cfg, env), how: `the ${name} preset` };
   if (name === "default") {
     const found = PRESET_NAMES.map((n) => PRESETS[n]).find((preset) => onPath(preset.command, env.PATH));
-    if (found) return { spec: presetSpec(found, env), how: `${found.command} found on PATH` };
+    if (found) return { spec: presetSpec(found, cfg, env), how: `${found.command} found on PATH` };
     throw new ConfigError(
       `no agent found: install one (e.g. \`npm install -g ${PRESETS.claude.npmPackage}\`), pass --agent <${PRESET_NAMES.join("|")}>, or define agents.default in warden.server.yml`,
     );
@@ -32,15 +32,10 @@ export function chooseAgent(name: string, cfg: ServerConfig, env: NodeJS.Process
   throw new ConfigError(`unknown agent ${JSON.stringify(name)}; choose one of: ${[...new Set(offered)].join(", ")}`);
 }
 
-function presetSpec(preset: AgentPreset, env: NodeJS.ProcessEnv): AgentSpec {
-  const agentEnv: Record<string, string> = {};
-  for (const key of preset.env) {
-    const value = env[key];
-    if (value !== undefined && value !== "") agentEnv[key] = value;
-  }
-  // What makes the agent ask and ignore the checkout's own config (opencode) always applies.
-  Object.assign(agentEnv, preset.fixedEnv ?? {});
-  return { name: preset.name, command: preset.command, args: [...preset.args], env: agentEnv, preset: preset.name };
+/** A preset by name, resolved as the server config entry `{ preset: <name> }` would be. */
+function presetSpec(preset: AgentPreset, cfg: ServerConfig, env: NodeJS.ProcessEnv): AgentSpec {
+  const entry: ServerAgentConfig = { preset: preset.name, env: [], setEnv: {}, network: [], readPaths: [] };
+  return resolveAgent({ ...cfg, agents: { [preset.name]: entry } }, preset.name, { WARDEN_AGENT_COMMAND: undefined }, env);
 }
 
 /** Whether `command` is an executable file in one of PATH's directories. */

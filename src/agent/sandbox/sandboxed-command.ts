@@ -32,7 +32,7 @@ import { parseHostEntry, type HostEntry } from "./host-rules.js";
 import { findOnPath } from "./probe-sandbox.js";
 import type { SandboxPolicy } from "./sandbox-policy.js";
 
-export const PROXY_PORT = 3128;
+const PROXY_PORT = 3128;
 const SOCKET_INSIDE = "/run/warden/proxy.sock";
 const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
 
@@ -173,7 +173,7 @@ interface LoopbackRelay {
  * `localhost:8080`): with NO_PROXY covering loopback, the agent connects to them directly inside,
  * so a relay listens there. Not the proxy's own port.
  */
-export function loopbackRelays(spec: AgentSpec, log: Logger): LoopbackRelay[] {
+function loopbackRelays(spec: AgentSpec, log: Logger): LoopbackRelay[] {
   const relays: LoopbackRelay[] = [];
   for (const entry of (spec.network ?? []).map(parseHostEntry)) {
     if (entry.port === undefined) continue;
@@ -213,9 +213,8 @@ function readOnlyShells(dests: string[], writableRoots: string[]): string[] {
   const shells = new Set<string>();
   for (const dest of dests.map((d) => resolve(d))) {
     for (const root of writableRoots.map((r) => resolve(r))) {
-      const rel = relative(root, dest);
-      if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) continue;
-      const top = join(root, rel.split(sep)[0]!);
+      if (dest === root || !inside(dest, root)) continue;
+      const top = join(root, relative(root, dest).split(sep)[0]!);
       if (top !== dest) shells.add(top);
     }
   }

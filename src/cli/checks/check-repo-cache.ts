@@ -7,7 +7,7 @@ import { fail, ok, skip, type CheckResult } from "./check-result.js";
 
 const TITLE = "repository cache";
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ["B", "KB", "MB", "GB", "TB"];
   let value = bytes;
   let unit = 0;
