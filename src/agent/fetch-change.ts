@@ -18,10 +18,7 @@ const SCHEMES = new Set(["https:", "http:", "file:", "ssh:", "git:"]);
 export async function fetchChange(dir: string, source: CheckoutSource, signal?: AbortSignal): Promise<string[]> {
   const warnings: string[] = [];
   await validate(dir, source);
-  const credentials = source.auth
-    ? Buffer.from(`${source.auth.username}:${source.auth.password}`).toString("base64")
-    : undefined;
-  const secrets = source.auth ? [source.auth.password, credentials as string] : [];
+  const { credentials, secrets } = fetchAuth(source);
   const local: GitRun = { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, secrets, ...(signal ? { signal } : {}) };
   const remote: GitRun = { ...local, timeoutMs: FETCH_TIMEOUT_MS, env: fetchConfig(credentials) };
   const refspecs = [`+${source.headRef}:${HEAD_REF}`, `+refs/heads/${source.baseRef}:${BASE_REF}`];
@@ -46,6 +43,13 @@ export async function fetchChange(dir: string, source: CheckoutSource, signal?: 
   }
   await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", source.headSha], local, `checking out ${source.headSha}`);
   return warnings;
+}
+
+/** The fetch's Basic credentials, and the strings git's messages must never show. */
+export function fetchAuth(source: CheckoutSource): { credentials: string | undefined; secrets: string[] } {
+  if (!source.auth) return { credentials: undefined, secrets: [] };
+  const credentials = Buffer.from(`${source.auth.username}:${source.auth.password}`).toString("base64");
+  return { credentials, secrets: [source.auth.password, credentials] };
 }
 
 /** Git config for the fetch alone, through the environment (GIT_CONFIG_COUNT/KEY/VALUE). */
@@ -93,7 +97,7 @@ async function hasCommit(sha: string, run: GitRun): Promise<boolean> {
   return (await runGit(["cat-file", "-e", `${sha}^{commit}`], run)).code === 0;
 }
 
-async function isShallow(run: GitRun): Promise<boolean> {
+export async function isShallow(run: GitRun): Promise<boolean> {
   const result = await runGit(["rev-parse", "--is-shallow-repository"], run);
   if (result.code !== 0) throw new Error(`git rev-parse failed: ${lastLines(result.stderr)}`);
   return result.stdout.trim() === "true";

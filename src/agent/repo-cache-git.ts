@@ -13,7 +13,7 @@ import { appendFile, copyFile, mkdir, readdir, rename, rm, writeFile } from "nod
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CheckoutSource } from "../core/ports.js";
-import { displayUrl, fetchConfig } from "./fetch-change.js";
+import { displayUrl, fetchAuth, fetchConfig, isShallow } from "./fetch-change.js";
 import { git, lastLines, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 
@@ -88,8 +88,7 @@ export async function discard(dir: string, trashDir: string): Promise<void> {
  */
 export async function updateCache(cacheDir: string, source: CheckoutSource, hasRefs: boolean, signal?: AbortSignal): Promise<string[]> {
   const warnings: string[] = [];
-  const credentials = source.auth ? Buffer.from(`${source.auth.username}:${source.auth.password}`).toString("base64") : undefined;
-  const secrets = source.auth ? [source.auth.password, credentials as string] : [];
+  const { credentials, secrets } = fetchAuth(source);
   const local: GitRun = { ...cacheRun(cacheDir, signal), secrets };
   const remote: GitRun = { ...local, timeoutMs: FETCH_TIMEOUT_MS, env: { ...local.env, ...fetchConfig(credentials) } };
   const baseRef = `refs/heads/${source.baseRef}`;
@@ -187,12 +186,6 @@ async function inspectChange(source: CheckoutSource, baseRef: string, run: GitRu
     if (!/not a valid|unknown revision/i.test(failed.stderr)) throw new Error(`reading the repository cache failed: ${lastLines(failed.stderr)}`);
   }
   return { head, base, complete: head && base && withBaseRef.code === 0 && withBaseSha.code === 0 };
-}
-
-async function isShallow(run: GitRun): Promise<boolean> {
-  const result = await runGit(["rev-parse", "--is-shallow-repository"], run);
-  if (result.code !== 0) throw new Error(`git rev-parse failed: ${lastLines(result.stderr)}`);
-  return result.stdout.trim() === "true";
 }
 
 function localRun(cwd: string, signal?: AbortSignal): GitRun {

@@ -75,9 +75,6 @@ export interface WardenOctokitOptions {
   timing?: RequestTiming;
 }
 
-/** GitHub's guidance: at least one second between mutating requests of one token. */
-export const DEFAULT_WRITE_SPACING_MS = DEFAULT_WRITE_GAP_MS;
-
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 
 /** Installation clients get their own lane; the app client (JWT) and token clients share one. */
@@ -95,7 +92,7 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
   const baseValue = opts.retryAfterBaseValue ?? 1000;
   const timing = opts.timing ?? realTiming;
   const lanes = createRequestLanes({ maxConcurrent: opts.maxConcurrent ?? 10 });
-  const budget = opts.writeBudget ?? createLocalWriteBudget({ gapMs: opts.writeSpacingMs ?? DEFAULT_WRITE_SPACING_MS, now: () => timing.now() });
+  const budget = opts.writeBudget ?? createLocalWriteBudget({ gapMs: opts.writeSpacingMs ?? DEFAULT_WRITE_GAP_MS, now: () => timing.now() });
   const policy = {
     ...octokitThrottleOptions(opts.log, { timing, rateLimitBaseValue: baseValue }),
     retry: { ...octokitRetryOptions, retryAfterBaseValue: baseValue },

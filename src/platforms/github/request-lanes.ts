@@ -23,8 +23,6 @@ export interface RequestLanesOptions {
 export interface RequestLanes {
   /** Runs `work` once fewer than `maxConcurrent` requests of this installation are in flight. */
   run<T>(key: string, work: () => Promise<T>): Promise<T>;
-  /** Lanes held (idle lanes are dropped); for tests. */
-  readonly size: number;
 }
 
 interface Lane {
@@ -50,10 +48,6 @@ export function createRequestLanes(opts: RequestLanesOptions): RequestLanes {
         if (next) next();
         else if (--lane.active === 0) lanes.delete(key);
       }
-    },
-
-    get size() {
-      return lanes.size;
     },
   };
 }
