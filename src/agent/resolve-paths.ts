@@ -6,9 +6,7 @@
 // led); once a component does not exist, the rest is joined as written.
 import { realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
-
-/** No file system accepts longer paths; the policy treats them as outside anyway. */
-const MAX_PATH_CHARS = 4096;
+import { MAX_PATH_CHARS } from "../core/permissions/policy.js";
 
 async function real(path: string): Promise<string | undefined> {
   try {

@@ -36,7 +36,7 @@ export const MAX_AUTO_COMMAND_BYTES = 8192;
 /** State visits one decision may spend on rule matching (tens of milliseconds), see glob-match.ts. */
 const MATCH_BUDGET = 5_000_000;
 /** Longer paths are no path a file system accepts: treated as outside. */
-const MAX_PATH_CHARS = 4096;
+export const MAX_PATH_CHARS = 4096;
 
 // Chaining, substitution and redirection: with any of these, a command line can do more than
 // its first words say, so a `command` glob must not vouch for it.

@@ -36,7 +36,7 @@ interface RunContext {
 }
 
 /** A run whose writes GitHub refused past its deadline still owes its final status and summary: they get this long. */
-export const ENDING_WRITES_PATIENCE_MS = 60 * 60_000;
+const ENDING_WRITES_PATIENCE_MS = 60 * 60_000;
 /** The run's deadline when the composition root sets none: the longest agent time and then some for publishing. */
 const DEFAULT_RUN_DEADLINE_MS = 70 * 60_000;
 
