@@ -6,9 +6,9 @@ import { join } from "node:path";
 import pino from "pino";
 import { createGitWorkspaces } from "../src/agent/workspace.js";
 import { defaultRepoConfig } from "../src/config/repo-config.js";
-import type { ChangeRequest } from "../src/core/model.js";
 import { buildPrompt } from "../src/core/review/build-prompt.js";
 import { selectDiff } from "../src/core/review/prepare-review.js";
+import { localChangeRequest } from "../test/support/local-change-request.js";
 import { startLoopMonitor } from "../test/support/loop-monitor.js";
 
 const [url, base, head] = process.argv.slice(2) as [string, string, string];
@@ -21,20 +21,7 @@ try {
   const ws = await workspaces.checkout({ url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: base }, { runId: "bigdiff" });
   const checkedOut = performance.now();
   try {
-    const cr: ChangeRequest = {
-      ref: { repo: { platform: "github", id: "1", fullName: "a/b" }, number: 1 },
-      title: "A very large change",
-      body: "Thirty megabytes of diff.",
-      author: { login: "dev", id: "1", isBot: false },
-      headSha: head,
-      baseSha: base,
-      headRef: "feature",
-      baseRef: "main",
-      draft: false,
-      state: "open",
-      url: "https://example.com/pr/1",
-      cloneUrl: url,
-    };
+    const cr = localChangeRequest({ cloneUrl: url, headSha: head, baseSha: base, title: "A very large change", body: "Thirty megabytes of diff." });
     const selection = await selectDiff(ws, cr, defaultRepoConfig().review, undefined, { budgetBytes: 200_000 });
     const prompt = buildPrompt({
       terms: { changeRequest: "pull request", short: "PR" },

@@ -3,10 +3,10 @@
 import pino from "pino";
 import { createGitWorkspaces } from "../src/agent/workspace.js";
 import { defaultRepoConfig } from "../src/config/repo-config.js";
-import type { ChangeRequest } from "../src/core/model.js";
 import { buildPrompt } from "../src/core/review/build-prompt.js";
 import { selectDiff } from "../src/core/review/prepare-review.js";
 import { GitRemote } from "../test/support/git-remote.js";
+import { localChangeRequest } from "../test/support/local-change-request.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,20 +29,7 @@ export async function benchPromptBytes(): Promise<Record<string, number>> {
     const workspaces = createGitWorkspaces({ root, log: pino({ level: "silent" }) });
     const ws = await workspaces.checkout({ url: remote.url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: base }, { runId: "bench" });
     try {
-      const cr: ChangeRequest = {
-        ref: { repo: { platform: "github", id: "1", fullName: "a/b" }, number: 1 },
-        title: "Fifty files",
-        body: "A large change.",
-        author: { login: "dev", id: "1", isBot: false },
-        headSha: head,
-        baseSha: base,
-        headRef: "feature",
-        baseRef: "main",
-        draft: false,
-        state: "open",
-        url: "https://example.com/pr/1",
-        cloneUrl: remote.url,
-      };
+      const cr = localChangeRequest({ cloneUrl: remote.url, headSha: head, baseSha: base, title: "Fifty files", body: "A large change." });
       const review = defaultRepoConfig().review;
       const prompt = async (last: string | undefined) => {
         const sel = await selectDiff(ws, cr, review, last, { budgetBytes: 1_000_000 });

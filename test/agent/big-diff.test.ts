@@ -8,10 +8,10 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
 import { defaultRepoConfig } from "../../src/config/repo-config.js";
-import type { ChangeRequest } from "../../src/core/model.js";
 import { buildPrompt } from "../../src/core/review/build-prompt.js";
 import { selectDiff } from "../../src/core/review/prepare-review.js";
 import { GitRemote } from "../support/git-remote.js";
+import { localChangeRequest } from "../support/local-change-request.js";
 import { startLoopMonitor } from "../support/loop-monitor.js";
 
 const LOCK_LINES = 60_000;
@@ -50,20 +50,7 @@ describe("a PR with a multi-megabyte diff", () => {
       { url: remote.url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: base },
       { runId: "big" },
     );
-    const cr: ChangeRequest = {
-      ref: { repo: { platform: "github", id: "1", fullName: "a/b" }, number: 1 },
-      title: "Huge",
-      body: "",
-      author: { login: "dev", id: "1", isBot: false },
-      headSha: head,
-      baseSha: base,
-      headRef: "feature",
-      baseRef: "main",
-      draft: false,
-      state: "open",
-      url: "https://example.com/pr/1",
-      cloneUrl: remote.url,
-    };
+    const cr = localChangeRequest({ cloneUrl: remote.url, headSha: head, baseSha: base, title: "Huge", body: "" });
     try {
       const monitor = startLoopMonitor();
       const selection = await selectDiff(ws, cr, defaultRepoConfig().review, undefined, { budgetBytes: BUDGET });

@@ -6,10 +6,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { permissionIdInBody } from "../../src/core/render/markers.js";
 import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
-import { startHarness, waitFor, type Harness, type HarnessOptions } from "../support/harness.js";
+import { nextRequest, reactionsOn, startHarness, type Harness, type HarnessOptions } from "../support/harness.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
 const FILES = { "src/feature.ts": "export const feature = 1;\n" };
@@ -42,15 +41,6 @@ async function start(scenario: FakeScenario, config: string, opts: Partial<Harne
   const harness = await startHarness({ scenario, repoFiles: { ".github/warden.yml": config }, ...opts });
   harness.repo.permissions = { "mai-tainer": { permission: "write", role_name: "write" } };
   return harness;
-}
-
-async function nextRequest(harness: Harness, number: number, index = 0): Promise<string> {
-  await waitFor(() => harness.permissionComments(number).length > index, "a permission request comment");
-  return permissionIdInBody(harness.permissionComments(number)[index]!.body)!;
-}
-
-function reactionsOn(harness: Harness, commentId: number): string[] {
-  return harness.github.reactions.filter((r) => r.commentId === commentId).map((r) => r.content);
 }
 
 function permission(toolCallId: string, rawInput: unknown, extra: Partial<Extract<FakeStep, { type: "permission" }>["toolCall"]> = {}, options = ONCE_ALWAYS_REJECT): FakeStep {

@@ -5,10 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { permissionIdInBody } from "../../src/core/render/markers.js";
 import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
-import { AUTHOR, startHarness, waitFor, type Harness } from "../support/harness.js";
+import { AUTHOR, nextRequest, reactionsOn, startHarness, type Harness } from "../support/harness.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
 const READER: FakeUser = { login: "rea-der", id: 602, type: "User" };
@@ -50,16 +49,6 @@ async function start(scenario: FakeScenario, config: string): Promise<Harness> {
     "helper[bot]": { permission: "admin", role_name: "admin" },
   };
   return harness;
-}
-
-/** Waits for the next permission request comment on the PR and returns its id. */
-async function nextRequest(harness: Harness, number: number, index = 0): Promise<string> {
-  await waitFor(() => harness.permissionComments(number).length > index, "a permission request comment");
-  return permissionIdInBody(harness.permissionComments(number)[index]!.body)!;
-}
-
-function reactionsOn(harness: Harness, commentId: number): string[] {
-  return harness.github.reactions.filter((r) => r.commentId === commentId).map((r) => r.content);
 }
 
 describe("permission requests through PR comments", () => {

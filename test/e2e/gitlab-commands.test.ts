@@ -10,6 +10,7 @@ import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "..
 import { GITLAB_BOT, type FakeGitLabUser } from "../support/fake-gitlab.js";
 import { MR_AUTHOR, PROJECT_ID, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
 import { waitFor } from "../support/harness.js";
+import { LOGGED_TOKEN_FINDING as FINDING } from "../support/logged-token.js";
 
 const DEVELOPER: FakeGitLabUser = { id: 41, username: "dev-eloper" };
 const REPORTER: FakeGitLabUser = { id: 42, username: "re-porter" };
@@ -24,15 +25,6 @@ const RUN_TESTS: FakeStep = {
     { optionId: "allow", name: "Allow", kind: "allow_once" },
     { optionId: "reject", name: "Reject", kind: "reject_once" },
   ],
-};
-const FINDING = {
-  severity: "high",
-  category: "Security",
-  title: "Token written to the log",
-  body: "Logged at info level.",
-  recommendation: "Redact it.",
-  path: "src/feature.ts",
-  line: 2,
 };
 
 let h: GitLabHarness | undefined;

@@ -11,19 +11,10 @@ import type { FakePull } from "../support/fake-github.js";
 import { pullRequestPayload } from "../support/github-payloads.js";
 import { AUTHOR, startHarness, startReplica, type Harness, type HarnessOptions } from "../support/harness.js";
 import { describePostgres, freshSchemas, requireDatabaseUrl } from "../support/postgres.js";
+import { LOGGED_TOKEN_FILE as FILE, LOGGED_TOKEN_FINDING as FINDING } from "../support/logged-token.js";
 
 const PRS = 200;
 const REDELIVERIES = 50;
-const FILE = { "src/feature.ts": "let x = 1;\nconsole.log(token);\nexport default x;\n" };
-const FINDING = {
-  severity: "high",
-  category: "Security",
-  title: "Token written to the log",
-  body: "Logged at info level.",
-  recommendation: "Redact it.",
-  path: "src/feature.ts",
-  line: 2,
-};
 
 const schemas = freshSchemas();
 const harnesses: Harness[] = [];

@@ -11,6 +11,7 @@ import { createWarden, type Warden, type WardenOptions } from "../../src/app.js"
 import { parseEnv } from "../../src/config/env.js";
 import { serverConfigSchema, type ServerConfig } from "../../src/config/server-config.js";
 import type { Clock } from "../../src/core/ports.js";
+import { permissionIdInBody } from "../../src/core/render/markers.js";
 import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { FakeGitHub, type FakePull, type FakeRepo, type FakeUser } from "./fake-github.js";
 import { GitRemote } from "./git-remote.js";
@@ -226,4 +227,15 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Waits for the `index`-th permission request comment on the PR and returns its request id. */
+export async function nextRequest(harness: Harness, number: number, index = 0): Promise<string> {
+  await waitFor(() => harness.permissionComments(number).length > index, "a permission request comment");
+  return permissionIdInBody(harness.permissionComments(number)[index]!.body)!;
+}
+
+/** The reactions Warden left on a comment. */
+export function reactionsOn(harness: Harness, commentId: number): string[] {
+  return harness.github.reactions.filter((r) => r.commentId === commentId).map((r) => r.content);
 }

@@ -9,17 +9,7 @@ import type { FakePull } from "./fake-github.js";
 import { pullRequestPayload } from "./github-payloads.js";
 import { AUTHOR, startHarness, startReplica, type Harness, type HarnessOptions } from "./harness.js";
 import { freshSchemas } from "./postgres.js";
-
-const FILE = { "src/feature.ts": "let x = 1;\nconsole.log(token);\nexport default x;\n" };
-const FINDING = {
-  severity: "high",
-  category: "Security",
-  title: "Token written to the log",
-  body: "Logged at info level.",
-  recommendation: "Redact it.",
-  path: "src/feature.ts",
-  line: 2,
-};
+import { LOGGED_TOKEN_FILE as FILE, LOGGED_TOKEN_FINDING as FINDING } from "./logged-token.js";
 
 export interface BurstOptions {
   databaseUrl: string;

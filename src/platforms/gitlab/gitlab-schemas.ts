@@ -105,7 +105,6 @@ export const readBackNoteSchema = z.object({
   noteable_iid: id.nullish(),
   project_id: id.nullish(),
 });
-export type ReadBackNote = z.infer<typeof readBackNoteSchema>;
 
 /** `GET /projects/:id/merge_requests/:iid`, read back before a close or merge cancels runs. */
 export const readBackMergeRequestSchema = z.object({ iid: id, project_id: id, state: z.string() });
