@@ -4,8 +4,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { DomainEvent } from "../../src/core/model.js";
-import type { JobQueue, ReviewJob } from "../../src/core/ports.js";
+import type { DomainEvent } from "../../src/core/model/events.js";
+import type { JobQueue, ReviewJob } from "../../src/core/ports/job-queue.js";
 import { gitlabWebhookRoute, tokenMatches, type GitLabWebhookDeps } from "../../src/server/gitlab-webhooks.js";
 import { createMetrics } from "../../src/server/metrics.js";
 import { openSqliteStore } from "../../src/store/open-sqlite-store.js";

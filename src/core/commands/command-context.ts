@@ -1,7 +1,14 @@
 // What a comment command needs from the outside world, and what it answers. Commands run inline in
 // the webhook handler (see handle-comment.ts), so everything here is a few fast calls.
-import type { ChangeRequestRef, CommentCreated } from "../model.js";
-import type { Clock, JobQueue, Logger, PlatformProvider, ScmPlatform, SignalBus, Store } from "../ports.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type { CommentCreated } from "../model/events.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobQueue } from "../ports/job-queue.js";
+import type { Logger } from "../ports/logger.js";
+import type { PlatformProvider } from "../ports/platform-provider.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { SignalBus } from "../ports/signal-bus.js";
+import type { Store } from "../ports/store.js";
 import type { ServerPolicy } from "../review/review-deps.js";
 
 export interface CommandDeps {

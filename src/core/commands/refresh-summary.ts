@@ -1,8 +1,11 @@
 // Rewrites the pinned summary outside a run (after `/warden dismiss`), from the same stored facts a
 // run renders from, and brings the commit status in line when no run is going to do it.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { ChangeRequestRef } from "../model.js";
-import type { Clock, Logger, ScmPlatform, Store } from "../ports.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { Store } from "../ports/store.js";
 import { toAuditEntry } from "../permissions/request-outcome.js";
 import { commitStatusFor } from "../render/render-status.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "../review/summary-view.js";

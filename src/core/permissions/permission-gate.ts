@@ -2,8 +2,15 @@
 // policy, earlier `always` approvals, then (when a relay is available) a human. Every decision is
 // stored before the agent hears it; when it cannot be stored, the answer is no.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { ChangeRequestRef, PermissionAsk, PermissionOutcome } from "../model.js";
-import type { Logger, NewPermissionRequest, PermissionRequestRecord, Store } from "../ports.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type {
+  NewPermissionRequest,
+  PermissionAsk,
+  PermissionOutcome,
+  PermissionRequestRecord,
+} from "../model/permission.js";
+import type { Logger } from "../ports/logger.js";
+import type { Store } from "../ports/store.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
 import { plural } from "../render/format.js";
 import { judgedKind } from "./judged-kind.js";

@@ -1,7 +1,12 @@
 // Pure translations of a stored permission request: the ACP outcome the agent gets, the option a
 // decision selects, and the summary's audit entry.
-import type { PermissionAsk, PermissionOption, PermissionOutcome } from "../model.js";
-import type { PermissionRequestRecord, PermissionRequestStatus } from "../ports.js";
+import type {
+  PermissionAsk,
+  PermissionOption,
+  PermissionOutcome,
+  PermissionRequestRecord,
+  PermissionRequestStatus,
+} from "../model/permission.js";
 import type { PermissionAuditEntry } from "../render/render-summary.js";
 import { judgedKind } from "./judged-kind.js";
 

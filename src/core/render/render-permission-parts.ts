@@ -6,7 +6,7 @@
 // rejected before it is posted (comment-relay.ts). Blocks are separated by blank lines (GitLab
 // joins consecutive lines).
 import { judgedKind } from "../permissions/judged-kind.js";
-import type { PermissionAsk, PermissionOption, ToolKind } from "../model.js";
+import type { PermissionAsk, PermissionOption, ToolKind } from "../model/permission.js";
 import { blockText, inlineCode, inlineText, visibleCodeBlock, visibleInlineCode, visibleJsonBlock } from "./escape.js";
 
 const KIND_PHRASES: Record<ToolKind, string> = {

@@ -4,7 +4,8 @@
 //   earlier results kept while a new run is going); empty ones say so in a few words.
 // - Resolved Issues, Dismissed and Agent Permissions appear only when they have entries.
 // - Header lines and blocks are separated by blank lines: GitLab joins consecutive lines.
-import type { Finding, PlanEntry } from "../model.js";
+import type { PlanEntry } from "../model/agent.js";
+import type { Finding } from "../model/finding.js";
 import { blockText, inlineText } from "./escape.js";
 import { formatUtc, shortSha } from "./format.js";
 import { SUMMARY_MARKER } from "./markers.js";

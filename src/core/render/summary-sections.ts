@@ -1,7 +1,7 @@
 // The list sections of the pinned summary: open findings by severity, resolved, dismissed, and the
 // permission audit. Every agent- or human-supplied string goes through the escapers.
-import type { Finding, Severity } from "../model.js";
-import { SEVERITIES } from "../model.js";
+import type { Finding, Severity } from "../model/finding.js";
+import { SEVERITIES } from "../model/finding.js";
 import { compareFindingIds } from "../review/tracker-ids.js";
 import { inlineCode, inlineText } from "./escape.js";
 import { formatUtc, shortSha } from "./format.js";

@@ -2,8 +2,8 @@
 // expires and another replica ends the run honestly here — what start-up recovery
 // (recover-runs.ts) does for a single process, for one run, without touching runs that other
 // live replicas are running.
-import { prKey } from "../model.js";
-import type { Run } from "../model.js";
+import { prKey } from "../model/change-request.js";
+import type { Run } from "../model/run.js";
 import { endPendingRequests } from "../permissions/request-lifecycle.js";
 import { toAuditEntry } from "../permissions/request-outcome.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";

@@ -2,9 +2,13 @@
 // tracked findings, inline comments, the pinned summary and a final status that is never left
 // pending.
 import { AgentError } from "../errors.js";
-import type { ChangeRequest, ChangeRequestRef, CommitState, PlanEntry, Run, RunStatus } from "../model.js";
-import { prKey } from "../model.js";
-import type { CommitStatus, JobHandler, Logger, ScmPlatform } from "../ports.js";
+import type { PlanEntry } from "../model/agent.js";
+import type { ChangeRequest, ChangeRequestRef, CommitState, CommitStatus } from "../model/change-request.js";
+import type { Run, RunStatus } from "../model/run.js";
+import { prKey } from "../model/change-request.js";
+import type { JobHandler } from "../ports/job-queue.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
 import { toAuditEntry } from "../permissions/request-outcome.js";
 import { agentInstructions, createRunGate, endRunRequests } from "../permissions/run-gate.js";
 import { commitStatusFor, errorDescription } from "../render/render-status.js";

@@ -1,7 +1,7 @@
 // The end of pending requests outside the relay: start-up recovery after a crash (cancelled, or
 // expired when the expiry passed while the app was down), closed PRs and superseding pushes.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Metrics } from "../../../src/core/ports.js";
+import type { Metrics } from "../../../src/core/ports/metrics.js";
 import { handleEvent } from "../../../src/core/review/intake.js";
 import { recoverRuns } from "../../../src/core/review/recover-runs.js";
 import type { ReviewDeps } from "../../../src/core/review/review-deps.js";
