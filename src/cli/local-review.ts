@@ -14,7 +14,7 @@ import { ConfigError } from "../core/errors.js";
 import type { ChangeRequest, Platform } from "../core/model/change-request.js";
 import type { Finding, ReviewReport } from "../core/model/finding.js";
 import type { Logger } from "../core/ports/logger.js";
-import type { PermissionAuditEntry } from "../core/render/render-summary.js";
+import type { PermissionAuditEntry } from "../core/model/permission.js";
 import { commitStatusFor, type StatusVerdict } from "../core/render/render-status.js";
 import { askAgentForReport } from "../core/review/ask-agent.js";
 import { buildPrompt } from "../core/review/build-prompt.js";

@@ -10,7 +10,7 @@ import { allSecrets, secretForProject, type GitLabWebhookSecrets } from "../conf
 import { parseCommand } from "../core/commands/parse-command.js";
 import type { DomainEvent } from "../core/model/events.js";
 import type { Metrics } from "../core/ports/metrics.js";
-import { handleEvent } from "../core/review/intake.js";
+import { handleEvent } from "../core/intake/intake.js";
 import { eventName, MalformedPayloadError, toDomainEvent } from "../platforms/gitlab/events.js";
 import type { GitLabReadBack, ReadBack } from "../platforms/gitlab/read-back.js";
 import type { RouteHandler } from "./http-routes.js";

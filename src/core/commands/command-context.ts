@@ -9,7 +9,7 @@ import type { PlatformProvider } from "../ports/platform-provider.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { SignalBus } from "../ports/signal-bus.js";
 import type { Store } from "../ports/store.js";
-import type { ServerPolicy } from "../review/review-deps.js";
+import type { ServerPolicy } from "../change-request/review-deps.js";
 
 export interface CommandDeps {
   store: Store;

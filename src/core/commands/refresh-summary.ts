@@ -8,8 +8,8 @@ import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { Store } from "../ports/store.js";
 import { toAuditEntry } from "../permissions/request-outcome.js";
 import { commitStatusFor } from "../render/render-status.js";
-import { renderSummaryFromFacts, type SummaryFacts } from "../review/summary-view.js";
-import { createSummaryWriter } from "../review/summary-writer.js";
+import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
+import { createSummaryWriter } from "../change-request/summary-writer.js";
 
 export async function refreshSummary(input: {
   platform: ScmPlatform;

@@ -103,3 +103,18 @@ export interface PermissionDecision {
 
 /** Effective repository permission, in GitHub's words (GitLab access levels map onto them). */
 export type RepoPermission = "none" | "read" | "triage" | "write" | "maintain" | "admin";
+
+/** SignalBus channel on which a request id is published once its decision is stored. */
+export const PERMISSION_CHANNEL = "warden_permission";
+
+/** One line of the summary's Agent Permissions audit trail. */
+export interface PermissionAuditEntry {
+  id: string;
+  kind: string;
+  title: string;
+  outcome: "pending" | "allowed" | "allowed_always" | "denied" | "expired" | "cancelled";
+  decidedBy?: string;
+  decidedAt?: Date;
+  /** Why the policy rejected it on its own, shown so nobody wonders (too large, over the run's limit…). */
+  reason?: string;
+}

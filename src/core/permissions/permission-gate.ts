@@ -6,14 +6,14 @@ import type { ChangeRequestRef } from "../model/change-request.js";
 import type {
   NewPermissionRequest,
   PermissionAsk,
+  PermissionAuditEntry,
   PermissionOutcome,
   PermissionRequestRecord,
 } from "../model/permission.js";
 import type { Logger } from "../ports/logger.js";
 import type { Store } from "../ports/store.js";
-import type { PermissionAuditEntry } from "../render/render-summary.js";
 import { plural } from "../render/format.js";
-import { judgedKind } from "./judged-kind.js";
+import { judgedKind } from "../model/judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
 import { offersAllowOnce, optionFor, outcomeFor, policyReason } from "./request-outcome.js";
 

@@ -8,7 +8,7 @@ import type { PermissionRule } from "../../config/repo-config.js";
 import type { PermissionAsk, ToolKind } from "../model/permission.js";
 import { commandForms } from "./command-program.js";
 import { compileCommandGlob, compilePathGlob, globMatches, MatchBudget, MatchBudgetExceeded } from "./glob-match.js";
-import { FILE_KINDS, judgedKind } from "./judged-kind.js";
+import { FILE_KINDS, judgedKind } from "../model/judged-kind.js";
 
 export interface PolicyRules {
   allow: PermissionRule[];

@@ -11,7 +11,8 @@ import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { SignalBus } from "../ports/signal-bus.js";
 import type { Store } from "../ports/store.js";
 import { renderPermissionRequest } from "../render/render-permission-request.js";
-import { optionFor, PERMISSION_CHANNEL } from "./request-outcome.js";
+import { PERMISSION_CHANNEL } from "../model/permission.js";
+import { optionFor } from "./request-outcome.js";
 
 export interface RequestLifecycleDeps {
   store: Store;

@@ -2,16 +2,13 @@
 // decision selects, and the summary's audit entry.
 import type {
   PermissionAsk,
+  PermissionAuditEntry,
   PermissionOption,
   PermissionOutcome,
   PermissionRequestRecord,
   PermissionRequestStatus,
 } from "../model/permission.js";
-import type { PermissionAuditEntry } from "../render/render-summary.js";
-import { judgedKind } from "./judged-kind.js";
-
-/** SignalBus channel on which a request id is published once its decision is stored. */
-export const PERMISSION_CHANNEL = "warden_permission";
+import { judgedKind } from "../model/judged-kind.js";
 
 /**
  * The agent's option for what was decided. "Allow once" means once: a plain allow selects only an

@@ -4,7 +4,7 @@
 // when its run is no longer running (superseded, closed) or when the run's signal aborts.
 import type { PermissionRequestRecord } from "../model/permission.js";
 import { endingFor, runEndedReason, settleRequest, type RequestLifecycleDeps } from "./request-lifecycle.js";
-import { PERMISSION_CHANNEL } from "./request-outcome.js";
+import { PERMISSION_CHANNEL } from "../model/permission.js";
 
 export interface WaitDeps extends RequestLifecycleDeps {
   /** Longest time between two looks at the store. */

@@ -9,7 +9,7 @@ import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { Workspace } from "../ports/workspace.js";
 import type { ChangeRequest } from "../model/change-request.js";
 import type { Run } from "../model/run.js";
-import type { ServerPolicy } from "./review-deps.js";
+import type { ServerPolicy } from "../change-request/review-deps.js";
 import { readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
 
 export type Preparation =

@@ -3,7 +3,7 @@
 import { prKey } from "../model/change-request.js";
 import { endPendingRequests } from "../permissions/request-lifecycle.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";
-import type { ReviewDeps } from "./review-deps.js";
+import type { ReviewDeps } from "../change-request/review-deps.js";
 
 export const INTERRUPTED_REASON = "Review interrupted: the server restarted during the run. Comment `/warden review` to run it again.";
 

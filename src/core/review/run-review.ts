@@ -17,9 +17,9 @@ import { buildPrompt } from "./build-prompt.js";
 import { describeFailure } from "./failure-message.js";
 import { prepareReview, selectDiff } from "./prepare-review.js";
 import { publishFindings } from "./publish-findings.js";
-import type { ReviewDeps } from "./review-deps.js";
-import { createSummaryWriter, type SummaryWriter } from "./summary-writer.js";
-import { renderSummaryFromFacts, type SummaryFacts } from "./summary-view.js";
+import type { ReviewDeps } from "../change-request/review-deps.js";
+import { createSummaryWriter, type SummaryWriter } from "../change-request/summary-writer.js";
+import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
 
 interface RunContext {
   deps: ReviewDeps;

@@ -4,7 +4,7 @@
 import type { Finding, ReportedFinding, ReviewReport } from "../model/finding.js";
 import { SEVERITIES } from "../model/finding.js";
 import { fingerprint } from "./fingerprint.js";
-import { compareFindingIds, findingId, findingNumber } from "./tracker-ids.js";
+import { compareFindingIds, findingId, findingNumber } from "../model/finding-ids.js";
 
 export interface MergeInput {
   existing: Finding[];

@@ -9,9 +9,9 @@ import type { JobQueue } from "../ports/job-queue.js";
 import type { Logger } from "../ports/logger.js";
 import type { SignalBus } from "../ports/signal-bus.js";
 import type { Store } from "../ports/store.js";
-import { endRun, supersedeOthers } from "./end-runs.js";
+import { endRun, supersedeOthers } from "../change-request/end-runs.js";
 
-export { supersedeOthers } from "./end-runs.js";
+export { supersedeOthers } from "../change-request/end-runs.js";
 
 export interface IntakeDeps {
   store: Store;

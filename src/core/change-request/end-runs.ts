@@ -8,7 +8,7 @@ import type { JobQueue } from "../ports/job-queue.js";
 import type { Logger } from "../ports/logger.js";
 import type { SignalBus } from "../ports/signal-bus.js";
 import type { Store } from "../ports/store.js";
-import { PERMISSION_CHANNEL } from "../permissions/request-outcome.js";
+import { PERMISSION_CHANNEL } from "../model/permission.js";
 
 export interface EndRunsDeps {
   store: Store;

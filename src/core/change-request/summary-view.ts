@@ -3,7 +3,8 @@
 import type { PlanEntry } from "../model/agent.js";
 import type { ChangeRequestState, CommitState } from "../model/change-request.js";
 import type { Finding } from "../model/finding.js";
-import type { PermissionAuditEntry, SummaryView } from "../render/render-summary.js";
+import type { PermissionAuditEntry } from "../model/permission.js";
+import type { SummaryView } from "../render/render-summary.js";
 import { renderSummary } from "../render/render-summary.js";
 
 export interface SummaryFacts {

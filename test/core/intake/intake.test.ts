@@ -6,7 +6,7 @@ import type { RepoRef } from "../../../src/core/model/change-request.js";
 import type { ChangeRequestUpdated } from "../../../src/core/model/events.js";
 import type { JobQueue, ReviewJob } from "../../../src/core/ports/job-queue.js";
 import type { Store } from "../../../src/core/ports/store.js";
-import { handleEvent, type IntakeDeps } from "../../../src/core/review/intake.js";
+import { handleEvent, type IntakeDeps } from "../../../src/core/intake/intake.js";
 import { openSqliteStore } from "../../../src/store/open-sqlite-store.js";
 import { recordingLogger } from "../../agent/test-logger.js";
 
