@@ -14,8 +14,8 @@ import { deliverGitLab, loadGitLabFixture } from "../support/gitlab-payloads.js"
 
 // The real intake, with the events it receives recorded.
 const handed = vi.hoisted(() => [] as unknown[]);
-vi.mock("../../src/core/review/intake.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/core/review/intake.js")>();
+vi.mock("../../src/core/intake/intake.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../src/core/intake/intake.js")>();
   return {
     ...original,
     handleEvent: (deps: Parameters<typeof original.handleEvent>[0], event: DomainEvent) => {
