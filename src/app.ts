@@ -201,14 +201,14 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     if (github) {
       providers.set("github", createGitHubProvider({ probot, log, secrets }));
       // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
-      registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
+      registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: { ...deps, store } });
     }
     if (gitlabSecrets) {
       const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics, secrets });
       providers.set("gitlab", gitlab);
       const botUserId = async () => String((await gitlab.botUser()).id);
       const readBack = createGitLabReadBack(gitlab.client);
-      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: deps, secrets: gitlabSecrets, readBack, botUserId }));
+      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: { ...deps, store }, secrets: gitlabSecrets, readBack, botUserId }));
     }
     addHandler(operationalRoutes({ store, metrics }));
   });

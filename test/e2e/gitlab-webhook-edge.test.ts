@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DomainEvent } from "../../src/core/model/events.js";
 import type { JobQueue, ReviewJob } from "../../src/core/ports/job-queue.js";
+import type { Store } from "../../src/core/ports/store.js";
 import { gitlabWebhookRoute, tokenMatches, type GitLabWebhookDeps } from "../../src/server/gitlab-webhooks.js";
 import { createMetrics } from "../../src/server/metrics.js";
 import { openSqliteStore } from "../../src/store/open-sqlite-store.js";
@@ -30,7 +31,7 @@ const BOT_ID = "7000";
 
 let server: Server;
 let port: number;
-let deps: GitLabWebhookDeps & { metrics: ReturnType<typeof createMetrics> };
+let deps: GitLabWebhookDeps & { metrics: ReturnType<typeof createMetrics>; store: Store };
 let enqueued: ReviewJob[];
 
 beforeEach(async () => {

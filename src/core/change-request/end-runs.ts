@@ -7,11 +7,11 @@ import type { Clock } from "../ports/clock.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { Logger } from "../ports/logger.js";
 import type { SignalBus } from "../ports/signal-bus.js";
-import type { Store } from "../ports/store.js";
+import type { PermissionRequestStore, RunStore } from "../ports/store.js";
 import { PERMISSION_CHANNEL } from "../model/permission.js";
 
 export interface EndRunsDeps {
-  store: Store;
+  store: RunStore & Pick<PermissionRequestStore, "listPendingPermissionRequests">;
   queue: JobQueue;
   clock: Clock;
   log: Logger;

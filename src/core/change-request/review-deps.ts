@@ -8,7 +8,7 @@ import type { Logger } from "../ports/logger.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { PlatformProvider } from "../ports/platform-provider.js";
 import type { SignalBus } from "../ports/signal-bus.js";
-import type { Store } from "../ports/store.js";
+import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
 import type { WorkspaceProvider } from "../ports/workspace.js";
 
 /** The operator's server config, as far as the core needs it. */
@@ -25,7 +25,8 @@ export interface ServerPolicy {
 }
 
 export interface ReviewDeps {
-  store: Store;
+  /** Review jobs never see webhook deliveries. */
+  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
   queue: JobQueue;
   platforms: PlatformProvider;
   workspaces: WorkspaceProvider;

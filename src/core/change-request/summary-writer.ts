@@ -6,7 +6,7 @@ import type { ChangeRequestRef } from "../model/change-request.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
-import type { Store } from "../ports/store.js";
+import type { ChangeRequestStateStore } from "../ports/store.js";
 import { SUMMARY_MARKER } from "../render/markers.js";
 
 export interface SummaryWriter {
@@ -27,7 +27,7 @@ function contentHash(body: string): string {
 export function createSummaryWriter(deps: {
   platform: ScmPlatform;
   ref: ChangeRequestRef;
-  store: Store;
+  store: ChangeRequestStateStore;
   clock: Clock;
   log: Logger;
   throttleMs: number;

@@ -8,11 +8,18 @@ import type { Logger } from "../ports/logger.js";
 import type { PlatformProvider } from "../ports/platform-provider.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { SignalBus } from "../ports/signal-bus.js";
-import type { Store } from "../ports/store.js";
+import type {
+  ChangeRequestStateStore,
+  DeliveryStore,
+  FindingStore,
+  PermissionRequestStore,
+  RunStore,
+} from "../ports/store.js";
 import type { ServerPolicy } from "../change-request/review-deps.js";
 
 export interface CommandDeps {
-  store: Store;
+  /** Every role but the database's own upkeep (ping, close): the commands together touch them all. */
+  store: DeliveryStore & RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
   queue: JobQueue;
   bus: SignalBus;
   platforms: PlatformProvider;

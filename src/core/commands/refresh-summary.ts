@@ -5,7 +5,7 @@ import type { ChangeRequestRef } from "../model/change-request.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
-import type { Store } from "../ports/store.js";
+import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
 import { toAuditEntry } from "../permissions/request-outcome.js";
 import { commitStatusFor } from "../render/render-status.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
@@ -13,7 +13,7 @@ import { createSummaryWriter } from "../change-request/summary-writer.js";
 
 export async function refreshSummary(input: {
   platform: ScmPlatform;
-  store: Store;
+  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
   clock: Clock;
   log: Logger;
   ref: ChangeRequestRef;

@@ -8,13 +8,14 @@ import type { Clock } from "../ports/clock.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { Logger } from "../ports/logger.js";
 import type { SignalBus } from "../ports/signal-bus.js";
-import type { Store } from "../ports/store.js";
-import { endRun, supersedeOthers } from "../change-request/end-runs.js";
+import type { DeliveryStore } from "../ports/store.js";
+import { endRun, supersedeOthers, type EndRunsDeps } from "../change-request/end-runs.js";
 
 export { supersedeOthers } from "../change-request/end-runs.js";
 
 export interface IntakeDeps {
-  store: Store;
+  /** Deliveries, and what ending runs needs; comment commands bring their own (`commands`). */
+  store: DeliveryStore & EndRunsDeps["store"];
   queue: JobQueue;
   clock: Clock;
   log: Logger;

@@ -11,7 +11,7 @@ import type {
   PermissionRequestRecord,
 } from "../model/permission.js";
 import type { Logger } from "../ports/logger.js";
-import type { Store } from "../ports/store.js";
+import type { PermissionRequestStore } from "../ports/store.js";
 import { plural } from "../render/format.js";
 import { judgedKind } from "../model/judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
@@ -53,7 +53,7 @@ export function createPermissionGate(deps: {
   now: () => Date;
   log: Logger;
   /** Where every decision is recorded. */
-  record: { store: Store; ref: ChangeRequestRef; runId: string };
+  record: { store: Pick<PermissionRequestStore, "createPermissionRequest">; ref: ChangeRequestRef; runId: string };
   onChange?: () => void;
   relay?: HumanRelay;
   /** `limits.maxPermissionRequestsPerRun`: requests beyond it are rejected, not asked (default 20). */

@@ -9,13 +9,13 @@ import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { SignalBus } from "../ports/signal-bus.js";
-import type { Store } from "../ports/store.js";
+import type { PermissionRequestStore, RunStore } from "../ports/store.js";
 import { renderPermissionRequest } from "../render/render-permission-request.js";
 import { PERMISSION_CHANNEL } from "../model/permission.js";
 import { optionFor } from "./request-outcome.js";
 
 export interface RequestLifecycleDeps {
-  store: Store;
+  store: PermissionRequestStore & Pick<RunStore, "getRun">;
   bus: SignalBus;
   clock: Clock;
   log: Logger;

@@ -6,7 +6,7 @@ import type { ChangeRequestRef } from "../model/change-request.js";
 import type { Finding, InlineComment, ReviewReport, ThreadResolution } from "../model/finding.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
-import type { Store } from "../ports/store.js";
+import type { ChangeRequestStateStore, FindingStore } from "../ports/store.js";
 import { renderInlineFinding, renderResolvedReply } from "../render/render-finding.js";
 import { mergeReport } from "./tracker.js";
 
@@ -41,7 +41,7 @@ function toInlineComment(f: Finding): InlineComment {
 
 export async function publishFindings(input: {
   platform: ScmPlatform;
-  store: Store;
+  store: FindingStore & ChangeRequestStateStore;
   ref: ChangeRequestRef;
   headSha: string;
   report: ReviewReport;
