@@ -1,5 +1,5 @@
-// Agent permission requests (SPEC §5): what the agent asks, how it is decided and stored, and the
-// approvers' repository permission.
+// Agent permission requests (SPEC §5): what the agent asks, how it is decided and stored, the
+// approvers' repository permission, and the audit trail the summary shows.
 import type { ChangeRequestRef } from "./change-request.js";
 
 export const TOOL_KINDS = [

@@ -1,3 +1,5 @@
+// Logging, as pino's child loggers do it.
+
 /** The subset of pino's logger the core uses (fields first, message second). */
 export interface Logger {
   debug(obj: object, msg?: string): void;

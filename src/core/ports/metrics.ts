@@ -1,3 +1,4 @@
+// Counters the core reports (Prometheus at /metrics in production).
 import type { Platform } from "../model/change-request.js";
 import type { RunStatus } from "../model/run.js";
 

@@ -1,3 +1,4 @@
+// Hands out the platform adapter of a repository, created per event (no shared state).
 import type { RepoRef } from "../model/change-request.js";
 import type { Logger } from "./logger.js";
 import type { ScmPlatform } from "./scm-platform.js";

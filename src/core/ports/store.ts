@@ -1,6 +1,6 @@
-// The store, composed from role interfaces: each use case asks only for the roles it calls (e.g.
-// `Pick<Store, "runs">`-style intersections such as `DeliveryStore & RunStore`), and the two
-// database adapters implement the whole `Store`.
+// The store, composed from role interfaces. Each use case asks only for the roles it calls, as an
+// intersection (`DeliveryStore & RunStore`) or a `Pick` of one role's methods; the two database
+// adapters implement the whole `Store`, and every narrower view is just a type.
 import type { ChangeRequestRef, ChangeRequestState, Platform } from "../model/change-request.js";
 import type { Finding } from "../model/finding.js";
 import type { NewPermissionRequest, PermissionDecision, PermissionRequestRecord } from "../model/permission.js";
