@@ -6,7 +6,7 @@ import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
-import { toAuditEntry } from "../permissions/request-outcome.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { commitStatusFor } from "../render/render-status.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";

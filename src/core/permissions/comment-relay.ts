@@ -8,7 +8,8 @@ import type { ScmPlatform } from "../ports/scm-platform.js";
 import { renderPermissionRequest } from "../render/render-permission-request.js";
 import type { HumanRelay } from "./permission-gate.js";
 import { editRequestComment, settleRequest } from "./request-lifecycle.js";
-import { outcomeFor, policyReason } from "./request-outcome.js";
+import { policyReason } from "../model/permission-audit.js";
+import { outcomeFor } from "./request-outcome.js";
 import { waitForDecision, type WaitDeps } from "./wait-for-decision.js";
 
 export interface CommentRelayDeps extends Omit<WaitDeps, "platformFor"> {

@@ -15,7 +15,8 @@ import type { PermissionRequestStore } from "../ports/store.js";
 import { plural } from "../render/format.js";
 import { judgedKind } from "../model/judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
-import { offersAllowOnce, optionFor, outcomeFor, policyReason } from "./request-outcome.js";
+import { policyReason } from "../model/permission-audit.js";
+import { offersAllowOnce, optionFor, outcomeFor } from "./request-outcome.js";
 
 export { pickOption } from "./request-outcome.js";
 

@@ -5,7 +5,7 @@
 import { prKey } from "../model/change-request.js";
 import type { Run } from "../model/run.js";
 import { endPendingRequests } from "../permissions/request-lifecycle.js";
-import { toAuditEntry } from "../permissions/request-outcome.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "../change-request/review-deps.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";

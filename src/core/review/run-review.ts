@@ -9,7 +9,7 @@ import { prKey } from "../model/change-request.js";
 import type { JobHandler } from "../ports/job-queue.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
-import { toAuditEntry } from "../permissions/request-outcome.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { agentInstructions, createRunGate, endRunRequests } from "../permissions/run-gate.js";
 import { commitStatusFor, errorDescription } from "../render/render-status.js";
 import { askAgentForReport } from "./ask-agent.js";
