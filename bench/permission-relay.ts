@@ -4,8 +4,8 @@
 // compare-and-set, signal bus, relay); the agent side is an in-process AgentRunner that asks one
 // permission after another within one run. Runnable alone: `node --import tsx bench/permission-relay.ts`.
 import { fileURLToPath } from "node:url";
-import type { AgentRunner, AgentRunOptions, AgentSession } from "../src/core/ports.js";
-import type { PermissionAsk, PermissionOutcome } from "../src/core/model.js";
+import type { AgentRunner, AgentRunOptions, AgentSession } from "../src/core/ports/agent-runner.js";
+import type { PermissionAsk, PermissionOutcome } from "../src/core/model/permission.js";
 import { permissionIdInBody } from "../src/core/render/markers.js";
 import { reportBlock } from "../test/fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../test/support/fake-github.js";

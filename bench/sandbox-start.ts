@@ -9,7 +9,7 @@ import { agentEnvironment } from "../src/agent/agent-env.js";
 import { spawnAgent } from "../src/agent/agent-process.js";
 import { probeSandbox } from "../src/agent/sandbox/probe-sandbox.js";
 import { sandboxCommand } from "../src/agent/sandbox/sandboxed-command.js";
-import type { AgentSpec } from "../src/core/ports.js";
+import type { AgentSpec } from "../src/core/model/agent.js";
 import { percentile } from "./stats.js";
 
 const AGENT = fileURLToPath(new URL("./acp-initialize-agent.mjs", import.meta.url));

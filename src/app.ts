@@ -12,10 +12,17 @@ import { createGitWorkspaces } from "./agent/workspace.js";
 import type { AppEnv } from "./config/env.js";
 import { githubConfigured, gitlabConfigured } from "./config/env.js";
 import { resolveGitLabWebhookSecrets } from "./config/gitlab-webhook-secrets.js";
-import { applyServerPolicy, resolveAgent, type ServerConfig } from "./config/server-config.js";
-import type { AgentRunner, Clock, JobQueue, PlatformProvider, SignalBus, Store, WorkspaceProvider } from "./core/ports.js";
+import { resolveAgent } from "./config/resolve-agent.js";
+import { applyServerPolicy, type ServerConfig } from "./config/server-config.js";
+import type { AgentRunner } from "./core/ports/agent-runner.js";
+import type { Clock } from "./core/ports/clock.js";
+import type { JobQueue } from "./core/ports/job-queue.js";
+import type { PlatformProvider } from "./core/ports/platform-provider.js";
+import type { SignalBus } from "./core/ports/signal-bus.js";
+import type { Store } from "./core/ports/store.js";
+import type { WorkspaceProvider } from "./core/ports/workspace.js";
 import { recoverRuns } from "./core/review/recover-runs.js";
-import type { ReviewDeps, ServerPolicy } from "./core/review/review-deps.js";
+import type { ReviewDeps, ServerPolicy } from "./core/change-request/review-deps.js";
 import { createReviewJobHandler } from "./core/review/run-review.js";
 import { createInProcessQueue } from "./jobs/in-process-queue.js";
 import { createLocalSignalBus } from "./jobs/local-signal-bus.js";
@@ -194,14 +201,14 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     if (github) {
       providers.set("github", createGitHubProvider({ probot, log, secrets }));
       // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
-      registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: deps });
+      registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: { ...deps, store } });
     }
     if (gitlabSecrets) {
       const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics, secrets });
       providers.set("gitlab", gitlab);
       const botUserId = async () => String((await gitlab.botUser()).id);
       const readBack = createGitLabReadBack(gitlab.client);
-      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: deps, secrets: gitlabSecrets, readBack, botUserId }));
+      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: { ...deps, store }, secrets: gitlabSecrets, readBack, botUserId }));
     }
     addHandler(operationalRoutes({ store, metrics }));
   });

@@ -3,7 +3,7 @@
 // are set explicitly rather than trusted to the umask, and tightened on paths an earlier version
 // or an operator created more open.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
-import type { Logger } from "./core/ports.js";
+import type { Logger } from "./core/ports/logger.js";
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;

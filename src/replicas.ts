@@ -4,9 +4,11 @@
 // runs may belong to live replicas, so only their expired leases end them.
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import type { Clock, Logger, SignalBus } from "./core/ports.js";
+import type { Clock } from "./core/ports/clock.js";
+import type { Logger } from "./core/ports/logger.js";
+import type { SignalBus } from "./core/ports/signal-bus.js";
 import { endRunOfLostReplica, resumeQueuedRuns } from "./core/review/reap-runs.js";
-import type { ReviewDeps } from "./core/review/review-deps.js";
+import type { ReviewDeps } from "./core/change-request/review-deps.js";
 import { createGraphileQueue, type GraphileQueue } from "./jobs/graphile-queue.js";
 import { createLeaseKeeper } from "./jobs/lease-keeper.js";
 import { createPgSignalBus } from "./jobs/pg-signal-bus.js";

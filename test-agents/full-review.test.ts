@@ -11,8 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Answer } from "../src/cli/local-permissions.js";
 import { reviewLocalChange, type LocalReviewResult } from "../src/cli/local-review.js";
 import type { Progress } from "../src/cli/terminal-progress.js";
-import type { PermissionAsk } from "../src/core/model.js";
-import type { Logger } from "../src/core/ports.js";
+import type { PermissionAsk } from "../src/core/model/permission.js";
+import type { Logger } from "../src/core/ports/logger.js";
 import { startModelEndpoint, type ModelEndpoint } from "./model-endpoint.js";
 import { agentsPath, freshHome, removeTemporaries, temporary } from "./real-agents.js";
 

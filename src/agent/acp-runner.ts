@@ -1,5 +1,6 @@
 import { AgentError } from "../core/errors.js";
-import type { AgentRunner, AgentRunOptions, AgentSession, Logger } from "../core/ports.js";
+import type { AgentRunner, AgentRunOptions, AgentSession } from "../core/ports/agent-runner.js";
+import type { Logger } from "../core/ports/logger.js";
 import { agentEnvironment } from "./agent-env.js";
 import { cancelled, notInstalled } from "./agent-failure.js";
 import { agentLabel } from "./agent-hints.js";

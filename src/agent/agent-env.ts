@@ -1,4 +1,4 @@
-import type { AgentSpec } from "../core/ports.js";
+import type { AgentSpec } from "../core/model/agent.js";
 
 /**
  * The agent's complete environment. Built from an allow-list rather than by scrubbing the app's

@@ -2,11 +2,16 @@
 // (they end up in logs and in the PR's summary): what happened, then what to do about it. No
 // stack traces, secrets masked.
 import { AgentError } from "../core/errors.js";
-import type { AgentSpec } from "../core/ports.js";
+import type { AgentSpec } from "../core/model/agent.js";
 import { agentLabel, notInstalledHint, signInHint, unreachableHint, upgradeHint } from "./agent-hints.js";
-import type { ExitInfo } from "./agent-process.js";
 import { record, str } from "./raw-json.js";
 import { redactSecrets } from "./redact.js";
+
+/** How the agent's process ended (agent-process.ts reports it; the messages here read it). */
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export interface FailureContext {
   spec: Pick<AgentSpec, "name" | "command" | "args" | "env" | "preset">;

@@ -1,7 +1,7 @@
 // "What to do about it", appended to an agent failure: concrete for the presets (which variable,
 // which package), general otherwise. Worded for both the server and `warden review`, which both
 // start the agent from Warden's own environment.
-import type { AgentSpec } from "../core/ports.js";
+import type { AgentSpec } from "../core/model/agent.js";
 import { presetFor } from "./presets.js";
 
 type HintSpec = Pick<AgentSpec, "name" | "command" | "args" | "env" | "preset">;

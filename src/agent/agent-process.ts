@@ -5,8 +5,9 @@ import { stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { AgentError } from "../core/errors.js";
-import type { AgentSpec, Logger } from "../core/ports.js";
-import { notInstalled } from "./agent-failure.js";
+import type { AgentSpec } from "../core/model/agent.js";
+import type { Logger } from "../core/ports/logger.js";
+import { notInstalled, type ExitInfo } from "./agent-failure.js";
 import { agentLabel } from "./agent-hints.js";
 import { redactSecrets } from "./redact.js";
 
@@ -15,11 +16,6 @@ const STDERR_LINE_CHARS = 400;
 /** Chatty agents write a lot to stderr; the debug log gets the start of it, the tail is kept. */
 const STDERR_LOG_LINES = 300;
 const POLL_MS = 50;
-
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
 
 export interface AgentProcess {
   readonly pid: number;

@@ -1,8 +1,9 @@
 import { client, methods } from "@agentclientprotocol/sdk";
 import type { ClientContext, RequestPermissionResponse } from "@agentclientprotocol/sdk";
 import { AgentError } from "../core/errors.js";
-import type { AgentProgress, AgentRunOptions, AgentSession, AgentTurn, Logger } from "../core/ports.js";
-import { delay, type AgentProcess } from "./agent-process.js";
+import type { AgentProgress, AgentRunOptions, AgentSession, AgentTurn } from "../core/ports/agent-runner.js";
+import type { Logger } from "../core/ports/logger.js";
+import { type AgentProcess, delay } from "./agent-process.js";
 import { cancelled, crashed, isRequestError, requestFailure, stdoutViolation, timedOut } from "./agent-failure.js";
 import type { FailureContext } from "./agent-failure.js";
 import { agentLabel } from "./agent-hints.js";

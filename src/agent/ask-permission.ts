@@ -1,6 +1,6 @@
 import type { RequestPermissionResponse } from "@agentclientprotocol/sdk";
-import type { PermissionAsk, PermissionOutcome } from "../core/model.js";
-import type { Logger } from "../core/ports.js";
+import type { PermissionAsk, PermissionOutcome } from "../core/model/permission.js";
+import type { Logger } from "../core/ports/logger.js";
 import { toPermissionAsk } from "./permission-ask.js";
 import type { RawToolCall } from "./permission-ask.js";
 import { record } from "./raw-json.js";

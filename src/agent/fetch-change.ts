@@ -1,4 +1,4 @@
-import type { CheckoutSource } from "../core/ports.js";
+import type { CheckoutSource } from "../core/ports/workspace.js";
 import { git, lastLines, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 

@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Logger, Workspace } from "../core/ports.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { Workspace } from "../core/ports/workspace.js";
 import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { git } from "./git.js";
 import { gitWorkspace } from "./workspace.js";

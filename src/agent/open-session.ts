@@ -1,7 +1,9 @@
 import { methods, PROTOCOL_VERSION } from "@agentclientprotocol/sdk";
 import type { ClientContext } from "@agentclientprotocol/sdk";
 import { AgentError } from "../core/errors.js";
-import type { AgentProgress, AgentSpec, Logger } from "../core/ports.js";
+import type { AgentSpec } from "../core/model/agent.js";
+import type { AgentProgress } from "../core/ports/agent-runner.js";
+import type { Logger } from "../core/ports/logger.js";
 import { protocolMismatch } from "./agent-failure.js";
 import { agentLabel } from "./agent-hints.js";
 import type { FailureContext } from "./agent-failure.js";

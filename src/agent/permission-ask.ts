@@ -1,5 +1,5 @@
-import { TOOL_KINDS } from "../core/model.js";
-import type { PermissionAsk, PermissionOption, ToolKind } from "../core/model.js";
+import { TOOL_KINDS } from "../core/model/permission.js";
+import type { PermissionAsk, PermissionOption, ToolKind } from "../core/model/permission.js";
 import { list, record, str } from "./raw-json.js";
 
 /** A tool call as the agent describes it (ACP `ToolCall`/`ToolCallUpdate`), read leniently. */

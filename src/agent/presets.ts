@@ -2,7 +2,7 @@
 // which variables sign it in, how it spells the modes, how long it takes to exit, and where it
 // comes from. The agents are not dependencies of Warden; an operator installs the ones they use.
 import { basename } from "node:path";
-import type { AgentSpec } from "../core/ports.js";
+import type { AgentSpec } from "../core/model/agent.js";
 
 export const PRESET_NAMES = ["claude", "codex", "gemini", "opencode"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

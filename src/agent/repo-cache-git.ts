@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { appendFile, copyFile, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { CheckoutSource } from "../core/ports.js";
+import type { CheckoutSource } from "../core/ports/workspace.js";
 import { displayUrl, fetchAuth, fetchConfig, isShallow } from "./fetch-change.js";
 import { git, lastLines, runGit } from "./git.js";
 import type { GitRun } from "./git.js";

@@ -9,7 +9,8 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, unlink, utimes } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { CheckoutSource, Logger } from "../core/ports.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { CheckoutSource } from "../core/ports/workspace.js";
 import { evictCaches, lockPathFor } from "./cache-eviction.js";
 import { fetchChange, validate } from "./fetch-change.js";
 import { acquireLock } from "./repo-cache-lock.js";

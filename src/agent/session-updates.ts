@@ -1,5 +1,5 @@
-import type { PlanEntry } from "../core/model.js";
-import type { AgentProgress } from "../core/ports.js";
+import type { PlanEntry } from "../core/model/agent.js";
+import type { AgentProgress } from "../core/ports/agent-runner.js";
 import { toolKind } from "./permission-ask.js";
 import { list, record, str } from "./raw-json.js";
 import { modeInConfigOptions } from "./select-mode.js";

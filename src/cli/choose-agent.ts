@@ -4,9 +4,10 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { isPresetName, PRESET_NAMES, PRESETS, type AgentPreset } from "../agent/presets.js";
-import { resolveAgent, type ServerAgentConfig, type ServerConfig } from "../config/server-config.js";
+import { resolveAgent } from "../config/resolve-agent.js";
+import type { ServerAgentConfig, ServerConfig } from "../config/server-config.js";
 import { ConfigError } from "../core/errors.js";
-import type { AgentSpec } from "../core/ports.js";
+import type { AgentSpec } from "../core/model/agent.js";
 
 export interface ChosenAgent {
   spec: AgentSpec;

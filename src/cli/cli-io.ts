@@ -2,7 +2,7 @@
 // write through one place: stdout for results, stderr for progress and problems.
 import type { Readable, Writable } from "node:stream";
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
-import type { Logger } from "../core/ports.js";
+import type { Logger } from "../core/ports/logger.js";
 
 export interface CliIo {
   stdout: Writable & { isTTY?: boolean };

@@ -3,9 +3,13 @@
 // when there is one, else no. Every decision goes into the audit shown in the summary.
 import { randomBytes } from "node:crypto";
 import type { RepoConfig } from "../config/repo-config.js";
-import type { PermissionAsk, PermissionOption, PermissionOutcome } from "../core/model.js";
+import type {
+  PermissionAsk,
+  PermissionAuditEntry,
+  PermissionOption,
+  PermissionOutcome,
+} from "../core/model/permission.js";
 import { evaluatePolicy } from "../core/permissions/policy.js";
-import type { PermissionAuditEntry } from "../core/render/render-summary.js";
 
 export type Answer = "allow" | "allow_always" | "reject";
 

@@ -1,7 +1,7 @@
 // What `warden review` prints on stdout: the summary the app would pin on the PR followed by the
 // findings as the app would post them inline, or (--json) the report and its tracked findings.
 import { renderInlineFinding } from "../core/render/render-finding.js";
-import { renderSummaryFromFacts } from "../core/review/summary-view.js";
+import { renderSummaryFromFacts } from "../core/change-request/summary-view.js";
 import { LOCAL_TERMS, type ReviewedChange } from "./local-review.js";
 
 /** The hidden markers identify comments on a platform; on a terminal they are noise. */

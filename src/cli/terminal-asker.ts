@@ -2,8 +2,8 @@
 // a (always, for the same call during this run).
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
-import type { PermissionAsk } from "../core/model.js";
-import { judgedKind } from "../core/permissions/judged-kind.js";
+import type { PermissionAsk } from "../core/model/permission.js";
+import { judgedKind } from "../core/model/judged-kind.js";
 import { visibleText } from "../core/render/visible-text.js";
 import type { Answer, TerminalAsker } from "./local-permissions.js";
 import type { Progress } from "./terminal-progress.js";

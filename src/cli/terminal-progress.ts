@@ -3,7 +3,7 @@
 // and the agent's latest activity) is redrawn in place. Elsewhere (CI, pipes): plain lines,
 // printed once, and the plan again whenever it changes.
 import type { Writable } from "node:stream";
-import type { PlanEntry } from "../core/model.js";
+import type { PlanEntry } from "../core/model/agent.js";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TICK_MS = 100;

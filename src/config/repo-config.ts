@@ -3,7 +3,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../core/errors.js";
-import { TOOL_KINDS } from "../core/model.js";
+import { TOOL_KINDS } from "../core/model/permission.js";
 
 const permissionRule = z
   .object({

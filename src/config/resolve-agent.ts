@@ -1,7 +1,7 @@
 // Turns a server config entry (or WARDEN_AGENT_COMMAND) into the AgentSpec the runner spawns.
 import { PRESETS, presetFor } from "../agent/presets.js";
 import { ConfigError } from "../core/errors.js";
-import type { AgentSpec } from "../core/ports.js";
+import type { AgentSpec } from "../core/model/agent.js";
 import type { AppEnv } from "./env.js";
 import type { ServerConfig } from "./server-config.js";
 import { splitCommandLine } from "./split-command.js";

@@ -11,8 +11,6 @@ import { parseHostEntry } from "../agent/sandbox/host-rules.js";
 import { ConfigError } from "../core/errors.js";
 import { repoConfigSchema, type RepoConfig } from "./repo-config.js";
 
-export { resolveAgent } from "./resolve-agent.js";
-
 /** Warden's own secrets: no agent entry may pass them through (SPEC §7). */
 const APP_SECRETS = new Set([
   "PRIVATE_KEY",

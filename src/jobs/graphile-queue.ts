@@ -13,7 +13,9 @@
 import { Logger as GraphileLogger, makeWorkerUtils, run } from "graphile-worker";
 import type { JobHelpers, Runner, WorkerUtils } from "graphile-worker";
 import pg from "pg";
-import type { JobHandler, JobQueue, Logger, ReviewJob, SignalBus } from "../core/ports.js";
+import type { JobHandler, JobQueue, ReviewJob } from "../core/ports/job-queue.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { SignalBus } from "../core/ports/signal-bus.js";
 import type { LeaseKeeper } from "./lease-keeper.js";
 
 export const REVIEW_TASK = "warden_review";

@@ -1,6 +1,7 @@
 // Job queue for a single replica (embedded SQLite mode). Jobs live in memory only: the durable
 // record is the run row in the store, which start-up recovery re-enqueues or marks interrupted.
-import type { JobHandler, JobQueue, Logger, ReviewJob } from "../core/ports.js";
+import type { JobHandler, JobQueue, ReviewJob } from "../core/ports/job-queue.js";
+import type { Logger } from "../core/ports/logger.js";
 
 interface RunningJob {
   job: ReviewJob;

@@ -2,7 +2,9 @@
 // heartbeat renews; every replica also reaps leases whose heartbeat stopped. A lease lost while
 // running (another replica declared this one dead, e.g. after a long network partition) aborts
 // the local run, so a run is never finished by two replicas.
-import type { Clock, Logger, RunLease, RunLeases } from "../core/ports.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { RunLease, RunLeases } from "./run-leases.js";
 
 export interface LeaseKeeperOptions {
   leases: RunLeases;

@@ -1,7 +1,8 @@
 // SignalBus for one process (embedded SQLite mode): an in-memory fan-out. Listeners run as
 // microtasks, never inside `publish`, so a throwing listener can never break the code that stored
 // the state being signalled.
-import type { Logger, SignalBus } from "../core/ports.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { SignalBus } from "../core/ports/signal-bus.js";
 
 type Listener = (key: string) => void;
 

@@ -3,7 +3,8 @@
 // through a pool. The payload is only the key: the state itself is stored before the publish, so
 // a notification lost while reconnecting delays a waiter (its periodic re-check) but loses nothing.
 import pg from "pg";
-import type { Logger, SignalBus } from "../core/ports.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { SignalBus } from "../core/ports/signal-bus.js";
 
 export interface PgSignalBusOptions {
   connectionString: string;

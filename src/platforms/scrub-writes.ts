@@ -3,7 +3,7 @@
 // status descriptions. Each adapter returns itself wrapped, so no writer can go around it. Every
 // member is listed (no spread): a method added to ScmPlatform fails to compile here until someone
 // decides whether it writes text.
-import type { ScmPlatform } from "../core/ports.js";
+import type { ScmPlatform } from "../core/ports/scm-platform.js";
 
 export function scrubWrites(platform: ScmPlatform, scrub: (text: string) => string): ScmPlatform {
   const p = platform;

@@ -1,8 +1,8 @@
 // The Probot application function: GitHub webhooks → domain events → intake. Probot has already
 // verified the signature; the answer goes back as soon as the event is durably accepted.
 import type { Probot } from "probot";
-import type { Metrics } from "../core/ports.js";
-import { handleEvent, type IntakeDeps } from "../core/review/intake.js";
+import type { Metrics } from "../core/ports/metrics.js";
+import { handleEvent, type IntakeDeps } from "../core/intake/intake.js";
 import { MalformedPayloadError, toDomainEvent } from "../platforms/github/events.js";
 
 export const GITHUB_EVENTS = [

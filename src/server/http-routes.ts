@@ -1,6 +1,6 @@
 // Operational routes next to the webhooks: liveness, readiness and Prometheus metrics.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Store } from "../core/ports.js";
+import type { Store } from "../core/ports/store.js";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 

@@ -1,7 +1,7 @@
 // Prometheus metrics behind GET /metrics. Each app instance owns its registry (never the global
 // default), so several instances in one process (tests) do not collide.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Metrics } from "../core/ports.js";
+import type { Metrics } from "../core/ports/metrics.js";
 
 export type AppMetrics = Metrics & {
   registry: Registry;

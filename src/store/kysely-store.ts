@@ -3,8 +3,11 @@
 // event runs, compare-and-set updates), never by read-then-write in this process.
 import { sql } from "kysely";
 import type { Insertable, Kysely } from "kysely";
-import type { ChangeRequestRef, Finding, Platform, Run, RunStatus } from "../core/model.js";
-import type { ChangeRequestState, Clock, NewRun, RunPatch, Store } from "../core/ports.js";
+import type { ChangeRequestRef, ChangeRequestState, Platform } from "../core/model/change-request.js";
+import type { Finding } from "../core/model/finding.js";
+import type { NewRun, Run, RunPatch, RunStatus } from "../core/model/run.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Store } from "../core/ports/store.js";
 import type { Database, RunsTable } from "./schema.js";
 import {
   FINDING_VALUE_COLUMNS,

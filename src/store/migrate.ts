@@ -1,6 +1,6 @@
 import { Migrator } from "kysely/migration";
 import type { Kysely } from "kysely";
-import type { Logger } from "../core/ports.js";
+import type { Logger } from "../core/ports/logger.js";
 import type { Database } from "./schema.js";
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from "./migrations.js";
 

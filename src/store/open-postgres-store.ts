@@ -3,7 +3,9 @@
 // connection pool, the schema the tables live in (search_path), and pg's error events.
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import type { Clock, Logger, Store } from "../core/ports.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { Store } from "../core/ports/store.js";
 import { createKyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";

@@ -1,7 +1,9 @@
 import { dirname, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely } from "kysely";
-import type { Clock, Logger, Store } from "../core/ports.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { Store } from "../core/ports/store.js";
 import { GroupCommit } from "./group-commit.js";
 import { createKyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";

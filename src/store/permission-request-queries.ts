@@ -1,8 +1,10 @@
 // The permission-request methods of the Store over Kysely, dialect-agnostic. A request decides
 // once: the decision is an UPDATE guarded by `status = 'pending'`, settled by the database.
 import type { Kysely } from "kysely";
-import type { ChangeRequestRef } from "../core/model.js";
-import type { Clock, NewPermissionRequest, PermissionDecision, Store } from "../core/ports.js";
+import type { ChangeRequestRef } from "../core/model/change-request.js";
+import type { NewPermissionRequest, PermissionDecision } from "../core/model/permission.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Store } from "../core/ports/store.js";
 import { decisionToRow, permissionRequestToRow, rowToPermissionRequest } from "./permission-rows.js";
 import { prColumns, rowToRun } from "./rows.js";
 import type { Database } from "./schema.js";

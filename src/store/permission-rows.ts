@@ -1,13 +1,15 @@
 // Translation between `permission_requests` rows and PermissionRequestRecord. Absent optional
 // fields are NULL and come back absent, so a record round-trips exactly.
 import type { Insertable, Selectable, Updateable } from "kysely";
-import type { DecisionSource, PermissionAsk, Platform, RepoRef } from "../core/model.js";
+import type { Platform, RepoRef } from "../core/model/change-request.js";
 import type {
+  DecisionSource,
   NewPermissionRequest,
+  PermissionAsk,
   PermissionDecision,
   PermissionRequestRecord,
   PermissionRequestStatus,
-} from "../core/ports.js";
+} from "../core/model/permission.js";
 import { iso } from "./rows.js";
 import type { PermissionRequestsTable } from "./schema.js";
 

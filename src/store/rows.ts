@@ -1,19 +1,9 @@
 // Translation between table rows and domain shapes. Absent optional fields are stored as NULL and
 // come back absent (not `undefined`-valued), so a value round-trips exactly.
 import type { Insertable, Selectable, Updateable } from "kysely";
-import type {
-  Category,
-  ChangeRequestRef,
-  Finding,
-  FindingState,
-  Platform,
-  RepoRef,
-  Run,
-  RunStatus,
-  RunTrigger,
-  Severity,
-} from "../core/model.js";
-import type { ChangeRequestState, RunPatch } from "../core/ports.js";
+import type { ChangeRequestRef, ChangeRequestState, Platform, RepoRef } from "../core/model/change-request.js";
+import type { Category, Finding, FindingState, Severity } from "../core/model/finding.js";
+import type { Run, RunPatch, RunStatus, RunTrigger } from "../core/model/run.js";
 import type { ChangeRequestsTable, FindingsTable, RunsTable } from "./schema.js";
 
 export function iso(date: Date): string {

@@ -2,7 +2,7 @@
 // statement: a conditional upsert takes a lease, a guarded update renews it, and an update guarded
 // by the expired values hands each expired lease to exactly one reaper.
 import type { Kysely } from "kysely";
-import type { RunLease, RunLeases } from "../core/ports.js";
+import type { RunLease, RunLeases } from "../jobs/run-leases.js";
 import { iso } from "./rows.js";
 
 export interface RunLeasesTable {

@@ -5,8 +5,10 @@
 // using; the store contract suite runs both. Every statement goes through the group commit.
 import type { Selectable } from "kysely";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import type { ChangeRequestRef, Platform, Run, RunStatus } from "../core/model.js";
-import type { Clock, NewRun, RunPatch, Store } from "../core/ports.js";
+import type { ChangeRequestRef, Platform } from "../core/model/change-request.js";
+import type { NewRun, Run, RunPatch, RunStatus } from "../core/model/run.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Store } from "../core/ports/store.js";
 import type { GroupCommit } from "./group-commit.js";
 import { rowToPermissionRequest } from "./permission-rows.js";
 import { iso, rowToRun, runPatchToRow } from "./rows.js";

@@ -6,7 +6,7 @@
 // connection keeps an automatic checkpoint only as a backstop, at a threshold it reaches only if
 // the worker is gone or falls far behind.
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../core/ports.js";
+import type { Logger } from "../core/ports/logger.js";
 
 /** Pages in the WAL before the app's own connection checkpoints anyway (40 MB at 4 KiB pages). */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAcpRunner } from "../../src/agent/acp-runner.js";
 import { AgentError } from "../../src/core/errors.js";
-import type { AgentProgress, AgentRunOptions } from "../../src/core/ports.js";
+import type { AgentProgress, AgentRunOptions } from "../../src/core/ports/agent-runner.js";
 import { fakeAgentSandbox, fakeAgentSpec, readFakeTrace } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { processAlive, processGroupAlive } from "./process-alive.js";

@@ -10,7 +10,7 @@ import { isAgentConfigPath } from "../../src/agent/agent-config-files.js";
 import { createAcpRunner } from "../../src/agent/acp-runner.js";
 import { checkoutLocalCommit } from "../../src/agent/local-checkout.js";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
-import type { Workspace } from "../../src/core/ports.js";
+import type { Workspace } from "../../src/core/ports/workspace.js";
 import { fakeAgentSandbox, fakeAgentSpec, readFakeDump } from "../fake-agent/fake-agent-spec.js";
 import { gitIn } from "./git-fixture.js";
 import { recordingLogger } from "./test-logger.js";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheUsage, lockPathFor } from "../../src/agent/cache-eviction.js";
 import { cacheDirFor, repoCacheRoot } from "../../src/agent/repo-cache.js";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
-import type { CheckoutSource, Workspace } from "../../src/core/ports.js";
+import type { CheckoutSource, Workspace } from "../../src/core/ports/workspace.js";
 import { createRemote, gitIn } from "./git-fixture.js";
 import type { RemoteFixture } from "./git-fixture.js";
 import { serveGitOverHttp } from "./git-http-server.js";

@@ -1,4 +1,4 @@
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/ports/logger.js";
 
 export interface LogEntry {
   level: "debug" | "info" | "warn" | "error";

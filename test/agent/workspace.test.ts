@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
-import type { CheckoutSource } from "../../src/core/ports.js";
+import type { CheckoutSource } from "../../src/core/ports/workspace.js";
 import { createRemote, gitIn } from "./git-fixture.js";
 import type { RemoteFixture } from "./git-fixture.js";
 import { serveGitOverHttp } from "./git-http-server.js";

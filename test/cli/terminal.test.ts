@@ -6,7 +6,7 @@ import { createLocalGate } from "../../src/cli/local-permissions.js";
 import { describeAsk, terminalAsker } from "../../src/cli/terminal-asker.js";
 import { createProgress } from "../../src/cli/terminal-progress.js";
 import { defaultRepoConfig } from "../../src/config/repo-config.js";
-import type { PermissionAsk } from "../../src/core/model.js";
+import type { PermissionAsk } from "../../src/core/model/permission.js";
 
 function sink(): Writable & { text: () => string } {
   let text = "";

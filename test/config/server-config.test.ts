@@ -3,12 +3,12 @@ import { fileURLToPath } from "node:url";
 import { PRESETS } from "../../src/agent/presets.js";
 import { describe, expect, it } from "vitest";
 import { defaultRepoConfig, parseRepoConfig } from "../../src/config/repo-config.js";
+import { resolveAgent } from "../../src/config/resolve-agent.js";
 import {
   applyServerPolicy,
   loadServerConfig,
-  resolveAgent,
-  serverConfigSchema,
   type ServerConfig,
+  serverConfigSchema,
 } from "../../src/config/server-config.js";
 import { ConfigError } from "../../src/core/errors.js";
 

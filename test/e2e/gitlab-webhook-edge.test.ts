@@ -4,8 +4,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { DomainEvent } from "../../src/core/model.js";
-import type { JobQueue, ReviewJob } from "../../src/core/ports.js";
+import type { DomainEvent } from "../../src/core/model/events.js";
+import type { JobQueue, ReviewJob } from "../../src/core/ports/job-queue.js";
+import type { Store } from "../../src/core/ports/store.js";
 import { gitlabWebhookRoute, tokenMatches, type GitLabWebhookDeps } from "../../src/server/gitlab-webhooks.js";
 import { createMetrics } from "../../src/server/metrics.js";
 import { openSqliteStore } from "../../src/store/open-sqlite-store.js";
@@ -14,8 +15,8 @@ import { deliverGitLab, loadGitLabFixture } from "../support/gitlab-payloads.js"
 
 // The real intake, with the events it receives recorded.
 const handed = vi.hoisted(() => [] as unknown[]);
-vi.mock("../../src/core/review/intake.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/core/review/intake.js")>();
+vi.mock("../../src/core/intake/intake.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../src/core/intake/intake.js")>();
   return {
     ...original,
     handleEvent: (deps: Parameters<typeof original.handleEvent>[0], event: DomainEvent) => {
@@ -30,7 +31,7 @@ const BOT_ID = "7000";
 
 let server: Server;
 let port: number;
-let deps: GitLabWebhookDeps & { metrics: ReturnType<typeof createMetrics> };
+let deps: GitLabWebhookDeps & { metrics: ReturnType<typeof createMetrics>; store: Store };
 let enqueued: ReviewJob[];
 
 beforeEach(async () => {

@@ -4,7 +4,7 @@
 // the PR.
 import { afterEach, describe, expect, it } from "vitest";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
-import type { CheckoutSource, WorkspaceProvider } from "../../src/core/ports.js";
+import type { CheckoutSource, WorkspaceProvider } from "../../src/core/ports/workspace.js";
 import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "../support/harness.js";
 import { testPrivateKey } from "../support/test-env.js";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGitWorkspaces } from "../../src/agent/workspace.js";
-import type { Workspace, WorkspaceProvider } from "../../src/core/ports.js";
+import type { Workspace, WorkspaceProvider } from "../../src/core/ports/workspace.js";
 import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import pino from "pino";

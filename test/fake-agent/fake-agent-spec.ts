@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { SandboxPolicy } from "../../src/agent/sandbox/sandbox-policy.js";
-import type { AgentSpec } from "../../src/core/ports.js";
+import type { AgentSpec } from "../../src/core/model/agent.js";
 import type { FakeDump, FakeScenario, FakeTraceEntry } from "./scenario.js";
 
 export { reportBlock } from "./scenario.js";

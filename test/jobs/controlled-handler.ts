@@ -1,5 +1,6 @@
 // Test doubles for queue tests: promises the test settles by hand, so no test waits on a clock.
-import type { Logger, ReviewJob } from "../../src/core/ports.js";
+import type { ReviewJob } from "../../src/core/ports/job-queue.js";
+import type { Logger } from "../../src/core/ports/logger.js";
 
 export interface Deferred<T = void> {
   promise: Promise<T>;

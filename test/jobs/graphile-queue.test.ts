@@ -3,7 +3,7 @@
 // "Replicas" are queue instances on the same schemas, each with its own connections and bus.
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import type { JobHandler, ReviewJob } from "../../src/core/ports.js";
+import type { JobHandler, ReviewJob } from "../../src/core/ports/job-queue.js";
 import { createGraphileQueue, type GraphileQueue } from "../../src/jobs/graphile-queue.js";
 import { createPgSignalBus } from "../../src/jobs/pg-signal-bus.js";
 import { waitFor } from "../support/harness.js";

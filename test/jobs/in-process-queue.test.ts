@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobQueue, ReviewJob } from "../../src/core/ports.js";
+import type { JobQueue, ReviewJob } from "../../src/core/ports/job-queue.js";
 import { createInProcessQueue } from "../../src/jobs/in-process-queue.js";
 import { controlledHandler, deferred, flush, recordingLogger } from "./controlled-handler.js";
 

@@ -2,7 +2,7 @@
 // PostgreSQL, see test/store/run-leases.test.ts). Time is an injected clock; heartbeat and reaper
 // passes are called directly instead of waiting for their timers.
 import { afterEach, expect, it } from "vitest";
-import type { RunLease } from "../../src/core/ports.js";
+import type { RunLease } from "../../src/jobs/run-leases.js";
 import { createLeaseKeeper, type LeaseKeeper } from "../../src/jobs/lease-keeper.js";
 import { openSqliteStore } from "../../src/store/open-sqlite-store.js";
 import { createRunLeases } from "../../src/store/run-leases.js";

@@ -3,7 +3,7 @@
 // connection, and cross-replica latency.
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
-import type { SignalBus } from "../../src/core/ports.js";
+import type { SignalBus } from "../../src/core/ports/signal-bus.js";
 import { createPgSignalBus } from "../../src/jobs/pg-signal-bus.js";
 import { waitFor } from "../support/harness.js";
 import { describePostgres, freshSchemas, requireDatabaseUrl } from "../support/postgres.js";

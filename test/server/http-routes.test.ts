@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/store.js";
 import { operationalRoutes } from "../../src/server/http-routes.js";
 import { createMetrics } from "../../src/server/metrics.js";
 

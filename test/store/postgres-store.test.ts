@@ -2,7 +2,7 @@
 // replicas, and replicas migrating at the same moment.
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RepoRef } from "../../src/core/model.js";
+import type { RepoRef } from "../../src/core/model/change-request.js";
 import { openPostgresStore, type PostgresStore } from "../../src/store/open-postgres-store.js";
 import { describePostgres, freshSchemas, requireDatabaseUrl, type TestSchemas } from "../support/postgres.js";
 import { describeStoreContract } from "./store-contract.js";

@@ -1,7 +1,7 @@
 // RunLeases on both dialects: take, renew, release, and the hand-over of an expired lease to
 // exactly one reaper even when several replicas reap at once.
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunLeases } from "../../src/core/ports.js";
+import type { RunLeases } from "../../src/jobs/run-leases.js";
 import { openPostgresStore } from "../../src/store/open-postgres-store.js";
 import { openSqliteStore } from "../../src/store/open-sqlite-store.js";
 import { createRunLeases } from "../../src/store/run-leases.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RepoRef } from "../../src/core/model.js";
+import type { RepoRef } from "../../src/core/model/change-request.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
 import { migrations } from "../../src/store/migrations.js";
 import { NodeSqliteDialect } from "../../src/store/node-sqlite-dialect.js";

@@ -1,7 +1,9 @@
 // Behaviour every Store implementation must show. Each test gets a fresh, empty store from `open`.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChangeRequestRef, Finding, PermissionAsk, RepoRef } from "../../src/core/model.js";
-import type { NewPermissionRequest, Store } from "../../src/core/ports.js";
+import type { ChangeRequestRef, RepoRef } from "../../src/core/model/change-request.js";
+import type { Finding } from "../../src/core/model/finding.js";
+import type { NewPermissionRequest, PermissionAsk } from "../../src/core/model/permission.js";
+import type { Store } from "../../src/core/ports/store.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

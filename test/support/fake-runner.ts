@@ -1,7 +1,9 @@
 // In-process stand-ins for the agent runner and the git workspaces, for tests and benchmarks that
 // run hundreds of reviews: spawning an ACP agent process and cloning per run would make them
 // minutes long, and what they measure (intake, queue, store, platform writes) is unaffected.
-import type { AgentRunner, AgentRunOptions, ChangedFile, Workspace, WorkspaceProvider } from "../../src/core/ports.js";
+import type { ChangedFile } from "../../src/core/model/diff.js";
+import type { AgentRunner, AgentRunOptions } from "../../src/core/ports/agent-runner.js";
+import type { Workspace, WorkspaceProvider } from "../../src/core/ports/workspace.js";
 import { reportBlock } from "../fake-agent/fake-agent-spec.js";
 
 /** Answers every prompt with `report(options)` as a warden-report block; counts runs. */

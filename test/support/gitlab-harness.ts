@@ -7,7 +7,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { createWarden, type Warden, type WardenOptions } from "../../src/app.js";
 import { parseEnv } from "../../src/config/env.js";
-import { serverConfigSchema, type ServerConfig } from "../../src/config/server-config.js";
+import { type ServerConfig, serverConfigSchema } from "../../src/config/server-config.js";
 import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { FakeGitLab, GITLAB_TOKEN, type FakeGitLabUser, type FakeMergeRequest, type FakeProject } from "./fake-gitlab.js";
 import { GitRemote } from "./git-remote.js";

@@ -1,6 +1,6 @@
 // The change request the diff/prompt benchmarks and tests review: a GitHub-shaped PR #1 of a local
 // git remote (test/support/git-remote.ts), head and base as committed there.
-import type { ChangeRequest } from "../../src/core/model.js";
+import type { ChangeRequest } from "../../src/core/model/change-request.js";
 
 export function localChangeRequest(opts: { cloneUrl: string; headSha: string; baseSha: string; title: string; body: string }): ChangeRequest {
   return {

@@ -5,7 +5,7 @@
 // proxies we looked at share one allow list and one ask callback across every sandboxed process.
 import { lookup } from "node:dns/promises";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import type { Logger } from "../../core/ports.js";
+import type { Logger } from "../../core/ports/logger.js";
 import { decideHost, isLocalDestination, type HostEntry } from "./host-rules.js";
 
 const MAX_HEAD_BYTES = 64 * 1024;

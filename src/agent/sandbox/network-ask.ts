@@ -1,8 +1,8 @@
 // A connection to a host no rule decides becomes a permission request of the run, through the same
 // `onPermission` path as the agent's own asks: approvers decide it on the PR/MR (or the terminal in
 // `warden review`), and policies can match it as kind `fetch`.
-import type { PermissionAsk } from "../../core/model.js";
-import type { AgentRunOptions } from "../../core/ports.js";
+import type { PermissionAsk } from "../../core/model/permission.js";
+import type { AgentRunOptions } from "../../core/ports/agent-runner.js";
 
 export function networkAsker(opts: Pick<AgentRunOptions, "onPermission">, signal: AbortSignal): (host: string, port: number) => Promise<boolean> {
   let count = 0;

@@ -7,9 +7,11 @@ import { probeAgent } from "../../agent/probe-agent.js";
 import { presetFor } from "../../agent/presets.js";
 import type { SandboxPolicy } from "../../agent/sandbox/sandbox-policy.js";
 import type { AppEnv } from "../../config/env.js";
-import { resolveAgent, type ServerConfig } from "../../config/server-config.js";
+import { resolveAgent } from "../../config/resolve-agent.js";
+import type { ServerConfig } from "../../config/server-config.js";
 import { AgentError, ConfigError } from "../../core/errors.js";
-import type { AgentSpec, Logger } from "../../core/ports.js";
+import type { AgentSpec } from "../../core/model/agent.js";
+import type { Logger } from "../../core/ports/logger.js";
 import { describeFailure } from "../../core/review/failure-message.js";
 import { fail, ok, type CheckResult } from "./check-result.js";
 

@@ -6,7 +6,7 @@ import type { Command } from "./parse-command.js";
 import { authorizeApprover } from "../permissions/authorize-approver.js";
 import { settleRequest } from "../permissions/request-lifecycle.js";
 import { offersAllowOnce } from "../permissions/request-outcome.js";
-import type { PermissionRequestRecord } from "../ports.js";
+import type { PermissionRequestRecord } from "../model/permission.js";
 import { inlineCode, inlineText } from "../render/escape.js";
 import { formatUtc } from "../render/format.js";
 import { done, refuse, type CommandContext, type CommandResult } from "./command-context.js";

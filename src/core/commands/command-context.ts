@@ -1,11 +1,25 @@
 // What a comment command needs from the outside world, and what it answers. Commands run inline in
 // the webhook handler (see handle-comment.ts), so everything here is a few fast calls.
-import type { ChangeRequestRef, CommentCreated } from "../model.js";
-import type { Clock, JobQueue, Logger, PlatformProvider, ScmPlatform, SignalBus, Store } from "../ports.js";
-import type { ServerPolicy } from "../review/review-deps.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type { CommentCreated } from "../model/events.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobQueue } from "../ports/job-queue.js";
+import type { Logger } from "../ports/logger.js";
+import type { PlatformProvider } from "../ports/platform-provider.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { SignalBus } from "../ports/signal-bus.js";
+import type {
+  ChangeRequestStateStore,
+  DeliveryStore,
+  FindingStore,
+  PermissionRequestStore,
+  RunStore,
+} from "../ports/store.js";
+import type { ServerPolicy } from "../change-request/review-deps.js";
 
 export interface CommandDeps {
-  store: Store;
+  /** Every role but the database's own upkeep (ping, close): the commands together touch them all. */
+  store: DeliveryStore & RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
   queue: JobQueue;
   bus: SignalBus;
   platforms: PlatformProvider;

@@ -6,7 +6,8 @@
 // Commands run inline in the webhook handler, after the delivery is recorded, rather than through
 // the per-PR job queue: they take a few API calls, and an `/approve` must never wait behind the
 // PR's review job (that job is the one waiting for the answer).
-import type { CommentCreated, Platform } from "../model.js";
+import type { Platform } from "../model/change-request.js";
+import type { CommentCreated } from "../model/events.js";
 import type { Terms } from "./help-text.js";
 import { answerPermission } from "./answer-permission.js";
 import { done, type CommandContext, type CommandDeps, type CommandResult } from "./command-context.js";

@@ -2,8 +2,8 @@
 // policy applied, never anything from the PR, so a PR cannot widen who may approve its own agent.
 import { parseRepoConfig, REPO_CONFIG_PATHS, type RepoConfig } from "../../config/repo-config.js";
 import { ConfigError } from "../errors.js";
-import type { ScmPlatform } from "../ports.js";
-import type { ServerPolicy } from "../review/review-deps.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { ServerPolicy } from "../change-request/review-deps.js";
 
 export type LoadedConfig = { ok: true; config: RepoConfig } | { ok: false; reason: string };
 

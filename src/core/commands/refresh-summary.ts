@@ -1,16 +1,19 @@
 // Rewrites the pinned summary outside a run (after `/warden dismiss`), from the same stored facts a
 // run renders from, and brings the commit status in line when no run is going to do it.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { ChangeRequestRef } from "../model.js";
-import type { Clock, Logger, ScmPlatform, Store } from "../ports.js";
-import { toAuditEntry } from "../permissions/request-outcome.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { commitStatusFor } from "../render/render-status.js";
-import { renderSummaryFromFacts, type SummaryFacts } from "../review/summary-view.js";
-import { createSummaryWriter } from "../review/summary-writer.js";
+import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
+import { createSummaryWriter } from "../change-request/summary-writer.js";
 
 export async function refreshSummary(input: {
   platform: ScmPlatform;
-  store: Store;
+  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
   clock: Clock;
   log: Logger;
   ref: ChangeRequestRef;

@@ -1,8 +1,8 @@
 // `/warden review` (write access): a new run for the PR's current head, even when that head was
 // reviewed already; older runs of other heads are superseded, as a push would.
-import { prKey } from "../model.js";
+import { prKey } from "../model/change-request.js";
 import { authorizeWriter } from "../permissions/authorize-approver.js";
-import { supersedeOthers } from "../review/end-runs.js";
+import { supersedeOthers } from "../change-request/end-runs.js";
 import { shortSha } from "../render/format.js";
 import { done, refuse, type CommandContext, type CommandResult } from "./command-context.js";
 

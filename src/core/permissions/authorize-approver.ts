@@ -5,8 +5,20 @@
 // `approvers.teams`. Every lookup that fails refuses: nobody is ever approved because the platform
 // could not be asked.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { Actor } from "../model.js";
-import { PERMISSION_RANK, type Logger, type RepoPermission, type ScmPlatform } from "../ports.js";
+import type { Actor } from "../model/change-request.js";
+import type { RepoPermission } from "../model/permission.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+
+/** Effective permissions in increasing order, to compare one with `approvers.minPermission`. */
+export const PERMISSION_RANK: Record<RepoPermission, number> = {
+  none: 0,
+  read: 1,
+  triage: 2,
+  write: 3,
+  maintain: 4,
+  admin: 5,
+};
 
 export type Authorization = { ok: true; via: string } | { ok: false; reason: string };
 

@@ -2,13 +2,14 @@
 // one of an authorised `/approve`/`/deny` (core/commands), the timeout or the end of the run decides
 // it, and gives the agent the matching option.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { PermissionOutcome } from "../model.js";
-import type { Metrics, PermissionRequestRecord, ScmPlatform } from "../ports.js";
+import type { PermissionAuditEntry, PermissionOutcome, PermissionRequestRecord } from "../model/permission.js";
+import type { Metrics } from "../ports/metrics.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
 import { renderPermissionRequest } from "../render/render-permission-request.js";
-import type { PermissionAuditEntry } from "../render/render-summary.js";
 import type { HumanRelay } from "./permission-gate.js";
 import { editRequestComment, settleRequest } from "./request-lifecycle.js";
-import { outcomeFor, policyReason } from "./request-outcome.js";
+import { policyReason } from "../model/permission-audit.js";
+import { outcomeFor } from "./request-outcome.js";
 import { waitForDecision, type WaitDeps } from "./wait-for-decision.js";
 
 export interface CommentRelayDeps extends Omit<WaitDeps, "platformFor"> {

@@ -2,13 +2,21 @@
 // policy, earlier `always` approvals, then (when a relay is available) a human. Every decision is
 // stored before the agent hears it; when it cannot be stored, the answer is no.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { ChangeRequestRef, PermissionAsk, PermissionOutcome } from "../model.js";
-import type { Logger, NewPermissionRequest, PermissionRequestRecord, Store } from "../ports.js";
-import type { PermissionAuditEntry } from "../render/render-summary.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type {
+  NewPermissionRequest,
+  PermissionAsk,
+  PermissionAuditEntry,
+  PermissionOutcome,
+  PermissionRequestRecord,
+} from "../model/permission.js";
+import type { Logger } from "../ports/logger.js";
+import type { PermissionRequestStore } from "../ports/store.js";
 import { plural } from "../render/format.js";
-import { judgedKind } from "./judged-kind.js";
+import { judgedKind } from "../model/judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
-import { offersAllowOnce, optionFor, outcomeFor, policyReason } from "./request-outcome.js";
+import { policyReason } from "../model/permission-audit.js";
+import { offersAllowOnce, optionFor, outcomeFor } from "./request-outcome.js";
 
 export { pickOption } from "./request-outcome.js";
 
@@ -46,7 +54,7 @@ export function createPermissionGate(deps: {
   now: () => Date;
   log: Logger;
   /** Where every decision is recorded. */
-  record: { store: Store; ref: ChangeRequestRef; runId: string };
+  record: { store: Pick<PermissionRequestStore, "createPermissionRequest">; ref: ChangeRequestRef; runId: string };
   onChange?: () => void;
   relay?: HumanRelay;
   /** `limits.maxPermissionRequestsPerRun`: requests beyond it are rejected, not asked (default 20). */

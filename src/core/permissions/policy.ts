@@ -5,10 +5,10 @@
 // (glob-match.ts): the agent's text never reaches a regular expression built from a rule.
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { PermissionRule } from "../../config/repo-config.js";
-import type { PermissionAsk, ToolKind } from "../model.js";
+import type { PermissionAsk, ToolKind } from "../model/permission.js";
 import { commandForms } from "./command-program.js";
 import { compileCommandGlob, compilePathGlob, globMatches, MatchBudget, MatchBudgetExceeded } from "./glob-match.js";
-import { FILE_KINDS, judgedKind } from "./judged-kind.js";
+import { FILE_KINDS, judgedKind } from "../model/judged-kind.js";
 
 export interface PolicyRules {
   allow: PermissionRule[];

@@ -2,21 +2,20 @@
 // Whoever wins the compare-and-set in the store signals the waiting relay and edits the request
 // comment; everyone else does nothing. Signals and edits are best effort: the relay re-reads the
 // store periodically, and the decision itself is already stored.
-import type { RepoRef, Run } from "../model.js";
-import type {
-  Clock,
-  Logger,
-  PermissionDecision,
-  PermissionRequestRecord,
-  ScmPlatform,
-  SignalBus,
-  Store,
-} from "../ports.js";
+import type { RepoRef } from "../model/change-request.js";
+import type { Run } from "../model/run.js";
+import type { PermissionDecision, PermissionRequestRecord } from "../model/permission.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { SignalBus } from "../ports/signal-bus.js";
+import type { PermissionRequestStore, RunStore } from "../ports/store.js";
 import { renderPermissionRequest } from "../render/render-permission-request.js";
-import { optionFor, PERMISSION_CHANNEL } from "./request-outcome.js";
+import { PERMISSION_CHANNEL } from "../model/permission.js";
+import { optionFor } from "./request-outcome.js";
 
 export interface RequestLifecycleDeps {
-  store: Store;
+  store: PermissionRequestStore & Pick<RunStore, "getRun">;
   bus: SignalBus;
   clock: Clock;
   log: Logger;

@@ -1,12 +1,13 @@
-// Pure translations of a stored permission request: the ACP outcome the agent gets, the option a
-// decision selects, and the summary's audit entry.
-import type { PermissionAsk, PermissionOption, PermissionOutcome } from "../model.js";
-import type { PermissionRequestRecord, PermissionRequestStatus } from "../ports.js";
-import type { PermissionAuditEntry } from "../render/render-summary.js";
-import { judgedKind } from "./judged-kind.js";
-
-/** SignalBus channel on which a request id is published once its decision is stored. */
-export const PERMISSION_CHANNEL = "warden_permission";
+// Pure translations of a stored permission request: the ACP outcome the agent gets and the option a
+// decision selects (the summary's audit entry is in model/permission-audit.ts).
+import type {
+  PermissionAsk,
+  PermissionOption,
+  PermissionOutcome,
+  PermissionRequestRecord,
+  PermissionRequestStatus,
+} from "../model/permission.js";
+import { policyReason } from "../model/permission-audit.js";
 
 /**
  * The agent's option for what was decided. "Allow once" means once: a plain allow selects only an
@@ -54,24 +55,4 @@ export function outcomeFor(
   // Never an option the agent did not offer: the runner would refuse it anyway.
   if (optionId === undefined || !record.ask.options.some((o) => o.optionId === optionId)) return { outcome: "cancelled", ...reason };
   return { outcome: "selected", optionId, ...reason };
-}
-
-/** Why the policy rejected a request on its own; undefined for everything else. */
-export function policyReason(record: Partial<Pick<PermissionRequestRecord, "status" | "source" | "reason">>): string | undefined {
-  return record.status === "denied" && record.source === "policy" && record.reason?.trim() ? record.reason : undefined;
-}
-
-export function toAuditEntry(record: PermissionRequestRecord): PermissionAuditEntry {
-  const entry: PermissionAuditEntry = {
-    id: record.id,
-    // The kind it was judged as: a "read" carrying a command is listed as the execute it is.
-    kind: judgedKind(record.ask),
-    title: record.ask.title || record.ask.command || record.ask.kind,
-    outcome: record.status,
-  };
-  if (record.decidedBy) entry.decidedBy = record.decidedBy;
-  if (record.decidedAt) entry.decidedAt = record.decidedAt;
-  const reason = policyReason(record);
-  if (reason) entry.reason = reason;
-  return entry;
 }

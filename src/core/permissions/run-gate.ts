@@ -2,9 +2,10 @@
 // through PR comments, decisions signalled over the bus. Also what the run tells the agent about
 // the justification rule, and how the run ends its leftover requests.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { ChangeRequestRef, RepoRef } from "../model.js";
-import type { Logger, ScmPlatform } from "../ports.js";
-import type { ReviewDeps } from "../review/review-deps.js";
+import type { ChangeRequestRef, RepoRef } from "../model/change-request.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { ReviewDeps } from "../change-request/review-deps.js";
 import { createCommentRelay } from "./comment-relay.js";
 import { createPermissionGate, type PermissionGate } from "./permission-gate.js";
 import { endPendingRequests, type RequestLifecycleDeps } from "./request-lifecycle.js";

@@ -2,9 +2,9 @@
 // a periodic re-check only says "look again", so a lost signal delays a decision by at most one
 // period and never loses it. While waiting, this side ends the request itself when it expires,
 // when its run is no longer running (superseded, closed) or when the run's signal aborts.
-import type { PermissionRequestRecord } from "../ports.js";
+import type { PermissionRequestRecord } from "../model/permission.js";
 import { endingFor, runEndedReason, settleRequest, type RequestLifecycleDeps } from "./request-lifecycle.js";
-import { PERMISSION_CHANNEL } from "./request-outcome.js";
+import { PERMISSION_CHANNEL } from "../model/permission.js";
 
 export interface WaitDeps extends RequestLifecycleDeps {
   /** Longest time between two looks at the store. */

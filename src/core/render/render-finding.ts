@@ -1,7 +1,7 @@
 // The body of an inline finding comment (SPEC §3) and the reply posted when it is resolved. Parts
 // are separated by blank lines so they render as separate lines on GitLab too, which (unlike
 // GitHub comments) joins consecutive lines into one paragraph.
-import type { Finding } from "../model.js";
+import type { Finding } from "../model/finding.js";
 import { blockText, inlineCode, inlineText } from "./escape.js";
 import { shortSha } from "./format.js";
 import { findingMarker } from "./markers.js";

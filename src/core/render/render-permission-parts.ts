@@ -5,8 +5,8 @@
 // invisible characters made visible: never collapsed or cut. A request too large to show whole is
 // rejected before it is posted (comment-relay.ts). Blocks are separated by blank lines (GitLab
 // joins consecutive lines).
-import { judgedKind } from "../permissions/judged-kind.js";
-import type { PermissionAsk, PermissionOption, ToolKind } from "../model.js";
+import { judgedKind } from "../model/judged-kind.js";
+import type { PermissionAsk, PermissionOption, ToolKind } from "../model/permission.js";
 import { blockText, inlineCode, inlineText, visibleCodeBlock, visibleInlineCode, visibleJsonBlock } from "./escape.js";
 
 const KIND_PHRASES: Record<ToolKind, string> = {

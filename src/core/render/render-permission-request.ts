@@ -1,7 +1,7 @@
 // The permission request comment (SPEC §5.3): marker on the FIRST line, what the agent wants, how
 // to answer, who may answer and when it expires while pending; the outcome, who decided and when
 // once decided (the same comment, edited). Deterministic: no clock access here.
-import type { PermissionRequestRecord, PermissionRequestStatus } from "../ports.js";
+import type { PermissionRequestRecord, PermissionRequestStatus } from "../model/permission.js";
 import { inlineCode, inlineText } from "./escape.js";
 import { formatUtc } from "./format.js";
 import { permissionMarker } from "./markers.js";

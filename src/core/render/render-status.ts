@@ -1,8 +1,8 @@
 // The commit status `warden/review` (SPEC §3): success unless an OPEN finding is at or above the
 // repository's `review.failOn`; the description (≤ 140 characters) says why.
 import type { FailOn } from "../../config/repo-config.js";
-import type { Finding } from "../model.js";
-import { SEVERITIES } from "../model.js";
+import type { Finding } from "../model/finding.js";
+import { SEVERITIES } from "../model/finding.js";
 import { plural, truncate } from "./format.js";
 
 /** Both platforms cap a status description at 140 characters. */

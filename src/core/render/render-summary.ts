@@ -4,7 +4,9 @@
 //   earlier results kept while a new run is going); empty ones say so in a few words.
 // - Resolved Issues, Dismissed and Agent Permissions appear only when they have entries.
 // - Header lines and blocks are separated by blank lines: GitLab joins consecutive lines.
-import type { Finding, PlanEntry } from "../model.js";
+import type { PlanEntry } from "../model/agent.js";
+import type { Finding } from "../model/finding.js";
+import type { PermissionAuditEntry } from "../model/permission.js";
 import { blockText, inlineText } from "./escape.js";
 import { formatUtc, shortSha } from "./format.js";
 import { SUMMARY_MARKER } from "./markers.js";
@@ -15,17 +17,6 @@ import {
   progressLine,
   resolvedSection,
 } from "./summary-sections.js";
-
-export interface PermissionAuditEntry {
-  id: string;
-  kind: string;
-  title: string;
-  outcome: "pending" | "allowed" | "allowed_always" | "denied" | "expired" | "cancelled";
-  decidedBy?: string;
-  decidedAt?: Date;
-  /** Why the policy rejected it on its own, shown so nobody wonders (too large, over the run's limit…). */
-  reason?: string;
-}
 
 export interface SummaryView {
   /** "pull request"/"PR" or "merge request"/"MR". */

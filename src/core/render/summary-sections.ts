@@ -1,12 +1,12 @@
 // The list sections of the pinned summary: open findings by severity, resolved, dismissed, and the
 // permission audit. Every agent- or human-supplied string goes through the escapers.
-import type { Finding, Severity } from "../model.js";
-import { SEVERITIES } from "../model.js";
-import { compareFindingIds } from "../review/tracker-ids.js";
+import type { Finding, Severity } from "../model/finding.js";
+import { SEVERITIES } from "../model/finding.js";
+import { compareFindingIds } from "../model/finding-ids.js";
 import { inlineCode, inlineText } from "./escape.js";
 import { formatUtc, shortSha } from "./format.js";
 import { findingLocation } from "./render-finding.js";
-import type { PermissionAuditEntry } from "./render-summary.js";
+import type { PermissionAuditEntry } from "../model/permission.js";
 
 const SEVERITY_HEADINGS: Record<Severity, string> = {
   critical: "#### 🔴 Critical",

@@ -1,8 +1,8 @@
 // One agent session per run: the review prompt, then at most one repair follow-up when the
 // report block is missing or invalid.
 import { AgentError } from "../errors.js";
-import type { ReviewReport } from "../model.js";
-import type { AgentRunner, AgentRunOptions } from "../ports.js";
+import type { ReviewReport } from "../model/finding.js";
+import type { AgentRunner, AgentRunOptions } from "../ports/agent-runner.js";
 import { extractReport, repairPrompt } from "./parse-report.js";
 
 export interface AgentAnswer {

@@ -3,8 +3,9 @@
 // data: it sits between markers that carry a nonce the author cannot know (random per run, from
 // the caller), and anything resembling those markers, and the nonce itself, is removed from it
 // first. Only Warden's own words and values it checked (commit SHAs, ids, enums) are outside.
-import type { ChangeRequest, Finding } from "../model.js";
-import type { ChangedFile } from "../ports.js";
+import type { ChangeRequest } from "../model/change-request.js";
+import type { Finding } from "../model/finding.js";
+import type { ChangedFile } from "../model/diff.js";
 import { cutDiff, utf8Length } from "./diff-tools.js";
 import { reportContract } from "./parse-report.js";
 import type { NotInlined, PromptDiff } from "./read-diff.js";

@@ -1,7 +1,7 @@
 // A finding's identity across runs: (category, path, normalised title). Agents rephrase details
 // between runs, so the title is reduced to its words: case, punctuation, quotes and spacing go;
 // numbers stay, because "off by 1" and "off by 2" are different findings.
-import type { Category } from "../model.js";
+import type { Category } from "../model/finding.js";
 
 const QUOTES = /["'`\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u00AB\u00BB\u2039\u203A]/g;
 

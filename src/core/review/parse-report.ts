@@ -3,7 +3,7 @@
 // an absent location, `f3` for `F3`) and rejects, with short human lines, what would let a report
 // point outside the repository or flood the tracker.
 import { z } from "zod";
-import { CATEGORIES, SEVERITIES, type ReportedFinding, type ReviewReport } from "../model.js";
+import { CATEGORIES, type ReportedFinding, type ReviewReport, SEVERITIES } from "../model/finding.js";
 
 export const REPORT_LIMITS = {
   findings: 200,

@@ -3,9 +3,13 @@
 import picomatch from "picomatch";
 import { parseRepoConfig, REPO_CONFIG_PATHS, type RepoConfig } from "../../config/repo-config.js";
 import { ConfigError } from "../errors.js";
-import type { AgentSpec, ChangedFile, ScmPlatform, Workspace } from "../ports.js";
-import type { ChangeRequest, Run } from "../model.js";
-import type { ServerPolicy } from "./review-deps.js";
+import type { AgentSpec } from "../model/agent.js";
+import type { ChangedFile } from "../model/diff.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { Workspace } from "../ports/workspace.js";
+import type { ChangeRequest } from "../model/change-request.js";
+import type { Run } from "../model/run.js";
+import type { ServerPolicy } from "../change-request/review-deps.js";
 import { readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
 
 export type Preparation =

@@ -2,8 +2,11 @@
 // new findings inline (once, ever) and replies in the threads of resolved findings. A reply that
 // failed is owed until a later run gets it out.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { ChangeRequestRef, Finding, ReviewReport } from "../model.js";
-import type { InlineComment, Logger, ScmPlatform, Store, ThreadResolution } from "../ports.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type { Finding, InlineComment, ReviewReport, ThreadResolution } from "../model/finding.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { ChangeRequestStateStore, FindingStore } from "../ports/store.js";
 import { renderInlineFinding, renderResolvedReply } from "../render/render-finding.js";
 import { mergeReport } from "./tracker.js";
 
@@ -38,7 +41,7 @@ function toInlineComment(f: Finding): InlineComment {
 
 export async function publishFindings(input: {
   platform: ScmPlatform;
-  store: Store;
+  store: FindingStore & ChangeRequestStateStore;
   ref: ChangeRequestRef;
   headSha: string;
   report: ReviewReport;

@@ -3,7 +3,7 @@
 // show are listed with their size and a reason instead of inlined; past `maxReadBytes` git is
 // stopped. Commentable line ranges are kept for every file read. Parsing yields to the event loop
 // between chunks, so a 30 MB diff never holds it for long.
-import type { DiffStat } from "../ports.js";
+import type { DiffStat } from "../model/diff.js";
 import { cutNote, noteReserve, partOf, type Partial } from "./diff-tools.js";
 import { DiffParser, utf8Length, type Section } from "./diff-parser.js";
 

@@ -2,14 +2,14 @@
 // expires and another replica ends the run honestly here — what start-up recovery
 // (recover-runs.ts) does for a single process, for one run, without touching runs that other
 // live replicas are running.
-import { prKey } from "../model.js";
-import type { Run } from "../model.js";
+import { prKey } from "../model/change-request.js";
+import type { Run } from "../model/run.js";
 import { endPendingRequests } from "../permissions/request-lifecycle.js";
-import { toAuditEntry } from "../permissions/request-outcome.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";
-import type { ReviewDeps } from "./review-deps.js";
-import { createSummaryWriter } from "./summary-writer.js";
-import { renderSummaryFromFacts } from "./summary-view.js";
+import type { ReviewDeps } from "../change-request/review-deps.js";
+import { createSummaryWriter } from "../change-request/summary-writer.js";
+import { renderSummaryFromFacts } from "../change-request/summary-view.js";
 
 export const LOST_REPLICA_REASON =
   "Review interrupted: the server running it stopped responding. Comment `/warden review` to run it again.";

@@ -1,9 +1,9 @@
 // Start-up recovery: a crash or kill leaves runs "running" with a pending status on GitHub.
 // They are ended honestly; runs that never started are queued again.
-import { prKey } from "../model.js";
+import { prKey } from "../model/change-request.js";
 import { endPendingRequests } from "../permissions/request-lifecycle.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";
-import type { ReviewDeps } from "./review-deps.js";
+import type { ReviewDeps } from "../change-request/review-deps.js";
 
 export const INTERRUPTED_REASON = "Review interrupted: the server restarted during the run. Comment `/warden review` to run it again.";
 

@@ -2,10 +2,14 @@
 // tracked findings, inline comments, the pinned summary and a final status that is never left
 // pending.
 import { AgentError } from "../errors.js";
-import type { ChangeRequest, ChangeRequestRef, CommitState, PlanEntry, Run, RunStatus } from "../model.js";
-import { prKey } from "../model.js";
-import type { CommitStatus, JobHandler, Logger, ScmPlatform } from "../ports.js";
-import { toAuditEntry } from "../permissions/request-outcome.js";
+import type { PlanEntry } from "../model/agent.js";
+import type { ChangeRequest, ChangeRequestRef, CommitState, CommitStatus } from "../model/change-request.js";
+import type { Run, RunStatus } from "../model/run.js";
+import { prKey } from "../model/change-request.js";
+import type { JobHandler } from "../ports/job-queue.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { agentInstructions, createRunGate, endRunRequests } from "../permissions/run-gate.js";
 import { commitStatusFor, errorDescription } from "../render/render-status.js";
 import { askAgentForReport } from "./ask-agent.js";
@@ -13,9 +17,9 @@ import { buildPrompt } from "./build-prompt.js";
 import { describeFailure } from "./failure-message.js";
 import { prepareReview, selectDiff } from "./prepare-review.js";
 import { publishFindings } from "./publish-findings.js";
-import type { ReviewDeps } from "./review-deps.js";
-import { createSummaryWriter, type SummaryWriter } from "./summary-writer.js";
-import { renderSummaryFromFacts, type SummaryFacts } from "./summary-view.js";
+import type { ReviewDeps } from "../change-request/review-deps.js";
+import { createSummaryWriter, type SummaryWriter } from "../change-request/summary-writer.js";
+import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
 
 interface RunContext {
   deps: ReviewDeps;

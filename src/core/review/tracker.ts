@@ -1,10 +1,10 @@
 // Merges an agent's report into the findings tracked for a PR (SPEC §7). The app, not the agent,
 // decides identity: a reported finding whose fingerprint matches an open or dismissed finding IS
 // that finding. Pure: the input is never mutated; the result holds fresh copies.
-import type { Finding, ReportedFinding, ReviewReport } from "../model.js";
-import { SEVERITIES } from "../model.js";
+import type { Finding, ReportedFinding, ReviewReport } from "../model/finding.js";
+import { SEVERITIES } from "../model/finding.js";
 import { fingerprint } from "./fingerprint.js";
-import { compareFindingIds, findingId, findingNumber } from "./tracker-ids.js";
+import { compareFindingIds, findingId, findingNumber } from "../model/finding-ids.js";
 
 export interface MergeInput {
   existing: Finding[];

@@ -1,8 +1,8 @@
 // Who may do what on a GitHub repository, for the approver rules (SPEC §5.4). Lookups that fail
 // throw PlatformError so the core refuses (fails closed); only a definite "no" is an answer.
 import type { ProbotOctokit } from "probot";
-import type { Actor } from "../../core/model.js";
-import type { RepoPermission } from "../../core/ports.js";
+import type { Actor } from "../../core/model/change-request.js";
+import type { RepoPermission } from "../../core/model/permission.js";
 import { callGitHub, isNotFound } from "./github-errors.js";
 
 const ROLES: ReadonlySet<string> = new Set(["admin", "maintain", "write", "triage", "read"]);

@@ -1,16 +1,10 @@
 // ScmPlatform over Probot's Octokit, bound to one repository and one installation. Created per
 // event or job; holds nothing beyond its arguments.
 import type { ProbotOctokit } from "probot";
-import type { ChangeRequest, RepoRef } from "../../core/model.js";
-import type {
-  CheckoutSource,
-  CommitStatus,
-  Logger,
-  PlatformComment,
-  ReviewPublication,
-  ReviewPublishResult,
-  ScmPlatform,
-} from "../../core/ports.js";
+import type { ChangeRequest, CommitStatus, PlatformComment, RepoRef } from "../../core/model/change-request.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { ReviewPublication, ReviewPublishResult, ScmPlatform } from "../../core/ports/scm-platform.js";
+import type { CheckoutSource } from "../../core/ports/workspace.js";
 import { PlatformError } from "../../core/errors.js";
 import { parseCommentId, type GitHubCommentId } from "./comment-ids.js";
 import { fileText } from "./file-content.js";

@@ -1,8 +1,10 @@
 // Builds per-repository GitHub platforms from the Probot app: each one authenticated as the
 // installation that delivered the event.
 import type { Probot } from "probot";
-import type { RepoRef } from "../../core/model.js";
-import type { Logger, PlatformOptions, PlatformProvider, ScmPlatform } from "../../core/ports.js";
+import type { RepoRef } from "../../core/model/change-request.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { PlatformOptions, PlatformProvider } from "../../core/ports/platform-provider.js";
+import type { ScmPlatform } from "../../core/ports/scm-platform.js";
 import { PlatformError } from "../../core/errors.js";
 import { callGitHub } from "./github-errors.js";
 import { createGitHubPlatform } from "./github-platform.js";

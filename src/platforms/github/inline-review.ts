@@ -1,7 +1,9 @@
 // All inline findings of a run go out as ONE review (one notification, one API call), then the
 // review's comments are read back to learn which comment carries which finding.
 import type { ProbotOctokit } from "probot";
-import type { InlineComment, Logger, ReviewPublishResult } from "../../core/ports.js";
+import type { InlineComment } from "../../core/model/finding.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
 import { PlatformError } from "../../core/errors.js";
 import { reviewCommentId } from "./comment-ids.js";
 import { callGitHub } from "./github-errors.js";

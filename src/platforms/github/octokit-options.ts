@@ -10,7 +10,8 @@
 // lane per installation (request-lanes.ts) and content-creating writes paced by the installation's
 // write budget (../write-budget.ts: shared by all replicas in PostgreSQL mode).
 import { ProbotOctokit } from "probot";
-import type { Logger, Metrics } from "../../core/ports.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { Metrics } from "../../core/ports/metrics.js";
 import { createLocalWriteBudget, DEFAULT_WRITE_GAP_MS, type WriteBudget } from "../write-budget.js";
 import { createRequestLanes, realTiming, type RequestTiming } from "./request-lanes.js";
 import { paceAndRetry, type LimitHandler, type OctokitRetryOptions } from "./request-policy.js";

@@ -23,7 +23,7 @@
 //   commit statuses (the latest per context is the status), reactions (GitHub answers a repeat with
 //   the existing one) and GraphQL queries. A POST that creates a comment or review, or a GraphQL
 //   mutation, is never sent twice: its error goes to the caller, and the run ends honestly.
-import type { Logger } from "../../core/ports.js";
+import type { Logger } from "../../core/ports/logger.js";
 import type { WriteBudget } from "../write-budget.js";
 import type { RequestLanes, RequestTiming } from "./request-lanes.js";
 

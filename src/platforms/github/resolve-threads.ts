@@ -4,8 +4,9 @@
 // thread's node id, then one mutation document (per 50 findings) replies in and resolves them all.
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
-import type { InlineThreadRef } from "../../core/model.js";
-import type { Logger, ReviewPublishResult, ThreadResolution } from "../../core/ports.js";
+import type { InlineThreadRef, ThreadResolution } from "../../core/model/finding.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
 import { parseCommentId } from "./comment-ids.js";
 import { callGitHub } from "./github-errors.js";
 

@@ -1,7 +1,7 @@
 // The `warden/review` commit status in GitLab's words. GitLab has no `error` state (a failed run
 // is `failed`, the description says why) and refuses to move a status into the state it is in.
-import type { CommitState } from "../../core/model.js";
-import type { CommitStatus, Logger } from "../../core/ports.js";
+import type { CommitState, CommitStatus } from "../../core/model/change-request.js";
+import type { Logger } from "../../core/ports/logger.js";
 import type { GitLabClient } from "./gitlab-client.js";
 import { hasStatus } from "./gitlab-errors.js";
 import { commitMergeRequestSchema, parseAnswer } from "./gitlab-schemas.js";

@@ -2,7 +2,7 @@
 // the file's old and new path, and the line — `new_line` alone for an added line, BOTH `old_line`
 // and `new_line` for an unchanged context line (GitLab refuses the note otherwise). The merge
 // request's diffs tell which is which.
-import type { InlineComment } from "../../core/ports.js";
+import type { InlineComment } from "../../core/model/finding.js";
 import type { DiffRefs, GitLabDiffFile } from "./gitlab-schemas.js";
 
 export interface TextPosition {

@@ -2,7 +2,8 @@
 // the payload is ignored so that new GitLab fields never break the app.
 import { z } from "zod";
 import { commitSha as sha, MalformedPayloadError, parsePayload as parse, positiveInt } from "../webhook-payload.js";
-import type { Actor, ChangeRequestUpdated, DomainEvent, RepoRef } from "../../core/model.js";
+import type { Actor, RepoRef } from "../../core/model/change-request.js";
+import type { ChangeRequestUpdated, DomainEvent } from "../../core/model/events.js";
 
 
 export const MERGE_REQUEST_HOOK = "Merge Request Hook";

@@ -3,7 +3,7 @@
 // carried the token. Lists are read page by page so that each HTTP request is one counted call.
 import { Gitlab } from "@gitbeaker/rest";
 import { z } from "zod";
-import type { Metrics } from "../../core/ports.js";
+import type { Metrics } from "../../core/ports/metrics.js";
 import { toPlatformError } from "./gitlab-errors.js";
 
 export interface GitLabClientOptions {

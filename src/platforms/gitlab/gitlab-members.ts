@@ -1,7 +1,7 @@
 // Who may do what, from GitLab's membership API. `members/all/:user_id` includes memberships
 // inherited from parent groups (and shared groups), which is how most GitLab teams grant access.
-import type { Actor } from "../../core/model.js";
-import type { RepoPermission } from "../../core/ports.js";
+import type { Actor } from "../../core/model/change-request.js";
+import type { RepoPermission } from "../../core/model/permission.js";
 import type { GitLabClient } from "./gitlab-client.js";
 import { nullIfNotFound } from "./gitlab-errors.js";
 import { memberSchema, parseAnswer } from "./gitlab-schemas.js";

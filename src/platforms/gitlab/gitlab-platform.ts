@@ -2,8 +2,10 @@
 // caches (the project, the refs of heads it has seen) lives only as long as that job.
 import { REPO_CONFIG_PATHS } from "../../config/repo-config.js";
 import { PlatformError } from "../../core/errors.js";
-import type { ChangeRequest, RepoRef } from "../../core/model.js";
-import type { CheckoutSource, Logger, PlatformComment, ScmPlatform } from "../../core/ports.js";
+import type { ChangeRequest, PlatformComment, RepoRef } from "../../core/model/change-request.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { ScmPlatform } from "../../core/ports/scm-platform.js";
+import type { CheckoutSource } from "../../core/ports/workspace.js";
 import { postCommitStatus, statusRef } from "./commit-status.js";
 import { isBotUsername } from "./events.js";
 import type { GitLabClient } from "./gitlab-client.js";

@@ -1,7 +1,10 @@
 // Builds per-project GitLab platforms over one gitbeaker client authenticated as the bot user
 // (`GITLAB_TOKEN`). The bot's identity is read once per provider and shared.
-import type { RepoRef } from "../../core/model.js";
-import type { Logger, Metrics, PlatformProvider, ScmPlatform } from "../../core/ports.js";
+import type { RepoRef } from "../../core/model/change-request.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { Metrics } from "../../core/ports/metrics.js";
+import type { PlatformProvider } from "../../core/ports/platform-provider.js";
+import type { ScmPlatform } from "../../core/ports/scm-platform.js";
 import { createGitLabClient, type GitLabClient } from "./gitlab-client.js";
 import { createGitLabPlatform } from "./gitlab-platform.js";
 import { parseAnswer, userSchema, type GitLabUser } from "./gitlab-schemas.js";

@@ -2,8 +2,9 @@
 // discussion directly (servers without draft notes), and reading the merge request's discussions
 // back to learn what a publish really produced (which discussion carries which finding, which
 // thread got its reply), so a retry or a half-failed publish never posts anything twice.
-import type { InlineThreadRef } from "../../core/model.js";
-import type { InlineComment, Logger, ReviewPublishResult } from "../../core/ports.js";
+import type { InlineComment, InlineThreadRef } from "../../core/model/finding.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
 import { findingIdInBody } from "../../core/render/markers.js";
 import { indexDiffs, textPosition, type TextPosition } from "./diff-positions.js";
 import type { GitLabClient } from "./gitlab-client.js";

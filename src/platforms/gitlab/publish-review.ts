@@ -3,7 +3,7 @@
 // drafts, replies in resolved findings' discussions as drafts that resolve them. Servers without
 // draft notes get the same effects note by note. What a publish produced is read back whenever
 // GitLab's answer leaves it open, so nothing is ever posted twice.
-import type { ReviewPublication, ReviewPublishResult } from "../../core/ports.js";
+import type { ReviewPublication, ReviewPublishResult } from "../../core/ports/scm-platform.js";
 import { createDrafts, discardDrafts, publishDrafts, type Draft, type DraftRequest } from "./draft-notes.js";
 import { placeComments, postDirectly, readBack, type InlineTarget, type Placed } from "./inline-discussions.js";
 import { replyDirectly, type Reply } from "./thread-replies.js";

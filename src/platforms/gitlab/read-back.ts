@@ -5,7 +5,7 @@
 // only when the merge request really is closed or merged. Both are asked by the project's PATH,
 // the one its secret was chosen by, and the answer's project id must be the hook's: a hook cannot
 // name one project's path and another project's id.
-import type { ChangeRequestClosed, CommentCreated, DomainEvent } from "../../core/model.js";
+import type { ChangeRequestClosed, CommentCreated, DomainEvent } from "../../core/model/events.js";
 import { isBotUsername } from "./events.js";
 import type { GitLabClient } from "./gitlab-client.js";
 import { nullIfNotFound } from "./gitlab-errors.js";

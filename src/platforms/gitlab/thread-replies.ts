@@ -1,7 +1,7 @@
 // Replies in the threads of resolved findings on a server without draft notes: a note in the
 // discussion, then the discussion resolved. Two calls and one notification per thread, which the
 // draft path (draft-notes.ts) avoids; this is only the fallback.
-import type { ReviewPublishResult } from "../../core/ports.js";
+import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
 import { hasStatus } from "./gitlab-errors.js";
 import type { InlineTarget } from "./inline-discussions.js";
 

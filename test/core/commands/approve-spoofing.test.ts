@@ -3,7 +3,7 @@
 // a reply saying why; what SPEC §4 says to ignore silently (bots, quotes, code, look-alikes) gets
 // nothing at all. The suite counts the attempts and the wrongful approvals (must be 0).
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor } from "../../../src/core/model.js";
+import type { Actor } from "../../../src/core/model/change-request.js";
 import { createWorld, MAINTAINER, pendingRequest, PR, type World } from "../support/permission-world.js";
 import { REPO } from "../support/fake-platform.js";
 

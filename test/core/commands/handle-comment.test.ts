@@ -2,7 +2,8 @@
 // changes, and how it is acknowledged.
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor, Finding } from "../../../src/core/model.js";
+import type { Actor } from "../../../src/core/model/change-request.js";
+import type { Finding } from "../../../src/core/model/finding.js";
 import { toDomainEvent } from "../../../src/platforms/github/events.js";
 import { createWorld, MAINTAINER, PR, type World } from "../support/permission-world.js";
 

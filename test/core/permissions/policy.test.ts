@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PermissionRule } from "../../../src/config/repo-config.js";
 import { matchCommandGlob, evaluatePolicy, type PolicyRules } from "../../../src/core/permissions/policy.js";
-import type { PermissionAsk, ToolKind } from "../../../src/core/model.js";
+import type { PermissionAsk, ToolKind } from "../../../src/core/model/permission.js";
 
 const WS = "/tmp/warden/ws-1";
 

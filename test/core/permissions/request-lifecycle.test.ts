@@ -1,10 +1,10 @@
 // The end of pending requests outside the relay: start-up recovery after a crash (cancelled, or
 // expired when the expiry passed while the app was down), closed PRs and superseding pushes.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Metrics } from "../../../src/core/ports.js";
-import { handleEvent } from "../../../src/core/review/intake.js";
+import type { Metrics } from "../../../src/core/ports/metrics.js";
+import { handleEvent } from "../../../src/core/intake/intake.js";
 import { recoverRuns } from "../../../src/core/review/recover-runs.js";
-import type { ReviewDeps } from "../../../src/core/review/review-deps.js";
+import type { ReviewDeps } from "../../../src/core/change-request/review-deps.js";
 import { REPO } from "../support/fake-platform.js";
 import { ask, createWorld, PR, pendingRequest, type World } from "../support/permission-world.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../../src/core/model.js";
+import type { Finding } from "../../../src/core/model/finding.js";
 import { findingIdInBody } from "../../../src/core/render/markers.js";
 import {
   findingLocation,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../../src/core/commands/parse-command.js";
-import type { PermissionAsk } from "../../../src/core/model.js";
+import type { PermissionAsk } from "../../../src/core/model/permission.js";
 import { findingIdInBody, permissionIdInBody, SUMMARY_MARKER } from "../../../src/core/render/markers.js";
 import { renderPermissionRequest, type PermissionRequestView } from "../../../src/core/render/render-permission-request.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FailOn } from "../../../src/config/repo-config.js";
-import type { Finding, Severity } from "../../../src/core/model.js";
+import type { Finding, Severity } from "../../../src/core/model/finding.js";
 import { commitStatusFor, errorDescription } from "../../../src/core/render/render-status.js";
 
 let seq = 0;

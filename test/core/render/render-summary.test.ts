@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../../src/core/model.js";
+import type { Finding } from "../../../src/core/model/finding.js";
 import { SUMMARY_MARKER, findingIdInBody, firstLineIs } from "../../../src/core/render/markers.js";
 import type { SummaryView } from "../../../src/core/render/render-summary.js";
 import { renderSummary } from "../../../src/core/render/render-summary.js";

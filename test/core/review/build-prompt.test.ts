@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../../src/core/model.js";
+import type { Finding } from "../../../src/core/model/finding.js";
 import { buildPrompt, stripMarkers, type PromptInput } from "../../../src/core/review/build-prompt.js";
 import { parseDiffFiles } from "../../../src/core/review/diff-tools.js";
 import { extractReport } from "../../../src/core/review/parse-report.js";

@@ -3,8 +3,9 @@
 // thread is owed nothing.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultRepoConfig } from "../../../src/config/repo-config.js";
-import type { ChangeRequestRef, ReportedFinding, ReviewReport } from "../../../src/core/model.js";
-import type { Store } from "../../../src/core/ports.js";
+import type { ChangeRequestRef } from "../../../src/core/model/change-request.js";
+import type { ReportedFinding, ReviewReport } from "../../../src/core/model/finding.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { publishFindings } from "../../../src/core/review/publish-findings.js";
 import { openSqliteStore } from "../../../src/store/open-sqlite-store.js";
 import { recordingLogger } from "../../agent/test-logger.js";

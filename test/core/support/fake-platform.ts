@@ -1,16 +1,16 @@
 // A fake ScmPlatform for core tests: records every write, answers permission and team lookups
 // from tables, and fails on request. Comment ids are plain numbers as strings.
 import { PlatformError } from "../../../src/core/errors.js";
-import type { Actor, ChangeRequest, RepoRef } from "../../../src/core/model.js";
 import type {
-  CheckoutSource,
+  Actor,
+  ChangeRequest,
   CommitStatus,
   PlatformComment,
-  RepoPermission,
-  ReviewPublication,
-  ReviewPublishResult,
-  ScmPlatform,
-} from "../../../src/core/ports.js";
+  RepoRef,
+} from "../../../src/core/model/change-request.js";
+import type { RepoPermission } from "../../../src/core/model/permission.js";
+import type { ReviewPublication, ReviewPublishResult, ScmPlatform } from "../../../src/core/ports/scm-platform.js";
+import type { CheckoutSource } from "../../../src/core/ports/workspace.js";
 
 export const REPO: RepoRef = { platform: "github", id: "77", fullName: "acme/widgets", installationId: 5 };
 export const AUTHOR: Actor = { login: "pr-author", id: "100", isBot: false };

@@ -3,8 +3,13 @@
 // relay, and a helper that sends comments through the real command handler.
 import { defaultRepoConfig, type RepoConfig } from "../../../src/config/repo-config.js";
 import { handleComment, type CommandDeps } from "../../../src/core/commands/handle-comment.js";
-import type { Actor, CommentCreated, PermissionAsk, PermissionOutcome, Run } from "../../../src/core/model.js";
-import type { JobQueue, PlatformProvider, ReviewJob, Store } from "../../../src/core/ports.js";
+import type { Actor } from "../../../src/core/model/change-request.js";
+import type { CommentCreated } from "../../../src/core/model/events.js";
+import type { PermissionAsk, PermissionOutcome } from "../../../src/core/model/permission.js";
+import type { Run } from "../../../src/core/model/run.js";
+import type { JobQueue, ReviewJob } from "../../../src/core/ports/job-queue.js";
+import type { PlatformProvider } from "../../../src/core/ports/platform-provider.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { createCommentRelay } from "../../../src/core/permissions/comment-relay.js";
 import { createPermissionGate, type PermissionGate } from "../../../src/core/permissions/permission-gate.js";
 import { createLocalSignalBus } from "../../../src/jobs/local-signal-bus.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Finding, ReportedFinding, ReviewReport } from "../../../src/core/model.js";
+import type { Finding, ReportedFinding, ReviewReport } from "../../../src/core/model/finding.js";
 import { fingerprint } from "../../../src/core/review/fingerprint.js";
-import { compareFindingIds } from "../../../src/core/review/tracker-ids.js";
+import { compareFindingIds } from "../../../src/core/model/finding-ids.js";
 import { mergeReport } from "../../../src/core/review/tracker.js";
 
 const SHA1 = "1111111aaaaaaa";

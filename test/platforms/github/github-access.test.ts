@@ -3,7 +3,7 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { PlatformError } from "../../../src/core/errors.js";
-import type { Actor } from "../../../src/core/model.js";
+import type { Actor } from "../../../src/core/model/change-request.js";
 import { API, REPO_PATH, testPlatform, useNock } from "./support.js";
 
 useNock();

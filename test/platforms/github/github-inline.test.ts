@@ -1,6 +1,7 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import type { InlineComment, ScmPlatform } from "../../../src/core/ports.js";
+import type { InlineComment } from "../../../src/core/model/finding.js";
+import type { ScmPlatform } from "../../../src/core/ports/scm-platform.js";
 import { API, REPO_PATH, recordingLogger, testPlatform, useNock } from "./support.js";
 
 useNock();

@@ -4,7 +4,7 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
-import type { ThreadResolution } from "../../../src/core/ports.js";
+import type { ThreadResolution } from "../../../src/core/model/finding.js";
 import { createGitHubPlatform } from "../../../src/platforms/github/github-platform.js";
 import { API, BOT, REPO, REPO_PATH, recordingLogger, testPlatform, useNock } from "./support.js";
 

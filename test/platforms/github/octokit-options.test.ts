@@ -2,7 +2,8 @@ import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Logger, Metrics } from "../../../src/core/ports.js";
+import type { Logger } from "../../../src/core/ports/logger.js";
+import type { Metrics } from "../../../src/core/ports/metrics.js";
 import { createGitHubPlatform } from "../../../src/platforms/github/github-platform.js";
 import {
   createWardenOctokit,

@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeEach, expect } from "vitest";
-import type { RepoRef } from "../../../src/core/model.js";
-import type { Logger } from "../../../src/core/ports.js";
+import type { RepoRef } from "../../../src/core/model/change-request.js";
+import type { Logger } from "../../../src/core/ports/logger.js";
 import { createGitHubPlatform } from "../../../src/platforms/github/github-platform.js";
 
 export const API = "https://api.github.com";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitWorkspaces } from "../../../src/agent/workspace.js";
-import type { ChangeRequest } from "../../../src/core/model.js";
+import type { ChangeRequest } from "../../../src/core/model/change-request.js";
 import { serveGitOverHttp, type GitHttpServer } from "../../agent/git-http-server.js";
 import { recordingLogger } from "../github/support.js";
 import { GitRemote } from "../../support/git-remote.js";

@@ -2,7 +2,7 @@
 // diff_refs and the MR's diffs, fallbacks for servers without draft notes or bulk publish.
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import type { InlineComment } from "../../../src/core/ports.js";
+import type { InlineComment } from "../../../src/core/model/finding.js";
 import { BASE, BOT, GITLAB, HEAD, HUMAN, MR_PATH, START, mergeRequest, pageHeaders, testPlatform, useNock } from "./support.js";
 
 useNock();

@@ -2,7 +2,7 @@
 // (inherited membership included), group membership, award emoji and replies.
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import type { Actor } from "../../../src/core/model.js";
+import type { Actor } from "../../../src/core/model/change-request.js";
 import { permissionForAccessLevel } from "../../../src/platforms/gitlab/gitlab-members.js";
 import { GITLAB, MR_PATH, PROJECT_PATH, testPlatform, useNock } from "./support.js";
 

@@ -3,7 +3,7 @@
 // bulk publish, and a publish whose outcome is unknown.
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import type { ThreadResolution } from "../../../src/core/ports.js";
+import type { ThreadResolution } from "../../../src/core/model/finding.js";
 import { BOT, GITLAB, HEAD, MR_PATH, mergeRequest, pageHeaders, recordingLogger, testPlatform, useNock } from "./support.js";
 
 useNock();

@@ -1,8 +1,9 @@
 // Shared helpers for the GitLab adapter tests: a real gitbeaker client against nock, fixtures,
 // and a metrics recorder that counts API calls.
 import { readFileSync } from "node:fs";
-import type { RepoRef } from "../../../src/core/model.js";
-import type { Logger, Metrics } from "../../../src/core/ports.js";
+import type { RepoRef } from "../../../src/core/model/change-request.js";
+import type { Logger } from "../../../src/core/ports/logger.js";
+import type { Metrics } from "../../../src/core/ports/metrics.js";
 import { createGitLabClient, type GitLabClient } from "../../../src/platforms/gitlab/gitlab-client.js";
 import { createGitLabPlatform } from "../../../src/platforms/gitlab/gitlab-platform.js";
 import { recordingLogger } from "../github/support.js";

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PlatformError } from "../../../src/core/errors.js";
-import type { ChangeRequestRef } from "../../../src/core/model.js";
-import type { PlatformComment, ScmPlatform, Store } from "../../../src/core/ports.js";
-import { createSummaryWriter } from "../../../src/core/review/summary-writer.js";
+import type { ChangeRequestRef, PlatformComment } from "../../../src/core/model/change-request.js";
+import type { ScmPlatform } from "../../../src/core/ports/scm-platform.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { createSummaryWriter } from "../../../src/core/change-request/summary-writer.js";
 import { openSqliteStore } from "../../../src/store/open-sqlite-store.js";
 
 const ref: ChangeRequestRef = { repo: { platform: "github", id: "1", fullName: "acme/widgets" }, number: 5 };

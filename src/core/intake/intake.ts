@@ -2,15 +2,20 @@
 // can be answered within milliseconds. The review itself runs later (run-review.ts). Comment
 // commands run here, inline (see core/commands/handle-comment.ts for why).
 import { handleComment, type CommandDeps, type CommentOutcome } from "../commands/handle-comment.js";
-import type { ChangeRequestClosed, ChangeRequestUpdated, DomainEvent } from "../model.js";
-import { prKey } from "../model.js";
-import type { Clock, JobQueue, Logger, SignalBus, Store } from "../ports.js";
-import { endRun, supersedeOthers } from "./end-runs.js";
+import type { ChangeRequestClosed, ChangeRequestUpdated, DomainEvent } from "../model/events.js";
+import { prKey } from "../model/change-request.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobQueue } from "../ports/job-queue.js";
+import type { Logger } from "../ports/logger.js";
+import type { SignalBus } from "../ports/signal-bus.js";
+import type { DeliveryStore } from "../ports/store.js";
+import { endRun, supersedeOthers, type EndRunsDeps } from "../change-request/end-runs.js";
 
-export { supersedeOthers } from "./end-runs.js";
+export { supersedeOthers } from "../change-request/end-runs.js";
 
 export interface IntakeDeps {
-  store: Store;
+  /** Deliveries, and what ending runs needs; comment commands bring their own (`commands`). */
+  store: DeliveryStore & EndRunsDeps["store"];
   queue: JobQueue;
   clock: Clock;
   log: Logger;

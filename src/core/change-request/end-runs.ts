@@ -1,12 +1,17 @@
 // Ending runs from the outside (a newer head, a closed PR). The run's own job notices through its
 // abort signal; a relay waiting on one of its permission requests is woken so that it ends the
 // request `cancelled` at once, even when the job runs on another replica.
-import type { ChangeRequestRef, RunStatus } from "../model.js";
-import type { Clock, JobQueue, Logger, SignalBus, Store } from "../ports.js";
-import { PERMISSION_CHANNEL } from "../permissions/request-outcome.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type { RunStatus } from "../model/run.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobQueue } from "../ports/job-queue.js";
+import type { Logger } from "../ports/logger.js";
+import type { SignalBus } from "../ports/signal-bus.js";
+import type { PermissionRequestStore, RunStore } from "../ports/store.js";
+import { PERMISSION_CHANNEL } from "../model/permission.js";
 
 export interface EndRunsDeps {
-  store: Store;
+  store: RunStore & Pick<PermissionRequestStore, "listPendingPermissionRequests">;
   queue: JobQueue;
   clock: Clock;
   log: Logger;

@@ -1,17 +1,15 @@
 // What the review use cases need from the outside world, bundled once by the composition root.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type {
-  AgentRunner,
-  AgentSpec,
-  Clock,
-  JobQueue,
-  Logger,
-  Metrics,
-  PlatformProvider,
-  SignalBus,
-  Store,
-  WorkspaceProvider,
-} from "../ports.js";
+import type { AgentSpec } from "../model/agent.js";
+import type { AgentRunner } from "../ports/agent-runner.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobQueue } from "../ports/job-queue.js";
+import type { Logger } from "../ports/logger.js";
+import type { Metrics } from "../ports/metrics.js";
+import type { PlatformProvider } from "../ports/platform-provider.js";
+import type { SignalBus } from "../ports/signal-bus.js";
+import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
+import type { WorkspaceProvider } from "../ports/workspace.js";
 
 /** The operator's server config, as far as the core needs it. */
 export interface ServerPolicy {
@@ -27,7 +25,8 @@ export interface ServerPolicy {
 }
 
 export interface ReviewDeps {
-  store: Store;
+  /** Review jobs never see webhook deliveries. */
+  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
   queue: JobQueue;
   platforms: PlatformProvider;
   workspaces: WorkspaceProvider;

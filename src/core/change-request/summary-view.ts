@@ -1,8 +1,10 @@
 // Builds what the summary shows from the tracked state of a PR, so every writer (progress,
 // final result, failure, cancellation) renders from the same facts.
-import type { CommitState, Finding, PlanEntry } from "../model.js";
-import type { ChangeRequestState } from "../ports.js";
-import type { PermissionAuditEntry, SummaryView } from "../render/render-summary.js";
+import type { PlanEntry } from "../model/agent.js";
+import type { ChangeRequestState, CommitState } from "../model/change-request.js";
+import type { Finding } from "../model/finding.js";
+import type { PermissionAuditEntry } from "../model/permission.js";
+import type { SummaryView } from "../render/render-summary.js";
 import { renderSummary } from "../render/render-summary.js";
 
 export interface SummaryFacts {

@@ -2,8 +2,11 @@
 // place; edits skipped when the body is unchanged and throttled while a run reports progress.
 import { createHash } from "node:crypto";
 import { PlatformError } from "../errors.js";
-import type { ChangeRequestRef } from "../model.js";
-import type { Clock, Logger, ScmPlatform, Store } from "../ports.js";
+import type { ChangeRequestRef } from "../model/change-request.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
+import type { ChangeRequestStateStore } from "../ports/store.js";
 import { SUMMARY_MARKER } from "../render/markers.js";
 
 export interface SummaryWriter {
@@ -24,7 +27,7 @@ function contentHash(body: string): string {
 export function createSummaryWriter(deps: {
   platform: ScmPlatform;
   ref: ChangeRequestRef;
-  store: Store;
+  store: ChangeRequestStateStore;
   clock: Clock;
   log: Logger;
   throttleMs: number;

@@ -2,9 +2,11 @@
 // per (repo, PR, head), redeliveries ignored, older runs superseded, runs cancelled on close, and
 // no event lost when writing the delivery and the run fails half-way.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChangeRequestUpdated, RepoRef } from "../../../src/core/model.js";
-import type { JobQueue, ReviewJob, Store } from "../../../src/core/ports.js";
-import { handleEvent, type IntakeDeps } from "../../../src/core/review/intake.js";
+import type { RepoRef } from "../../../src/core/model/change-request.js";
+import type { ChangeRequestUpdated } from "../../../src/core/model/events.js";
+import type { JobQueue, ReviewJob } from "../../../src/core/ports/job-queue.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { handleEvent, type IntakeDeps } from "../../../src/core/intake/intake.js";
 import { openSqliteStore } from "../../../src/store/open-sqlite-store.js";
 import { recordingLogger } from "../../agent/test-logger.js";
 

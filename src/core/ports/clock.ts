@@ -1,0 +1,5 @@
+// Time, injected so that tests never sleep.
+
+export interface Clock {
+  now(): Date;
+}
