@@ -12,7 +12,7 @@ import { wardenSandboxPolicy } from "../src/agent/sandbox/warden-policy.js";
 import { PRESETS, type PresetName } from "../src/agent/presets.js";
 import { AgentError } from "../src/core/errors.js";
 import type { AgentSpec, Logger } from "../src/core/ports.js";
-import { describeFailure } from "../src/core/review/failure-message.js";
+import { describeFailure } from "../src/core/error-outcome.js";
 import { runWarden } from "../test/cli/cli-support.js";
 import { processGroupAlive } from "../test/agent/process-alive.js";
 import { recordingLogger } from "../test/agent/test-logger.js";

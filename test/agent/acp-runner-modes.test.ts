@@ -11,7 +11,7 @@ import { OPENCODE_PERMISSION } from "../../src/agent/presets.js";
 import { resolveAgent, serverConfigSchema } from "../../src/config/server-config.js";
 import { AgentError } from "../../src/core/errors.js";
 import type { AgentProgress, AgentRunOptions, AgentSpec } from "../../src/core/ports.js";
-import { describeFailure } from "../../src/core/review/failure-message.js";
+import { describeFailure } from "../../src/core/error-outcome.js";
 import { fakeAgentSpec, readFakeTrace } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario, FakeStep } from "../fake-agent/fake-agent-spec.js";
 import { recordingLogger } from "./test-logger.js";

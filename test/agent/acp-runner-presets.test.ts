@@ -11,7 +11,7 @@ import { authMethodFor, presetFor } from "../../src/agent/presets.js";
 import { probeAgent } from "../../src/agent/probe-agent.js";
 import { AgentError } from "../../src/core/errors.js";
 import type { AgentProgress, AgentRunOptions, AgentSpec } from "../../src/core/ports.js";
-import { describeFailure } from "../../src/core/review/failure-message.js";
+import { describeFailure } from "../../src/core/error-outcome.js";
 import { fakeAgentSandbox, fakeAgentSpec, readFakeTrace, reportBlock } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { recordingLogger } from "./test-logger.js";

@@ -10,7 +10,7 @@ import type { AppEnv } from "../../config/env.js";
 import { resolveAgent, type ServerConfig } from "../../config/server-config.js";
 import { AgentError, ConfigError } from "../../core/errors.js";
 import type { AgentSpec, Logger } from "../../core/ports.js";
-import { describeFailure } from "../../core/review/failure-message.js";
+import { describeFailure } from "../../core/error-outcome.js";
 import { fail, ok, type CheckResult } from "./check-result.js";
 
 export const PROBE_PROMPT = "This is a connectivity check from Warden. Reply with the single word OK and do nothing else.";

@@ -10,7 +10,7 @@ import { agentInstructions, createRunGate, endRunRequests } from "../permissions
 import { commitStatusFor, errorDescription } from "../render/render-status.js";
 import { askAgentForReport } from "./ask-agent.js";
 import { buildPrompt } from "./build-prompt.js";
-import { describeFailure } from "./failure-message.js";
+import { describeFailure } from "../error-outcome.js";
 import { prepareReview, selectDiff } from "./prepare-review.js";
 import { publishFindings } from "./publish-findings.js";
 import type { ReviewDeps } from "./review-deps.js";
