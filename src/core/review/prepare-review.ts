@@ -1,8 +1,8 @@
 // Everything a run decides before the agent starts: is there anything to do, under which policy,
 // with which agent, and which part of the change the agent is shown.
 import picomatch from "picomatch";
-import { parseRepoConfig, REPO_CONFIG_PATHS, type RepoConfig } from "../../config/repo-config.js";
-import { ConfigError } from "../errors.js";
+import type { RepoConfig } from "../../config/repo-config.js";
+import { loadReviewConfig } from "../change-request/load-repo-config.js";
 import type { AgentSpec, ChangedFile, ScmPlatform, Workspace } from "../ports.js";
 import type { ChangeRequest, Run } from "../model.js";
 import type { ServerPolicy } from "./review-deps.js";
@@ -25,19 +25,9 @@ export async function prepareReview(
     // A newer push exists; its own event (or command) reviews it.
     return { kind: "skip", reason: `head moved to ${changeRequest.headSha.slice(0, 7)}`, currentHead: changeRequest.headSha };
   }
-  let config: RepoConfig;
-  let notes: string[];
-  let agent: AgentSpec;
-  try {
-    const fileName = REPO_CONFIG_PATHS[platform.platform];
-    const applied = server.apply(parseRepoConfig(await platform.readRepoConfig(), fileName));
-    config = applied.config;
-    notes = applied.notes;
-    agent = server.agentFor(config.agent.name);
-  } catch (err) {
-    if (err instanceof ConfigError) return { kind: "invalid_config", message: err.message };
-    throw err;
-  }
+  const loaded = await loadReviewConfig(platform, server);
+  if (!loaded.ok) return { kind: "invalid_config", message: loaded.problem };
+  const { config, notes, agent } = loaded;
   if (!config.review.enabled) return { kind: "skip", reason: "review.enabled is false" };
   if (changeRequest.draft && !config.review.drafts) return { kind: "skip", reason: "draft (review.drafts is false)" };
   return { kind: "ready", changeRequest, config, notes, agent };
