@@ -14,6 +14,9 @@ export type Preparation =
   | { kind: "invalid_config"; message: string }
   | { kind: "ready"; changeRequest: ChangeRequest; config: RepoConfig; notes: string[]; agent: AgentSpec };
 
+/** What the steps after preparation work from. */
+export type Ready = Extract<Preparation, { kind: "ready" }>;
+
 export async function prepareReview(
   platform: ScmPlatform,
   server: ServerPolicy,

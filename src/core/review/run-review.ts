@@ -7,7 +7,7 @@
 // and any throw ends the run through the error map (steps/end-after-error.ts).
 import type { JobHandler, Logger, Workspace } from "../ports.js";
 import type { Run } from "../model.js";
-import { prepareReview } from "./prepare-review.js";
+import { prepareReview, type Ready } from "./prepare-review.js";
 import type { ReviewDeps } from "./review-deps.js";
 import { askAgent } from "./steps/agent.js";
 import { conclude } from "./steps/conclude.js";
@@ -15,7 +15,7 @@ import { endAfterError } from "./steps/end-after-error.js";
 import { endInvalidConfig, endSkipped } from "./steps/end-early.js";
 import { markPending } from "./steps/pending.js";
 import { publishResults } from "./steps/publish.js";
-import { selectInput, type Ready } from "./steps/review-input.js";
+import { selectInput } from "./steps/review-input.js";
 import { assertCurrent, type RunScope } from "./steps/run-scope.js";
 import { createSummaryWriter } from "./summary-writer.js";
 

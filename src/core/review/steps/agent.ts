@@ -5,7 +5,8 @@ import type { PlanEntry } from "../../model.js";
 import type { AgentProgress, Workspace } from "../../ports.js";
 import { createRunGate, endRunRequests } from "../../permissions/run-gate.js";
 import { askAgentForReport, type AgentAnswer } from "../ask-agent.js";
-import type { Ready, ReviewInput } from "./review-input.js";
+import type { Ready } from "../prepare-review.js";
+import type { ReviewInput } from "./review-input.js";
 import { writeSummary, type RunScope } from "./run-scope.js";
 
 export async function askAgent(scope: RunScope, ready: Ready, input: ReviewInput, workspace: Workspace): Promise<AgentAnswer> {

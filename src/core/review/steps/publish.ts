@@ -3,7 +3,8 @@
 import { commitStatusFor, type StatusVerdict } from "../../render/render-status.js";
 import type { AgentAnswer } from "../ask-agent.js";
 import { publishFindings, type PublishResult } from "../publish-findings.js";
-import type { Ready, ReviewInput } from "./review-input.js";
+import type { Ready } from "../prepare-review.js";
+import type { ReviewInput } from "./review-input.js";
 import { assertCurrent, type RunScope } from "./run-scope.js";
 
 export interface Published {

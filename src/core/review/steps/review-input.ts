@@ -3,10 +3,8 @@
 import type { Workspace } from "../../ports.js";
 import { agentInstructions } from "../../permissions/run-gate.js";
 import { buildPrompt, type BuiltPrompt } from "../build-prompt.js";
-import { selectDiff, type DiffSelection, type Preparation } from "../prepare-review.js";
+import { selectDiff, type DiffSelection, type Ready } from "../prepare-review.js";
 import type { RunScope } from "./run-scope.js";
-
-export type Ready = Extract<Preparation, { kind: "ready" }>;
 
 export interface ReviewInput {
   selection: DiffSelection;
