@@ -5,6 +5,7 @@ import { run } from "probot";
 import { createWarden } from "./app.js";
 import { githubConfigured, gitlabConfigured, parseEnv } from "./config/env.js";
 import { loadServerConfig } from "./config/server-config.js";
+import { outcomeOf } from "./core/change-request/error-outcome.js";
 import { ConfigError } from "./core/errors.js";
 import { createLogger } from "./server/logger.js";
 
@@ -56,8 +57,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(`warden: configuration error: ${err.message}`);
+  const outcome = outcomeOf(err);
+  if (outcome.kind === "config") {
+    console.error(`warden: configuration error: ${outcome.problem}`);
   } else {
     console.error("warden: failed to start:", err);
   }

@@ -13,7 +13,7 @@ import { PRESETS, type PresetName } from "../src/agent/presets.js";
 import { AgentError } from "../src/core/errors.js";
 import type { AgentSpec } from "../src/core/model/agent.js";
 import type { Logger } from "../src/core/ports/logger.js";
-import { describeFailure } from "../src/core/review/failure-message.js";
+import { describeFailure } from "../src/core/change-request/error-outcome.js";
 import { runWarden } from "../test/cli/cli-support.js";
 import { processGroupAlive } from "../test/agent/process-alive.js";
 import { recordingLogger } from "../test/agent/test-logger.js";

@@ -2,7 +2,7 @@
 // platform. Progress on stderr, the summary (or --json) on stdout; exit 0 when nothing at or
 // above review.failOn is open, 1 when something is, 2 when the review could not be done.
 import { resolve } from "node:path";
-import { describeFailure } from "../core/review/failure-message.js";
+import { describeFailure } from "../core/change-request/error-outcome.js";
 import { EXIT, parseOptions, terminalLogger, writeOut, type CliIo } from "./cli-io.js";
 import { reviewLocalChange } from "./local-review.js";
 import { reviewJson, summaryMarkdown } from "./review-output.js";

@@ -1,11 +1,21 @@
-// The few typed errors of the app. Outcomes are mapped from them in one place (core/review).
+// The few typed errors of the app. Outcomes are mapped from them in one place (core/error-outcome.ts).
+// Refused authorisation is an answer, not an error (permissions/authorize-approver.ts returns it).
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-export class NotAuthorizedError extends Error {
-  override readonly name = "NotAuthorizedError";
+/** A payload of an event the app handles that lacks a field the app needs. The route answers 400. */
+export class MalformedPayloadError extends Error {
+  override readonly name = "MalformedPayloadError";
+  constructor(
+    readonly event: string,
+    /** Dotted path of the first field that failed validation. */
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`malformed ${event} payload: ${field}: ${detail}`);
+  }
 }
 
 export class PlatformError extends Error {

@@ -1,19 +1,10 @@
 // What both platforms' webhook mappers share: the error a route answers with 400, validation that
 // names the first bad field, and the few field shapes that later reach git or the store.
 import { z } from "zod";
+import { MalformedPayloadError } from "../core/errors.js";
 
-/** A payload of an event the app handles that lacks a field the app needs. The route answers 400. */
-export class MalformedPayloadError extends Error {
-  override readonly name = "MalformedPayloadError";
-  constructor(
-    readonly event: string,
-    /** Dotted path of the first field that failed validation. */
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`malformed ${event} payload: ${field}: ${detail}`);
-  }
-}
+// The error is the core's (core/errors.ts), so that its outcome (HTTP 400) is mapped with the others.
+export { MalformedPayloadError } from "../core/errors.js";
 
 export const positiveInt = z.number().int().positive();
 

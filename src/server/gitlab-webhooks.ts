@@ -8,10 +8,11 @@ import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { allSecrets, secretForProject, type GitLabWebhookSecrets } from "../config/gitlab-webhook-secrets.js";
 import { parseCommand } from "../core/commands/parse-command.js";
+import { outcomeOf } from "../core/change-request/error-outcome.js";
 import type { DomainEvent } from "../core/model/events.js";
 import type { Metrics } from "../core/ports/metrics.js";
 import { handleEvent } from "../core/intake/intake.js";
-import { eventName, MalformedPayloadError, toDomainEvent } from "../platforms/gitlab/events.js";
+import { eventName, toDomainEvent } from "../platforms/gitlab/events.js";
 import type { GitLabReadBack, ReadBack } from "../platforms/gitlab/read-back.js";
 import type { RouteHandler } from "./http-routes.js";
 import type { AppMetrics } from "./metrics.js";
@@ -135,10 +136,11 @@ export function gitlabWebhookRoute(deps: GitLabWebhookDeps): RouteHandler {
     try {
       event = toDomainEvent(eventHeader, deliveryId, payload);
     } catch (err) {
-      if (!(err instanceof MalformedPayloadError)) throw err;
+      const outcome = outcomeOf(err);
+      if (outcome.kind !== "malformed_payload") throw err;
       deps.metrics.webhook("gitlab", name, "malformed");
-      deps.log.warn({ deliveryId, event: name, problem: err.message }, "malformed webhook payload");
-      return reply(res, 400, { error: err.message });
+      deps.log[outcome.logLevel]({ deliveryId, event: name, problem: outcome.problem }, "malformed webhook payload");
+      return reply(res, outcome.httpStatus, { error: outcome.problem });
     }
     if (!event) {
       deps.metrics.webhook("gitlab", name, "ignored");
@@ -160,10 +162,11 @@ export function gitlabWebhookRoute(deps: GitLabWebhookDeps): RouteHandler {
       deps.metrics.webhook("gitlab", name, outcome);
       return reply(res, 200, { status: outcome });
     } catch (err) {
+      const outcome = outcomeOf(err);
       deps.metrics.webhook("gitlab", name, "error");
-      deps.log.error({ err, deliveryId, event: name }, "could not accept a GitLab webhook");
+      deps.log[outcome.logLevel]({ err, deliveryId, event: name }, "could not accept a GitLab webhook");
       // 5xx: GitLab retries the delivery with the same Idempotency-Key.
-      return reply(res, 500, { error: "internal error" });
+      return reply(res, outcome.httpStatus, { error: "internal error" });
     }
   };
 }

@@ -13,7 +13,7 @@ import { serverConfigSchema } from "../../src/config/server-config.js";
 import { AgentError } from "../../src/core/errors.js";
 import type { AgentSpec } from "../../src/core/model/agent.js";
 import type { AgentProgress, AgentRunOptions } from "../../src/core/ports/agent-runner.js";
-import { describeFailure } from "../../src/core/review/failure-message.js";
+import { describeFailure } from "../../src/core/change-request/error-outcome.js";
 import { fakeAgentSpec, readFakeTrace } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario, FakeStep } from "../fake-agent/fake-agent-spec.js";
 import { recordingLogger } from "./test-logger.js";

@@ -12,7 +12,7 @@ import { probeAgent } from "../../src/agent/probe-agent.js";
 import { AgentError } from "../../src/core/errors.js";
 import type { AgentSpec } from "../../src/core/model/agent.js";
 import type { AgentProgress, AgentRunOptions } from "../../src/core/ports/agent-runner.js";
-import { describeFailure } from "../../src/core/review/failure-message.js";
+import { describeFailure } from "../../src/core/change-request/error-outcome.js";
 import { fakeAgentSandbox, fakeAgentSpec, readFakeTrace, reportBlock } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { recordingLogger } from "./test-logger.js";

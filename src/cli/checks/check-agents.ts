@@ -9,10 +9,10 @@ import type { SandboxPolicy } from "../../agent/sandbox/sandbox-policy.js";
 import type { AppEnv } from "../../config/env.js";
 import { resolveAgent } from "../../config/resolve-agent.js";
 import type { ServerConfig } from "../../config/server-config.js";
-import { AgentError, ConfigError } from "../../core/errors.js";
+import { AgentError } from "../../core/errors.js";
 import type { AgentSpec } from "../../core/model/agent.js";
 import type { Logger } from "../../core/ports/logger.js";
-import { describeFailure } from "../../core/review/failure-message.js";
+import { outcomeOf } from "../../core/change-request/error-outcome.js";
 import { fail, ok, type CheckResult } from "./check-result.js";
 
 export const PROBE_PROMPT = "This is a connectivity check from Warden. Reply with the single word OK and do nothing else.";
@@ -50,7 +50,8 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
   try {
     spec = resolveAgent(cfg, name, env, processEnv);
   } catch (err) {
-    if (err instanceof ConfigError) return fail(title, err.message, "fix the agent's entry in warden.server.yml");
+    const outcome = outcomeOf(err);
+    if (outcome.kind === "config") return fail(title, outcome.problem, "fix the agent's entry in warden.server.yml");
     throw err;
   }
   const forced = cfg.overrides.agent?.mode;
@@ -100,10 +101,11 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
     else if (!signIn) parts.push("sign-in unknown until it is prompted");
     return ok(title, parts.join("; "));
   } catch (err) {
+    const outcome = outcomeOf(err);
     if (err instanceof AgentError && err.code === "mode") {
-      return fail(title, describeFailure(err), `list the mode it should use in allowedModes, or set overrides.agent.mode to one of its modes that asks`);
+      return fail(title, outcome.summaryLine, `list the mode it should use in allowedModes, or set overrides.agent.mode to one of its modes that asks`);
     }
-    if (err instanceof AgentError) return fail(title, describeFailure(err));
+    if (outcome.kind === "agent") return fail(title, outcome.summaryLine);
     return fail(title, `could not be checked: ${(err as Error).message}`);
   }
 }

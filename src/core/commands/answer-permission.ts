@@ -3,14 +3,14 @@
 // an authorised approver under the DEFAULT branch's config; all of that is checked before anything
 // changes. The store's compare-and-set then lets exactly one answer decide the request.
 import type { Command } from "./parse-command.js";
+import { loadRepoConfig } from "../change-request/load-repo-config.js";
 import { authorizeApprover } from "../permissions/authorize-approver.js";
 import { settleRequest } from "../permissions/request-lifecycle.js";
 import { offersAllowOnce } from "../permissions/request-outcome.js";
 import type { PermissionRequestRecord } from "../model/permission.js";
 import { inlineCode, inlineText } from "../render/escape.js";
 import { formatUtc } from "../render/format.js";
-import { done, refuse, type CommandContext, type CommandResult } from "./command-context.js";
-import { loadRepoConfig } from "./load-config.js";
+import { configInvalid, done, refuse, type CommandContext, type CommandResult } from "./command-context.js";
 
 type Answer = Extract<Command, { name: "approve" | "deny" }>;
 
@@ -58,7 +58,7 @@ export async function answerPermission(ctx: CommandContext, command: Answer): Pr
     const permission = platform.getPermission(event.author);
     permission.catch(() => undefined);
     const [loaded, changeRequest] = await Promise.all([loadRepoConfig(platform, deps.server), platform.getChangeRequest(event.number)]);
-    if (!loaded.ok) return refuse(notCounted(id, `${loaded.reason}.`));
+    if (!loaded.ok) return refuse(notCounted(id, `${configInvalid(loaded.problem)}.`));
     authorization = await authorizeApprover({
       platform,
       rules: loaded.config.permissions,

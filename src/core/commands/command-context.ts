@@ -40,4 +40,6 @@ export interface CommandContext {
 export type CommandResult = { done: true; reply?: string } | { done: false; reply: string };
 
 export const refuse = (reply: string): CommandResult => ({ done: false, reply });
+/** How a command words a config problem it could not act on. */
+export const configInvalid = (problem: string): string => `the repository config is invalid: ${problem}`;
 export const done = (reply?: string): CommandResult => (reply === undefined ? { done: true } : { done: true, reply });

@@ -2,10 +2,10 @@
 // is never raised again on this PR (the tracker matches dismissed fingerprints), and the summary
 // and status follow.
 import type { Command } from "./parse-command.js";
+import { loadRepoConfig } from "../change-request/load-repo-config.js";
 import { authorizeWriter } from "../permissions/authorize-approver.js";
 import { inlineCode } from "../render/escape.js";
-import { done, refuse, type CommandContext, type CommandResult } from "./command-context.js";
-import { loadRepoConfig } from "./load-config.js";
+import { configInvalid, done, refuse, type CommandContext, type CommandResult } from "./command-context.js";
 import { refreshSummary } from "./refresh-summary.js";
 
 type Dismiss = Extract<Command, { name: "dismiss" }>;
@@ -19,7 +19,7 @@ export async function dismissFinding(ctx: CommandContext, command: Dismiss): Pro
   if (!finding) return refuse(`There is no finding ${id} on this ${platform.terms.changeRequest}.`);
   if (finding.state !== "open") return refuse(`${id} is already ${finding.state}. Nothing changed.`);
   const loaded = await loadRepoConfig(platform, deps.server);
-  if (!loaded.ok) return refuse(`${id} was not dismissed: ${loaded.reason}.`);
+  if (!loaded.ok) return refuse(`${id} was not dismissed: ${configInvalid(loaded.problem)}.`);
 
   await deps.store.saveFindings(ref, [
     {

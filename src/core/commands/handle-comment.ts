@@ -6,6 +6,7 @@
 // Commands run inline in the webhook handler, after the delivery is recorded, rather than through
 // the per-PR job queue: they take a few API calls, and an `/approve` must never wait behind the
 // PR's review job (that job is the one waiting for the answer).
+import { outcomeOf } from "../change-request/error-outcome.js";
 import type { Platform } from "../model/change-request.js";
 import type { CommentCreated } from "../model/events.js";
 import type { Terms } from "./help-text.js";
@@ -26,8 +27,6 @@ const TERMS: Record<Platform, Terms> = {
 
 /** Every comment the app writes carries a hidden marker (SPEC §3). */
 export const REPLY_MARKER = "<!-- warden:reply -->";
-
-const INTERNAL_ERROR = "Warden could not run this command because of an internal error; the server log has the details.";
 
 function run(ctx: CommandContext, command: Command): Promise<CommandResult> {
   switch (command.name) {
@@ -79,7 +78,7 @@ export async function handleComment(deps: CommandDeps, event: CommentCreated): P
   try {
     platform = await deps.platforms.forRepo(event.repo, log);
   } catch (err) {
-    log.error({ err }, "no platform for a command; it cannot even be acknowledged");
+    log[outcomeOf(err).logLevel]({ err }, "no platform for a command; it cannot even be acknowledged");
     return "command_failed";
   }
   const ctx: CommandContext = { deps, event, ref: { repo: event.repo, number: event.number }, platform, log };
@@ -90,8 +89,9 @@ export async function handleComment(deps: CommandDeps, event: CommentCreated): P
     try {
       result = await run(ctx, parsed.command);
     } catch (err) {
-      log.error({ err, command: parsed.command.name }, "command failed");
-      result = { done: false, reply: INTERNAL_ERROR };
+      const outcome = outcomeOf(err);
+      log[outcome.logLevel]({ err, command: parsed.command.name }, "command failed");
+      result = { done: false, reply: outcome.commandReply };
     }
   }
   await acknowledge(ctx, result);

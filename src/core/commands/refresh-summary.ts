@@ -1,12 +1,12 @@
 // Rewrites the pinned summary outside a run (after `/warden dismiss`), from the same stored facts a
 // run renders from, and brings the commit status in line when no run is going to do it.
 import type { RepoConfig } from "../../config/repo-config.js";
+import { loadSummaryFacts } from "../change-request/summary-facts.js";
 import type { ChangeRequestRef } from "../model/change-request.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
-import { toAuditEntry } from "../model/permission-audit.js";
 import { commitStatusFor } from "../render/render-status.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";
@@ -20,20 +20,11 @@ export async function refreshSummary(input: {
   review: RepoConfig["review"];
 }): Promise<void> {
   const { platform, store, clock, log, ref } = input;
-  const [state, findings, latest, active] = await Promise.all([
-    store.getChangeRequestState(ref),
-    store.listFindings(ref),
-    store.getLatestRun(ref),
-    store.listActiveRuns(ref),
-  ]);
+  const now = clock.now();
+  const [latest, active] = await Promise.all([store.getLatestRun(ref), store.listActiveRuns(ref)]);
   const running = active.find((r) => r.status === "running");
-  const facts: SummaryFacts = {
-    terms: platform.terms,
-    now: clock.now(),
-    state,
-    findings,
-    permissions: latest ? (await store.listPermissionRequests(latest.id)).map(toAuditEntry) : [],
-  };
+  const facts: SummaryFacts = await loadSummaryFacts({ store, ref, terms: platform.terms, now, runId: latest?.id });
+  const { state, findings } = facts;
   if (running) facts.inProgress = { headSha: running.headSha };
   else if (latest?.status === "failed") facts.failure = { headSha: latest.headSha, reason: latest.error ?? "" };
   const writer = createSummaryWriter({ platform, ref, store, clock, log, throttleMs: 0 });

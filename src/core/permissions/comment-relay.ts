@@ -56,8 +56,18 @@ export function createCommentRelay(deps: CommentRelayDeps): HumanRelay {
     commentId?: string,
   ): Promise<PermissionOutcome> {
     const log = deps.log.child({ requestId: request.id });
-    const record = await settleRequest(lifecycle, request, { status: "denied", source: "policy", decidedBy: "policy", reason }).catch(() => null);
-    const final = record ?? (await deps.store.getPermissionRequest(request.id).catch(() => null));
+    const decision = { status: "denied", source: "policy", decidedBy: "policy", reason } as const;
+    const record = await settleRequest(lifecycle, request, decision).catch((err: unknown) => {
+      log.warn({ err }, "could not record the rejection of the permission request; reading it back");
+      return null;
+    });
+    // The agent still gets an answer (cancelled) when the request cannot even be read back.
+    const final =
+      record ??
+      (await deps.store.getPermissionRequest(request.id).catch((err: unknown) => {
+        log.error({ err }, "could not read the permission request back; answering the agent with cancelled");
+        return null;
+      }));
     if (final) updateEntry(entry, final);
     // Posted but not recorded: the comment must not keep inviting answers.
     if (final && commentId && !final.commentId) await editRequestComment(platform, { ...final, commentId }, log);

@@ -91,7 +91,7 @@ export function waitForDecision(
       })
       .then(
         (off) => {
-          if (done) void off().catch(() => undefined);
+          if (done) void off().catch((err: unknown) => log.warn({ err }, "could not unsubscribe"));
           else unsubscribe = off;
         },
         (err: unknown) => log.warn({ err }, "could not subscribe to decisions; relying on the periodic re-check"),

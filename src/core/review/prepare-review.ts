@@ -1,8 +1,8 @@
 // Everything a run decides before the agent starts: is there anything to do, under which policy,
 // with which agent, and which part of the change the agent is shown.
 import picomatch from "picomatch";
-import { parseRepoConfig, REPO_CONFIG_PATHS, type RepoConfig } from "../../config/repo-config.js";
-import { ConfigError } from "../errors.js";
+import type { RepoConfig } from "../../config/repo-config.js";
+import { loadReviewConfig } from "../change-request/load-repo-config.js";
 import type { AgentSpec } from "../model/agent.js";
 import type { ChangedFile } from "../model/diff.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
@@ -18,6 +18,9 @@ export type Preparation =
   | { kind: "invalid_config"; message: string }
   | { kind: "ready"; changeRequest: ChangeRequest; config: RepoConfig; notes: string[]; agent: AgentSpec };
 
+/** What the steps after preparation work from. */
+export type Ready = Extract<Preparation, { kind: "ready" }>;
+
 export async function prepareReview(
   platform: ScmPlatform,
   server: ServerPolicy,
@@ -29,19 +32,9 @@ export async function prepareReview(
     // A newer push exists; its own event (or command) reviews it.
     return { kind: "skip", reason: `head moved to ${changeRequest.headSha.slice(0, 7)}`, currentHead: changeRequest.headSha };
   }
-  let config: RepoConfig;
-  let notes: string[];
-  let agent: AgentSpec;
-  try {
-    const fileName = REPO_CONFIG_PATHS[platform.platform];
-    const applied = server.apply(parseRepoConfig(await platform.readRepoConfig(), fileName));
-    config = applied.config;
-    notes = applied.notes;
-    agent = server.agentFor(config.agent.name);
-  } catch (err) {
-    if (err instanceof ConfigError) return { kind: "invalid_config", message: err.message };
-    throw err;
-  }
+  const loaded = await loadReviewConfig(platform, server);
+  if (!loaded.ok) return { kind: "invalid_config", message: loaded.problem };
+  const { config, notes, agent } = loaded;
   if (!config.review.enabled) return { kind: "skip", reason: "review.enabled is false" };
   if (changeRequest.draft && !config.review.drafts) return { kind: "skip", reason: "draft (review.drafts is false)" };
   return { kind: "ready", changeRequest, config, notes, agent };

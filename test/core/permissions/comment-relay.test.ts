@@ -129,6 +129,16 @@ describe("comment relay", () => {
     const [record] = await w.store.listPermissionRequests(w.run.id);
     expect(record).toMatchObject({ status: "denied", reason: "the request comment could not be posted" });
   });
+
+  it("logs, with the request id, a rejection it could not record, and answers the agent cancelled", async () => {
+    w.platform.failures.add("createComment");
+    const gate = w.gate();
+    w.store.decidePermissionRequest = async () => Promise.reject(new Error("database went away"));
+    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "cancelled" });
+    const logged = w.log.entries.find((e) => e.msg === "could not record the rejection of the permission request; reading it back");
+    expect(logged).toMatchObject({ level: "warn", fields: { requestId: expect.any(String) } });
+    expect((logged!.fields.err as Error).message).toBe("database went away");
+  });
 });
 
 describe("permission gate", () => {

@@ -74,7 +74,7 @@ export class FakePlatform implements ScmPlatform {
     return this.configText;
   }
 
-  checkoutSource(): Promise<CheckoutSource> {
+  checkoutSource(_changeRequest: ChangeRequest): Promise<CheckoutSource> {
     throw new Error("not used in core tests");
   }
 
