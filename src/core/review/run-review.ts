@@ -14,6 +14,8 @@ import { describeFailure } from "./failure-message.js";
 import { prepareReview, selectDiff } from "./prepare-review.js";
 import { publishFindings } from "./publish-findings.js";
 import type { ReviewDeps } from "./review-deps.js";
+import { filterAfterCheckout } from "./review-filters.js";
+import { endSkipped } from "./end-skipped.js";
 import { createSummaryWriter, type SummaryWriter } from "./summary-writer.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "./summary-view.js";
 
@@ -118,7 +120,7 @@ async function review(ctx: RunContext): Promise<void> {
   const prep = await prepareReview(platform, deps.server, run);
   if (prep.kind === "skip") {
     log.info({ reason: prep.reason }, "run skipped");
-    await finish(ctx, "skipped", { error: prep.reason });
+    await endSkipped(ctx, prep);
     if (prep.currentHead) await reviveCurrentHead(ctx, prep.currentHead);
     return;
   }
@@ -137,6 +139,8 @@ async function review(ctx: RunContext): Promise<void> {
   const source = await platform.checkoutSource(changeRequest);
   const workspace = await deps.workspaces.checkout(source, { runId: run.id, signal: ctx.signal });
   try {
+    const late = await filterAfterCheckout(workspace, config.review, changeRequest, run, platform.terms);
+    if (late) return await endSkipped(ctx, late);
     const state = await deps.store.getChangeRequestState(ctx.ref);
     const selection = await selectDiff(workspace, changeRequest, config.review, state.lastReviewedSha, {
       budgetBytes: deps.server.diffBudgetBytes,
@@ -150,6 +154,7 @@ async function review(ctx: RunContext): Promise<void> {
       diffKind: selection.diffKind,
       diffBudgetBytes: deps.server.diffBudgetBytes,
       openFindings,
+      dismissedFindings: (await deps.store.listFindings(ctx.ref)).filter((f) => f.state === "dismissed"),
       instructions: agentInstructions(config),
       nonce: deps.randomToken(12),
     });

@@ -11,6 +11,7 @@ import { hasStatus, nullIfNotFound } from "./gitlab-errors.js";
 import { isGroupMember, projectPermission } from "./gitlab-members.js";
 import {
   branchSchema,
+  changedFileCount,
   mergeRequestSchema,
   noteSchema,
   parseAnswer,
@@ -135,6 +136,7 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
         state: changeRequestState(mr.state),
         url: mr.web_url,
         cloneUrl: target.http_url_to_repo,
+        ...changedFileCount(mr.changes_count),
       };
     },
 
