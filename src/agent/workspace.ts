@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { StringDecoder } from "node:string_decoder";
 import { mkdir, rm } from "node:fs/promises";
 import { ensurePrivateDir } from "../private-paths.js";
 import { join, resolve } from "node:path";
@@ -85,7 +86,7 @@ export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Wo
       const out = await git(["diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "-z", range(from, to, opts.mergeBase)], diffRun);
       return parseNameStatus(out);
     },
-    readFile: (rev, path, maxBytes) => readCommittedFile(run, revision(rev), path, maxBytes),
+    readFile: async (rev, path, maxBytes) => readCommittedFile(run, revision(rev), path, maxBytes),
     async isAncestor(ancestor, descendant) {
       revision(ancestor);
       revision(descendant);
@@ -113,7 +114,8 @@ async function readCommittedFile(run: GitRun, rev: string, path: string, maxByte
     text += chunk;
     if (Buffer.byteLength(text) >= maxBytes) break;
   }
-  return Buffer.from(text).subarray(0, maxBytes).toString("utf8");
+  // The decoder keeps a character cut in half for a next write that never comes.
+  return new StringDecoder("utf8").write(Buffer.from(text).subarray(0, maxBytes));
 }
 
 function range(from: string, to: string, mergeBase = false): string {
