@@ -128,4 +128,40 @@ describe("review filters on GitHub", () => {
     expect(h.github.statusesFor(pull.headSha)).toEqual(["error", "pending", "success"]);
     expect(h.summaryComments(43)[0]!.body).toContain("**Review Status:** ✅ Approved");
   });
+
+  it("keeps the earlier results marked as older when a push goes over the limit, also after a dismissal", async () => {
+    const { traceFile, prompts } = traced();
+    const finding = { severity: "low", category: "Style", title: "Prefer const", body: "b", recommendation: "r", path: "src/feature.ts", line: 1 };
+    h = await startHarness({
+      scenario: { turns: [[{ type: "message", text: `Done.\n\n${reportBlock({ summary: "Small and fine.", findings: [finding] })}` }]], traceFile },
+    });
+    h.repo.permissions[MAINTAINER.login] = { permission: "write", role_name: "write" };
+    const pull = h.openPull(44, { "src/feature.ts": "let x = 1;\n" });
+    await h.sendPull("opened", pull);
+    await h.idle();
+    const reviewed = pull.headSha;
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 301; i++) files[`src/bulk/f${i}.ts`] = `export const v${i} = ${i};\n`;
+    h.push(pull, files);
+    await h.sendPull("synchronize", pull);
+    await h.idle();
+
+    expect(prompts()).toHaveLength(1);
+    expect(h.github.statusesFor(pull.headSha)).toEqual(["error"]);
+    const expectNotReviewed = () => {
+      const body = h!.summaryComments(44)[0]!.body;
+      expect(body).toContain("**Review Status:** ⏭️ Not Reviewed");
+      expect(body).toContain(`**Reviewing Commit:** ${pull.headSha.slice(0, 7)}`);
+      expect(body).toContain("this PR changes 302 files, more than review.maxChangedFiles (300)");
+      expect(body).toContain(`The results below are for the older commit ${reviewed.slice(0, 7)}.`);
+      expect(body).toContain("Small and fine.");
+      return body;
+    };
+    expect(expectNotReviewed()).toContain("Prefer const");
+
+    await h.comment(44, "/warden dismiss F1 house style allows let", MAINTAINER);
+    await h.idle();
+    expect(expectNotReviewed()).toContain("### 🚫 Dismissed");
+    expect(h.github.statusesFor(pull.headSha)).toEqual(["error"]);
+  });
 });

@@ -43,7 +43,8 @@ export async function endSkipped(ctx: SkippingRun, skip: Omit<FilterSkip, "kind"
   await store.transitionRun(ctx.run.id, ["running"], {
     status: "skipped",
     finishedAt: clock.now(),
-    error: skip.reason,
+    // The summary's sentence: a later rewrite of the summary (after `/warden dismiss`) shows it again.
+    error: notice ? notice.summary : skip.reason,
     ...(notice ? { conclusion: "error" as const } : {}),
   });
 }
