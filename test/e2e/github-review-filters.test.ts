@@ -163,5 +163,14 @@ describe("review filters on GitHub", () => {
     await h.idle();
     expect(expectNotReviewed()).toContain("### 🚫 Dismissed");
     expect(h.github.statusesFor(pull.headSha)).toEqual(["error"]);
+
+    // The run a maintainer asks for is told what was dismissed, by whom and why.
+    await h.comment(44, "/warden review", MAINTAINER);
+    await h.idle();
+    expect(h.github.statusesFor(pull.headSha)).toEqual(["error", "pending", "success"]);
+    const prompt = JSON.parse(prompts()[1]!) as { prompt: Array<{ text?: string }> };
+    const text = prompt.prompt.map((p) => p.text ?? "").join("");
+    const block = text.slice(text.indexOf("<untrusted-dismissed-findings-"), text.indexOf("</untrusted-dismissed-findings-"));
+    expect(block).toContain("- **F1** · low · Style · Prefer const at `src/feature.ts:1` — dismissed by `octo-maintainer`, reason: house style allows let");
   });
 });
