@@ -22,7 +22,9 @@ try {
   const checkedOut = performance.now();
   try {
     const cr = localChangeRequest({ cloneUrl: url, headSha: head, baseSha: base, title: "A very large change", body: "Thirty megabytes of diff." });
-    const selection = await selectDiff(ws, cr, defaultRepoConfig().review, undefined, { budgetBytes: 200_000 });
+    // skipGenerated off: the lockfile and the minified file stand for any oversized file, as before it existed.
+    const review = { ...defaultRepoConfig().review, skipGenerated: false };
+    const selection = await selectDiff(ws, cr, review, undefined, { budgetBytes: 200_000 });
     const prompt = buildPrompt({
       terms: { changeRequest: "pull request", short: "PR" },
       changeRequest: cr,

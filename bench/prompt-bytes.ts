@@ -1,5 +1,6 @@
 // Prompt bytes for a one-commit push to a 50-file PR: the increment since the last reviewed commit
-// against the whole PR, built from a real git checkout by the same code the review uses.
+// against the whole PR, built from a real git checkout by the same code the review uses; and a PR
+// whose diff is 90 % lockfile with `review.skipGenerated` on against off (prompt-bytes-lockfile.ts).
 import pino from "pino";
 import { createGitWorkspaces } from "../src/agent/workspace.js";
 import { defaultRepoConfig } from "../src/config/repo-config.js";
@@ -7,6 +8,7 @@ import { buildPrompt } from "../src/core/review/build-prompt.js";
 import { selectDiff } from "../src/core/review/prepare-review.js";
 import { GitRemote } from "../test/support/git-remote.js";
 import { localChangeRequest } from "../test/support/local-change-request.js";
+import { benchLockfilePromptBytes } from "./prompt-bytes-lockfile.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +53,7 @@ export async function benchPromptBytes(): Promise<Record<string, number>> {
         "prompt_bytes.full_50_files": full,
         "prompt_bytes.incremental_1_commit": incremental,
         "prompt_bytes.incremental_over_full_pct": (incremental / full) * 100,
+        ...(await benchLockfilePromptBytes()),
       };
     } finally {
       await ws.dispose();

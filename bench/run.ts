@@ -15,7 +15,7 @@ type Bench = [name: string, run: () => Promise<Record<string, number>>];
 const benches: Bench[] = [
   ["GitHub webhook intake (Warden vs bare Probot, loopback)", () => benchGitHubIntake()],
   ["GitHub API calls per review", benchGitHubApiCalls],
-  ["Prompt bytes, one-commit push to a 50-file PR", benchPromptBytes],
+  ["Prompt bytes, one-commit push to a 50-file PR; a PR whose diff is 90 % lockfile", benchPromptBytes],
   ["Big diff: a ~30 MB PR diff read and cut to the prompt (bigdiff)", benchBigDiff],
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],

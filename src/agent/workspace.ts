@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { StringDecoder } from "node:string_decoder";
 import { mkdir, rm } from "node:fs/promises";
 import { ensurePrivateDir } from "../private-paths.js";
 import { join, resolve } from "node:path";
@@ -67,21 +68,27 @@ export function createGitWorkspaces(opts: { root: string; log: Logger; repoCache
 /** Diffs and ancestry in an existing checkout at `dir`; `dispose` removes the directory. */
 export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Workspace {
   const run: GitRun = { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, maxBuffer: LISTING_MAX_BYTES, ...(signal ? { signal } : {}) };
+  // Diffs run from inside the git directory, where git sees no work tree and so reads no
+  // `.gitattributes` from the checkout: the head's are the PR's, and a `-diff` line there would
+  // turn the PR's own code into "Binary files differ" for the reviewer. (`--attr-source` would say
+  // it directly, but needs git 2.40.) What is generated is decided from the base commit instead.
+  const diffRun: GitRun = { ...run, cwd: join(dir, ".git") };
   let disposed: Promise<void> | undefined;
   return {
     dir,
     diff(from, to, opts = {}) {
       const args = ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", range(from, to, opts.mergeBase), "--", ...(opts.paths ?? [])];
-      return streamGit(args, run);
+      return streamGit(args, diffRun);
     },
     async diffStats(from, to, opts = {}) {
-      const out = await git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--numstat", "-z", range(from, to, opts.mergeBase)], run);
+      const out = await git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--numstat", "-z", range(from, to, opts.mergeBase)], diffRun);
       return parseNumstat(out);
     },
     async changedFiles(from, to, opts = {}) {
-      const out = await git(["diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "-z", range(from, to, opts.mergeBase)], run);
+      const out = await git(["diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "-z", range(from, to, opts.mergeBase)], diffRun);
       return parseNameStatus(out);
     },
+    readFile: async (rev, path, maxBytes) => readCommittedFile(run, revision(rev), path, maxBytes),
     async isAncestor(ancestor, descendant) {
       revision(ancestor);
       revision(descendant);
@@ -93,6 +100,24 @@ export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Wo
       return disposed;
     },
   };
+}
+
+/** A blob of `rev`'s tree by path, cut at `maxBytes`; null for no such file (or a symlink, a tree, a missing commit). */
+async function readCommittedFile(run: GitRun, rev: string, path: string, maxBytes: number): Promise<string | null> {
+  if (path === "" || path.startsWith("/") || path.includes("\0")) throw new Error(`not a repository path: ${JSON.stringify(path)}`);
+  const listed = await runGit(["ls-tree", "-l", "-z", rev, "--", path], run);
+  // `<mode> <type> <object> <size>\t<path>`
+  const entry = /^(\d+) (\w+) ([0-9a-f]+) +(\d+)\t/.exec(listed.stdout);
+  if (listed.code !== 0 || !entry || entry[2] !== "blob" || entry[1] === "120000") return null;
+  const [, , , object, size] = entry;
+  if (Number(size) <= maxBytes) return git(["cat-file", "blob", object!], { ...run, maxBuffer: maxBytes + 1 });
+  let text = "";
+  for await (const chunk of streamGit(["cat-file", "blob", object!], run)) {
+    text += chunk;
+    if (Buffer.byteLength(text) >= maxBytes) break;
+  }
+  // The decoder keeps a character cut in half for a next write that never comes.
+  return new StringDecoder("utf8").write(Buffer.from(text).subarray(0, maxBytes));
 }
 
 function range(from: string, to: string, mergeBase = false): string {

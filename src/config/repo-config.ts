@@ -30,6 +30,21 @@ export const repoConfigSchema = z
         inlineComments: z.boolean().default(true),
         maxInlineComments: z.number().int().min(0).max(100).default(30),
         instructions: z.string().max(20_000).default(""),
+        ignoreAuthors: z
+          .array(z.string().min(1).max(255))
+          .max(1000)
+          .default([])
+          .describe('logins whose PRs/MRs get no review (case-insensitive), e.g. ["dependabot[bot]", "renovate[bot]"]'),
+        skipGenerated: z
+          .boolean()
+          .default(true)
+          .describe("generated files, lockfiles, minified and vendored files are listed in the prompt, their diff not inlined"),
+        maxChangedFiles: z
+          .number()
+          .int()
+          .positive()
+          .default(300)
+          .describe("a PR/MR changing more files gets no review until `/warden review`"),
       })
       .strict()
       .prefault({}),

@@ -25,6 +25,8 @@ export interface FakePull {
   draft: boolean;
   state: "open" | "closed";
   merged: boolean;
+  /** `changed_files` of the PR (GitHub always sends it); the harness counts it from git. */
+  changedFiles?: number;
 }
 
 export interface FakeRepo {
@@ -314,6 +316,7 @@ export class FakeGitHub {
       state: p.state,
       merged: p.merged,
       draft: p.draft,
+      ...(p.changedFiles !== undefined ? { changed_files: p.changedFiles } : {}),
       html_url: `https://github.example/${repo.owner}/${repo.name}/pull/${p.number}`,
       head: { sha: p.headSha, ref: p.headRef, repo: repoJson },
       base: { sha: p.baseSha, ref: p.baseRef, repo: repoJson },

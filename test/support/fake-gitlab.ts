@@ -174,6 +174,7 @@ export class FakeGitLab extends FakeGitLabState {
       target_project_id: project.id,
       sha: mr.sha,
       diff_refs: mr.diffRefs,
+      changes_count: mr.changesCount === undefined ? String(mr.diffs.length) : mr.changesCount,
       web_url: `${this.url}/${project.pathWithNamespace}/-/merge_requests/${mr.iid}`,
     };
   }

@@ -50,6 +50,7 @@ export function inMemoryWorkspaces(files: Record<string, string>): WorkspaceProv
           Object.entries(files).map(([path, text]) => ({ path, added: text.replace(/\n$/, "").split("\n").length, deleted: 0 })),
         changedFiles: async () => changed,
         isAncestor: async () => false,
+        readFile: async () => null,
         dispose: async () => undefined,
       };
     },

@@ -57,6 +57,11 @@ export class GitRemote {
     return git(this.work, "rev-parse", "HEAD");
   }
 
+  /** Files changed from the merge base of `base` and `head` to `head`, as a PR counts them. */
+  changedFileCount(base: string, head: string): number {
+    return git(this.bare, "diff", "--name-only", "-z", `${base}...${head}`).split("\0").filter(Boolean).length;
+  }
+
   /** Points a ref of the remote (e.g. `refs/heads/main`, `refs/pull/1/head`) at a commit. */
   setRef(ref: string, sha: string): void {
     git(this.work, "push", "-q", "--force", this.url, `${sha}:${ref}`);

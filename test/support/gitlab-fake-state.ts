@@ -32,6 +32,8 @@ export interface FakeMergeRequest {
   draft: boolean;
   state: "opened" | "closed" | "merged";
   diffs: FakeDiffFile[];
+  /** `changes_count` as GitLab sends it (a string, "1000+" past its cap, null while the diff is computed); default: the diff's file count. */
+  changesCount?: string | null;
 }
 
 export interface FakeProject {

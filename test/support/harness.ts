@@ -161,6 +161,7 @@ export class Harness {
       merged: false,
       ...overrides,
     };
+    pull.changedFiles ??= this.remote.changedFileCount(pull.baseSha, headSha);
     this.repo.pulls.set(number, pull);
     return pull;
   }
@@ -169,7 +170,15 @@ export class Harness {
   push(pull: FakePull, files: Record<string, string | null>, parent = pull.headSha): string {
     pull.headSha = this.remote.commit(files, `push to ${pull.number}`, parent);
     this.remote.setRef(`refs/pull/${pull.number}/head`, pull.headSha);
+    pull.changedFiles = this.remote.changedFileCount(pull.baseSha, pull.headSha);
     return pull.headSha;
+  }
+
+  /** Commits `files` on the default branch; later PRs are opened on top of it. */
+  commitOnBase(files: Record<string, string>): string {
+    this.baseSha = this.remote.commit(files, "on main", this.baseSha);
+    this.remote.setRef("refs/heads/main", this.baseSha);
+    return this.baseSha;
   }
 
   send(event: string, payload: unknown, opts: { deliveryId?: string; signature?: string | null; rawBody?: string } = {}) {

@@ -17,6 +17,8 @@ export interface SummaryFacts {
   inProgress?: { headSha: string; plan?: PlanEntry[] };
   /** Present when the latest run failed. */
   failure?: { headSha: string; reason: string };
+  /** Present when the head got no review on purpose (e.g. too many files); `reason` is Warden's own text. */
+  skipped?: { headSha: string; reason: string };
   notInline?: string[];
   notes?: string[];
 }
@@ -37,7 +39,9 @@ export function renderSummaryFromFacts(facts: SummaryFacts): string {
       ? "in_progress"
       : facts.failure
         ? "failed"
-        : statusOf(last?.conclusion, facts.findings),
+        : facts.skipped
+          ? "not_reviewed"
+          : statusOf(last?.conclusion, facts.findings),
     highlights: last?.highlights ?? [],
     findings: facts.findings,
     permissions: [...facts.permissions],
@@ -49,6 +53,7 @@ export function renderSummaryFromFacts(facts: SummaryFacts): string {
     if (last && last.sha !== facts.inProgress.headSha) view.inProgress.previousSha = last.sha;
   }
   if (facts.failure) view.failure = facts.failure.reason;
+  if (facts.skipped) view.skipped = facts.skipped;
   if (facts.notInline?.length) view.notInline = facts.notInline;
   if (facts.notes?.length) view.notes = facts.notes;
   return renderSummary(view);

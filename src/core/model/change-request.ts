@@ -40,6 +40,8 @@ export interface ChangeRequest {
   url: string;
   /** Clone URL of the target repository (without credentials). */
   cloneUrl: string;
+  /** Files changed, when the platform tells it; `atLeast` when it caps the count (GitLab "1000+"). */
+  changedFileCount?: { value: number; atLeast: boolean };
 }
 
 export type CommitState = "pending" | "success" | "failure" | "error";

@@ -33,6 +33,8 @@ export interface Workspace {
   changedFiles(from: string, to: string, opts?: { mergeBase?: boolean }): Promise<ChangedFile[]>;
   /** False as well when either commit is not in the checkout (e.g. after a force push). */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** A file as committed at `rev` (not the checkout's), its first `maxBytes` at most; null when it is not a file there. */
+  readFile(rev: string, path: string, maxBytes: number): Promise<string | null>;
   /** Removes the checkout. Idempotent. */
   dispose(): Promise<void>;
 }

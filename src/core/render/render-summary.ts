@@ -24,7 +24,7 @@ export interface SummaryView {
   updatedAt: Date;
   /** The commit the findings are for. */
   commitSha: string;
-  status: "changes_requested" | "approved" | "comments" | "in_progress" | "failed";
+  status: "changes_requested" | "approved" | "comments" | "in_progress" | "failed" | "not_reviewed";
   /** Agent markdown (untrusted). */
   summary?: string;
   /** Agent text (untrusted). */
@@ -41,6 +41,8 @@ export interface SummaryView {
   inProgress?: { headSha: string; plan?: PlanEntry[]; previousSha?: string };
   /** Why the run failed (status "failed"). */
   failure?: string;
+  /** The head that got no review on purpose, and why (status "not_reviewed"). */
+  skipped?: { headSha: string; reason: string };
   /** Short operator notes (e.g. "diff cut to 200 KB"). */
   notes?: string[];
 }
@@ -51,6 +53,7 @@ const STATUS_LABELS: Record<SummaryView["status"], string> = {
   comments: "💬 Comments",
   in_progress: "⏳ In Progress",
   failed: "⚠️ Review Failed",
+  not_reviewed: "⏭️ Not Reviewed",
 };
 
 /** GitHub rejects comments over 65,536 characters; lists shrink until the body fits. */
@@ -69,7 +72,7 @@ function header(view: SummaryView): string {
     "",
     `**Last Updated:** ${formatUtc(view.updatedAt)}`,
     "",
-    `**Reviewing Commit:** ${sha(view.inProgress?.headSha ?? view.commitSha)}`,
+    `**Reviewing Commit:** ${sha(view.inProgress?.headSha ?? view.skipped?.headSha ?? view.commitSha)}`,
     "",
     `**Review Status:** ${STATUS_LABELS[view.status]}`,
   ].join("\n");
@@ -110,6 +113,14 @@ function failureBlock(view: SummaryView): string {
   ].join("\n");
 }
 
+function skippedBlock(view: SummaryView, skipped: NonNullable<SummaryView["skipped"]>): string {
+  const lines = [`> ⏭️ ${inlineText(skipped.reason, { maxLength: 500 })}`];
+  if (hasResults(view) && shortSha(view.commitSha) !== shortSha(skipped.headSha)) {
+    lines.push(">", `> The results below are for the older commit ${sha(view.commitSha)}.`);
+  }
+  return lines.join("\n");
+}
+
 function notesBlock(notes: string[]): string {
   return ["**ℹ️ Notes:**", "", ...notes.map((n) => `- ${inlineText(n, { maxLength: 300 })}`)].join("\n");
 }
@@ -131,8 +142,9 @@ function render(view: SummaryView, cap: number): string {
   const blocks: Array<string | undefined> = [header(view)];
   if (view.inProgress) blocks.push(inProgressBlock(view, view.inProgress));
   if (view.status === "failed" || view.failure !== undefined) blocks.push(failureBlock(view));
+  if (view.skipped) blocks.push(skippedBlock(view, view.skipped));
   if (view.notes?.length) blocks.push(notesBlock(view.notes));
-  const waiting = view.inProgress !== undefined || view.status === "failed";
+  const waiting = view.inProgress !== undefined || view.status === "failed" || view.skipped !== undefined;
   if (hasResults(view) || !waiting) {
     blocks.push(
       summarySection(view.summary),

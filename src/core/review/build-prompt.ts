@@ -8,6 +8,7 @@ import type { Finding } from "../model/finding.js";
 import type { ChangedFile } from "../model/diff.js";
 import { cutDiff, utf8Length } from "./diff-tools.js";
 import { reportContract } from "./parse-report.js";
+import { dismissedSection } from "./prompt-dismissals.js";
 import type { NotInlined, PromptDiff } from "./read-diff.js";
 import { stripMarkers } from "./strip-markers.js";
 
@@ -27,6 +28,8 @@ export interface PromptInput {
   diffBudgetBytes: number;
   /** Open findings from earlier runs, with ids. */
   openFindings: Finding[];
+  /** Findings a maintainer dismissed on this PR, listed with who and why so they are not raised again. */
+  dismissedFindings?: Finding[];
   /** The repository's extra instructions (trusted: read from the default branch). */
   instructions: string;
   /** Random, supplied by the caller; used in the untrusted-data markers. */
@@ -117,6 +120,9 @@ const WHY_NOT_INLINED: Record<NotInlined["reason"], string> = {
   "over-budget": "did not fit in the diff budget",
   "over-read-cap": "the diff was too large to read this far",
   generated: "generated file",
+  lockfile: "lockfile",
+  minified: "minified file",
+  vendored: "vendored file",
 };
 
 function sizeOf(n: NotInlined): string {
@@ -221,6 +227,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     filesSection(input, cut),
     diff.text,
     findingsSection(input),
+    dismissedSection(input.dismissedFindings ?? [], input.nonce),
     instructionsSection(input),
     ["## Output", "", reportContract()].join("\n"),
   ].filter((s): s is string => s !== undefined);

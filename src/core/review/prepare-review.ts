@@ -10,11 +10,13 @@ import type { Workspace } from "../ports/workspace.js";
 import type { ChangeRequest } from "../model/change-request.js";
 import type { Run } from "../model/run.js";
 import type { ServerPolicy } from "../change-request/review-deps.js";
+import { generatedFiles } from "./generated-files.js";
 import { readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
+import { filterBeforeCheckout, type SkipNotice } from "./review-filters.js";
 
 export type Preparation =
   /** `currentHead`: the run is for an older head than the PR's current one. */
-  | { kind: "skip"; reason: string; currentHead?: string }
+  | { kind: "skip"; reason: string; currentHead?: string; notice?: SkipNotice; changeRequest?: ChangeRequest }
   | { kind: "invalid_config"; message: string }
   | { kind: "ready"; changeRequest: ChangeRequest; config: RepoConfig; notes: string[]; agent: AgentSpec };
 
@@ -37,6 +39,8 @@ export async function prepareReview(
   const { config, notes, agent } = loaded;
   if (!config.review.enabled) return { kind: "skip", reason: "review.enabled is false" };
   if (changeRequest.draft && !config.review.drafts) return { kind: "skip", reason: "draft (review.drafts is false)" };
+  const filtered = filterBeforeCheckout(config.review, changeRequest, run, platform.terms);
+  if (filtered) return filtered;
   return { kind: "ready", changeRequest, config, notes, agent };
 }
 
@@ -82,12 +86,14 @@ export async function selectDiff(
     (f) => keep(f.path) || (f.oldPath !== undefined && keep(f.oldPath)),
   );
   const maxReadBytes = limits.maxReadBytes ?? DIFF_MAX_READ_BYTES;
+  const listOnly = await generatedFiles(workspace, baseSha, review.skipGenerated);
   const read = async (from: string, budgetBytes: number, mergeBase: boolean) =>
     readDiff(workspace.diff(from, headSha, { mergeBase }), {
       stats: await workspace.diffStats(from, headSha, { mergeBase }),
       keep,
       budgetBytes,
       maxReadBytes,
+      listOnly,
     });
   const incremental =
     lastReviewedSha !== undefined &&

@@ -6,13 +6,17 @@
 import type { DiffStat } from "../model/diff.js";
 import { cutNote, noteReserve, partOf, type Partial } from "./diff-tools.js";
 import { DiffParser, utf8Length, type Section } from "./diff-parser.js";
+import type { GeneratedReason } from "./generated-files.js";
 
 /**
  * Why a file's diff is not in the prompt: `too-large` (more changed lines than the budget could
  * hold), `over-budget` (did not fit beside the others), `over-read-cap` (git was stopped before
- * it), `generated` (reserved for `review.skipGenerated`: lockfiles and generated files).
+ * it), or a `GeneratedReason` (`review.skipGenerated`: listed by choice, not cut).
  */
-export type NotInlinedReason = "too-large" | "over-budget" | "over-read-cap" | "generated";
+export type NotInlinedReason = "too-large" | "over-budget" | "over-read-cap" | GeneratedReason;
+
+/** Reasons of the budget: the diff was cut. The others are the repository's choice. */
+const CUT_REASONS: ReadonlySet<NotInlinedReason> = new Set(["too-large", "over-budget", "over-read-cap"]);
 
 export interface NotInlined {
   path: string;
@@ -165,11 +169,13 @@ export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOpti
     }
   }
   const omitted = notInlined.filter((n) => n.path !== partial?.path);
-  const truncated = omitted.length > 0 || partial !== undefined;
+  // Files listed by the repository's choice are not a cut: the file list says why they are not shown.
+  const cut = omitted.filter((n) => CUT_REASONS.has(n.reason));
+  const truncated = cut.length > 0 || partial !== undefined;
   if (truncated) {
     if (text !== "" && !text.endsWith("\n")) text += "\n";
-    const names = omitted.slice(0, 20).map((n) => n.path);
-    text += cutNote(budgetBytes, names, omitted.length, partial);
+    const names = cut.slice(0, 20).map((n) => n.path);
+    text += cutNote(budgetBytes, names, cut.length, partial);
   }
   return {
     diff: { text, truncated, notInlined: omitted, partialFiles: partial ? [partial.path] : [] },

@@ -10,6 +10,7 @@ import type { Logger } from "../ports/logger.js";
 import type { Workspace } from "../ports/workspace.js";
 import type { Run } from "../model/run.js";
 import { prepareReview, type Ready } from "./prepare-review.js";
+import { filterAfterCheckout } from "./review-filters.js";
 import type { ReviewDeps } from "../change-request/review-deps.js";
 import { askAgent } from "./steps/agent.js";
 import { conclude } from "./steps/conclude.js";
@@ -79,6 +80,9 @@ async function review(scope: RunScope): Promise<void> {
   if (prep.kind === "invalid_config") return endInvalidConfig(scope, prep.message);
   await markPending(scope, prep.changeRequest);
   await withCheckout(scope, prep, async (workspace) => {
+    // The count the platform could not give is known now (review.maxChangedFiles).
+    const tooLarge = await filterAfterCheckout(workspace, prep.config.review, prep.changeRequest, scope.run, scope.platform.terms);
+    if (tooLarge) return endSkipped(scope, tooLarge);
     const input = await selectInput(scope, prep, workspace);
     const answer = await askAgent(scope, prep, input, workspace);
     assertCurrent(scope);

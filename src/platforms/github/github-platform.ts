@@ -136,6 +136,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
         state: data.merged ? "merged" : data.state === "open" ? "open" : "closed",
         url: data.html_url,
         cloneUrl: data.base.repo.clone_url,
+        ...(typeof data.changed_files === "number" ? { changedFileCount: { value: data.changed_files, atLeast: false } } : {}),
       };
     },
 

@@ -13,6 +13,7 @@ import { hasStatus, nullIfNotFound } from "./gitlab-errors.js";
 import { isGroupMember, projectPermission } from "./gitlab-members.js";
 import {
   branchSchema,
+  changedFileCount,
   mergeRequestSchema,
   noteSchema,
   parseAnswer,
@@ -137,6 +138,7 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
         state: changeRequestState(mr.state),
         url: mr.web_url,
         cloneUrl: target.http_url_to_repo,
+        ...changedFileCount(mr.changes_count),
       };
     },
 

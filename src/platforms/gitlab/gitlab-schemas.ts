@@ -39,6 +39,8 @@ export const mergeRequestSchema = z.object({
   work_in_progress: z.boolean().optional(),
   state: z.string(),
   web_url: z.string().min(1),
+  /** A string: the number of changed files, "1000+" past GitLab's cap, null while the diff is being computed. */
+  changes_count: z.string().nullish(),
 });
 export type GitLabMergeRequest = z.infer<typeof mergeRequestSchema>;
 
@@ -108,3 +110,12 @@ export const readBackNoteSchema = z.object({
 
 /** `GET /projects/:id/merge_requests/:iid`, read back before a close or merge cancels runs. */
 export const readBackMergeRequestSchema = z.object({ iid: id, project_id: id, state: z.string() });
+
+/**
+ * An MR's `changes_count` in the model's words: "42" is exact, "1000+" a lower bound (GitLab stops
+ * counting at its diff limits). Nothing when GitLab has not computed it yet or says something else.
+ */
+export function changedFileCount(raw: string | null | undefined): { changedFileCount?: { value: number; atLeast: boolean } } {
+  const m = /^(\d{1,9})(\+?)$/.exec(raw?.trim() ?? "");
+  return m ? { changedFileCount: { value: Number(m[1]), atLeast: m[2] === "+" } } : {};
+}

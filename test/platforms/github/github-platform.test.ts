@@ -64,6 +64,11 @@ describe("GitHub platform: identity and pull requests", () => {
     await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ state: "closed" });
   });
 
+  it("carries changed_files as the PR's changed file count", async () => {
+    nock(API).get(`${REPO_PATH}/pulls/7`).reply(200, pull({ changed_files: 412 }));
+    await expect(testPlatform().getChangeRequest(7)).resolves.toMatchObject({ changedFileCount: { value: 412, atLeast: false } });
+  });
+
   it("maps HTTP failures to PlatformError with the status and no token", async () => {
     const token = "ghs_abcdefghijklmnopqrstuvwxyz0123456789";
     nock(API)

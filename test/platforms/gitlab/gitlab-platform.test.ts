@@ -80,6 +80,22 @@ describe("GitLab platform: merge requests", () => {
     await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ state: "closed" });
   });
 
+  it("reads changes_count: a number, GitLab's capped \"1000+\" as a lower bound, nothing while not computed", async () => {
+    nock(GITLAB)
+      .get(PROJECT_PATH)
+      .reply(200, project())
+      .get(MR_PATH)
+      .reply(200, mergeRequest({ changes_count: "7" }))
+      .get(MR_PATH)
+      .reply(200, mergeRequest({ changes_count: "1000+" }))
+      .get(MR_PATH)
+      .reply(200, mergeRequest({ changes_count: null }));
+    const platform = testPlatform();
+    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ changedFileCount: { value: 7, atLeast: false } });
+    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ changedFileCount: { value: 1000, atLeast: true } });
+    expect((await platform.getChangeRequest(7)).changedFileCount).toBeUndefined();
+  });
+
   it("checks out refs/merge-requests/<iid>/head with the token as oauth2 credentials", async () => {
     nock(GITLAB).get(MR_PATH).reply(200, mergeRequest()).get(PROJECT_PATH).reply(200, project());
     const platform = testPlatform();

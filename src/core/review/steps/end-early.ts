@@ -1,15 +1,29 @@
-// The two ways a run ends before it posts anything pending: nothing to review (closed, head moved,
-// disabled, draft) or a repository config it cannot act on.
+// The ways a run ends without a review: nothing to review (closed, head moved, disabled, draft, a
+// listed author), a PR too large to review unasked, or a repository config it cannot act on.
 import { prKey } from "../../model/change-request.js";
 import { errorDescription } from "../../render/render-status.js";
 import type { Preparation } from "../prepare-review.js";
-import { finish, setStatus, type RunScope } from "./run-scope.js";
+import { finish, setStatus, writeSummary, type RunScope } from "./run-scope.js";
 
 type Skip = Extract<Preparation, { kind: "skip" }>;
 
-export async function endSkipped(scope: RunScope, skip: Skip): Promise<void> {
+/**
+ * Without a notice (a draft, a listed author, a closed PR) nothing is posted. With one (a PR over
+ * `review.maxChangedFiles`) the summary says why and the status is `error` saying why too: never
+ * `success`, which would read as a passed review, and never left `pending` (SPEC §3), whether or not
+ * a pending status was set before the count was known.
+ */
+export async function endSkipped(scope: RunScope, skip: Omit<Skip, "kind">): Promise<void> {
   scope.log.info({ reason: skip.reason }, "run skipped");
-  await finish(scope, "skipped", { error: skip.reason });
+  const { notice } = skip;
+  if (notice) {
+    if (skip.changeRequest) scope.posted.changeRequest = skip.changeRequest;
+    await writeSummary(scope, { skipped: { headSha: scope.run.headSha, reason: notice.summary } });
+    await setStatus(scope, "error", notice.status);
+  }
+  // With a notice the run keeps the summary's sentence: a later rewrite of the summary (after
+  // `/warden dismiss`) shows it again.
+  await finish(scope, "skipped", notice ? { error: notice.summary, conclusion: "error" } : { error: skip.reason });
   if (skip.currentHead) await reviveCurrentHead(scope, skip.currentHead);
 }
 

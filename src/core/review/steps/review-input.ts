@@ -1,5 +1,5 @@
 // What the agent is shown: the part of the change it reviews (cut to the budget) and the prompt,
-// from a checkout of the head. A limit on the changed files belongs here, before the agent starts.
+// from a checkout of the head.
 import type { Workspace } from "../../ports/workspace.js";
 import { agentInstructions } from "../../permissions/run-gate.js";
 import { buildPrompt, type BuiltPrompt } from "../build-prompt.js";
@@ -19,7 +19,7 @@ export async function selectInput(scope: RunScope, ready: Ready, workspace: Work
   const budgetBytes = deps.server.diffBudgetBytes;
   const state = await deps.store.getChangeRequestState(scope.ref);
   const selection = await selectDiff(workspace, changeRequest, config.review, state.lastReviewedSha, { budgetBytes });
-  const openFindings = (await deps.store.listFindings(scope.ref)).filter((f) => f.state === "open");
+  const findings = await deps.store.listFindings(scope.ref);
   const prompt = buildPrompt({
     terms: platform.terms,
     changeRequest,
@@ -27,7 +27,9 @@ export async function selectInput(scope: RunScope, ready: Ready, workspace: Work
     diff: selection.diff,
     diffKind: selection.diffKind,
     diffBudgetBytes: budgetBytes,
-    openFindings,
+    openFindings: findings.filter((f) => f.state === "open"),
+    // Listed with who dismissed them and why, so the agent does not raise them again.
+    dismissedFindings: findings.filter((f) => f.state === "dismissed"),
     instructions: agentInstructions(config),
     nonce: deps.randomToken(12),
   });
