@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import type { ChangedFile, DiffStat, Logger, Workspace, WorkspaceProvider } from "../core/ports.js";
 import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { fetchChange } from "./fetch-change.js";
-import { git, runGit, streamGit } from "./git.js";
+import { git, gitBytes, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
 import { createRepoCache } from "./repo-cache.js";
 import type { CheckedOut } from "./repo-cache.js";
@@ -86,6 +86,18 @@ export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Wo
       // Exit 1 means "not an ancestor"; a missing commit (force push, shallow history) is not one either.
       return (await runGit(["merge-base", "--is-ancestor", ancestor, descendant], run)).code === 0;
     },
+    async readFileAt(sha, path, maxBytes) {
+      revision(sha);
+      if (!isTreePath(path)) return null;
+      // After the agent ran, `.git` is as the agent left it: replace refs must not swap the commit.
+      const read: GitRun = { ...run, env: { GIT_NO_REPLACE_OBJECTS: "1" } };
+      const listed = await runGit(["ls-tree", "-l", "-z", "--full-tree", sha, "--", path], read);
+      if (listed.code !== 0) return null;
+      const entry = parseTreeEntries(listed.stdout).find((e) => e.path === path);
+      // Regular files only: a symlink's blob is its target's name, a submodule has no blob here.
+      if (!entry || entry.type !== "blob" || !/^100(644|755)$/.test(entry.mode) || entry.size > maxBytes) return null;
+      return gitBytes(["cat-file", "blob", entry.oid], { ...read, maxBuffer: maxBytes + 1 });
+    },
     dispose() {
       disposed ??= rm(dir, { recursive: true, force: true }).then(() => log.debug({}, "workspace removed"));
       return disposed;
@@ -101,6 +113,22 @@ function range(from: string, to: string, mergeBase = false): string {
 function revision(rev: string): string {
   if (!rev || rev.startsWith("-") || /[\s\0]/.test(rev)) throw new Error(`not a revision: ${JSON.stringify(rev)}`);
   return rev;
+}
+
+/** A path inside a tree as git spells it: relative, no empty, `.` or `..` segment. */
+function isTreePath(path: string): boolean {
+  return path !== "" && !path.includes("\0") && path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+}
+
+/** `ls-tree -l -z`: `mode SP type SP oid SP+ size TAB path NUL`. */
+export function parseTreeEntries(out: string): Array<{ mode: string; type: string; oid: string; size: number; path: string }> {
+  return out
+    .split("\0")
+    .filter((record) => record !== "")
+    .flatMap((record) => {
+      const m = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t([\s\S]*)$/.exec(record);
+      return m ? [{ mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === "-" ? -1 : Number(m[4]), path: m[5]! }] : [];
+    });
 }
 
 /** `--name-status -z` output: status NUL path NUL, with a second path for renames and copies. */

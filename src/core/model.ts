@@ -111,6 +111,11 @@ export interface ReportedFinding {
   path?: string;
   line?: number;
   endLine?: number;
+  /** Exact replacement for lines line..endLine; "" only with `deletes` (see review/suggestion-contract.ts). */
+  suggestion?: string;
+  /** The agent's copy of the lines it replaces, checked against the head commit. */
+  original?: string;
+  deletes?: boolean;
 }
 
 export type RunStatus =

@@ -59,6 +59,15 @@ export interface InlineComment {
   /** First line of a multi-line range (new side), when the finding spans lines. */
   startLine?: number;
   body: string;
+  /** A change the author can commit from the comment; each adapter renders it in its syntax. */
+  suggestion?: InlineSuggestion;
+}
+
+/** Replaces new-side lines startLine..endLine with `text` (lines ending in the file's line break; "" deletes them). */
+export interface InlineSuggestion {
+  text: string;
+  startLine: number;
+  endLine: number;
 }
 
 /** The reply that closes the thread of a resolved finding ("✅ Resolved in abc1234"). */
@@ -208,6 +217,12 @@ export interface Workspace {
   changedFiles(from: string, to: string, opts?: { mergeBase?: boolean }): Promise<ChangedFile[]>;
   /** False as well when either commit is not in the checkout (e.g. after a force push). */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /**
+   * A regular file's bytes as committed at `sha`, read from git objects (never the working tree,
+   * which the agent may have changed; symlinks are not followed); null when absent, not a regular
+   * file, or larger than `maxBytes`.
+   */
+  readFileAt(sha: string, path: string, maxBytes: number): Promise<Uint8Array | null>;
   /** Removes the checkout. Idempotent. */
   dispose(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { Finding, PlanEntry } from "../model.js";
 import { blockText, inlineText } from "./escape.js";
 import { formatUtc, shortSha } from "./format.js";
 import { SUMMARY_MARKER } from "./markers.js";
+import { suggestionsLine } from "./suggestions-line.js";
 import {
   dismissedSection,
   issuesSection,
@@ -52,6 +53,8 @@ export interface SummaryView {
   failure?: string;
   /** Short operator notes (e.g. "diff cut to 200 KB"). */
   notes?: string[];
+  /** Findings of the latest run posted with a suggestion the author can commit. */
+  suggestions?: number;
 }
 
 const STATUS_LABELS: Record<SummaryView["status"], string> = {
@@ -147,6 +150,7 @@ function render(view: SummaryView, cap: number): string {
       summarySection(view.summary),
       highlightsSection(view.highlights, cap),
       issuesSection(view.findings, view.notInline ?? [], cap),
+      suggestionsLine(view.suggestions),
       resolvedSection(view.findings, cap),
       dismissedSection(view.findings, cap),
     );

@@ -199,6 +199,7 @@ async function review(ctx: RunContext): Promise<void> {
       report: answer.report,
       review: config.review,
       commentable: selection.commentable,
+      workspace,
       log,
       assertCurrent: () => assertCurrent(ctx),
     });
@@ -213,7 +214,7 @@ async function review(ctx: RunContext): Promise<void> {
       },
     });
     assertCurrent(ctx);
-    await writeSummary(ctx, { notInline: published.notInline, notes });
+    await writeSummary(ctx, { notInline: published.notInline, notes, suggestions: published.suggestions });
     await setStatus(ctx, verdict.state, verdict.description);
     await finish(ctx, "succeeded", { conclusion: verdict.state });
   } finally {

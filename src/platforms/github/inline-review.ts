@@ -3,12 +3,13 @@
 import type { ProbotOctokit } from "probot";
 import type { InlineComment, Logger, ReviewPublishResult } from "../../core/ports.js";
 import { PlatformError } from "../../core/errors.js";
+import { findingIdInBody } from "../../core/render/markers.js";
+import { withSuggestionBlock } from "../../core/render/render-finding.js";
+import { suggestionBlock } from "../../core/review/suggestion.js";
 import { reviewCommentId } from "./comment-ids.js";
 import { callGitHub } from "./github-errors.js";
 
 type InlinePostResult = Pick<ReviewPublishResult, "posted" | "failed">;
-
-const FINDING_MARKER = /<!-- warden:finding (\S+) -->/;
 
 export interface ReviewTarget {
   octokit: ProbotOctokit;
@@ -17,12 +18,23 @@ export interface ReviewTarget {
   log: Logger;
 }
 
+/**
+ * GitHub's `suggestion` block replaces exactly the lines the comment is on (`start_line`..`line`),
+ * so it goes only on a comment whose range is the suggestion's.
+ */
+function bodyOf(c: InlineComment): string {
+  const s = c.suggestion;
+  if (!s || s.endLine !== c.line || s.startLine !== (c.startLine ?? c.line)) return c.body;
+  return withSuggestionBlock(c.body, suggestionBlock("suggestion", s.text));
+}
+
+/** A multi-line comment per GitHub's REST docs: `start_line`/`start_side` to `line`/`side`, all on the new side. */
 function toReviewComment(c: InlineComment) {
   const range =
     c.startLine !== undefined && c.startLine < c.line
       ? { start_line: c.startLine, start_side: "RIGHT" as const }
       : {};
-  return { path: c.path, line: c.line, side: "RIGHT" as const, ...range, body: c.body };
+  return { path: c.path, line: c.line, side: "RIGHT" as const, ...range, body: bodyOf(c) };
 }
 
 export async function postInlineReview(
@@ -72,7 +84,8 @@ export async function postInlineReview(
   const wanted = new Set(findingIds);
   const posted: InlinePostResult["posted"] = [];
   for (const comment of reviewComments) {
-    const findingId = FINDING_MARKER.exec(comment.body)?.[1];
+    // The last marker is the app's: a suggestion above it holds agent text verbatim.
+    const findingId = findingIdInBody(comment.body);
     if (findingId === undefined || !wanted.delete(findingId)) continue;
     // Same id forms as events.ts: the prefixed comment id routes to review-comment endpoints and
     // the thread id matches `threadId` of replies (their `in_reply_to_id`).
