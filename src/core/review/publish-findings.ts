@@ -6,6 +6,7 @@ import type { ChangeRequestRef, Finding, ReviewReport } from "../model.js";
 import type { InlineComment, Logger, ScmPlatform, Store, ThreadResolution, Workspace } from "../ports.js";
 import { renderInlineFinding, renderResolvedReply } from "../render/render-finding.js";
 import { attachSuggestions, type Attached } from "./attach-suggestions.js";
+import { onNewSide } from "./suggestion.js";
 import { mergeReport } from "./tracker.js";
 
 export interface PublishResult {
@@ -33,10 +34,12 @@ function owedResolutions(findings: Finding[], headSha: string): ThreadResolution
     .map((f) => ({ findingId: f.id, thread: f.inline!, body: renderResolvedReply(f.resolvedSha ?? headSha) }));
 }
 
-function toInlineComment(f: Finding, attached: Attached = {}): InlineComment {
+function toInlineComment(f: Finding, commentable: CommentableLines, attached: Attached = {}): InlineComment {
   const body = renderInlineFinding(f, attached.note ? { note: attached.note } : {});
   const comment: InlineComment = { findingId: f.id, path: f.path!, line: f.endLine ?? f.line!, body };
-  if (f.endLine !== undefined && f.endLine > f.line!) comment.startLine = f.line!;
+  // A range across two hunks is no range GitHub can show (it refuses the review): the comment then
+  // sits on its last line alone.
+  if (f.endLine !== undefined && f.endLine > f.line! && onNewSide(f.line!, f.endLine, commentable.get(f.path!))) comment.startLine = f.line!;
   if (attached.suggestion) comment.suggestion = attached.suggestion;
   return comment;
 }
@@ -79,7 +82,7 @@ export async function publishFindings(input: {
     const attached = await attachSuggestions({ ...input, findings: inline, reported: input.report.findings });
     input.assertCurrent();
     const result = await platform.publishReview(ref.number, input.headSha, {
-      comments: inline.map((f) => toInlineComment(f, attached.get(f.id))),
+      comments: inline.map((f) => toInlineComment(f, input.commentable, attached.get(f.id))),
       resolutions,
     });
     for (const posted of result.posted) {
