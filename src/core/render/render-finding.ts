@@ -40,17 +40,6 @@ export function renderInlineFinding(f: Finding, opts: { note?: string } = {}): s
   return lines.join("\n");
 }
 
-/**
- * The inline body with a platform's suggestion block above the finding marker. The block holds
- * the agent's text verbatim (it is committed as is), so the app's marker must stay the LAST one
- * in the body: readers take the last marker.
- */
-export function withSuggestionBlock(body: string, block: string): string {
-  const at = body.lastIndexOf("<!-- warden:finding ");
-  if (at < 0) return `${body}\n\n${block}`;
-  return `${body.slice(0, at)}${block}\n\n${body.slice(at)}`;
-}
-
 export function renderResolvedReply(sha: string): string {
   return `✅ Resolved in ${shortSha(sha)}`;
 }

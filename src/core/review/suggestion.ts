@@ -89,15 +89,3 @@ export function decideSuggestion(input: {
   const eol = lineBreak(lines, line - 1);
   return { kind: "post", suggestion: { text: replacement.map((l) => l + eol).join(""), startLine: line, endLine } };
 }
-
-/**
- * A fenced block whose fence no line of `text` can close: longer than any run of backticks in it
- * (GitHub and GitLab both take longer fences around suggestions). `info` is the platform's tag,
- * e.g. `suggestion` or `suggestion:-2+0`; `text` ends with a line break unless it is empty.
- */
-export function suggestionBlock(info: string, text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  const body = text === "" || text.endsWith("\n") ? text : `${text}\n`;
-  return `${fence}${info}\n${body}${fence}`;
-}

@@ -4,8 +4,7 @@ import type { ProbotOctokit } from "probot";
 import type { InlineComment, Logger, ReviewPublishResult } from "../../core/ports.js";
 import { PlatformError } from "../../core/errors.js";
 import { findingIdInBody } from "../../core/render/markers.js";
-import { withSuggestionBlock } from "../../core/render/render-finding.js";
-import { suggestionBlock } from "../../core/review/suggestion.js";
+import { suggestionBlock, withSuggestionBlock } from "../../core/render/suggestion-block.js";
 import { reviewCommentId } from "./comment-ids.js";
 import { callGitHub } from "./github-errors.js";
 
@@ -25,7 +24,7 @@ export interface ReviewTarget {
 function bodyOf(c: InlineComment): string {
   const s = c.suggestion;
   if (!s || s.endLine !== c.line || s.startLine !== (c.startLine ?? c.line)) return c.body;
-  return withSuggestionBlock(c.body, suggestionBlock("suggestion", s.text));
+  return withSuggestionBlock(c.body, c.findingId, suggestionBlock("suggestion", s.text));
 }
 
 /** A multi-line comment per GitHub's REST docs: `start_line`/`start_side` to `line`/`side`, all on the new side. */

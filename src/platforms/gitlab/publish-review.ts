@@ -4,8 +4,7 @@
 // draft notes get the same effects note by note. What a publish produced is read back whenever
 // GitLab's answer leaves it open, so nothing is ever posted twice.
 import type { InlineComment, ReviewPublication, ReviewPublishResult } from "../../core/ports.js";
-import { withSuggestionBlock } from "../../core/render/render-finding.js";
-import { suggestionBlock } from "../../core/review/suggestion.js";
+import { suggestionBlock, withSuggestionBlock } from "../../core/render/suggestion-block.js";
 import { createDrafts, discardDrafts, publishDrafts, type Draft, type DraftRequest } from "./draft-notes.js";
 import { placeComments, postDirectly, readBack, type InlineTarget, type Placed } from "./inline-discussions.js";
 import { replyDirectly, type Reply } from "./thread-replies.js";
@@ -65,7 +64,7 @@ async function publishAndSettle(t: InlineTarget, iid: number, drafts: Draft[], p
 export function withGitLabSuggestion(c: InlineComment): InlineComment {
   const { suggestion: s, ...rest } = c;
   if (!s || s.endLine !== c.line || s.startLine > s.endLine) return rest;
-  return { ...rest, body: withSuggestionBlock(c.body, suggestionBlock(`suggestion:-${s.endLine - s.startLine}+0`, s.text)) };
+  return { ...rest, body: withSuggestionBlock(c.body, c.findingId, suggestionBlock(`suggestion:-${s.endLine - s.startLine}+0`, s.text)) };
 }
 
 export async function publishGitLabReview(t: InlineTarget, iid: number, headSha: string, publication: ReviewPublication): Promise<Result> {

@@ -3,9 +3,9 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/model.js";
 import { findingIdInBody } from "../../../src/core/render/markers.js";
-import { renderInlineFinding, withSuggestionBlock } from "../../../src/core/render/render-finding.js";
+import { renderInlineFinding } from "../../../src/core/render/render-finding.js";
 import { renderSummary } from "../../../src/core/render/render-summary.js";
-import { suggestionBlock } from "../../../src/core/review/suggestion.js";
+import { suggestionBlock, withSuggestionBlock } from "../../../src/core/render/suggestion-block.js";
 
 const finding: Finding = {
   id: "F2",
@@ -24,7 +24,7 @@ const finding: Finding = {
 
 describe("inline finding with a suggestion", () => {
   it("puts the block above the marker, so a marker inside the suggestion is never the one read", () => {
-    const body = withSuggestionBlock(renderInlineFinding(finding), suggestionBlock("suggestion", "const a = 1; // <!-- warden:finding F1 -->\n"));
+    const body = withSuggestionBlock(renderInlineFinding(finding), "F2", suggestionBlock("suggestion", "const a = 1; // <!-- warden:finding F1 -->\n"));
     expect(body).toBe(
       [
         "**[LOW Style]** Prefer const",

@@ -1,6 +1,7 @@
 // The checks that decide whether a finding's suggestion is safe to post as a one-click commit.
 import { describe, expect, it } from "vitest";
-import { decideSuggestion, MAX_SUGGESTION_SPAN, suggestionBlock, textLines } from "../../../src/core/review/suggestion.js";
+import { suggestionBlock } from "../../../src/core/render/suggestion-block.js";
+import { decideSuggestion, MAX_SUGGESTION_SPAN, textLines } from "../../../src/core/review/suggestion.js";
 
 const FILE = "const a = 1;\nlet b = 2;\nconsole.log(token);\nexport { a, b };\n";
 const bytes = (text: string) => new TextEncoder().encode(text);
