@@ -121,7 +121,7 @@ function isTreePath(path: string): boolean {
 }
 
 /** `ls-tree -l -z`: `mode SP type SP oid SP+ size TAB path NUL`. */
-export function parseTreeEntries(out: string): Array<{ mode: string; type: string; oid: string; size: number; path: string }> {
+function parseTreeEntries(out: string): Array<{ mode: string; type: string; oid: string; size: number; path: string }> {
   return out
     .split("\0")
     .filter((record) => record !== "")

@@ -9,7 +9,7 @@ import type { CommentableLines } from "./publish-findings.js";
 import { decideSuggestion, onNewSide } from "./suggestion.js";
 
 /** Larger files are not read: a suggestion there is not posted. */
-export const SUGGESTION_FILE_MAX_BYTES = 1024 * 1024;
+const SUGGESTION_FILE_MAX_BYTES = 1024 * 1024;
 
 export interface Attached {
   suggestion?: InlineSuggestion;

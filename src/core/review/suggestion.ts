@@ -10,14 +10,14 @@ import type { InlineSuggestion } from "../ports.js";
  */
 export const MAX_SUGGESTION_SPAN = 100;
 
-export interface ProposedSuggestion {
+interface ProposedSuggestion {
   /** The agent's replacement text; "" deletes the lines (only with `deletes`). */
   suggestion: string;
   original?: string;
   deletes?: boolean;
 }
 
-export type DropReason = "outside-diff" | "too-long" | "unreadable" | "past-end" | "original-mismatch" | "empty" | "identical";
+type DropReason = "outside-diff" | "too-long" | "unreadable" | "past-end" | "original-mismatch" | "empty" | "identical";
 
 export type SuggestionDecision = { kind: "post"; suggestion: InlineSuggestion } | { kind: "drop"; reason: DropReason };
 

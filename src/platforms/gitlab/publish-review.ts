@@ -61,7 +61,7 @@ async function publishAndSettle(t: InlineTarget, iid: number, drafts: Draft[], p
  * GitLab's suggestion syntax `suggestion:-N+M` counts lines above and below the commented line;
  * the discussion sits on the last line replaced, so it is `-N+0` with N = endLine − startLine.
  */
-export function withGitLabSuggestion(c: InlineComment): InlineComment {
+function withGitLabSuggestion(c: InlineComment): InlineComment {
   const { suggestion: s, ...rest } = c;
   if (!s || s.endLine !== c.line || s.startLine > s.endLine) return rest;
   return { ...rest, body: withSuggestionBlock(c.body, c.findingId, suggestionBlock(`suggestion:-${s.endLine - s.startLine}+0`, s.text)) };
