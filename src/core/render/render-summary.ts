@@ -53,7 +53,7 @@ export interface SummaryView {
   failure?: string;
   /** Short operator notes (e.g. "diff cut to 200 KB"). */
   notes?: string[];
-  /** Findings of the latest run posted with a suggestion the author can commit. */
+  /** Findings the last review posted with a suggestion the author can commit. */
   suggestions?: number;
 }
 

@@ -211,10 +211,11 @@ async function review(ctx: RunContext): Promise<void> {
         summary: answer.report.summary,
         highlights: answer.report.highlights,
         conclusion: verdict.state,
+        suggestions: published.suggestions,
       },
     });
     assertCurrent(ctx);
-    await writeSummary(ctx, { notInline: published.notInline, notes, suggestions: published.suggestions });
+    await writeSummary(ctx, { notInline: published.notInline, notes });
     await setStatus(ctx, verdict.state, verdict.description);
     await finish(ctx, "succeeded", { conclusion: verdict.state });
   } finally {

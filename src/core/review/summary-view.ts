@@ -17,8 +17,6 @@ export interface SummaryFacts {
   failure?: { headSha: string; reason: string };
   notInline?: string[];
   notes?: string[];
-  /** Findings this run posted with a suggestion the author can commit. */
-  suggestions?: number;
 }
 
 function statusOf(conclusion: CommitState | undefined, findings: Finding[]): SummaryView["status"] {
@@ -51,6 +49,6 @@ export function renderSummaryFromFacts(facts: SummaryFacts): string {
   if (facts.failure) view.failure = facts.failure.reason;
   if (facts.notInline?.length) view.notInline = facts.notInline;
   if (facts.notes?.length) view.notes = facts.notes;
-  if (facts.suggestions) view.suggestions = facts.suggestions;
+  if (last?.suggestions) view.suggestions = last.suggestions;
   return renderSummary(view);
 }

@@ -6,6 +6,7 @@ import { findingIdInBody } from "../../../src/core/render/markers.js";
 import { renderInlineFinding } from "../../../src/core/render/render-finding.js";
 import { renderSummary } from "../../../src/core/render/render-summary.js";
 import { suggestionBlock, withSuggestionBlock } from "../../../src/core/render/suggestion-block.js";
+import { renderSummaryFromFacts } from "../../../src/core/review/summary-view.js";
 
 const finding: Finding = {
   id: "F2",
@@ -68,5 +69,18 @@ describe("summary", () => {
     expect(body).toMatch(/### ⚠️ Issues Found[\s\S]*\n\n💡 2 findings carry a suggestion you can commit\n\n/);
     expect(renderSummary({ ...view, suggestions: 1 })).toContain("💡 1 finding carries a suggestion you can commit");
     expect(renderSummary(view)).not.toContain("💡");
+  });
+
+  it("keeps the count with the last review's results, so any later rendering of them shows it", () => {
+    const facts = {
+      terms: view.terms,
+      now: view.updatedAt,
+      findings: [finding],
+      permissions: [],
+      state: { findingSeq: 2, lastSummary: { sha: "5ae66b2aa", summary: "s", highlights: [], conclusion: "success" as const, suggestions: 2 } },
+    };
+    expect(renderSummaryFromFacts(facts)).toContain("💡 2 findings carry a suggestion you can commit");
+    // A newer run in progress keeps the older results visible, count included.
+    expect(renderSummaryFromFacts({ ...facts, inProgress: { headSha: "b".repeat(40) } })).toContain("💡 2 findings carry a suggestion you can commit");
   });
 });
