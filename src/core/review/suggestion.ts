@@ -17,7 +17,14 @@ interface ProposedSuggestion {
   deletes?: boolean;
 }
 
-type DropReason = "outside-diff" | "too-long" | "unreadable" | "past-end" | "original-mismatch" | "empty" | "identical";
+type DropReason = "outside-diff" | "too-long" | "unsafe-text" | "unreadable" | "past-end" | "original-mismatch" | "empty" | "identical";
+
+/**
+ * Text a maintainer could commit without seeing it: control characters (a platform may refuse the
+ * whole review over them) and the bidirectional controls of "Trojan Source" attacks, which make
+ * code read differently from what it does.
+ */
+const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 
 export type SuggestionDecision = { kind: "post"; suggestion: InlineSuggestion } | { kind: "drop"; reason: DropReason };
 
@@ -79,6 +86,7 @@ export function decideSuggestion(input: {
   if (endLine - line > MAX_SUGGESTION_SPAN) return { kind: "drop", reason: "too-long" };
   if (!onNewSide(line, endLine, input.commentable)) return { kind: "drop", reason: "outside-diff" };
   if (proposed.suggestion === "" && proposed.deletes !== true) return { kind: "drop", reason: "empty" };
+  if (UNSAFE_TEXT.test(proposed.suggestion)) return { kind: "drop", reason: "unsafe-text" };
   const lines = input.file ? fileLines(input.file) : null;
   if (!lines) return { kind: "drop", reason: "unreadable" };
   if (endLine > lines.length) return { kind: "drop", reason: "past-end" };

@@ -53,6 +53,12 @@ describe("decideSuggestion", () => {
     expect(decide({ proposed: { suggestion: "", deletes: true } })).toEqual({ kind: "post", suggestion: { text: "", startLine: 2, endLine: 3 } });
   });
 
+  it("drops text a maintainer could commit without seeing it: control and bidirectional characters", () => {
+    expect(decide({ proposed: { suggestion: "const b = 2;\u0000" } })).toEqual({ kind: "drop", reason: "unsafe-text" });
+    expect(decide({ proposed: { suggestion: "if (isAdmin) { /* \u202E } \u2066if (isAdmin)\u2069 \u2066 begin admins only */" } })).toEqual({ kind: "drop", reason: "unsafe-text" });
+    expect(decide({ proposed: { suggestion: "\tconst b = 2;\f" } }).kind).toBe("post");
+  });
+
   it("drops a suggestion that leaves the lines as they are", () => {
     expect(decide({ proposed: { suggestion: "let b = 2;\nconsole.log(token);\n" } })).toEqual({ kind: "drop", reason: "identical" });
     expect(decide({ file: bytes(FILE.replace(/\n/g, "\r\n")), proposed: { suggestion: "let b = 2;\nconsole.log(token);" } })).toEqual({ kind: "drop", reason: "identical" });
