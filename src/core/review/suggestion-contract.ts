@@ -33,7 +33,7 @@ export function suggestionProblems(f: SuggestionFields): Array<[string, string]>
 export function suggestionRules(): string[] {
   return [
     "- `suggestion` (optional) is the exact replacement text for lines `line`..`endLine` of the NEW file:",
-    "  whole lines with their indentation, no diff markers, no code fence; a final line break is optional.",
+    "  whole lines with their indentation, no diff markers, not wrapped in a code fence; a final line break is optional.",
     "  Give one only for a small, certain fix on lines that are part of the diff: it is posted as a",
     "  suggestion the author can commit in one click. With it give `original`, the exact current text of",
     "  those lines; when they do not match the head commit, the suggestion is not posted.",
