@@ -135,7 +135,8 @@ export function gitBytes(args: string[], run: GitRun, what = `git ${args[0]}`): 
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         if (err.name === "AbortError") return reject(err);
-        const why = stderr.length > 0 ? lastLines(stderr.toString("utf8"), run.secrets) : redactSecrets(err.message, run.secrets);
+        const why =
+          stderr.length > 0 ? lastLines(stderr.toString("utf8"), run.secrets) : redactSecrets(err.message, run.secrets);
         reject(new Error(`${what} failed: ${why}`));
       },
     );

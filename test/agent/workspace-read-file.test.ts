@@ -14,7 +14,10 @@ let dir: string;
 let head: string;
 let ws: Workspace;
 const git = (...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" }).trim();
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  }).trim();
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes).toString("utf8"));
 
 beforeAll(() => {

@@ -23,9 +23,33 @@ const MULTI = {
   original: "let y = x + 1;\nconsole.log(token);",
   suggestion: "const y = x + 1;\nconsole.log(redact(token));",
 };
-const SINGLE = { ...base, severity: "low", category: "Style", title: "Prefer const", line: 1, original: "let x = 1;", suggestion: "const x = 1;" };
-const MISMATCH = { ...base, severity: "low", category: "Style", title: "Export a const", line: 4, original: "export default x;", suggestion: "export default Object.freeze(y);" };
-const CRLF = { ...base, severity: "low", category: "Style", title: "Missing semicolon", path: "src/win.ts", line: 2, suggestion: "console.log(a);" };
+const SINGLE = {
+  ...base,
+  severity: "low",
+  category: "Style",
+  title: "Prefer const",
+  line: 1,
+  original: "let x = 1;",
+  suggestion: "const x = 1;",
+};
+const MISMATCH = {
+  ...base,
+  severity: "low",
+  category: "Style",
+  title: "Export a const",
+  line: 4,
+  original: "export default x;",
+  suggestion: "export default Object.freeze(y);",
+};
+const CRLF = {
+  ...base,
+  severity: "low",
+  category: "Style",
+  title: "Missing semicolon",
+  path: "src/win.ts",
+  line: 2,
+  suggestion: "console.log(a);",
+};
 
 function reportTurn(report: object, before: FakeScenario["turns"][number] = []): FakeScenario["turns"][number] {
   return [...before, { type: "message", text: `Done.\n\n${reportBlock(report)}` }];
@@ -43,7 +67,9 @@ describe("GitHub suggestions", () => {
       scenario: {
         turns: [
           // The agent changes the working tree before reporting: the head's lines are read from git, not from here.
-          reportTurn({ summary: "s", findings: [MULTI, SINGLE, MISMATCH, CRLF] }, [{ type: "write_file", path: "src/feature.ts", content: "rewritten\n" }]),
+          reportTurn({ summary: "s", findings: [MULTI, SINGLE, MISMATCH, CRLF] }, [
+            { type: "write_file", path: "src/feature.ts", content: "rewritten\n" },
+          ]),
         ],
       },
     });
@@ -67,7 +93,9 @@ describe("GitHub suggestions", () => {
     expect(single).toContain("\n```suggestion\nconst x = 1;\n```\n");
     // The head says `export default y;`: the suggestion is dropped and the finding says why.
     expect(mismatch).not.toContain("```suggestion");
-    expect(mismatch).toContain(`_💡 A suggested change was not posted: these lines at ${pull.headSha.slice(0, 7)} are not the lines it was written for._`);
+    expect(mismatch).toContain(
+      `_💡 A suggested change was not posted: these lines at ${pull.headSha.slice(0, 7)} are not the lines it was written for._`,
+    );
     expect(crlf).toContain("\n```suggestion\nconsole.log(a);\r\n```\n");
 
     const summary = h.summaryComments(21)[0]!.body;
@@ -75,13 +103,25 @@ describe("GitHub suggestions", () => {
   });
 
   it("posts no suggestion across lines outside the diff, and keeps a fenced suggestion inside its block", async () => {
-    const long = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    const long = `${Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n")}\n`;
     h = await startHarness({ scenario: { turns: [reportTurn({ summary: "s", findings: [] })] } });
     const pull = h.openPull(22, { "src/long.ts": long });
     pull.baseSha = pull.headSha;
-    h.push(pull, { "src/long.ts": long.replace("line 5\n", "line five\n").replace("line 25\n", "line twenty-five\n"), "docs/a.md": "# A\n" });
+    h.push(pull, {
+      "src/long.ts": long.replace("line 5\n", "line five\n").replace("line 25\n", "line twenty-five\n"),
+      "docs/a.md": "# A\n",
+    });
 
-    const GAP = { ...base, severity: "low", category: "Style", title: "Spans two hunks", path: "src/long.ts", line: 6, endLine: 23, suggestion: "x" };
+    const GAP = {
+      ...base,
+      severity: "low",
+      category: "Style",
+      title: "Spans two hunks",
+      path: "src/long.ts",
+      line: 6,
+      endLine: 23,
+      suggestion: "x",
+    };
     // A suggestion may hold code fences and a finding marker of its own: neither escapes its block.
     const FENCED = {
       ...base,

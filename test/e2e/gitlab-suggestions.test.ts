@@ -17,8 +17,24 @@ const MULTI = {
   original: "let y = x + 1;\nconsole.log(token);\n",
   suggestion: "const y = x + 1;\nconsole.log(redact(token));\n",
 };
-const SINGLE = { ...base, severity: "low", category: "Style", title: "Prefer const", line: 1, original: "let x = 1;", suggestion: "const x = 1;" };
-const MISMATCH = { ...base, severity: "low", category: "Style", title: "Export a const", line: 4, original: "export default x;", suggestion: "export default Object.freeze(y);" };
+const SINGLE = {
+  ...base,
+  severity: "low",
+  category: "Style",
+  title: "Prefer const",
+  line: 1,
+  original: "let x = 1;",
+  suggestion: "const x = 1;",
+};
+const MISMATCH = {
+  ...base,
+  severity: "low",
+  category: "Style",
+  title: "Export a const",
+  line: 4,
+  original: "export default x;",
+  suggestion: "export default Object.freeze(y);",
+};
 const DELETE = { ...base, severity: "low", category: "Style", title: "Drop the log line", line: 3, deletes: true };
 
 function reportTurn(report: object): FakeScenario["turns"][number] {
@@ -40,7 +56,9 @@ function findingNotes(harness: GitLabHarness, iid: number) {
 
 describe("GitLab suggestions", () => {
   it("posts suggestion:-N+0 on the last replaced line, and drops one whose original does not match", async () => {
-    h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "s", findings: [MULTI, SINGLE, MISMATCH] })] } });
+    h = await startGitLabHarness({
+      scenario: { turns: [reportTurn({ summary: "s", findings: [MULTI, SINGLE, MISMATCH] })] },
+    });
     const mr = h.openMergeRequest(21, FEATURE);
     await h.sendMergeRequest("open", mr);
     await h.idle();
@@ -56,16 +74,27 @@ describe("GitLab suggestions", () => {
     expect(notes[0]!.body.trimEnd().endsWith("<!-- warden:finding F1 -->")).toBe(true);
     expect(notes[1]!.body).toContain("\n```suggestion:-0+0\nconst x = 1;\n```\n");
     expect(notes[2]!.body).not.toContain("```suggestion");
-    expect(notes[2]!.body).toContain(`💡 A suggested change was not posted: these lines at ${mr.sha.slice(0, 7)} are not the lines it was written for.`);
+    expect(notes[2]!.body).toContain(
+      `💡 A suggested change was not posted: these lines at ${mr.sha.slice(0, 7)} are not the lines it was written for.`,
+    );
     expect(h.summaryNotes(21)[0]!.body).toContain("💡 2 findings carry a suggestion you can commit");
   });
 
   it("deletes lines only when the finding says so, and posts nothing across lines outside the diff", async () => {
-    const long = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    const long = `${Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n")}\n`;
     h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "s", findings: [] })] } });
     h.baseSha = h.remote.commit({ "src/long.ts": long }, "long file", h.baseSha);
     h.remote.setRef("refs/heads/main", h.baseSha);
-    const GAP = { ...base, severity: "low", category: "Style", title: "Spans two hunks", path: "src/long.ts", line: 6, endLine: 23, suggestion: "x" };
+    const GAP = {
+      ...base,
+      severity: "low",
+      category: "Style",
+      title: "Spans two hunks",
+      path: "src/long.ts",
+      line: 6,
+      endLine: 23,
+      suggestion: "x",
+    };
     h.setScenario({ turns: [reportTurn({ summary: "s", findings: [GAP, DELETE] })] });
     const mr = h.openMergeRequest(22, {
       ...FEATURE,

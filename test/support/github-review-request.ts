@@ -24,8 +24,10 @@ const reviewComment = z
   .superRefine((c, ctx) => {
     const problem = (message: string) => ctx.addIssue({ code: "custom", message });
     if (c.position === undefined && c.line === undefined) problem("line is required unless using position");
-    if (c.position !== undefined && (c.line !== undefined || c.start_line !== undefined)) problem("position cannot be combined with line or start_line");
-    if (c.start_line !== undefined && c.line !== undefined && c.start_line >= c.line) problem("start_line must precede line");
+    if (c.position !== undefined && (c.line !== undefined || c.start_line !== undefined))
+      problem("position cannot be combined with line or start_line");
+    if (c.start_line !== undefined && c.line !== undefined && c.start_line >= c.line)
+      problem("start_line must precede line");
     if (c.start_side !== undefined && c.start_line === undefined) problem("start_side needs start_line");
   });
 

@@ -5,7 +5,6 @@ import type { Finding, ReportedFinding } from "../model.js";
 import type { InlineSuggestion, Logger, Workspace } from "../ports.js";
 import { shortSha } from "../render/format.js";
 import { fingerprint } from "./fingerprint.js";
-import type { CommentableLines } from "./publish-findings.js";
 import { decideSuggestion, onNewSide } from "./suggestion.js";
 
 /** Larger files are not read: a suggestion there is not posted. */
@@ -22,7 +21,8 @@ export async function attachSuggestions(input: {
   findings: Finding[];
   /** The report's findings, which carry the suggestions (the tracker keeps none). */
   reported: ReportedFinding[];
-  commentable: CommentableLines;
+  /** New-side diff lines per file (publish-findings' CommentableLines). */
+  commentable: ReadonlyMap<string, { has(line: number): boolean }>;
   headSha: string;
   /** Without it nothing can be checked against the head, so no suggestion is posted. */
   workspace?: Pick<Workspace, "readFileAt"> | undefined;
@@ -43,10 +43,18 @@ export async function attachSuggestions(input: {
     let file: Uint8Array | null = null;
     if (onNewSide(f.line, endLine, lines)) {
       const path = f.path;
-      if (!files.has(path)) files.set(path, workspace.readFileAt(headSha, path, SUGGESTION_FILE_MAX_BYTES).catch(() => null));
+      if (!files.has(path))
+        files.set(
+          path,
+          workspace.readFileAt(headSha, path, SUGGESTION_FILE_MAX_BYTES).catch(() => null),
+        );
       file = await files.get(path)!;
     }
-    const proposed = { suggestion: r.suggestion, ...(r.original !== undefined ? { original: r.original } : {}), ...(r.deletes ? { deletes: true } : {}) };
+    const proposed = {
+      suggestion: r.suggestion,
+      ...(r.original !== undefined ? { original: r.original } : {}),
+      ...(r.deletes ? { deletes: true } : {}),
+    };
     const decision = decideSuggestion({ line: f.line, endLine, proposed, commentable: lines, file });
     if (decision.kind === "post") {
       out.set(f.id, { suggestion: decision.suggestion });
@@ -54,7 +62,9 @@ export async function attachSuggestions(input: {
     }
     input.log.info({ finding: f.id, reason: decision.reason }, "suggestion not posted");
     if (decision.reason === "original-mismatch") {
-      out.set(f.id, { note: `💡 A suggested change was not posted: these lines at ${shortSha(headSha)} are not the lines it was written for.` });
+      out.set(f.id, {
+        note: `💡 A suggested change was not posted: these lines at ${shortSha(headSha)} are not the lines it was written for.`,
+      });
     }
   }
   return out;

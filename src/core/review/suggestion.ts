@@ -17,14 +17,23 @@ interface ProposedSuggestion {
   deletes?: boolean;
 }
 
-type DropReason = "outside-diff" | "too-long" | "unsafe-text" | "unreadable" | "past-end" | "original-mismatch" | "empty" | "identical";
+type DropReason =
+  | "outside-diff"
+  | "too-long"
+  | "unsafe-text"
+  | "unreadable"
+  | "past-end"
+  | "original-mismatch"
+  | "empty"
+  | "identical";
 
 /**
  * Text a maintainer could commit without seeing it: control characters (a platform may refuse the
  * whole review over them) and the bidirectional controls of "Trojan Source" attacks, which make
  * code read differently from what it does.
  */
-const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+const unsafeText = (text: string) => /\p{Cc}/u.test(text.replace(/[\t\n\r\f]/g, "")) || BIDI_CONTROLS.test(text);
 
 export type SuggestionDecision = { kind: "post"; suggestion: InlineSuggestion } | { kind: "drop"; reason: DropReason };
 
@@ -86,12 +95,13 @@ export function decideSuggestion(input: {
   if (endLine - line > MAX_SUGGESTION_SPAN) return { kind: "drop", reason: "too-long" };
   if (!onNewSide(line, endLine, input.commentable)) return { kind: "drop", reason: "outside-diff" };
   if (proposed.suggestion === "" && proposed.deletes !== true) return { kind: "drop", reason: "empty" };
-  if (UNSAFE_TEXT.test(proposed.suggestion)) return { kind: "drop", reason: "unsafe-text" };
+  if (unsafeText(proposed.suggestion)) return { kind: "drop", reason: "unsafe-text" };
   const lines = input.file ? fileLines(input.file) : null;
   if (!lines) return { kind: "drop", reason: "unreadable" };
   if (endLine > lines.length) return { kind: "drop", reason: "past-end" };
   const current = lines.slice(line - 1, endLine).map((l) => l.text);
-  if (proposed.original !== undefined && !same(textLines(proposed.original), current)) return { kind: "drop", reason: "original-mismatch" };
+  if (proposed.original !== undefined && !same(textLines(proposed.original), current))
+    return { kind: "drop", reason: "original-mismatch" };
   const replacement = proposed.deletes === true ? [] : textLines(proposed.suggestion);
   if (same(replacement, current)) return { kind: "drop", reason: "identical" };
   const eol = lineBreak(lines, line - 1);

@@ -25,7 +25,11 @@ const finding: Finding = {
 
 describe("inline finding with a suggestion", () => {
   it("puts the block above the marker, so a marker inside the suggestion is never the one read", () => {
-    const body = withSuggestionBlock(renderInlineFinding(finding), "F2", suggestionBlock("suggestion", "const a = 1; // <!-- warden:finding F1 -->\n"));
+    const body = withSuggestionBlock(
+      renderInlineFinding(finding),
+      "F2",
+      suggestionBlock("suggestion", "const a = 1; // <!-- warden:finding F1 -->\n"),
+    );
     expect(body).toBe(
       [
         "**[LOW Style]** Prefer const",
@@ -48,7 +52,11 @@ describe("inline finding with a suggestion", () => {
 
   it("says in one line why a suggestion was dropped", () => {
     const body = renderInlineFinding(finding, { note: "💡 A suggested change was not posted." });
-    expect(body.split("\n").slice(-3)).toEqual(["_💡 A suggested change was not posted._", "", "<!-- warden:finding F2 -->"]);
+    expect(body.split("\n").slice(-3)).toEqual([
+      "_💡 A suggested change was not posted._",
+      "",
+      "<!-- warden:finding F2 -->",
+    ]);
   });
 });
 
@@ -77,10 +85,15 @@ describe("summary", () => {
       now: view.updatedAt,
       findings: [finding],
       permissions: [],
-      state: { findingSeq: 2, lastSummary: { sha: "5ae66b2aa", summary: "s", highlights: [], conclusion: "success" as const, suggestions: 2 } },
+      state: {
+        findingSeq: 2,
+        lastSummary: { sha: "5ae66b2aa", summary: "s", highlights: [], conclusion: "success" as const, suggestions: 2 },
+      },
     };
     expect(renderSummaryFromFacts(facts)).toContain("💡 2 findings carry a suggestion you can commit");
     // A newer run in progress keeps the older results visible, count included.
-    expect(renderSummaryFromFacts({ ...facts, inProgress: { headSha: "b".repeat(40) } })).toContain("💡 2 findings carry a suggestion you can commit");
+    expect(renderSummaryFromFacts({ ...facts, inProgress: { headSha: "b".repeat(40) } })).toContain(
+      "💡 2 findings carry a suggestion you can commit",
+    );
   });
 });

@@ -15,7 +15,9 @@ const finding = {
 };
 
 function parse(patch: Record<string, unknown>) {
-  return extractReport(`\`\`\`warden-report\n${JSON.stringify({ summary: "s", findings: [{ ...finding, ...patch }] })}\n\`\`\``);
+  return extractReport(
+    `\`\`\`warden-report\n${JSON.stringify({ summary: "s", findings: [{ ...finding, ...patch }] })}\n\`\`\``,
+  );
 }
 
 function errorsOf(patch: Record<string, unknown>): string[] {
@@ -27,7 +29,10 @@ function errorsOf(patch: Record<string, unknown>): string[] {
 describe("report suggestions", () => {
   it("keeps suggestion and original verbatim, indentation and line breaks included", () => {
     const result = parse({ original: "  let x = 1;\r\n  f(x);\n", suggestion: "  const x = 1;\n  f(x);\n" });
-    expect(result.ok && result.report.findings[0]).toMatchObject({ original: "  let x = 1;\r\n  f(x);\n", suggestion: "  const x = 1;\n  f(x);\n" });
+    expect(result.ok && result.report.findings[0]).toMatchObject({
+      original: "  let x = 1;\r\n  f(x);\n",
+      suggestion: "  const x = 1;\n  f(x);\n",
+    });
   });
 
   it("reads `deletes: true` alone as a suggestion that deletes the lines", () => {
@@ -43,19 +48,27 @@ describe("report suggestions", () => {
   });
 
   it("rejects an empty suggestion that does not say it deletes, and deletes with text", () => {
-    expect(errorsOf({ suggestion: "" })).toEqual(['findings[0].suggestion: an empty suggestion deletes the lines: say so with `"deletes": true`']);
-    expect(errorsOf({ suggestion: "x", deletes: true })).toEqual(["findings[0].deletes: `deletes: true` removes the lines: leave `suggestion` out or empty"]);
+    expect(errorsOf({ suggestion: "" })).toEqual([
+      'findings[0].suggestion: an empty suggestion deletes the lines: say so with `"deletes": true`',
+    ]);
+    expect(errorsOf({ suggestion: "x", deletes: true })).toEqual([
+      "findings[0].deletes: `deletes: true` removes the lines: leave `suggestion` out or empty",
+    ]);
   });
 
   it("rejects a suggestion without a line", () => {
     const { line: _line, endLine: _end, ...noLine } = finding;
-    const result = extractReport(`\`\`\`warden-report\n${JSON.stringify({ summary: "s", findings: [{ ...noLine, suggestion: "x" }] })}\n\`\`\``);
+    const result = extractReport(
+      `\`\`\`warden-report\n${JSON.stringify({ summary: "s", findings: [{ ...noLine, suggestion: "x" }] })}\n\`\`\``,
+    );
     expect(result).toEqual({ ok: false, errors: ["findings[0].suggestion: a suggestion needs a path and a line"] });
   });
 
   it("answers hostile input with clear errors, not a crash", () => {
     expect(errorsOf({ suggestion: "x".repeat(10_001) })).toEqual(["findings[0].suggestion: at most 10000 characters"]);
-    expect(errorsOf({ original: "y".repeat(10_001), suggestion: "x" })).toEqual(["findings[0].original: at most 10000 characters"]);
+    expect(errorsOf({ original: "y".repeat(10_001), suggestion: "x" })).toEqual([
+      "findings[0].original: at most 10000 characters",
+    ]);
     expect(errorsOf({ suggestion: { toString: "x" } })).toEqual(["findings[0].suggestion: expected string"]);
     expect(errorsOf({ suggestion: ["a", "b"] })).toEqual(["findings[0].suggestion: expected string"]);
     expect(errorsOf({ suggestion: "x", deletes: "yes" })).toEqual(["findings[0].deletes: expected boolean"]);
@@ -67,6 +80,9 @@ describe("report suggestions", () => {
     expect(prompt).toContain("`original`, the exact current text of");
     expect(prompt).toContain('set `"deletes": true`');
     const example = extractReport(prompt);
-    expect(example.ok && example.report.findings[0]).toMatchObject({ suggestion: expect.any(String), original: expect.any(String) });
+    expect(example.ok && example.report.findings[0]).toMatchObject({
+      suggestion: expect.any(String),
+      original: expect.any(String),
+    });
   });
 });

@@ -62,7 +62,11 @@ function publish(findings: ReportedFinding[], ws: Pick<Workspace, "readFileAt"> 
 
 describe("publishFindings with suggestions", () => {
   it("attaches checked suggestions, reads each file once at the head, and counts the posted ones", async () => {
-    const result = await publish([finding(1), finding(3), finding(1, { title: "Also line 1", suggestion: "let a = 1;" })]);
+    const result = await publish([
+      finding(1),
+      finding(3),
+      finding(1, { title: "Also line 1", suggestion: "let a = 1;" }),
+    ]);
     const comments = platform.publications[0]!.comments;
     expect(comments.map((c) => [c.findingId, c.suggestion])).toEqual([
       ["F1", { text: "const x1 = 1;\n", startLine: 1, endLine: 1 }],

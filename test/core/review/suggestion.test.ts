@@ -32,51 +32,98 @@ describe("decideSuggestion", () => {
   });
 
   it("drops it when the head's lines are not the original the agent quoted (line endings aside)", () => {
-    expect(decide({ proposed: { suggestion: "x", original: "let b = 3;\nconsole.log(token);" } })).toEqual({ kind: "drop", reason: "original-mismatch" });
-    expect(decide({ line: 1, proposed: { suggestion: "x", original: "let b = 2;\nconsole.log(token);" } })).toEqual({ kind: "drop", reason: "original-mismatch" });
-    expect(decide({ proposed: { suggestion: "x", original: "let b = 2;\r\nconsole.log(token);\r\n" } }).kind).toBe("post");
+    expect(decide({ proposed: { suggestion: "x", original: "let b = 3;\nconsole.log(token);" } })).toEqual({
+      kind: "drop",
+      reason: "original-mismatch",
+    });
+    expect(decide({ line: 1, proposed: { suggestion: "x", original: "let b = 2;\nconsole.log(token);" } })).toEqual({
+      kind: "drop",
+      reason: "original-mismatch",
+    });
+    expect(decide({ proposed: { suggestion: "x", original: "let b = 2;\r\nconsole.log(token);\r\n" } }).kind).toBe(
+      "post",
+    );
   });
 
   it("checks against the file's lines without an original too, and refuses lines past its end", () => {
     expect(decide({ proposed: { suggestion: "x" } }).kind).toBe("post");
-    expect(decide({ line: 4, endLine: 5, commentable: { has: () => true }, proposed: { suggestion: "x" } })).toEqual({ kind: "drop", reason: "past-end" });
+    expect(decide({ line: 4, endLine: 5, commentable: { has: () => true }, proposed: { suggestion: "x" } })).toEqual({
+      kind: "drop",
+      reason: "past-end",
+    });
   });
 
   it("drops it when the file cannot be read as text at the head", () => {
     expect(decide({ file: null })).toEqual({ kind: "drop", reason: "unreadable" });
-    expect(decide({ file: new Uint8Array([0x66, 0xff, 0xfe, 0x0a, 0x0a, 0x0a, 0x0a]) })).toEqual({ kind: "drop", reason: "unreadable" });
+    expect(decide({ file: new Uint8Array([0x66, 0xff, 0xfe, 0x0a, 0x0a, 0x0a, 0x0a]) })).toEqual({
+      kind: "drop",
+      reason: "unreadable",
+    });
     expect(decide({ file: bytes("a\nb\0\nc\nd\n") })).toEqual({ kind: "drop", reason: "unreadable" });
   });
 
   it("refuses an empty suggestion unless the finding says it deletes the lines", () => {
     expect(decide({ proposed: { suggestion: "" } })).toEqual({ kind: "drop", reason: "empty" });
-    expect(decide({ proposed: { suggestion: "", deletes: true } })).toEqual({ kind: "post", suggestion: { text: "", startLine: 2, endLine: 3 } });
+    expect(decide({ proposed: { suggestion: "", deletes: true } })).toEqual({
+      kind: "post",
+      suggestion: { text: "", startLine: 2, endLine: 3 },
+    });
   });
 
   it("drops text a maintainer could commit without seeing it: control and bidirectional characters", () => {
     expect(decide({ proposed: { suggestion: "const b = 2;\u0000" } })).toEqual({ kind: "drop", reason: "unsafe-text" });
-    expect(decide({ proposed: { suggestion: "if (isAdmin) { /* \u202E } \u2066if (isAdmin)\u2069 \u2066 begin admins only */" } })).toEqual({ kind: "drop", reason: "unsafe-text" });
+    expect(
+      decide({
+        proposed: { suggestion: "if (isAdmin) { /* \u202E } \u2066if (isAdmin)\u2069 \u2066 begin admins only */" },
+      }),
+    ).toEqual({ kind: "drop", reason: "unsafe-text" });
     expect(decide({ proposed: { suggestion: "\tconst b = 2;\f" } }).kind).toBe("post");
   });
 
   it("drops a suggestion that leaves the lines as they are", () => {
-    expect(decide({ proposed: { suggestion: "let b = 2;\nconsole.log(token);\n" } })).toEqual({ kind: "drop", reason: "identical" });
-    expect(decide({ file: bytes(FILE.replace(/\n/g, "\r\n")), proposed: { suggestion: "let b = 2;\nconsole.log(token);" } })).toEqual({ kind: "drop", reason: "identical" });
+    expect(decide({ proposed: { suggestion: "let b = 2;\nconsole.log(token);\n" } })).toEqual({
+      kind: "drop",
+      reason: "identical",
+    });
+    expect(
+      decide({ file: bytes(FILE.replace(/\n/g, "\r\n")), proposed: { suggestion: "let b = 2;\nconsole.log(token);" } }),
+    ).toEqual({ kind: "drop", reason: "identical" });
   });
 
   it("keeps the file's CRLF line endings", () => {
     const crlf = bytes(FILE.replace(/\n/g, "\r\n"));
-    expect(decide({ file: crlf })).toEqual({ kind: "post", suggestion: { text: "const b = 2;\r\nconsole.log(redact(token));\r\n", startLine: 2, endLine: 3 } });
+    expect(decide({ file: crlf })).toEqual({
+      kind: "post",
+      suggestion: { text: "const b = 2;\r\nconsole.log(redact(token));\r\n", startLine: 2, endLine: 3 },
+    });
     // The last line has no break of its own: it takes the file's.
     const noFinalBreak = bytes("a\r\nb\r\nc");
-    expect(decide({ line: 3, endLine: 3, file: noFinalBreak, proposed: { suggestion: "C" } })).toMatchObject({ suggestion: { text: "C\r\n" } });
+    expect(decide({ line: 3, endLine: 3, file: noFinalBreak, proposed: { suggestion: "C" } })).toMatchObject({
+      suggestion: { text: "C\r\n" },
+    });
   });
 
   it("refuses a range longer than GitLab's suggestion limit", () => {
     const many = bytes("x\n".repeat(200));
     const everyLine = { has: () => true };
-    expect(decide({ line: 1, endLine: 1 + MAX_SUGGESTION_SPAN, file: many, commentable: everyLine, proposed: { suggestion: "y" } }).kind).toBe("post");
-    expect(decide({ line: 1, endLine: 2 + MAX_SUGGESTION_SPAN, file: many, commentable: everyLine, proposed: { suggestion: "y" } })).toEqual({ kind: "drop", reason: "too-long" });
+    expect(
+      decide({
+        line: 1,
+        endLine: 1 + MAX_SUGGESTION_SPAN,
+        file: many,
+        commentable: everyLine,
+        proposed: { suggestion: "y" },
+      }).kind,
+    ).toBe("post");
+    expect(
+      decide({
+        line: 1,
+        endLine: 2 + MAX_SUGGESTION_SPAN,
+        file: many,
+        commentable: everyLine,
+        proposed: { suggestion: "y" },
+      }),
+    ).toEqual({ kind: "drop", reason: "too-long" });
   });
 });
 
