@@ -113,6 +113,36 @@ export function runGit(args: string[], run: GitRun): Promise<GitResult> {
   });
 }
 
+/**
+ * git's stdout as bytes (a blob may be any encoding); a non-zero exit is an error naming what
+ * failed. `run.maxBuffer` bounds what is read.
+ */
+export function gitBytes(args: string[], run: GitRun, what = `git ${args[0]}`): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      gitArgs(args, run),
+      {
+        cwd: run.cwd,
+        env: gitEnv(run),
+        timeout: run.timeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: run.maxBuffer ?? 16 * 1024 * 1024,
+        encoding: "buffer",
+        windowsHide: true,
+        ...(run.signal ? { signal: run.signal } : {}),
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        if (err.name === "AbortError") return reject(err);
+        const why =
+          stderr.length > 0 ? lastLines(stderr.toString("utf8"), run.secrets) : redactSecrets(err.message, run.secrets);
+        reject(new Error(`${what} failed: ${why}`));
+      },
+    );
+  });
+}
+
 /** Like runGit, but a non-zero exit is an error naming what failed. */
 export async function git(args: string[], run: GitRun, what = `git ${args[0]}`): Promise<string> {
   const result = await runGit(args, run);

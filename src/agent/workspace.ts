@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { StringDecoder } from "node:string_decoder";
 import { mkdir, rm } from "node:fs/promises";
 import { ensurePrivateDir } from "../private-paths.js";
 import { join, resolve } from "node:path";
@@ -8,7 +7,7 @@ import type { Logger } from "../core/ports/logger.js";
 import type { Workspace, WorkspaceProvider } from "../core/ports/workspace.js";
 import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { fetchChange } from "./fetch-change.js";
-import { git, runGit, streamGit } from "./git.js";
+import { git, gitBytes, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
 import { createRepoCache } from "./repo-cache.js";
 import type { CheckedOut } from "./repo-cache.js";
@@ -88,36 +87,29 @@ export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Wo
       const out = await git(["diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "-z", range(from, to, opts.mergeBase)], diffRun);
       return parseNameStatus(out);
     },
-    readFile: async (rev, path, maxBytes) => readCommittedFile(run, revision(rev), path, maxBytes),
     async isAncestor(ancestor, descendant) {
       revision(ancestor);
       revision(descendant);
       // Exit 1 means "not an ancestor"; a missing commit (force push, shallow history) is not one either.
       return (await runGit(["merge-base", "--is-ancestor", ancestor, descendant], run)).code === 0;
     },
+    async readFileAt(sha, path, maxBytes) {
+      revision(sha);
+      if (!isTreePath(path)) return null;
+      // After the agent ran, `.git` is as the agent left it: replace refs must not swap the commit.
+      const read: GitRun = { ...run, env: { GIT_NO_REPLACE_OBJECTS: "1" } };
+      const listed = await runGit(["ls-tree", "-l", "-z", "--full-tree", sha, "--", path], read);
+      if (listed.code !== 0) return null;
+      const entry = parseTreeEntries(listed.stdout).find((e) => e.path === path);
+      // Regular files only: a symlink's blob is its target's name, a submodule has no blob here.
+      if (!entry || entry.type !== "blob" || !/^100(644|755)$/.test(entry.mode) || entry.size > maxBytes) return null;
+      return gitBytes(["cat-file", "blob", entry.oid], { ...read, maxBuffer: maxBytes + 1 });
+    },
     dispose() {
       disposed ??= rm(dir, { recursive: true, force: true }).then(() => log.debug({}, "workspace removed"));
       return disposed;
     },
   };
-}
-
-/** A blob of `rev`'s tree by path, cut at `maxBytes`; null for no such file (or a symlink, a tree, a missing commit). */
-async function readCommittedFile(run: GitRun, rev: string, path: string, maxBytes: number): Promise<string | null> {
-  if (path === "" || path.startsWith("/") || path.includes("\0")) throw new Error(`not a repository path: ${JSON.stringify(path)}`);
-  const listed = await runGit(["ls-tree", "-l", "-z", rev, "--", path], run);
-  // `<mode> <type> <object> <size>\t<path>`
-  const entry = /^(\d+) (\w+) ([0-9a-f]+) +(\d+)\t/.exec(listed.stdout);
-  if (listed.code !== 0 || !entry || entry[2] !== "blob" || entry[1] === "120000") return null;
-  const [, , , object, size] = entry;
-  if (Number(size) <= maxBytes) return git(["cat-file", "blob", object!], { ...run, maxBuffer: maxBytes + 1 });
-  let text = "";
-  for await (const chunk of streamGit(["cat-file", "blob", object!], run)) {
-    text += chunk;
-    if (Buffer.byteLength(text) >= maxBytes) break;
-  }
-  // The decoder keeps a character cut in half for a next write that never comes.
-  return new StringDecoder("utf8").write(Buffer.from(text).subarray(0, maxBytes));
 }
 
 function range(from: string, to: string, mergeBase = false): string {
@@ -128,6 +120,22 @@ function range(from: string, to: string, mergeBase = false): string {
 function revision(rev: string): string {
   if (!rev || rev.startsWith("-") || /[\s\0]/.test(rev)) throw new Error(`not a revision: ${JSON.stringify(rev)}`);
   return rev;
+}
+
+/** A path inside a tree as git spells it: relative, no empty, `.` or `..` segment. */
+function isTreePath(path: string): boolean {
+  return path !== "" && !path.includes("\0") && path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+}
+
+/** `ls-tree -l -z`: `mode SP type SP oid SP+ size TAB path NUL`. */
+function parseTreeEntries(out: string): Array<{ mode: string; type: string; oid: string; size: number; path: string }> {
+  return out
+    .split("\0")
+    .filter((record) => record !== "")
+    .flatMap((record) => {
+      const m = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t([\s\S]*)$/.exec(record);
+      return m ? [{ mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === "-" ? -1 : Number(m[4]), path: m[5]! }] : [];
+    });
 }
 
 /** `--name-status -z` output: status NUL path NUL, with a second path for renames and copies. */

@@ -21,7 +21,11 @@ export function scrubWrites(platform: ScmPlatform, scrub: (text: string) => stri
     setCommitStatus: (sha, status) => p.setCommitStatus(sha, { ...status, description: scrub(status.description) }),
     publishReview: (number, headSha, publication) =>
       p.publishReview(number, headSha, {
-        comments: publication.comments.map((c) => ({ ...c, body: scrub(c.body) })),
+        comments: publication.comments.map(({ suggestion, ...c }) => {
+          const comment = { ...c, body: scrub(c.body) };
+          // A suggestion is committed verbatim: one the scrubber would change is not posted at all.
+          return suggestion && scrub(suggestion.text) === suggestion.text ? { ...comment, suggestion } : comment;
+        }),
         resolutions: publication.resolutions.map((r) => ({ ...r, body: scrub(r.body) })),
       }),
     react: (number, commentId, reaction) => p.react(number, commentId, reaction),

@@ -41,4 +41,21 @@ describe("scrubWrites", () => {
     expect(platform.repo).toBe(inner.repo);
     expect(platform.terms).toBe(inner.terms);
   });
+
+  it("posts a suggestion only when the scrubber leaves it as it is: it would be committed verbatim", async () => {
+    const inner = new FakePlatform();
+    const platform = scrubWrites(inner, createSecretScrubber(() => [SECRET]).scrub);
+    const clean = { text: "const a = 1;\n", startLine: 1, endLine: 1 };
+    await platform.publishReview(1, "c".repeat(40), {
+      comments: [
+        { findingId: "F1", path: "a.ts", line: 1, body: "b", suggestion: clean },
+        { findingId: "F2", path: "a.ts", line: 2, body: "b", suggestion: { text: `const key = "${SECRET}";\n`, startLine: 2, endLine: 2 } },
+      ],
+      resolutions: [],
+    });
+    const [first, second] = inner.publications[0]!.comments;
+    expect(first!.suggestion).toEqual(clean);
+    expect(second).not.toHaveProperty("suggestion");
+    expect(JSON.stringify(inner.publications)).not.toContain(SECRET);
+  });
 });

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { routeGraphql } from "./github-fake-graphql.js";
+import { reviewRequestSchema, type ReviewRequest } from "./github-review-request.js";
 import { tokenRequestSchema, type TokenRequest } from "./github-token-request.js";
 
 export interface FakeUser {
@@ -57,7 +58,9 @@ export interface FakeReviewComment {
   pullNumber: number;
   path?: string;
   line?: number;
+  side?: string;
   start_line?: number;
+  start_side?: string;
   body: string;
   in_reply_to_id?: number;
   commit_id?: string;
@@ -113,6 +116,8 @@ export class FakeGitHub {
   readonly comments: FakeComment[] = [];
   readonly reviewComments: FakeReviewComment[] = [];
   readonly reviews: Array<{ id: number; pullNumber: number; commit_id: string; event: string; body?: string }> = [];
+  /** Every accepted `pulls.createReview` body, as sent (validated against the published schema). */
+  readonly reviewRequests: ReviewRequest[] = [];
   readonly statuses: Array<{ sha: string; state: string; context: string; description: string; target_url?: string }> = [];
   readonly reactions: Array<{ commentId: number; kind: "issue" | "review"; content: string }> = [];
   /** Review threads resolved (GraphQL `resolveReviewThread`), by the id of their first comment. */
@@ -415,15 +420,21 @@ export class FakeGitHub {
     }
     if (method === "POST" && (m = rest.match(/^\/pulls\/(\d+)\/reviews$/))) {
       const pullNumber = Number(m[1]);
+      const parsed = reviewRequestSchema.safeParse(body);
+      if (!parsed.success) return [422, { message: "Unprocessable Entity", errors: parsed.error.issues.map((i) => i.message) }];
       const review = { id: this.nextId++, pullNumber, commit_id: String(body.commit_id), event: String(body.event) };
-      const comments = (body.comments as Array<Record<string, unknown>> | undefined) ?? [];
-      if (comments.some((c) => typeof c.line !== "number" || typeof c.path !== "string")) {
+      const comments = parsed.data.comments ?? [];
+      // Warden places comments by line; `position` is closing down and would not place them here.
+      if (comments.some((c) => c.line === undefined)) {
         return [422, { message: "Unprocessable Entity", errors: ["Line could not be resolved"] }];
       }
+      this.reviewRequests.push(parsed.data);
       this.reviews.push(review);
       for (const c of comments) {
-        const rc: FakeReviewComment = { id: this.nextId++, reviewId: review.id, pullNumber, path: String(c.path), line: Number(c.line), body: String(c.body), commit_id: review.commit_id, user: BOT };
-        if (typeof c.start_line === "number") rc.start_line = c.start_line;
+        const rc: FakeReviewComment = { id: this.nextId++, reviewId: review.id, pullNumber, path: c.path, line: c.line!, body: c.body, commit_id: review.commit_id, user: BOT };
+        if (c.side !== undefined) rc.side = c.side;
+        if (c.start_line !== undefined) rc.start_line = c.start_line;
+        if (c.start_side !== undefined) rc.start_side = c.start_side;
         this.reviewComments.push(rc);
       }
       return [200, { id: review.id, state: "COMMENTED", commit_id: review.commit_id, user: BOT }];

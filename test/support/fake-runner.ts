@@ -50,7 +50,12 @@ export function inMemoryWorkspaces(files: Record<string, string>): WorkspaceProv
           Object.entries(files).map(([path, text]) => ({ path, added: text.replace(/\n$/, "").split("\n").length, deleted: 0 })),
         changedFiles: async () => changed,
         isAncestor: async () => false,
-        readFile: async () => null,
+        // The head's files as given, at any commit: what the in-memory "checkout" holds.
+        readFileAt: async (_sha, path, maxBytes) => {
+          const text = files[path];
+          const bytes = text === undefined ? null : Buffer.from(text);
+          return bytes && bytes.length <= maxBytes ? bytes : null;
+        },
         dispose: async () => undefined,
       };
     },

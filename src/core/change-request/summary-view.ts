@@ -56,5 +56,6 @@ export function renderSummaryFromFacts(facts: SummaryFacts): string {
   if (facts.skipped) view.skipped = facts.skipped;
   if (facts.notInline?.length) view.notInline = facts.notInline;
   if (facts.notes?.length) view.notes = facts.notes;
+  if (last?.suggestions) view.suggestions = last.suggestions;
   return renderSummary(view);
 }

@@ -70,7 +70,7 @@ export interface ChangeRequestState {
   /** Head SHA of the last run that completed with a report. */
   lastReviewedSha?: string;
   /** The last report's prose, kept so an in-progress summary can still show it. */
-  lastSummary?: { sha: string; summary: string; highlights: string[]; conclusion?: CommitState };
+  lastSummary?: { sha: string; summary: string; highlights: string[]; conclusion?: CommitState; suggestions?: number };
   /** Last finding number handed out (F1 … Fn). */
   findingSeq: number;
 }

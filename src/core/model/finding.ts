@@ -67,6 +67,11 @@ export interface ReportedFinding {
   path?: string;
   line?: number;
   endLine?: number;
+  /** Exact replacement for lines line..endLine; "" only with `deletes` (see review/suggestion-contract.ts). */
+  suggestion?: string;
+  /** The agent's copy of the lines it replaces, checked against the head commit. */
+  original?: string;
+  deletes?: boolean;
 }
 
 export interface InlineComment {
@@ -77,6 +82,15 @@ export interface InlineComment {
   /** First line of a multi-line range (new side), when the finding spans lines. */
   startLine?: number;
   body: string;
+  /** A change the author can commit from the comment; each adapter renders it in its syntax. */
+  suggestion?: InlineSuggestion;
+}
+
+/** Replaces new-side lines startLine..endLine with `text` (lines ending in the file's line break; "" deletes them). */
+export interface InlineSuggestion {
+  text: string;
+  startLine: number;
+  endLine: number;
 }
 
 /** The reply that closes the thread of a resolved finding ("✅ Resolved in abc1234"). */

@@ -33,8 +33,12 @@ export interface Workspace {
   changedFiles(from: string, to: string, opts?: { mergeBase?: boolean }): Promise<ChangedFile[]>;
   /** False as well when either commit is not in the checkout (e.g. after a force push). */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
-  /** A file as committed at `rev` (not the checkout's), its first `maxBytes` at most; null when it is not a file there. */
-  readFile(rev: string, path: string, maxBytes: number): Promise<string | null>;
+  /**
+   * A regular file's bytes as committed at `sha`, read from git objects (never the working tree,
+   * which the agent may have changed; symlinks are not followed); null when absent, not a regular
+   * file, or larger than `maxBytes`.
+   */
+  readFileAt(sha: string, path: string, maxBytes: number): Promise<Uint8Array | null>;
   /** Removes the checkout. Idempotent. */
   dispose(): Promise<void>;
 }

@@ -27,13 +27,16 @@ function recommendationLines(text: string): string[] {
   return ["**Recommendation:**", "", blockText(rec, { maxLength: 2000 }), ""];
 }
 
-export function renderInlineFinding(f: Finding): string {
+/** `note`: one line of the app's own about the comment (e.g. why its suggestion was not posted). */
+export function renderInlineFinding(f: Finding, opts: { note?: string } = {}): string {
   const lines = [`${severityLabel(f)} ${inlineText(f.title)}`, ""];
   const body = f.body.trim();
   if (body !== "") lines.push(blockText(body), "");
   const location = findingLocation(f);
   if (location) lines.push(`**Affected files:** ${inlineCode(location, { maxLength: 300 })}`, "");
-  lines.push(...recommendationLines(f.recommendation), findingMarker(f.id));
+  lines.push(...recommendationLines(f.recommendation));
+  if (opts.note) lines.push(`_${opts.note}_`, "");
+  lines.push(findingMarker(f.id));
   return lines.join("\n");
 }
 

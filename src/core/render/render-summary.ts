@@ -10,6 +10,7 @@ import type { PermissionAuditEntry } from "../model/permission.js";
 import { blockText, inlineText } from "./escape.js";
 import { formatUtc, shortSha } from "./format.js";
 import { SUMMARY_MARKER } from "./markers.js";
+import { suggestionsLine } from "./suggestions-line.js";
 import {
   dismissedSection,
   issuesSection,
@@ -45,6 +46,8 @@ export interface SummaryView {
   skipped?: { headSha: string; reason: string };
   /** Short operator notes (e.g. "diff cut to 200 KB"). */
   notes?: string[];
+  /** Findings the last review posted with a suggestion the author can commit. */
+  suggestions?: number;
 }
 
 const STATUS_LABELS: Record<SummaryView["status"], string> = {
@@ -150,6 +153,7 @@ function render(view: SummaryView, cap: number): string {
       summarySection(view.summary),
       highlightsSection(view.highlights, cap),
       issuesSection(view.findings, view.notInline ?? [], cap),
+      suggestionsLine(view.suggestions),
       resolvedSection(view.findings, cap),
       dismissedSection(view.findings, cap),
     );

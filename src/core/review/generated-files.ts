@@ -71,7 +71,8 @@ export async function generatedFiles(
   skipGenerated: boolean,
 ): Promise<((file: { path: string }) => GeneratedReason | undefined) | undefined> {
   if (!skipGenerated) return undefined;
-  const text = await workspace.readFile(baseSha, ".gitattributes", GITATTRIBUTES_MAX_BYTES);
-  const attributes = text === null ? NO_ATTRIBUTES : parseGitAttributes(text);
+  // Past the cap (no real .gitattributes comes near it) the file is not read: built-in lists only.
+  const bytes = await workspace.readFileAt(baseSha, ".gitattributes", GITATTRIBUTES_MAX_BYTES);
+  const attributes = bytes === null ? NO_ATTRIBUTES : parseGitAttributes(new TextDecoder().decode(bytes));
   return (file) => classifyPath(file.path, attributes);
 }

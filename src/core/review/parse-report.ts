@@ -4,6 +4,7 @@
 // point outside the repository or flood the tracker.
 import { z } from "zod";
 import { CATEGORIES, type ReportedFinding, type ReviewReport, SEVERITIES } from "../model/finding.js";
+import { SUGGESTION_MAX_CHARS, suggestionProblems, suggestionRules } from "./suggestion-contract.js";
 
 export const REPORT_LIMITS = {
   findings: 200,
@@ -15,6 +16,8 @@ export const REPORT_LIMITS = {
   body: 20_000,
   recommendation: 10_000,
   path: 1_000,
+  suggestion: SUGGESTION_MAX_CHARS,
+  original: SUGGESTION_MAX_CHARS,
 } as const;
 
 const MAX_ERRORS = 20;
@@ -37,6 +40,8 @@ const title = z.preprocess(
 );
 
 const lineNumber = z.preprocess(nullToUndefined, z.number().int().positive().optional());
+// Exact text of lines, kept verbatim (no trimming): a suggestion is committed as written.
+const exactText = (max: number) => z.preprocess(nullToUndefined, z.string().max(max).optional());
 
 function pathProblem(path: string): string | undefined {
   if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return "must be relative to the repository root";
@@ -68,8 +73,12 @@ const finding = z
     path,
     line: lineNumber,
     endLine: lineNumber,
+    original: exactText(REPORT_LIMITS.original),
+    suggestion: exactText(REPORT_LIMITS.suggestion),
+    deletes: z.preprocess(nullToUndefined, z.boolean().optional()),
   })
   .superRefine((f, ctx) => {
+    suggestionProblems(f).forEach(([key, message]) => ctx.addIssue({ code: "custom", path: [key], message }));
     if (f.line !== undefined && f.path === undefined) {
       ctx.addIssue({ code: "custom", path: ["line"], message: "a line needs a path" });
     }
@@ -91,6 +100,12 @@ const finding = z
     if (f.path !== undefined) out.path = f.path;
     if (f.line !== undefined) out.line = f.line;
     if (f.endLine !== undefined) out.endLine = f.endLine;
+    // `deletes` alone means an empty suggestion; an `original` without a suggestion has no use.
+    if (f.suggestion !== undefined || f.deletes === true) {
+      out.suggestion = f.suggestion ?? "";
+      if (f.deletes === true) out.deletes = true;
+      if (f.original !== undefined) out.original = f.original;
+    }
     return out;
   });
 
@@ -227,7 +242,9 @@ export function reportContract(): string {
     '      "recommendation": "markdown: what to do about it",',
     '      "path": "src/file.ts",',
     '      "line": 42,',
-    '      "endLine": 45',
+    '      "endLine": 45,',
+    '      "original": "optional: the exact current text of lines 42..45",',
+    '      "suggestion": "optional: the exact replacement text for lines 42..45"',
     "    }",
     "  ],",
     '  "resolved": ["F1"],',
@@ -242,6 +259,7 @@ export function reportContract(): string {
     "- `path`, `line` and `endLine` are optional. `path` is relative to the repository root (no leading `/`,",
     "  no `..`); `line` and `endLine` are line numbers in the NEW version of the file, `endLine` ≥ `line`.",
     "  Point at lines that are part of the diff when you can.",
+    ...suggestionRules(),
     `- At most ${REPORT_LIMITS.findings} findings. Use \`"findings": []\` when there is nothing to report.`,
     "- `resolved` and `stillOpen` hold ids of earlier findings listed in the prompt (like `F1`); use `[]` when none.",
     "- The block must be valid JSON: double quotes, no comments, no trailing commas.",

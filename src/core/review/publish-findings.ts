@@ -7,13 +7,18 @@ import type { Finding, InlineComment, ReviewReport, ThreadResolution } from "../
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { ChangeRequestStateStore, FindingStore } from "../ports/store.js";
+import type { Workspace } from "../ports/workspace.js";
 import { renderInlineFinding, renderResolvedReply } from "../render/render-finding.js";
+import { attachSuggestions, type Attached } from "./attach-suggestions.js";
+import { onNewSide } from "./suggestion.js";
 import { mergeReport } from "./tracker.js";
 
 export interface PublishResult {
   findings: Finding[];
   /** New findings that could not be placed on a diff line (the summary lists them). */
   notInline: string[];
+  /** Findings posted inline with a suggestion the author can commit. */
+  suggestions: number;
 }
 
 /** Lines of one file where a comment can go (a Set, or the line ranges of its hunks). */
@@ -33,9 +38,13 @@ function owedResolutions(findings: Finding[], headSha: string): ThreadResolution
     .map((f) => ({ findingId: f.id, thread: f.inline!, body: renderResolvedReply(f.resolvedSha ?? headSha) }));
 }
 
-function toInlineComment(f: Finding): InlineComment {
-  const comment: InlineComment = { findingId: f.id, path: f.path!, line: f.endLine ?? f.line!, body: renderInlineFinding(f) };
-  if (f.endLine !== undefined && f.endLine > f.line!) comment.startLine = f.line!;
+function toInlineComment(f: Finding, commentable: CommentableLines, attached: Attached = {}): InlineComment {
+  const body = renderInlineFinding(f, attached.note ? { note: attached.note } : {});
+  const comment: InlineComment = { findingId: f.id, path: f.path!, line: f.endLine ?? f.line!, body };
+  // A range across two hunks is no range GitHub can show (it refuses the review): the comment then
+  // sits on its last line alone.
+  if (f.endLine !== undefined && f.endLine > f.line! && onNewSide(f.line!, f.endLine, commentable.get(f.path!))) comment.startLine = f.line!;
+  if (attached.suggestion) comment.suggestion = attached.suggestion;
   return comment;
 }
 
@@ -47,6 +56,8 @@ export async function publishFindings(input: {
   report: ReviewReport;
   review: RepoConfig["review"];
   commentable: CommentableLines;
+  /** The checkout of the head: suggestions are checked against its git objects (none posted without it). */
+  workspace?: Pick<Workspace, "readFileAt">;
   log: Logger;
   /** Checked before every platform write: a superseded run posts nothing. */
   assertCurrent: () => void;
@@ -70,10 +81,12 @@ export async function publishFindings(input: {
   const located = merged.created.filter((f) => f.path !== undefined && f.line !== undefined);
   const notInline = new Set(input.review.inlineComments ? located.map((f) => f.id) : []);
   const resolutions = owedResolutions(merged.findings, input.headSha);
+  let suggestions = 0;
   if (inline.length > 0 || resolutions.length > 0) {
+    const attached = await attachSuggestions({ ...input, findings: inline, reported: input.report.findings });
     input.assertCurrent();
     const result = await platform.publishReview(ref.number, input.headSha, {
-      comments: inline.map(toInlineComment),
+      comments: inline.map((f) => toInlineComment(f, input.commentable, attached.get(f.id))),
       resolutions,
     });
     for (const posted of result.posted) {
@@ -81,6 +94,7 @@ export async function publishFindings(input: {
       if (!f) continue;
       byId.set(f.id, { ...f, inline: posted.thread });
       notInline.delete(f.id);
+      if (attached.get(f.id)?.suggestion) suggestions += 1;
     }
     const owed = new Set(resolutions.map((r) => r.findingId));
     for (const id of result.resolved.filter((x) => owed.has(x))) byId.set(id, { ...byId.get(id)!, resolvedReplyPosted: true });
@@ -98,5 +112,5 @@ export async function publishFindings(input: {
 
   const findings = [...byId.values()];
   await store.saveFindings(ref, findings);
-  return { findings, notInline: [...notInline] };
+  return { findings, notInline: [...notInline], suggestions };
 }

@@ -88,7 +88,7 @@ async function review(scope: RunScope): Promise<void> {
     assertCurrent(scope);
     // No progress edit may land after the results.
     await scope.summary.flush();
-    const published = await publishResults(scope, prep, input, answer);
+    const published = await publishResults(scope, prep, input, answer, workspace);
     assertCurrent(scope);
     await conclude(scope, published, input.notes);
   });

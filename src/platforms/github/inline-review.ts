@@ -5,12 +5,12 @@ import type { InlineComment } from "../../core/model/finding.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
 import { PlatformError } from "../../core/errors.js";
+import { findingIdInBody } from "../../core/render/markers.js";
+import { suggestionBlock, withSuggestionBlock } from "../../core/render/suggestion-block.js";
 import { reviewCommentId } from "./comment-ids.js";
 import { callGitHub } from "./github-errors.js";
 
 type InlinePostResult = Pick<ReviewPublishResult, "posted" | "failed">;
-
-const FINDING_MARKER = /<!-- warden:finding (\S+) -->/;
 
 export interface ReviewTarget {
   octokit: ProbotOctokit;
@@ -19,12 +19,23 @@ export interface ReviewTarget {
   log: Logger;
 }
 
+/**
+ * GitHub's `suggestion` block replaces exactly the lines the comment is on (`start_line`..`line`),
+ * so it goes only on a comment whose range is the suggestion's.
+ */
+function bodyOf(c: InlineComment): string {
+  const s = c.suggestion;
+  if (!s || s.endLine !== c.line || s.startLine !== (c.startLine ?? c.line)) return c.body;
+  return withSuggestionBlock(c.body, c.findingId, suggestionBlock("suggestion", s.text));
+}
+
+/** A multi-line comment per GitHub's REST docs: `start_line`/`start_side` to `line`/`side`, all on the new side. */
 function toReviewComment(c: InlineComment) {
   const range =
     c.startLine !== undefined && c.startLine < c.line
       ? { start_line: c.startLine, start_side: "RIGHT" as const }
       : {};
-  return { path: c.path, line: c.line, side: "RIGHT" as const, ...range, body: c.body };
+  return { path: c.path, line: c.line, side: "RIGHT" as const, ...range, body: bodyOf(c) };
 }
 
 export async function postInlineReview(
@@ -74,7 +85,8 @@ export async function postInlineReview(
   const wanted = new Set(findingIds);
   const posted: InlinePostResult["posted"] = [];
   for (const comment of reviewComments) {
-    const findingId = FINDING_MARKER.exec(comment.body)?.[1];
+    // The last marker is the app's: a suggestion above it holds agent text verbatim.
+    const findingId = findingIdInBody(comment.body);
     if (findingId === undefined || !wanted.delete(findingId)) continue;
     // Same id forms as events.ts: the prefixed comment id routes to review-comment endpoints and
     // the thread id matches `threadId` of replies (their `in_reply_to_id`).

@@ -3,7 +3,9 @@
 // drafts, replies in resolved findings' discussions as drafts that resolve them. Servers without
 // draft notes get the same effects note by note. What a publish produced is read back whenever
 // GitLab's answer leaves it open, so nothing is ever posted twice.
+import type { InlineComment } from "../../core/model/finding.js";
 import type { ReviewPublication, ReviewPublishResult } from "../../core/ports/scm-platform.js";
+import { suggestionBlock, withSuggestionBlock } from "../../core/render/suggestion-block.js";
 import { createDrafts, discardDrafts, publishDrafts, type Draft, type DraftRequest } from "./draft-notes.js";
 import { placeComments, postDirectly, readBack, type InlineTarget, type Placed } from "./inline-discussions.js";
 import { replyDirectly, type Reply } from "./thread-replies.js";
@@ -56,9 +58,19 @@ async function publishAndSettle(t: InlineTarget, iid: number, drafts: Draft[], p
   }
 }
 
+/**
+ * GitLab's suggestion syntax `suggestion:-N+M` counts lines above and below the commented line;
+ * the discussion sits on the last line replaced, so it is `-N+0` with N = endLine − startLine.
+ */
+function withGitLabSuggestion(c: InlineComment): InlineComment {
+  const { suggestion: s, ...rest } = c;
+  if (!s || s.endLine !== c.line || s.startLine > s.endLine) return rest;
+  return { ...rest, body: withSuggestionBlock(c.body, c.findingId, suggestionBlock(`suggestion:-${s.endLine - s.startLine}+0`, s.text)) };
+}
+
 export async function publishGitLabReview(t: InlineTarget, iid: number, headSha: string, publication: ReviewPublication): Promise<Result> {
   const out: Result = { posted: [], failed: [], resolved: [], unresolved: [], gone: [] };
-  const { placed, refused } = await placeComments(t, iid, headSha, publication.comments);
+  const { placed, refused } = await placeComments(t, iid, headSha, publication.comments.map(withGitLabSuggestion));
   const replies: Reply[] = [];
   for (const r of publication.resolutions) {
     // Every finding thread this adapter records has its discussion id; without one there is nothing to reply in.

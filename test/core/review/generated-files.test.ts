@@ -91,9 +91,10 @@ describe("generatedFiles", () => {
       diffStats: async () => [],
       changedFiles: async () => [],
       isAncestor: async () => false,
-      readFile: async (rev, path) => {
+      readFileAt: async (rev, path) => {
         reads.push(`${rev}:${path}`);
-        return files[rev]?.[path] ?? null;
+        const text = files[rev]?.[path];
+        return text === undefined ? null : new TextEncoder().encode(text);
       },
       dispose: async () => undefined,
     };

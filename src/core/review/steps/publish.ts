@@ -1,5 +1,6 @@
 // The agent's report becomes tracked findings, inline comments and the PR's stored verdict. Every
 // write first checks that the run is still current, so a cancelled run posts nothing more.
+import type { Workspace } from "../../ports/workspace.js";
 import { commitStatusFor, type StatusVerdict } from "../../render/render-status.js";
 import type { AgentAnswer } from "../ask-agent.js";
 import { publishFindings, type PublishResult } from "../publish-findings.js";
@@ -13,7 +14,13 @@ export interface Published {
   notInline: PublishResult["notInline"];
 }
 
-export async function publishResults(scope: RunScope, ready: Ready, input: ReviewInput, answer: AgentAnswer): Promise<Published> {
+export async function publishResults(
+  scope: RunScope,
+  ready: Ready,
+  input: ReviewInput,
+  answer: AgentAnswer,
+  workspace: Pick<Workspace, "readFileAt">,
+): Promise<Published> {
   const { deps, run } = scope;
   const { review } = ready.config;
   const published = await publishFindings({
@@ -24,6 +31,7 @@ export async function publishResults(scope: RunScope, ready: Ready, input: Revie
     report: answer.report,
     review,
     commentable: input.selection.commentable,
+    workspace,
     log: scope.log,
     assertCurrent: () => assertCurrent(scope),
   });
@@ -35,6 +43,7 @@ export async function publishResults(scope: RunScope, ready: Ready, input: Revie
       summary: answer.report.summary,
       highlights: answer.report.highlights,
       conclusion: verdict.state,
+      suggestions: published.suggestions,
     },
   });
   return { verdict, notInline: published.notInline };
