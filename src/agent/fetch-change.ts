@@ -1,13 +1,13 @@
 import type { CheckoutSource } from "../core/ports/workspace.js";
 import { git, lastLines, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
+import { isCommitSha } from "../core/model/commit.js";
 
 const HEAD_REF = "refs/warden/head";
 const BASE_REF = "refs/warden/base";
 const INITIAL_DEPTH = 50;
 const FETCH_TIMEOUT_MS = 10 * 60_000;
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 const SCHEMES = new Set(["https:", "http:", "file:", "ssh:", "git:"]);
 
 /**
@@ -68,7 +68,7 @@ export function fetchConfig(credentials: string | undefined): Record<string, str
 
 export async function validate(dir: string, source: CheckoutSource): Promise<void> {
   for (const sha of [source.headSha, source.baseSha]) {
-    if (!SHA.test(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
+    if (!isCommitSha(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
   }
   let scheme: string;
   try {

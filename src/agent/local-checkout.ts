@@ -10,6 +10,7 @@ import type { Workspace } from "../core/ports/workspace.js";
 import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { git } from "./git.js";
 import { gitWorkspace } from "./workspace.js";
+import { isCommitSha } from "../core/model/commit.js";
 
 const TIMEOUT_MS = 5 * 60_000;
 
@@ -19,7 +20,7 @@ export async function checkoutLocalCommit(
   sha: string,
   opts: { log: Logger; signal?: AbortSignal; baseSha?: string },
 ): Promise<Workspace> {
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
+  if (!isCommitSha(sha)) throw new Error(`not a commit id: ${JSON.stringify(sha)}`);
   const dir = await mkdtemp(join(tmpdir(), "warden-review-"));
   // Isolated like a server checkout (runGit's default): the commit's `.gitattributes` picks no
   // filter from the user's git config, no hook runs, and large files stay LFS pointers.

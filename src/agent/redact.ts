@@ -5,6 +5,8 @@
 // - `maskKnownSecrets`: exact values Warden holds (keys, webhook secrets, tokens), also when the
 //   renderer interleaved its escapes, for text posted to a PR/MR (platforms/secret-scrubber.ts).
 
+import { isCommitSha } from "../core/model/commit.js";
+
 export const MASK = "[redacted]";
 
 /** Formats that are credentials wherever they appear, whatever the text around them. */
@@ -33,8 +35,6 @@ const AUTH_SCHEME = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
 /** Long opaque strings mixing letters and digits (hex keys, base64 secrets). */
 const OPAQUE = /[A-Za-z0-9_+=-]{32,}/g;
-/** Commit ids look opaque too, but operators need them to make sense of git errors. */
-const COMMIT_ID = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
 /** Shorter known values are not masked: they would eat ordinary words (and are no real secret). */
 export const MIN_KNOWN_SECRET_LENGTH = 8;
@@ -51,9 +51,8 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
     (_m, name: string, sep: string, scheme?: string) => `${name}${sep}${scheme ?? ""}${MASK}`,
   );
   out = out.replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${MASK}`);
-  return out.replace(OPAQUE, (m) =>
-    /[0-9]/.test(m) && /[A-Za-z]/.test(m) && !COMMIT_ID.test(m) ? MASK : m,
-  );
+  // Commit ids look opaque too, but operators need them to make sense of git errors.
+  return out.replace(OPAQUE, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) && !isCommitSha(m) ? MASK : m));
 }
 
 export function redactCredentialFormats(text: string): string {

@@ -24,6 +24,7 @@ import { chooseAgent } from "./choose-agent.js";
 import { createLocalGate, type TerminalAsker } from "./local-permissions.js";
 import { LocalRepo, type LocalCommit } from "./local-git.js";
 import type { Progress } from "./terminal-progress.js";
+import { shortSha } from "../core/model/commit.js";
 
 export const LOCAL_TERMS = { changeRequest: "change", short: "change" };
 
@@ -83,14 +84,14 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
   if (serverConfig.sandbox === "off") progress.notice("sandbox: off — the agent runs WITHOUT an OS sandbox, with your user's files and network");
   const commits = await repo.commitsBetween(mergeBase, headSha);
 
-  progress.step(`Checking out ${headName} at ${headSha.slice(0, 7)}`);
+  progress.step(`Checking out ${headName} at ${shortSha(headSha)}`);
   const workspace = await checkoutLocalCommit(repo.root, headSha, { log, signal, baseSha });
   try {
     const changeRequest = localChangeRequest({ platform, baseRef, baseSha, headRef: headName, headSha, commits });
     const selection = await selectDiff(workspace, changeRequest, config.review, undefined, {
       budgetBytes: serverConfig.limits.diffBudgetBytes,
     });
-    progress.done(`Checked out ${headName} at ${headSha.slice(0, 7)}: ${files(selection.changedFiles.length)} changed since ${baseRef}`);
+    progress.done(`Checked out ${headName} at ${shortSha(headSha)}: ${files(selection.changedFiles.length)} changed since ${baseRef}`);
     const prompt = buildPrompt({
       terms: LOCAL_TERMS,
       changeRequest,
@@ -192,7 +193,7 @@ function localChangeRequest(input: {
   const { commits } = input;
   const last = commits.at(-1);
   const title = commits.length === 1 ? (commits[0]?.subject ?? "") : `${input.headRef} (${commits.length} commits)`;
-  const body = commits.map((c) => [`${c.sha.slice(0, 7)} ${c.subject}`, ...(c.body ? ["", c.body] : [])].join("\n")).join("\n\n");
+  const body = commits.map((c) => [`${shortSha(c.sha)} ${c.subject}`, ...(c.body ? ["", c.body] : [])].join("\n")).join("\n\n");
   return {
     ref: { repo: { platform: input.platform, id: "local", fullName: "local" }, number: 0 },
     title,

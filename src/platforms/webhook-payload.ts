@@ -2,6 +2,7 @@
 // names the first bad field, and the few field shapes that later reach git or the store.
 import { z } from "zod";
 import { MalformedPayloadError } from "../core/errors.js";
+import { COMMIT_SHA } from "../core/model/commit.js";
 
 // The error is the core's (core/errors.ts), so that its outcome (HTTP 400) is mapped with the others.
 export { MalformedPayloadError } from "../core/errors.js";
@@ -9,7 +10,7 @@ export { MalformedPayloadError } from "../core/errors.js";
 export const positiveInt = z.number().int().positive();
 
 /** SHA-1 or SHA-256 object names; the head SHA later reaches git commands, so it is checked here. */
-export const commitSha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "expected a commit SHA");
+export const commitSha = z.string().regex(COMMIT_SHA, "expected a commit SHA");
 
 /** Validates `payload`, or throws MalformedPayloadError naming the first bad field. */
 export function parsePayload<T>(schema: z.ZodType<T>, event: string, payload: unknown): T {

@@ -9,6 +9,7 @@ import type { Logger } from "../ports/logger.js";
 import type { SignalBus } from "../ports/signal-bus.js";
 import type { PermissionRequestStore, RunStore } from "../ports/store.js";
 import { PERMISSION_CHANNEL } from "../model/permission.js";
+import { shortSha } from "../model/commit.js";
 
 export interface EndRunsDeps {
   store: RunStore & Pick<PermissionRequestStore, "listPendingPermissionRequests">;
@@ -48,6 +49,6 @@ export async function supersedeOthers(
 ): Promise<void> {
   for (const other of await deps.store.listActiveRuns(ref)) {
     if (other.id === keepRunId || other.headSha === headSha) continue;
-    await endRun(deps, other.id, "superseded", `superseded by ${headSha.slice(0, 7)}`);
+    await endRun(deps, other.id, "superseded", `superseded by ${shortSha(headSha)}`);
   }
 }

@@ -6,9 +6,10 @@ import type { Finding } from "../model/finding.js";
 import type { PermissionAuditEntry } from "../model/permission.js";
 import type { SummaryView } from "../render/render-summary.js";
 import { renderSummary } from "../render/render-summary.js";
+import type { ChangeRequestTerms } from "../model/commit.js";
 
 export interface SummaryFacts {
-  terms: { changeRequest: string; short: string };
+  terms: ChangeRequestTerms;
   now: Date;
   state: ChangeRequestState;
   findings: Finding[];

@@ -9,7 +9,7 @@
 import { outcomeOf } from "../change-request/error-outcome.js";
 import type { Platform } from "../model/change-request.js";
 import type { CommentCreated } from "../model/events.js";
-import type { Terms } from "./help-text.js";
+import { type ChangeRequestTerms, MERGE_REQUEST_TERMS, PULL_REQUEST_TERMS } from "../model/commit.js";
 import { answerPermission } from "./answer-permission.js";
 import { done, type CommandContext, type CommandDeps, type CommandResult } from "./command-context.js";
 import { dismissFinding } from "./dismiss-finding.js";
@@ -20,10 +20,7 @@ export type { CommandDeps } from "./command-context.js";
 
 export type CommentOutcome = "ignored" | "duplicate" | "command_done" | "command_refused" | "command_failed";
 
-const TERMS: Record<Platform, Terms> = {
-  github: { changeRequest: "pull request", short: "PR" },
-  gitlab: { changeRequest: "merge request", short: "MR" },
-};
+const TERMS: Record<Platform, ChangeRequestTerms> = { github: PULL_REQUEST_TERMS, gitlab: MERGE_REQUEST_TERMS };
 
 /** Every comment the app writes carries a hidden marker (SPEC §3). */
 export const REPLY_MARKER = "<!-- warden:reply -->";

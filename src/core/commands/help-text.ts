@@ -1,14 +1,8 @@
 // The command list (SPEC §4), worded for the platform: "pull request" on GitHub, "merge request"
 // on GitLab.
+import { type ChangeRequestTerms, PULL_REQUEST_TERMS } from "../model/commit.js";
 
-export interface Terms {
-  changeRequest: string;
-  short: string;
-}
-
-export const PULL_REQUEST_TERMS: Terms = { changeRequest: "pull request", short: "PR" };
-
-export function helpText(terms: Terms): string {
+export function helpText(terms: ChangeRequestTerms): string {
   return [
     "**Warden commands.** Write one at the start of a line in a new comment (not in a quote or a code block).",
     "",

@@ -2,7 +2,8 @@
 // immediate reply (usage help), or nothing. The first line that starts with a command word wins.
 // Command words match in ASCII only: a look-alike (fullwidth slash, Cyrillic letters, invisible
 // characters) is never a command, and gets no reply either.
-import { helpText, PULL_REQUEST_TERMS, type Terms } from "./help-text.js";
+import { helpText } from "./help-text.js";
+import { type ChangeRequestTerms, PULL_REQUEST_TERMS } from "../model/commit.js";
 import { asciiLower, disguises } from "./lookalike.js";
 import { visibleLines } from "./visible-lines.js";
 
@@ -74,7 +75,7 @@ function dismiss(text: string, args: Token[]): LineResult {
   return command({ name: "dismiss", findingId: `F${id.value.slice(1)}`, ...(reason ? { reason } : {}) });
 }
 
-function warden(text: string, args: Token[], terms: Terms): LineResult {
+function warden(text: string, args: Token[], terms: ChangeRequestTerms): LineResult {
   const [sub, ...rest] = args;
   if (!sub) return reply(helpText(terms));
   const name = asciiLower(sub.value);
@@ -95,7 +96,7 @@ function warden(text: string, args: Token[], terms: Terms): LineResult {
   return reply(`Unknown command \`/warden ${shown}\`.\n\n${helpText(terms)}`);
 }
 
-function parseLine(text: string, terms: Terms): LineResult {
+function parseLine(text: string, terms: ChangeRequestTerms): LineResult {
   const [head, ...args] = tokens(text);
   if (!head) return undefined;
   switch (asciiLower(head.value)) {
@@ -110,7 +111,7 @@ function parseLine(text: string, terms: Terms): LineResult {
   }
 }
 
-export function parseCommand(body: string, terms: Terms = PULL_REQUEST_TERMS): ParsedComment {
+export function parseCommand(body: string, terms: ChangeRequestTerms = PULL_REQUEST_TERMS): ParsedComment {
   for (const line of visibleLines(body)) {
     if (!/^ {0,3}\//.test(line.raw)) continue;
     const result = parseLine(line.text, terms);

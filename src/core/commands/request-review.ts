@@ -3,8 +3,8 @@
 import { prKey } from "../model/change-request.js";
 import { authorizeWriter } from "../permissions/authorize-approver.js";
 import { supersedeOthers } from "../change-request/end-runs.js";
-import { shortSha } from "../render/format.js";
 import { done, refuse, type CommandContext, type CommandResult } from "./command-context.js";
+import { shortSha } from "../model/commit.js";
 
 export async function requestReview(ctx: CommandContext): Promise<CommandResult> {
   const { deps, event, platform, ref, log } = ctx;

@@ -10,6 +10,7 @@ import type { Logger } from "../ports/logger.js";
 import type { SignalBus } from "../ports/signal-bus.js";
 import type { DeliveryStore } from "../ports/store.js";
 import { endRun, supersedeOthers, type EndRunsDeps } from "../change-request/end-runs.js";
+import { shortSha } from "../model/commit.js";
 
 export { supersedeOthers } from "../change-request/end-runs.js";
 
@@ -62,7 +63,7 @@ async function queueReview(deps: IntakeDeps, event: ChangeRequestUpdated): Promi
   if (run) {
     await supersedeOthers(deps, ref, run.id, event.headSha);
     await deps.queue.enqueue({ runId: run.id, key: prKey(ref) });
-    deps.log.info({ runId: run.id, pr: event.number, sha: event.headSha.slice(0, 7), action: event.action }, "review queued");
+    deps.log.info({ runId: run.id, pr: event.number, sha: shortSha(event.headSha), action: event.action }, "review queued");
   }
   // Also after queueing: the delivery that could not be recorded is answered with an error.
   if (delivery.status === "rejected") throw delivery.reason;

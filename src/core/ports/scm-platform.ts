@@ -3,6 +3,7 @@ import type { Actor, ChangeRequest, CommitStatus, Platform, PlatformComment, Rep
 import type { InlineComment, InlineThreadRef, ThreadResolution } from "../model/finding.js";
 import type { RepoPermission } from "../model/permission.js";
 import type { CheckoutSource } from "./workspace.js";
+import type { ChangeRequestTerms } from "../model/commit.js";
 
 /** What one review run publishes in the diff: new findings and the threads of resolved ones. */
 export interface ReviewPublication {
@@ -27,7 +28,7 @@ export interface ScmPlatform {
   readonly platform: Platform;
   readonly repo: RepoRef;
   /** "pull request" / "merge request" and "PR" / "MR", for user-facing text. */
-  readonly terms: { changeRequest: string; short: string };
+  readonly terms: ChangeRequestTerms;
   /**
    * Longest comment body the platform accepts, in characters (GitHub 65,536; GitLab notes
    * 1,000,000); default GitHub's. A permission request that cannot be shown whole within it is

@@ -1,10 +1,5 @@
 // Small formatting helpers shared by the renderers; deterministic (no clock access here).
 
-/** The 7-character abbreviation both platforms show for a commit (hex digits only). */
-export function shortSha(sha: string): string {
-  return sha.replace(/[^0-9a-fA-F]/g, "").slice(0, 7);
-}
-
 /** `2026-02-18 02:33:44 UTC`. */
 export function formatUtc(date: Date): string {
   return date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");

@@ -3,8 +3,8 @@
 // GitHub comments) joins consecutive lines into one paragraph.
 import type { Finding } from "../model/finding.js";
 import { blockText, inlineCode, inlineText } from "./escape.js";
-import { shortSha } from "./format.js";
 import { findingMarker } from "./markers.js";
+import { shortSha } from "../model/commit.js";
 
 /** `src/a.ts:42`, `src/a.ts:42-45`, `src/a.ts`, or undefined without a path. */
 export function findingLocation(f: Pick<Finding, "path" | "line" | "endLine">): string | undefined {

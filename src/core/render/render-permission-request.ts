@@ -6,6 +6,7 @@ import { inlineCode, inlineText } from "./escape.js";
 import { formatUtc } from "./format.js";
 import { permissionMarker } from "./markers.js";
 import { askDetails, notifyLine } from "./render-permission-parts.js";
+import type { ChangeRequestTerms } from "../model/commit.js";
 
 export interface ApproverRules {
   minPermission: "write" | "maintain" | "admin";
@@ -19,7 +20,7 @@ export interface PermissionRequestView {
     PermissionRequestRecord,
     "id" | "ask" | "status" | "source" | "decidedBy" | "decidedAt" | "reason" | "expiresAt"
   >;
-  terms: { changeRequest: string; short: string };
+  terms: ChangeRequestTerms;
   /** Shown while pending. */
   approvers?: ApproverRules;
   /** `permissions.notify`, mentioned while pending. */

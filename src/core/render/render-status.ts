@@ -3,10 +3,25 @@
 import type { FailOn } from "../../config/repo-config.js";
 import type { Finding } from "../model/finding.js";
 import { SEVERITIES } from "../model/finding.js";
-import { plural, truncate } from "./format.js";
+import { plural } from "./format.js";
 
 /** Both platforms cap a status description at 140 characters. */
 export const STATUS_DESCRIPTION_MAX = 140;
+
+/**
+ * At most 140 UTF-16 units (GitHub counts those; GitLab counts characters, which is never more),
+ * never splitting a surrogate pair, with "…" when cut. What both adapters send, whatever the core
+ * gave them.
+ */
+export function fitStatusDescription(text: string): string {
+  if (text.length <= STATUS_DESCRIPTION_MAX) return text;
+  let out = "";
+  for (const ch of text) {
+    if (out.length + ch.length > STATUS_DESCRIPTION_MAX - 1) break;
+    out += ch;
+  }
+  return `${out.trimEnd()}…`;
+}
 
 export const PENDING_DESCRIPTION = "Review in progress";
 
@@ -26,7 +41,7 @@ export function openIssuesDescription(findings: Finding[]): string {
   const counts = SEVERITIES.map((s) => [s, open.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`);
-  return truncate(`${plural(open.length, "open issue")} (${counts.join(", ")})`, STATUS_DESCRIPTION_MAX);
+  return fitStatusDescription(`${plural(open.length, "open issue")} (${counts.join(", ")})`);
 }
 
 export function commitStatusFor(findings: Finding[], failOn: FailOn): StatusVerdict {
@@ -37,5 +52,5 @@ export function commitStatusFor(findings: Finding[], failOn: FailOn): StatusVerd
 /** Description of an `error` status: `Review failed: <reason>`, one line, ≤ 140 characters. */
 export function errorDescription(reason: string): string {
   const flat = reason.replace(/\s+/g, " ").trim();
-  return truncate(flat ? `Review failed: ${flat}` : "Review failed", STATUS_DESCRIPTION_MAX);
+  return fitStatusDescription(flat ? `Review failed: ${flat}` : "Review failed");
 }

@@ -8,7 +8,7 @@ import type { PlanEntry } from "../model/agent.js";
 import type { Finding } from "../model/finding.js";
 import type { PermissionAuditEntry } from "../model/permission.js";
 import { blockText, inlineText } from "./escape.js";
-import { formatUtc, shortSha } from "./format.js";
+import { formatUtc } from "./format.js";
 import { SUMMARY_MARKER } from "./markers.js";
 import { suggestionsLine } from "./suggestions-line.js";
 import {
@@ -18,10 +18,12 @@ import {
   progressLine,
   resolvedSection,
 } from "./summary-sections.js";
+import { shortSha } from "../model/commit.js";
+import type { ChangeRequestTerms } from "../model/commit.js";
 
 export interface SummaryView {
   /** "pull request"/"PR" or "merge request"/"MR". */
-  terms: { changeRequest: string; short: string };
+  terms: ChangeRequestTerms;
   updatedAt: Date;
   /** The commit the findings are for. */
   commitSha: string;

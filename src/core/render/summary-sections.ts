@@ -4,9 +4,10 @@ import type { Finding, Severity } from "../model/finding.js";
 import { SEVERITIES } from "../model/finding.js";
 import { compareFindingIds } from "../model/finding-ids.js";
 import { inlineCode, inlineText } from "./escape.js";
-import { formatUtc, shortSha } from "./format.js";
+import { formatUtc } from "./format.js";
 import { findingLocation } from "./render-finding.js";
 import type { PermissionAuditEntry } from "../model/permission.js";
+import { shortSha } from "../model/commit.js";
 
 const SEVERITY_HEADINGS: Record<Severity, string> = {
   critical: "#### 🔴 Critical",

@@ -4,9 +4,9 @@
 import type { Finding, InlineSuggestion, ReportedFinding } from "../model/finding.js";
 import type { Logger } from "../ports/logger.js";
 import type { Workspace } from "../ports/workspace.js";
-import { shortSha } from "../render/format.js";
 import { fingerprint } from "./fingerprint.js";
 import { decideSuggestion, onNewSide } from "./suggestion.js";
+import { shortSha } from "../model/commit.js";
 
 /** Larger files are not read: a suggestion there is not posted. */
 const SUGGESTION_FILE_MAX_BYTES = 1024 * 1024;

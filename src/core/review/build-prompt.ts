@@ -11,11 +11,12 @@ import { reportContract } from "./parse-report.js";
 import { dismissedSection } from "./prompt-dismissals.js";
 import type { NotInlined, PromptDiff } from "./read-diff.js";
 import { stripMarkers } from "./strip-markers.js";
+import type { ChangeRequestTerms } from "../model/commit.js";
 
 export { stripMarkers } from "./strip-markers.js";
 
 export interface PromptInput {
-  terms: { changeRequest: string; short: string };
+  terms: ChangeRequestTerms;
   changeRequest: Pick<ChangeRequest, "title" | "body" | "headSha" | "baseSha" | "baseRef" | "headRef" | "author">;
   /** All files changed by the PR (after include/exclude). */
   changedFiles: ChangedFile[];

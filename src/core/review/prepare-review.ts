@@ -13,6 +13,7 @@ import type { ServerPolicy } from "../change-request/review-deps.js";
 import { generatedFiles } from "./generated-files.js";
 import { readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
 import { filterBeforeCheckout, type SkipNotice } from "./review-filters.js";
+import { shortSha } from "../model/commit.js";
 
 export type Preparation =
   /** `currentHead`: the run is for an older head than the PR's current one. */
@@ -32,7 +33,7 @@ export async function prepareReview(
   if (changeRequest.state !== "open") return { kind: "skip", reason: `${platform.terms.short} is ${changeRequest.state}` };
   if (changeRequest.headSha !== run.headSha) {
     // A newer push exists; its own event (or command) reviews it.
-    return { kind: "skip", reason: `head moved to ${changeRequest.headSha.slice(0, 7)}`, currentHead: changeRequest.headSha };
+    return { kind: "skip", reason: `head moved to ${shortSha(changeRequest.headSha)}`, currentHead: changeRequest.headSha };
   }
   const loaded = await loadReviewConfig(platform, server);
   if (!loaded.ok) return { kind: "invalid_config", message: loaded.problem };

@@ -10,6 +10,7 @@ import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "../change-request/review-deps.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";
 import { renderSummaryFromFacts } from "../change-request/summary-view.js";
+import { shortSha } from "../model/commit.js";
 
 export const LOST_REPLICA_REASON =
   "Review interrupted: the server running it stopped responding. Comment `/warden review` to run it again.";
@@ -26,7 +27,7 @@ export type ReapOutcome = "interrupted" | "not_running";
 export async function endRunOfLostReplica(deps: ReviewDeps, runId: string): Promise<ReapOutcome> {
   const run = await deps.store.getRun(runId);
   if (!run) return "not_running";
-  const log = deps.log.child({ runId, platform: run.repo.platform, repo: run.repo.fullName, pr: run.number, sha: run.headSha.slice(0, 7) });
+  const log = deps.log.child({ runId, platform: run.repo.platform, repo: run.repo.fullName, pr: run.number, sha: shortSha(run.headSha) });
   const ended = await deps.store.transitionRun(runId, ["running"], {
     status: "interrupted",
     finishedAt: deps.clock.now(),

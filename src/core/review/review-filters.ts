@@ -6,10 +6,10 @@ import type { RepoConfig } from "../../config/repo-config.js";
 import type { Actor, ChangeRequest } from "../model/change-request.js";
 import type { Run } from "../model/run.js";
 import type { Workspace } from "../ports/workspace.js";
-import { shortSha } from "../render/format.js";
+import { type ChangeRequestTerms, shortSha } from "../model/commit.js";
 
 type Review = Pick<RepoConfig["review"], "ignoreAuthors" | "maxChangedFiles">;
-type Terms = { changeRequest: string; short: string };
+type Terms = ChangeRequestTerms;
 
 /** What a skipped run tells: the summary's sentence and the commit status's description. */
 export interface SkipNotice {

@@ -21,6 +21,7 @@ import { publishResults } from "./steps/publish.js";
 import { selectInput } from "./steps/review-input.js";
 import { assertCurrent, type RunScope } from "./steps/run-scope.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";
+import { shortSha } from "../model/commit.js";
 
 /** The run's deadline when the composition root sets none: the longest agent time and then some for publishing. */
 const DEFAULT_RUN_DEADLINE_MS = 70 * 60_000;
@@ -41,7 +42,7 @@ export async function runReview(deps: ReviewDeps, runId: string, signal: AbortSi
     platform: run.repo.platform,
     repo: run.repo.fullName,
     pr: run.number,
-    sha: run.headSha.slice(0, 7),
+    sha: shortSha(run.headSha),
     runId,
   });
   let scope: RunScope | undefined;

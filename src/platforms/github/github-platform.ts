@@ -15,6 +15,8 @@ import { postInlineReview } from "./inline-review.js";
 import { resolveThreads } from "./resolve-threads.js";
 import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js";
 import { scrubWrites } from "../scrub-writes.js";
+import { PULL_REQUEST_TERMS } from "../../core/model/commit.js";
+import { fitStatusDescription } from "../../core/render/render-status.js";
 
 export interface GitHubPlatformDeps {
   octokit: ProbotOctokit;
@@ -28,7 +30,6 @@ export interface GitHubPlatformDeps {
 
 export const STATUS_CONTEXT = "warden/review";
 export const REPO_CONFIG_PATH = ".github/warden.yml";
-const MAX_STATUS_DESCRIPTION = 140;
 
 interface GitHubUser {
   login: string;
@@ -48,17 +49,6 @@ function splitFullName(fullName: string): { owner: string; name: string } {
     throw new Error(`GitHub repository name must be owner/name, got "${fullName}"`);
   }
   return { owner: fullName.slice(0, slash), name: fullName.slice(slash + 1) };
-}
-
-/** At most `max` UTF-16 units (GitHub's count), never splitting a surrogate pair. */
-export function truncateDescription(text: string, max = MAX_STATUS_DESCRIPTION): string {
-  if (text.length <= max) return text;
-  let out = "";
-  for (const ch of text) {
-    if (out.length + ch.length > max - 1) break;
-    out += ch;
-  }
-  return `${out}…`;
 }
 
 function firstLine(body: string): string {
@@ -114,7 +104,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
   const platform: ScmPlatform = {
     platform: "github",
     repo,
-    terms: { changeRequest: "pull request", short: "PR" },
+    terms: PULL_REQUEST_TERMS,
     maxCommentChars: 65_536,
 
     commentUrl(changeRequest, commentId) {
@@ -238,7 +228,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
           sha,
           state: status.state,
           context: STATUS_CONTEXT,
-          description: truncateDescription(status.description),
+          description: fitStatusDescription(status.description),
           ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
         }),
       );

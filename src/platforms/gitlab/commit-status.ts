@@ -5,9 +5,9 @@ import type { Logger } from "../../core/ports/logger.js";
 import type { GitLabClient } from "./gitlab-client.js";
 import { hasStatus } from "./gitlab-errors.js";
 import { commitMergeRequestSchema, parseAnswer } from "./gitlab-schemas.js";
+import { fitStatusDescription } from "../../core/render/render-status.js";
 
 export const STATUS_NAME = "warden/review";
-const MAX_STATUS_DESCRIPTION = 140;
 
 const STATUS_STATES: Record<CommitState, "pending" | "success" | "failed"> = {
   pending: "pending",
@@ -15,12 +15,6 @@ const STATUS_STATES: Record<CommitState, "pending" | "success" | "failed"> = {
   failure: "failed",
   error: "failed",
 };
-
-/** At most `max` characters, never splitting a surrogate pair. */
-export function truncateDescription(text: string, max = MAX_STATUS_DESCRIPTION): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
-}
 
 type Target = { client: GitLabClient; projectId: string; log: Logger };
 
@@ -44,7 +38,7 @@ export async function postCommitStatus(target: Target, sha: string, status: Comm
     target.client.call("Commits.editStatus", (api) =>
       api.Commits.editStatus(target.projectId, sha, state, {
         name: STATUS_NAME,
-        description: truncateDescription(status.description),
+        description: fitStatusDescription(status.description),
         ...(status.targetUrl ? { targetUrl: status.targetUrl } : {}),
         ...(onRef ? { ref: onRef } : {}),
       }),

@@ -26,6 +26,7 @@ import {
 import { publishGitLabReview } from "./publish-review.js";
 import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js";
 import { scrubWrites } from "../scrub-writes.js";
+import { MERGE_REQUEST_TERMS } from "../../core/model/commit.js";
 
 export interface GitLabPlatformDeps {
   client: GitLabClient;
@@ -109,7 +110,7 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
   const platform: ScmPlatform = {
     platform: "gitlab",
     repo,
-    terms: { changeRequest: "merge request", short: "MR" },
+    terms: MERGE_REQUEST_TERMS,
     maxCommentChars: 1_000_000,
 
     commentUrl(changeRequest, commentId) {

@@ -2,9 +2,10 @@
 // the edge so the rest of the adapter works with plain, trusted values.
 import { z } from "zod";
 import { PlatformError } from "../../core/errors.js";
+import { COMMIT_SHA } from "../../core/model/commit.js";
 
 const id = z.number().int().positive();
-const sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "expected a commit SHA");
+const sha = z.string().regex(COMMIT_SHA, "expected a commit SHA");
 
 export const userSchema = z.object({
   id,

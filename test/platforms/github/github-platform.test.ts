@@ -1,7 +1,8 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { PlatformError } from "../../../src/core/errors.js";
-import { createGitHubPlatform, truncateDescription } from "../../../src/platforms/github/github-platform.js";
+import { createGitHubPlatform } from "../../../src/platforms/github/github-platform.js";
+import { fitStatusDescription as truncateDescription } from "../../../src/core/render/render-status.js";
 import { API, BOT, REPO, REPO_PATH, recordingLogger, testOctokit, testPlatform, useNock } from "./support.js";
 
 useNock();

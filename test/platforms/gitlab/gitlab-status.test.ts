@@ -2,7 +2,7 @@
 // refusal to re-enter a state.
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { truncateDescription } from "../../../src/platforms/gitlab/commit-status.js";
+import { fitStatusDescription as truncateDescription } from "../../../src/core/render/render-status.js";
 import { GITLAB, HEAD, MR_PATH, PROJECT_PATH, mergeRequest, project, testPlatform, useNock } from "./support.js";
 
 useNock();

@@ -4,6 +4,7 @@ import { prKey } from "../../model/change-request.js";
 import { errorDescription } from "../../render/render-status.js";
 import type { Preparation } from "../prepare-review.js";
 import { finish, setStatus, writeSummary, type RunScope } from "./run-scope.js";
+import { shortSha } from "../../model/commit.js";
 
 type Skip = Extract<Preparation, { kind: "skip" }>;
 
@@ -50,7 +51,7 @@ async function reviveCurrentHead(scope: RunScope, headSha: string): Promise<void
   if (!revived) return;
   await queue.enqueue({ runId: current.id, key: prKey(scope.ref) });
   scope.log.warn(
-    { revivedRunId: current.id, head: headSha.slice(0, 7) },
+    { revivedRunId: current.id, head: shortSha(headSha) },
     "late webhook for an older head: current head's run queued again",
   );
 }
