@@ -12,8 +12,13 @@ import { benchSandboxStart } from "./sandbox-start.js";
 
 type Bench = [name: string, run: () => Promise<Record<string, number>>];
 
+const renamed = (figures: Record<string, number>, from: string, to: string) =>
+  Object.fromEntries(Object.entries(figures).map(([key, value]) => [key.replace(from, to), value]));
+
 const benches: Bench[] = [
   ["GitHub webhook intake (Warden vs bare Probot, loopback)", () => benchGitHubIntake()],
+  // GitHub sends a few webhooks a second: what one delivery waits for when none queues behind another.
+  ["GitHub webhook intake one at a time (Warden vs bare Probot, loopback)", async () => renamed(await benchGitHubIntake({ chunk: 100, chunks: 8, concurrency: 1 }), "intake.", "intake_one_at_a_time.")],
   ["GitHub API calls per review", benchGitHubApiCalls],
   ["Prompt bytes, one-commit push to a 50-file PR", benchPromptBytes],
   ["Big diff: a ~30 MB PR diff read and cut to the prompt (bigdiff)", benchBigDiff],

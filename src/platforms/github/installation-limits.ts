@@ -7,7 +7,6 @@
 // ~80 writes a minute hold for all replicas together. It is handed to the plugin as its `write`
 // limiter, so the plugin still decides what is a write and takes a slot before every attempt,
 // retries included.
-import type { Logger } from "../../core/ports.js";
 import type { WriteBudget } from "../write-budget.js";
 
 export interface RequestTiming {
@@ -45,7 +44,6 @@ export interface InstallationLimitsOptions {
   decide: { onRateLimit: LimitHandler; onSecondaryRateLimit: LimitHandler };
   /** Why each given-up request was given up, for the error its caller sees. */
   gaveUp: WeakMap<object, string>;
-  log: Logger;
 }
 
 /** `throttle` options for one client (the plugin's `write`, `notifications` and handlers). */

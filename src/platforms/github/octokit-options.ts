@@ -13,6 +13,7 @@
 // defaults lose to those, because Octokit's object defaults yield to instance options; a function
 // sees Probot's options and can replace them. Probot re-creates installation clients from the same
 // options, so they get the same treatment.
+import { randomUUID } from "node:crypto";
 import { ProbotOctokit } from "probot";
 import type { Logger, Metrics } from "../../core/ports.js";
 import { createLocalWriteBudget, DEFAULT_WRITE_GAP_MS, type WriteBudget } from "../write-budget.js";
@@ -102,8 +103,6 @@ function laneOf(options: OctokitOptions): string {
   return installationId === undefined ? "app" : `installation:${String(installationId)}`;
 }
 
-/** Tells apps apart in the plugin's per-process limiter groups: two apps never pace each other. */
-let apps = 0;
 
 /**
  * The Octokit class to pass to Probot: `createProbot({ overrides: { Octokit } })`,
@@ -117,7 +116,9 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
     opts.writeBudget ?? createLocalWriteBudget({ gapMs: opts.writeSpacingMs ?? DEFAULT_WRITE_GAP_MS, now: () => timing.now() });
   const decide = octokitThrottleOptions(opts.log, { timing, rateLimitBaseValue: baseValue });
   const gaveUp = new WeakMap<object, string>();
-  const app = `warden-${++apps}`;
+  // Tells apps apart in the plugin's per-process limiter groups: two apps in one process (tests,
+  // replicas) never hold up each other's requests.
+  const app = `warden-${randomUUID()}`;
   const { metrics } = opts;
 
   const Hooked = ProbotOctokit.plugin((octokit) => {
@@ -151,7 +152,7 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
 
   return Hooked.defaults((instance: OctokitOptions): OctokitOptions => {
     const lane = laneOf(instance);
-    const limits = installationLimits({ lane, budget, timing, rateLimitBaseValue: baseValue, decide, gaveUp, log: opts.log });
+    const limits = installationLimits({ lane, budget, timing, rateLimitBaseValue: baseValue, decide, gaveUp });
     return {
       ...instance,
       throttle: { ...instance.throttle, enabled: true, id: `${app}/${lane}`, ...limits } as unknown as OctokitOptions["throttle"],
