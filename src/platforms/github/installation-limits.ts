@@ -27,7 +27,12 @@ export interface LimitedRequest {
 }
 
 /** @octokit/plugin-throttling's handler shape: true to retry after `retryAfter` seconds. */
-export type LimitHandler = (retryAfter: number, options: LimitedRequest, octokit: unknown, retryCount: number) => boolean;
+export type LimitHandler = (
+  retryAfter: number,
+  options: LimitedRequest,
+  octokit: unknown,
+  retryCount: number,
+) => boolean;
 
 /** The slice of a Bottleneck group the plugin uses: `group.key(id).schedule(jobOptions, task)`. */
 interface Limiter {

@@ -53,14 +53,19 @@ export interface OctokitThrottleHandlers {
  * deadline (the run's, or the patience of a request outside runs), however many times GitHub
  * refuses: a refused request was not applied, so retrying it never applies it twice.
  */
-export function octokitThrottleOptions(log: Logger, opts: { timing: RequestTiming; rateLimitBaseValue: number }): OctokitThrottleHandlers {
+export function octokitThrottleOptions(
+  log: Logger,
+  opts: { timing: RequestTiming; rateLimitBaseValue: number },
+): OctokitThrottleHandlers {
   const handler =
     (kind: "primary" | "secondary"): LimitHandler =>
     (retryAfter, options, _octokit, retryCount) => {
       const retry = opts.timing.now() + retryAfter * opts.rateLimitBaseValue <= options.request.deadline;
       log.warn(
         { kind, method: options.method, url: options.url, retryAfter, retryCount, retry },
-        retry ? "GitHub rate limit hit; retrying after its wait" : "GitHub rate limit hit; its wait ends past the deadline, giving up",
+        retry
+          ? "GitHub rate limit hit; retrying after its wait"
+          : "GitHub rate limit hit; its wait ends past the deadline, giving up",
       );
       return retry;
     };
@@ -103,7 +108,6 @@ function laneOf(options: OctokitOptions): string {
   return installationId === undefined ? "app" : `installation:${String(installationId)}`;
 }
 
-
 /**
  * The Octokit class to pass to Probot: `createProbot({ overrides: { Octokit } })`,
  * `new Probot({ …, Octokit })` or `run(app, { Octokit })`.
@@ -113,7 +117,8 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
   const timing = opts.timing ?? realTiming;
   const patienceMs = opts.rateLimitPatienceMs ?? DEFAULT_RATE_LIMIT_PATIENCE_MS;
   const budget =
-    opts.writeBudget ?? createLocalWriteBudget({ gapMs: opts.writeSpacingMs ?? DEFAULT_WRITE_GAP_MS, now: () => timing.now() });
+    opts.writeBudget ??
+    createLocalWriteBudget({ gapMs: opts.writeSpacingMs ?? DEFAULT_WRITE_GAP_MS, now: () => timing.now() });
   const decide = octokitThrottleOptions(opts.log, { timing, rateLimitBaseValue: baseValue });
   const gaveUp = new WeakMap<object, string>();
   // Tells apps apart in the plugin's per-process limiter groups: two apps in one process (tests,
@@ -144,7 +149,10 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
       const attempt = Number(error.request.request?.retryCount ?? 0) + 1;
       if (attempt <= retries) {
         const { method, url } = error.request;
-        opts.log.warn({ method, url, status: error.status, attempt, waitMs: retryAfter * baseValue }, "GitHub request failed; retrying");
+        opts.log.warn(
+          { method, url, status: error.status, attempt, waitMs: retryAfter * baseValue },
+          "GitHub request failed; retrying",
+        );
       }
       return retryRequest(error, retries, retryAfter);
     };
@@ -155,7 +163,12 @@ export function createWardenOctokit(opts: WardenOctokitOptions): typeof ProbotOc
     const limits = installationLimits({ lane, budget, timing, rateLimitBaseValue: baseValue, decide, gaveUp });
     return {
       ...instance,
-      throttle: { ...instance.throttle, enabled: true, id: `${app}/${lane}`, ...limits } as unknown as OctokitOptions["throttle"],
+      throttle: {
+        ...instance.throttle,
+        enabled: true,
+        id: `${app}/${lane}`,
+        ...limits,
+      } as unknown as OctokitOptions["throttle"],
       retry: { ...octokitRetryOptions, retryAfterBaseValue: baseValue },
     };
   });
