@@ -12,17 +12,32 @@ import { benchSandboxStart } from "./sandbox-start.js";
 
 type Bench = [name: string, run: () => Promise<Record<string, number>>];
 
+const renamed = (figures: Record<string, number>, from: string, to: string) =>
+  Object.fromEntries(Object.entries(figures).map(([key, value]) => [key.replace(from, to), value]));
+
 const benches: Bench[] = [
   ["GitHub webhook intake (Warden vs bare Probot, loopback)", () => benchGitHubIntake()],
+  // GitHub sends a few webhooks a second: what one delivery waits for when none queues behind another.
+  [
+    "GitHub webhook intake one at a time (Warden vs bare Probot, loopback)",
+    async () =>
+      renamed(await benchGitHubIntake({ chunk: 100, chunks: 8, concurrency: 1 }), "intake.", "intake_one_at_a_time."),
+  ],
   ["GitHub API calls per review", benchGitHubApiCalls],
   ["Prompt bytes, one-commit push to a 50-file PR; a PR whose diff is 90 % lockfile", benchPromptBytes],
   ["Big diff: a ~30 MB PR diff read and cut to the prompt (bigdiff)", benchBigDiff],
   ["Permission relay latency (approving comment webhook → agent gets the option)", () => benchPermissionRelay()],
   ["GitLab API calls and notifications per review", benchGitLabApiCalls],
   ["Agent sandbox start-up (spawn → initialize answered, bubblewrap minus none)", () => benchSandboxStart()],
-  ["Checkout per review, repository cache vs fresh fetch vs git worktree (big repository over smart HTTP)", benchCheckout],
+  [
+    "Checkout per review, repository cache vs fresh fetch vs git worktree (big repository over smart HTTP)",
+    benchCheckout,
+  ],
   ["Replicas on PostgreSQL (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchReplicas()],
-  ["GitHub write limit burst: 40 PRs, one installation, two replicas (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)", () => benchWriteBurst()],
+  [
+    "GitHub write limit burst: 40 PRs, one installation, two replicas (needs WARDEN_TEST_DATABASE_URL or DATABASE_URL)",
+    () => benchWriteBurst(),
+  ],
 ];
 
 const only = process.argv.slice(2);

@@ -4,10 +4,13 @@
 // out slots; it never holds anything while a request is in flight, so a replica that dies with
 // slots reserved leaves nothing stuck: its slots simply pass unused.
 //
-// Small on purpose: a request hook (today request-policy.ts, later a `@octokit/plugin-throttling`
-// hook) calls `take` before each content-creating write and `holdFor` when GitHub refused one for a
-// rate limit. In PostgreSQL mode the slots live in the database (store/write-budget-store.ts) and
-// are shared by every replica; in SQLite mode the process's own budget below is the whole truth.
+// Hand-written because @octokit/plugin-throttling keeps its limits in Bottleneck, which shares them
+// between processes only through Redis: it cannot share one installation's budget across replicas
+// through PostgreSQL. The plugin gets this budget as its `write` limiter
+// (github/installation-limits.ts): it calls `take` before each attempt of a write, and its
+// rate-limit handlers call `holdFor` when GitHub refused one. In PostgreSQL mode the slots live in
+// the database (store/write-budget-store.ts) and are shared by every replica; in SQLite mode the
+// process's own budget below is the whole truth.
 
 export interface WriteBudget {
   /** Takes the next write slot of `key` (an installation); resolves to the milliseconds until it (0: now). */

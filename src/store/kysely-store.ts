@@ -22,7 +22,7 @@ import {
   statePatchToRow,
 } from "./rows.js";
 import { permissionRequestQueries } from "./permission-request-queries.js";
-import { createUuidV7Generator } from "./uuid-v7.js";
+import { v7 as uuidv7 } from "uuid";
 
 const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
 /** Keeps multi-row inserts well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -32,7 +32,6 @@ const systemClock = { now: () => new Date() };
 
 export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } = {}): Store {
   const clock = opts.clock ?? systemClock;
-  const newRunId = createUuidV7Generator();
 
   return {
     ...permissionRequestQueries(db, clock),
@@ -52,7 +51,9 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
 
     async createRun(run: NewRun): Promise<Run | null> {
       const row: Insertable<RunsTable> = {
-        id: newRunId(),
+        // Time-ordered, and monotonic within this process (uuid keeps a counter per millisecond):
+        // the id breaks ties between runs created in the same `created_at` millisecond.
+        id: uuidv7(),
         platform: run.repo.platform,
         repo_id: run.repo.id,
         repo_full_name: run.repo.fullName,

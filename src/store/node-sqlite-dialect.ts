@@ -1,12 +1,10 @@
 // Kysely dialect over Node's built-in `node:sqlite` (`DatabaseSync`), so the embedded store needs
 // no native module. Kysely 0.29 ships no dialect for it (only better-sqlite3's shape); this reuses
-// its SQLite adapter, compiler and introspector and supplies a driver whose statements outside
-// transactions share commits (group-commit.ts). Every statement thus runs inside a transaction:
-// the few that SQLite refuses there (`PRAGMA journal_mode`, `VACUUM`) go to the DatabaseSync
-// directly, before the dialect is used.
+// its SQLite adapter, compiler and introspector and supplies a driver shaped like Kysely's own
+// SqliteDriver: one connection, lent to one query or transaction at a time.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import {
-  type CompiledQuery,
+  CompiledQuery,
   DeleteQueryNode,
   InsertQueryNode,
   MergeQueryNode,
@@ -28,16 +26,10 @@ import type {
   QueryResult,
   RootOperationNode,
 } from "kysely";
-import { GroupCommit } from "./group-commit.js";
 
 export interface NodeSqliteDialectConfig {
   /** An open database, or a factory called once on first use. Kysely's `destroy()` closes it. */
   database: DatabaseSync | (() => DatabaseSync | Promise<DatabaseSync>);
-  /**
-   * The group commit of that database, when the caller also runs statements of its own through it
-   * (the store's hot path); made by the driver otherwise.
-   */
-  groupCommit?: GroupCommit;
 }
 
 export class NodeSqliteDialect implements Dialect {
@@ -70,12 +62,6 @@ class NodeSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
     return true;
   }
-
-  // The one DatabaseSync is shared by design: the driver's group commit decides who runs when.
-  // Left false, Kysely would hold a lock from each query until its commit and so defeat batching.
-  override get supportsMultipleConnections(): boolean {
-    return true;
-  }
 }
 
 /** Prepared statements kept per SQL text: the app issues a small, fixed set of queries. */
@@ -88,9 +74,9 @@ interface Prepared {
 
 class NodeSqliteDriver implements Driver {
   readonly #config: NodeSqliteDialectConfig;
-  readonly #statements = new Map<string, Prepared>();
+  readonly #mutex = new ConnectionMutex();
   #db: DatabaseSync | undefined;
-  #commits: GroupCommit | undefined;
+  #connection: NodeSqliteConnection | undefined;
 
   constructor(config: NodeSqliteDialectConfig) {
     this.#config = config;
@@ -99,53 +85,51 @@ class NodeSqliteDriver implements Driver {
   async init(): Promise<void> {
     const { database } = this.#config;
     this.#db = typeof database === "function" ? await database() : database;
-    this.#commits = this.#config.groupCommit ?? new GroupCommit(this.#db);
+    this.#connection = new NodeSqliteConnection(this.#db);
   }
 
-  // A handle per use: statements outside a transaction go through the group commit; a handle
-  // that began a transaction runs its statements directly until it ends.
+  // One connection, held from a query's (or a transaction's) start to its end: a query issued
+  // while a transaction waits between statements runs after it, never inside it.
   async acquireConnection(): Promise<DatabaseConnection> {
-    if (!this.#db || !this.#commits) throw new Error("node:sqlite driver used before init");
-    return new NodeSqliteConnection(this.#db, this.#commits, this.#statements);
+    if (!this.#connection) throw new Error("node:sqlite driver used before init");
+    await this.#mutex.lock();
+    return this.#connection;
   }
 
-  async releaseConnection(): Promise<void> {}
+  async releaseConnection(): Promise<void> {
+    this.#mutex.unlock();
+  }
 
+  // IMMEDIATE takes the write lock up front: with WAL and another process on the same file, a
+  // deferred transaction that later upgrades to a writer can fail with SQLITE_BUSY despite the
+  // busy timeout.
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#commits!.begin();
-    (connection as NodeSqliteConnection).inTransaction = true;
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    this.#commits!.commit();
-    (connection as NodeSqliteConnection).inTransaction = false;
+    await connection.executeQuery(CompiledQuery.raw("commit"));
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    (connection as NodeSqliteConnection).inTransaction = false;
-    this.#commits!.rollback();
+    await connection.executeQuery(CompiledQuery.raw("rollback"));
   }
 
   async destroy(): Promise<void> {
     const db = this.#db;
     this.#db = undefined;
-    this.#commits?.flush();
-    this.#statements.clear();
+    this.#connection = undefined;
     // `isOpen` is missing before Node 22.15; treat unknown as open.
     if (db && db.isOpen !== false) db.close();
   }
 }
 
 class NodeSqliteConnection implements DatabaseConnection {
-  inTransaction = false;
   readonly #db: DatabaseSync;
-  readonly #commits: GroupCommit;
-  readonly #statements: Map<string, Prepared>;
+  readonly #statements = new Map<string, Prepared>();
 
-  constructor(db: DatabaseSync, commits: GroupCommit, statements: Map<string, Prepared>) {
+  constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#commits = commits;
-    this.#statements = statements;
   }
 
   #prepare(compiled: CompiledQuery): Prepared {
@@ -165,7 +149,7 @@ class NodeSqliteConnection implements DatabaseConnection {
     return entry;
   }
 
-  #execute<R>(compiled: CompiledQuery): QueryResult<R> {
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const { stmt, returnsRows: rows } = this.#prepare(compiled);
     const params = compiled.parameters as Parameters<StatementSync["run"]>;
     if (rows) {
@@ -179,11 +163,6 @@ class NodeSqliteConnection implements DatabaseConnection {
     };
   }
 
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction) return this.#execute<R>(compiled);
-    return this.#commits.run(() => this.#execute<R>(compiled), { read: SelectQueryNode.is(compiled.query) });
-  }
-
   // Buffered: `StatementSync.iterate()` is missing before Node 22.13, and reads are synchronous anyway.
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
     const { rows } = await this.executeQuery<R>(compiled);
@@ -191,6 +170,24 @@ class NodeSqliteConnection implements DatabaseConnection {
     for (let i = 0; i < rows.length; i += size) {
       yield { rows: rows.slice(i, i + size) };
     }
+  }
+}
+
+/** The lock of Kysely's own SQLite driver: one holder of the connection at a time. */
+class ConnectionMutex {
+  #locked: Promise<void> | undefined;
+  #unlock: (() => void) | undefined;
+
+  async lock(): Promise<void> {
+    while (this.#locked) await this.#locked;
+    this.#locked = new Promise<void>((resolve) => (this.#unlock = resolve));
+  }
+
+  unlock(): void {
+    const unlock = this.#unlock;
+    this.#locked = undefined;
+    this.#unlock = undefined;
+    unlock?.();
   }
 }
 

@@ -4,14 +4,11 @@ import { Kysely } from "kysely";
 import type { Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { Store } from "../core/ports/store.js";
-import { GroupCommit } from "./group-commit.js";
 import { createKyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import { ensurePrivateDir, ensurePrivateFile, tightenFiles } from "../private-paths.js";
 import { NodeSqliteDialect } from "./node-sqlite-dialect.js";
 import type { Database } from "./schema.js";
-import { sqliteHotPath } from "./sqlite-hot-path.js";
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, createWalCheckpointer } from "./wal-checkpointer.js";
 
 /** How long a writer waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -26,28 +23,16 @@ export interface OpenSqliteStoreOptions {
 /** Opens (creating it and its directory if needed) and migrates the embedded SQLite store. */
 export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Store & { db: Kysely<Database> }> {
   const database = openDatabase(opts.file, opts.log);
-  // An in-memory database has no WAL and no second connection to checkpoint it.
-  const checkpointer =
-    opts.file === ":memory:"
-      ? undefined
-      : createWalCheckpointer({ file: resolve(opts.file), busyTimeoutMs: BUSY_TIMEOUT_MS, ...(opts.log ? { log: opts.log } : {}) });
-  const groupCommit = new GroupCommit(database, checkpointer ? { afterCommit: checkpointer.afterCommit } : {});
-  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect({ database, groupCommit }) });
+  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect({ database }) });
   try {
     await migrateToLatest(db, opts.log ? { log: opts.log } : {});
   } catch (err) {
-    await checkpointer?.close();
     await db.destroy();
     throw err;
   }
   opts.log?.debug({ file: opts.file }, "sqlite store open");
   const store = createKyselyStore(db, opts.clock ? { clock: opts.clock } : {});
-  const hotPath = sqliteHotPath(database, groupCommit, opts.clock ?? { now: () => new Date() }, store);
-  const close = async () => {
-    await checkpointer?.close();
-    await store.close();
-  };
-  return { ...store, ...hotPath, close, db };
+  return { ...store, db };
 }
 
 function openDatabase(file: string, log?: Logger): DatabaseSync {
@@ -68,8 +53,6 @@ function openDatabase(file: string, log?: Logger): DatabaseSync {
     // In WAL mode NORMAL syncs at checkpoints instead of every commit: a process crash loses
     // nothing; only a power loss can lose the last commits (GitHub can redeliver those).
     database.exec("PRAGMA synchronous = NORMAL");
-    // Checkpoints run on a worker (wal-checkpointer.ts); this connection's own is the backstop.
-    if (!inMemory) database.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
   } catch (err) {
     database.close();
     throw err;

@@ -54,8 +54,8 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
     }
     const [octokit, login] = await Promise.all([probot.auth(repo.installationId), botLogin()]);
     const { writeDeadline } = opts;
-    // Every request of this client carries the run's deadline to the rate-limit policy
-    // (request-policy.ts). `probot.auth` makes a new client per call, so it is this run's alone.
+    // Every request of this client carries the run's deadline to the rate-limit handlers
+    // (octokit-options.ts). `probot.auth` makes a new client per call, so it is this run's alone.
     if (writeDeadline) {
       octokit.hook.before("request", (options) => {
         options.request = { ...options.request, deadline: writeDeadline().getTime() } as typeof options.request;
