@@ -18,6 +18,7 @@ import type {
   RunTrigger,
   ToolKind,
 } from "./model.js";
+import type { AgentUsage, RunUsageStore } from "./usage.js";
 
 // ---- Logging and time ---------------------------------------------------------------------
 
@@ -240,7 +241,9 @@ export type AgentProgress =
   | { type: "message"; text: string }
   | { type: "tool_call"; toolCallId: string; title: string; kind: ToolKind; status: string }
   | { type: "mode"; modeId: string }
-  | { type: "notice"; message: string };
+  | { type: "notice"; message: string }
+  /** The run's usage so far (running totals), each time the agent reports more. */
+  | { type: "usage"; usage: AgentUsage };
 
 export interface AgentRunOptions {
   agent: AgentSpec;
@@ -253,6 +256,8 @@ export interface AgentRunOptions {
   allowedModes?: readonly string[];
   /** Whole-run budget; when it runs out the runner cancels, then ends the process group. */
   timeoutMs: number;
+  /** Usage budget: once the reported usage passes it the runner stops the run as for a timeout. */
+  budget?: { maxTokens?: number; maxCostUsd?: number };
   signal: AbortSignal;
   onProgress(update: AgentProgress): void;
   /** Decides a `session/request_permission`; the signal aborts when the run ends first. */
@@ -330,6 +335,9 @@ export interface Store {
   saveFindings(ref: ChangeRequestRef, findings: Finding[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The Store methods of agent usage (core/usage.ts). */
+export interface Store extends RunUsageStore {}
 
 // ---- Jobs ----------------------------------------------------------------------------------
 
@@ -466,4 +474,6 @@ export interface Metrics {
   runFinished(outcome: RunStatus, seconds: number): void;
   apiCall(platform: Platform): void;
   pendingPermissions(delta: number): void;
+  /** What one run's agent reported it used (tokens in/out, US dollars when known). */
+  agentUsage?(agent: string, repository: string, usage: AgentUsage): void;
 }

@@ -19,6 +19,7 @@ import {
   statePatchToRow,
 } from "./rows.js";
 import { permissionRequestQueries } from "./permission-request-queries.js";
+import { runUsageQueries } from "./run-usage-store.js";
 import { createUuidV7Generator } from "./uuid-v7.js";
 
 const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
@@ -33,6 +34,7 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
 
   return {
     ...permissionRequestQueries(db, clock),
+    ...runUsageQueries(db),
 
     async ping() {
       await sql`select 1`.execute(db);

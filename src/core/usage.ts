@@ -1,0 +1,51 @@
+// What a review costs: the tokens and money an agent reports over ACP, per run and per PR, and the
+// Store role that keeps them. Neutral shapes: the runner turns ACP messages into these.
+import type { ChangeRequestRef } from "./model.js";
+
+/** The running totals of one agent run, as far as the agent reported them. */
+export interface AgentUsage {
+  /** Input tokens over the run's prompts (cache reads and writes included when reported apart). */
+  inputTokens: number;
+  /** Output tokens over the run's prompts (thought tokens included when reported apart). */
+  outputTokens: number;
+  /**
+   * What the token budget counts: the prompts' token totals, or the largest context the agent
+   * reported during a turn when that is higher (a lower bound of what the turn has read so far).
+   */
+  budgetTokens: number;
+  /** True once the agent reported a turn's token counts (in/out); a context size alone does not count. */
+  tokensReported: boolean;
+  /** The session's cumulative cost in US dollars; absent when the agent reports none (or another currency). */
+  costUsd?: number;
+}
+
+export const NO_USAGE: AgentUsage = { inputTokens: 0, outputTokens: 0, budgetTokens: 0, tokensReported: false };
+
+/** One run's usage as stored (one row per run, replaced as the run reports more). */
+export interface RunUsageRecord {
+  runId: string;
+  ref: ChangeRequestRef;
+  /** The agent's name in the server config. */
+  agent: string;
+  usage: AgentUsage;
+  recordedAt: Date;
+}
+
+/** Sums over several runs of a PR. `costUsd` counts only the runs that reported one. */
+export interface UsageTotals {
+  runs: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Runs that reported no cost (their tokens still count above). */
+  runsWithoutCost: number;
+}
+
+/** The Store role of usage (store/run-usage-store.ts). */
+export interface RunUsageStore {
+  /** Inserts or replaces the usage of `record.runId`. */
+  saveRunUsage(record: RunUsageRecord): Promise<void>;
+  getRunUsage(runId: string): Promise<RunUsageRecord | null>;
+  /** Totals of a PR's runs recorded at or after `since` (all of them without it). */
+  sumChangeRequestUsage(ref: ChangeRequestRef, since?: Date): Promise<UsageTotals>;
+}
