@@ -39,6 +39,8 @@ export interface UsageTotals {
   costUsd: number;
   /** Runs that reported no cost (their tokens still count above). */
   runsWithoutCost: number;
+  /** Runs that reported no token counts. */
+  runsWithoutTokens: number;
 }
 
 /** The Store role of usage (store/run-usage-store.ts). */

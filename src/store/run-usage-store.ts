@@ -84,6 +84,7 @@ export function runUsageQueries(database: Kysely<Database>): RunUsageStore {
           eb.fn.sum<number | string | null>("output_tokens").as("output_tokens"),
           eb.fn.sum<number | string | null>("cost_micro_usd").as("cost_micro_usd"),
           eb.fn.count<number | string>("cost_micro_usd").as("with_cost"),
+          eb.fn.sum<number | string | null>("tokens_reported").as("with_tokens"),
         ]);
       if (since) query = query.where("recorded_at", ">=", iso(since));
       const row = await query.executeTakeFirstOrThrow();
@@ -94,6 +95,7 @@ export function runUsageQueries(database: Kysely<Database>): RunUsageStore {
         outputTokens: Number(row.output_tokens ?? 0),
         costUsd: Number(row.cost_micro_usd ?? 0) / MICRO,
         runsWithoutCost: runs - Number(row.with_cost),
+        runsWithoutTokens: runs - Number(row.with_tokens ?? 0),
       };
       return totals;
     },

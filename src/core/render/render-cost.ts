@@ -5,11 +5,9 @@ import type { AgentUsage, UsageTotals } from "../usage.js";
 import { inlineText } from "./escape.js";
 
 export interface CostView {
-  /** The agent's name in the server config. */
-  agent: string;
-  /** This review's usage, once the agent ran. */
-  review?: AgentUsage;
-  /** Every recorded run of the PR, this one included. */
+  /** This review's usage, once the agent ran; `agent` is its name in the server config. */
+  review?: { agent: string; usage: AgentUsage };
+  /** Every recorded run of the PR, this one included (shown once there are others). */
   pr?: UsageTotals;
 }
 
@@ -41,7 +39,8 @@ export function usageText(usage: AgentUsage | undefined, agent: string): string 
 }
 
 function totalsText(pr: UsageTotals): string {
-  const parts = [tokens(pr.inputTokens, pr.outputTokens)];
+  const parts: string[] = [];
+  if (pr.runsWithoutTokens < pr.runs) parts.push(tokens(pr.inputTokens, pr.outputTokens));
   if (pr.runsWithoutCost === pr.runs) parts.push("cost not reported");
   else parts.push(formatUsd(pr.costUsd));
   if (pr.runsWithoutCost > 0 && pr.runsWithoutCost < pr.runs) {
@@ -51,9 +50,10 @@ function totalsText(pr: UsageTotals): string {
 }
 
 /** The summary's line; the agent name is operator config, escaped all the same. */
-export function costLine(view: CostView, terms: { short: string }): string {
-  const agent = inlineText(view.agent, { maxLength: 60 });
-  const lines = [`**Cost:** ${usageText(view.review, agent)} (this review)`];
-  if (view.pr && view.pr.runs > 0) lines.push(`${totalsText(view.pr)} (this ${terms.short} so far)`);
-  return lines.join(" · ");
+export function costLine(view: CostView, terms: { short: string }): string | undefined {
+  const parts: string[] = [];
+  if (view.review) parts.push(`${usageText(view.review.usage, inlineText(view.review.agent, { maxLength: 60 }))} (this review)`);
+  // The PR's totals say something new only once it had other runs than this one.
+  if (view.pr && view.pr.runs > (view.review ? 1 : 0)) parts.push(`${totalsText(view.pr)} (this ${terms.short} so far)`);
+  return parts.length > 0 ? `**Cost:** ${parts.join(" · ")}` : undefined;
 }

@@ -7,6 +7,7 @@
 import type { Finding, PlanEntry } from "../model.js";
 import { blockText, inlineText } from "./escape.js";
 import { formatUtc, shortSha } from "./format.js";
+import { costLine, type CostView } from "./render-cost.js";
 import { SUMMARY_MARKER } from "./markers.js";
 import {
   dismissedSection,
@@ -52,6 +53,8 @@ export interface SummaryView {
   failure?: string;
   /** Short operator notes (e.g. "diff cut to 200 KB"). */
   notes?: string[];
+  /** Tokens and cost the agent reported (render-cost.ts). */
+  cost?: CostView;
 }
 
 const STATUS_LABELS: Record<SummaryView["status"], string> = {
@@ -152,6 +155,7 @@ function render(view: SummaryView, cap: number): string {
     );
   }
   blocks.push(permissionsSection(view.permissions, cap), progressLine(view.findings));
+  if (view.cost) blocks.push(costLine(view.cost, view.terms));
   return blocks.filter((b) => b !== undefined).join("\n\n");
 }
 

@@ -12,7 +12,7 @@ const AGENT_LABEL: Record<AgentError["code"], string> = {
   invalid_report: "The agent sent no valid report",
   sandbox: "The agent sandbox cannot start",
   mode: "The agent's mode is not allowed",
-  budget: "The review was stopped",
+  budget: "The agent was stopped at this server's per-review limit",
 };
 
 /**

@@ -1,5 +1,6 @@
 // What the review use cases need from the outside world, bundled once by the composition root.
 import type { RepoConfig } from "../../config/repo-config.js";
+import type { UsageLimits } from "./review-budget.js";
 import type {
   AgentRunner,
   AgentSpec,
@@ -24,6 +25,8 @@ export interface ServerPolicy {
   maxPermissionRequestsPerRun?: number;
   /** Server config `allowedModes`; the runner's default when unset. */
   allowedModes?: readonly string[];
+  /** Server config `limits.maxTokensPerReview`, `maxCostPerReviewUsd`, `maxCostPerPrPerDayUsd`. */
+  usageLimits?: UsageLimits;
 }
 
 export interface ReviewDeps {

@@ -13,6 +13,7 @@ import { buildPrompt } from "./build-prompt.js";
 import { describeFailure } from "./failure-message.js";
 import { prepareReview, selectDiff } from "./prepare-review.js";
 import { publishFindings } from "./publish-findings.js";
+import { budgetStopStatus, dailyBudgetStop, recordRunUsage, reviewBudget, summaryCost, type UsageMeter } from "./review-budget.js";
 import type { ReviewDeps } from "./review-deps.js";
 import { createSummaryWriter, type SummaryWriter } from "./summary-writer.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "./summary-view.js";
@@ -98,6 +99,7 @@ async function writeSummary(ctx: RunContext, extra: Partial<SummaryFacts>, throt
     findings: await deps.store.listFindings(ref),
     // From the store: every request of this run, decided by anyone on any replica.
     permissions: (await deps.store.listPermissionRequests(ctx.run.id)).map(toAuditEntry),
+    cost: await summaryCost(deps.store, ctx.run),
     ...extra,
   });
   if (throttled) ctx.summary.writeThrottled(body);
@@ -129,6 +131,12 @@ async function review(ctx: RunContext): Promise<void> {
   }
   const { changeRequest, config, notes, agent } = prep;
   ctx.changeRequest = changeRequest;
+  const overDaily = await dailyBudgetStop(deps, deps.server.usageLimits, run, platform.terms);
+  if (overDaily) {
+    await writeSummary(ctx, { failure: { headSha: run.headSha, reason: overDaily.reason } });
+    await setStatus(ctx, "error", overDaily.status);
+    return finish(ctx, "skipped", { error: overDaily.reason, conclusion: "error" });
+  }
   const inProgress = () => ({ inProgress: { headSha: run.headSha, ...(ctx.plan ? { plan: ctx.plan } : {}) } });
   // Summary first, so the pending status can link to it.
   await writeSummary(ctx, inProgress());
@@ -164,6 +172,7 @@ async function review(ctx: RunContext): Promise<void> {
     };
     const gateInput = { deps, runId: run.id, ref: ctx.ref, platform, config: config.permissions, workspaceDir: workspace.dir, log };
     const gate = createRunGate({ ...gateInput, onChange: refreshProgress });
+    const usage: UsageMeter = {};
     const answer = await askAgentForReport(
       deps.runner,
       {
@@ -173,6 +182,7 @@ async function review(ctx: RunContext): Promise<void> {
         mode: config.agent.mode,
         ...(deps.server.allowedModes ? { allowedModes: deps.server.allowedModes } : {}),
         timeoutMs: config.agent.timeoutMinutes * 60_000,
+        budget: reviewBudget(deps.server.usageLimits),
         signal: ctx.signal,
         onPermission: (ask, signal) => gate.decide(ask, signal),
         onProgress: (update) => {
@@ -181,12 +191,14 @@ async function review(ctx: RunContext): Promise<void> {
             refreshProgress();
           } else if (update.type === "notice") log.info({ notice: update.message }, "agent notice");
           else if (update.type === "tool_call") log.debug({ tool: update.title, status: update.status }, "agent tool call");
+          else if (update.type === "usage") usage.latest = update.usage;
         },
       },
       prompt.text,
     ).finally(async () => {
       agentRunning = false;
       await endRunRequests(deps, run.id, log);
+      await recordRunUsage({ ...deps, log }, run, agent.name, usage);
     });
     assertCurrent(ctx);
     await ctx.summary.flush();
@@ -286,7 +298,7 @@ async function endAfterError(
   await writeSummary(ctx, { failure: { headSha: run.headSha, reason } }).catch((e: unknown) =>
     log.warn({ err: e }, "could not write the failure into the summary"),
   );
-  await setStatus(ctx, "error", errorDescription(reason)).catch((e: unknown) =>
+  await setStatus(ctx, "error", budgetStopStatus(err) ?? errorDescription(reason)).catch((e: unknown) =>
     log.error({ err: e }, "could not set the error status"),
   );
 }

@@ -2,6 +2,7 @@
 // final result, failure, cancellation) renders from the same facts.
 import type { CommitState, Finding, PlanEntry } from "../model.js";
 import type { ChangeRequestState } from "../ports.js";
+import type { CostView } from "../render/render-cost.js";
 import type { PermissionAuditEntry, SummaryView } from "../render/render-summary.js";
 import { renderSummary } from "../render/render-summary.js";
 
@@ -17,6 +18,8 @@ export interface SummaryFacts {
   failure?: { headSha: string; reason: string };
   notInline?: string[];
   notes?: string[];
+  /** What the agent reported it used, for this run and the PR (review/review-budget.ts). */
+  cost?: CostView;
 }
 
 function statusOf(conclusion: CommitState | undefined, findings: Finding[]): SummaryView["status"] {
@@ -49,5 +52,6 @@ export function renderSummaryFromFacts(facts: SummaryFacts): string {
   if (facts.failure) view.failure = facts.failure.reason;
   if (facts.notInline?.length) view.notInline = facts.notInline;
   if (facts.notes?.length) view.notes = facts.notes;
+  if (facts.cost) view.cost = facts.cost;
   return renderSummary(view);
 }
