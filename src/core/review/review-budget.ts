@@ -67,7 +67,7 @@ export async function summaryCost(store: Store, run: Run): Promise<CostView | un
 }
 
 export interface DailyBudgetStop {
-  /** For the summary: why no agent ran and how to run it anyway. */
+  /** For the summary: why no agent ran (its failure block adds that `/warden review` runs it). */
   reason: string;
   /** The `error` status description (≤ 140 characters). */
   status: string;
@@ -91,7 +91,7 @@ export async function dailyBudgetStop(
   return {
     reason:
       `no agent was started: this ${terms.short}'s reviews cost ${formatUsd(spent)} in the last 24 hours, ` +
-      `at or over this server's daily budget of ${formatUsd(limit)} per ${terms.short}. Comment \`/warden review\` to run it anyway.`,
+      `at or over this server's daily budget of ${formatUsd(limit)} per ${terms.short}`,
     status: truncate(`Review not run: daily cost budget reached (${formatUsd(limit)}); comment /warden review to run it`, STATUS_DESCRIPTION_MAX),
   };
 }
