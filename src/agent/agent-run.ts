@@ -145,10 +145,11 @@ export class AgentRun {
   }
 
   private async prompt(ctx: ClientContext, sessionId: string, text: string): Promise<AgentTurn> {
+    // A budget passed with the last turn's answer: no further prompt starts.
+    const overBudget = this.usage.beforePrompt();
+    if (overBudget) await this.stop(overBudget);
     if (this.ending) throw this.ending;
     if (this.turn) throw new Error("AgentSession.prompt called while another prompt is running");
-    const overBudget = this.usage.beforePrompt();
-    if (overBudget) throw (await this.stop(overBudget), overBudget);
     let finish = () => {};
     const turn: Turn = { chunks: [], done: new Promise<void>((resolve) => (finish = resolve)), finish: () => finish() };
     this.turn = turn;

@@ -4,8 +4,8 @@
 //
 // What the protocol says (SDK 2.4, schema v1):
 // - `session/prompt`'s response carries `usage` (unstable) "for this turn": per-turn token counts
-//   (`inputTokens`, `outputTokens`, `totalTokens`, optional `thoughtTokens`, `cachedReadTokens`,
-//   `cachedWriteTokens`). Turns are summed: a review's follow-up prompt (report repair) adds its own.
+//   (`inputTokens`, `outputTokens`, `totalTokens`; the optional `thoughtTokens`, `cachedReadTokens`,
+//   `cachedWriteTokens` are parts of `totalTokens` and not read apart). Turns are summed: a review's follow-up prompt (report repair) adds its own.
 //   An agent that sent session totals instead would be counted twice on a follow-up: an
 //   over-count, on the safe side of a budget.
 // - `usage_update` session updates (stable) carry `used`/`size`, the tokens in the context window
@@ -49,11 +49,11 @@ export function readTurnUsage(raw: unknown, log: Logger): TurnUsage | undefined 
     log.debug({ usage: summarize(raw) }, "ignoring the turn's usage: token counts are not believable numbers");
     return undefined;
   }
-  // Optional kinds count when sound; a bad one is dropped alone.
-  const extra = (key: string) => count(usage[key], MAX_TOKENS) ?? 0;
-  const inputTokens = input + extra("cachedReadTokens") + extra("cachedWriteTokens");
-  const outputTokens = output + extra("thoughtTokens");
-  return { inputTokens, outputTokens, totalTokens: Math.max(total, inputTokens + outputTokens) };
+  // In and out are shown as the agent counts them: whether its `inputTokens` include the cached
+  // ones differs between providers, so adding `cachedReadTokens` could count them twice. The
+  // budget counts `totalTokens`, the protocol's "sum of all token types", and never less than in
+  // plus out.
+  return { inputTokens: input, outputTokens: output, totalTokens: Math.max(total, input + output) };
 }
 
 /** A `usage_update` session update (its `update` object); the sound parts of it. */

@@ -4,9 +4,9 @@ import type { ChangeRequestRef } from "./model.js";
 
 /** The running totals of one agent run, as far as the agent reported them. */
 export interface AgentUsage {
-  /** Input tokens over the run's prompts (cache reads and writes included when reported apart). */
+  /** Input tokens over the run's prompts, as the agent counts them. */
   inputTokens: number;
-  /** Output tokens over the run's prompts (thought tokens included when reported apart). */
+  /** Output tokens over the run's prompts, as the agent counts them. */
   outputTokens: number;
   /**
    * What the token budget counts: the prompts' token totals, or the largest context the agent

@@ -8,10 +8,10 @@ import { recordingLogger } from "./test-logger.js";
 const log = recordingLogger();
 
 describe("readTurnUsage", () => {
-  it("reads a prompt response's usage, counting cache and thought tokens on their side", () => {
+  it("reads a prompt response's usage: in and out as the agent counts them, its total for the budget", () => {
     expect(
       readTurnUsage({ totalTokens: 1600, inputTokens: 1000, outputTokens: 300, cachedReadTokens: 200, cachedWriteTokens: 50, thoughtTokens: 50 }, log),
-    ).toEqual({ inputTokens: 1250, outputTokens: 350, totalTokens: 1600 });
+    ).toEqual({ inputTokens: 1000, outputTokens: 300, totalTokens: 1600 });
   });
 
   it("takes the sum of the parts when the agent's total is lower than them", () => {
@@ -30,8 +30,8 @@ describe("readTurnUsage", () => {
     expect(readTurnUsage(usage, log)).toBeUndefined();
   });
 
-  it("drops a bad optional count alone", () => {
-    expect(readTurnUsage({ totalTokens: 30, inputTokens: 20, outputTokens: 10, cachedReadTokens: -1e9, thoughtTokens: Infinity }, log)).toEqual({
+  it("is not put off by garbage in the optional counts", () => {
+    expect(readTurnUsage({ totalTokens: 30, inputTokens: 20, outputTokens: 10, cachedReadTokens: -1e9, thoughtTokens: "lots" }, log)).toEqual({
       inputTokens: 20,
       outputTokens: 10,
       totalTokens: 30,
