@@ -82,7 +82,7 @@ describe("GitHub: review cost and budgets", () => {
     expect(text).toContain('warden_agent_cost_usd_total{agent="default",repository="acme/widgets"} 1');
   });
 
-  it("says the cost was not reported by an agent that reports no usage", async () => {
+  it("says the cost was not reported by an agent that reports no usage, also after a dismissal", async () => {
     h = await startHarness({ scenario: { turns: [[REPORT]] } });
     const pull = h.openPull(8, FEATURE);
     await h.sendPull("opened", pull);
@@ -90,6 +90,14 @@ describe("GitHub: review cost and budgets", () => {
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "failure"]);
     expect(h.summaryComments(8)[0]!.body).toContain("**Cost:** cost not reported by default (this review)");
     expect(await metrics(h)).toContain('warden_agent_runs_without_cost_total{agent="default",repository="acme/widgets"} 1');
+
+    // A summary rewritten outside a run (after a dismissal) keeps its cost line.
+    h.repo.permissions[MAINTAINER.login] = { permission: "write", role_name: "write" };
+    await h.comment(8, "/warden dismiss F1 not a real token", MAINTAINER);
+    await h.idle();
+    const body = h.summaryComments(8)[0]!.body;
+    expect(body).toContain("### 🚫 Dismissed");
+    expect(body).toContain("**Cost:** cost not reported by default (this review)");
   });
 
   it("starts no agent on push once the PR's daily budget is spent; /warden review runs it", async () => {

@@ -7,6 +7,7 @@ import { toAuditEntry } from "../permissions/request-outcome.js";
 import { commitStatusFor } from "../render/render-status.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "../review/summary-view.js";
 import { createSummaryWriter } from "../review/summary-writer.js";
+import { summaryCost } from "../review/review-budget.js";
 
 export async function refreshSummary(input: {
   platform: ScmPlatform;
@@ -31,6 +32,8 @@ export async function refreshSummary(input: {
     findings,
     permissions: latest ? (await store.listPermissionRequests(latest.id)).map(toAuditEntry) : [],
   };
+  const cost = latest ? await summaryCost(store, latest) : undefined;
+  if (cost) facts.cost = cost;
   if (running) facts.inProgress = { headSha: running.headSha };
   else if (latest?.status === "failed") facts.failure = { headSha: latest.headSha, reason: latest.error ?? "" };
   const writer = createSummaryWriter({ platform, ref, store, clock, log, throttleMs: 0 });

@@ -10,6 +10,7 @@ import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "./review-deps.js";
 import { createSummaryWriter } from "./summary-writer.js";
 import { renderSummaryFromFacts } from "./summary-view.js";
+import { summaryCost } from "./review-budget.js";
 
 export const LOST_REPLICA_REASON =
   "Review interrupted: the server running it stopped responding. Comment `/warden review` to run it again.";
@@ -69,6 +70,7 @@ async function tellThePlatform(deps: ReviewDeps, run: Run, log: ReviewDeps["log"
           findings: await deps.store.listFindings(ref),
           permissions: (await deps.store.listPermissionRequests(run.id)).map(toAuditEntry),
           failure: { headSha: run.headSha, reason: LOST_REPLICA_REASON },
+          cost: await summaryCost(deps.store, run),
         }),
       );
     }
