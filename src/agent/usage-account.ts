@@ -14,7 +14,7 @@
 //   during a turn is a lower bound of what the turn has read, which is what lets the token budget
 //   act before the turn's own figures arrive at its end.
 import type { Logger } from "../core/ports.js";
-import type { AgentUsage } from "../core/usage.js";
+import type { AgentUsage } from "../core/model/usage.js";
 import { record } from "./raw-json.js";
 
 /** Far above any real run (a trillion tokens, a million dollars): bigger is garbage. */

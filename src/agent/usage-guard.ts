@@ -5,7 +5,7 @@
 // budget stops the next prompt (a report repair) instead of throwing away what was paid for.
 import { AgentError } from "../core/errors.js";
 import type { AgentProgress, AgentRunOptions, Logger } from "../core/ports.js";
-import type { AgentUsage } from "../core/usage.js";
+import type { AgentUsage } from "../core/model/usage.js";
 import { formatTokens, formatUsd } from "../core/render/render-cost.js";
 import { record } from "./raw-json.js";
 import { budgetOverrun, createUsageAccount, readTurnUsage, readUsageUpdate, type BudgetOverrun } from "./usage-account.js";

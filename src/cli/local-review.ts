@@ -18,7 +18,7 @@ import { commitStatusFor, type StatusVerdict } from "../core/render/render-statu
 import { askAgentForReport } from "../core/review/ask-agent.js";
 import { buildPrompt } from "../core/review/build-prompt.js";
 import { reviewBudget, type UsageMeter } from "../core/review/review-budget.js";
-import type { AgentUsage } from "../core/usage.js";
+import type { AgentUsage } from "../core/model/usage.js";
 import { selectDiff } from "../core/review/prepare-review.js";
 import { mergeReport } from "../core/review/tracker.js";
 import { chooseAgent } from "./choose-agent.js";

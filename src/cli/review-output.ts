@@ -2,7 +2,7 @@
 // findings as the app would post them inline, or (--json) the report and its tracked findings.
 import { renderInlineFinding } from "../core/render/render-finding.js";
 import { renderSummaryFromFacts } from "../core/review/summary-view.js";
-import { NO_USAGE } from "../core/usage.js";
+import { NO_USAGE } from "../core/model/usage.js";
 import { LOCAL_TERMS, type ReviewedChange } from "./local-review.js";
 
 /** The hidden markers identify comments on a platform; on a terminal they are noise. */

@@ -18,7 +18,8 @@ import type {
   RunTrigger,
   ToolKind,
 } from "./model.js";
-import type { AgentUsage, RunUsageStore } from "./usage.js";
+import type { AgentUsage } from "./model/usage.js";
+import type { RunUsageStore } from "./ports/usage-store.js";
 
 // ---- Logging and time ---------------------------------------------------------------------
 
@@ -336,7 +337,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The Store methods of agent usage (core/usage.ts). */
+/** The Store methods of agent usage (ports/usage-store.ts). */
 export interface Store extends RunUsageStore {}
 
 // ---- Jobs ----------------------------------------------------------------------------------

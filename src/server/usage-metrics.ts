@@ -1,7 +1,7 @@
 // What agents reported they used, by agent and repository (GET /metrics). Runs whose agent
 // reports nothing add nothing: a cost of 0 would read as "free", not "unknown".
 import { Counter, type Registry } from "prom-client";
-import type { AgentUsage } from "../core/usage.js";
+import type { AgentUsage } from "../core/model/usage.js";
 
 export function usageMetrics(registry: Registry): (agent: string, repository: string, usage: AgentUsage) => void {
   const tokens = new Counter({

@@ -2,7 +2,8 @@
 // statements on SQLite and PostgreSQL. A run's row is replaced as it reports more.
 import type { ColumnType, Insertable, Kysely, Selectable } from "kysely";
 import type { ChangeRequestRef, Platform } from "../core/model.js";
-import type { AgentUsage, RunUsageRecord, RunUsageStore, UsageTotals } from "../core/usage.js";
+import type { AgentUsage, RunUsageRecord, UsageTotals } from "../core/model/usage.js";
+import type { RunUsageStore } from "../core/ports/usage-store.js";
 import { iso, prColumns } from "./rows.js";
 import type { Database } from "./schema.js";
 

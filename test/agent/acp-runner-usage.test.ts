@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createAcpRunner } from "../../src/agent/acp-runner.js";
 import { AgentError } from "../../src/core/errors.js";
 import type { AgentProgress, AgentRunOptions } from "../../src/core/ports.js";
-import type { AgentUsage } from "../../src/core/usage.js";
+import type { AgentUsage } from "../../src/core/model/usage.js";
 import { fakeAgentSandbox, fakeAgentSpec, readFakeTrace, reportBlock } from "../fake-agent/fake-agent-spec.js";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { recordingLogger } from "./test-logger.js";

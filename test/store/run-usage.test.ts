@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChangeRequestRef, RepoRef } from "../../src/core/model.js";
 import type { Store } from "../../src/core/ports.js";
-import type { AgentUsage } from "../../src/core/usage.js";
+import type { AgentUsage } from "../../src/core/model/usage.js";
 import { openPostgresStore } from "../../src/store/open-postgres-store.js";
 import { openSqliteStore } from "../../src/store/open-sqlite-store.js";
 import { describePostgres, freshSchemas, requireDatabaseUrl, type TestSchemas } from "../support/postgres.js";

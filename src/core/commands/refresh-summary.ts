@@ -7,7 +7,7 @@ import { toAuditEntry } from "../permissions/request-outcome.js";
 import { commitStatusFor } from "../render/render-status.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "../review/summary-view.js";
 import { createSummaryWriter } from "../review/summary-writer.js";
-import { summaryCost } from "../review/review-budget.js";
+import { summaryCost } from "../change-request/summary-cost.js";
 
 export async function refreshSummary(input: {
   platform: ScmPlatform;

@@ -1,7 +1,7 @@
 // The cost line of the summary and of `warden review`: what the agent reported for this review
 // and for the PR so far (`Cost: 48.2k tokens in, 3.1k out, $0.21`), and honest words when it
 // reported nothing.
-import type { AgentUsage, UsageTotals } from "../usage.js";
+import type { AgentUsage, UsageTotals } from "../model/usage.js";
 import { inlineText } from "./escape.js";
 
 export interface CostView {

@@ -10,7 +10,7 @@ import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "./review-deps.js";
 import { createSummaryWriter } from "./summary-writer.js";
 import { renderSummaryFromFacts } from "./summary-view.js";
-import { summaryCost } from "./review-budget.js";
+import { summaryCost } from "../change-request/summary-cost.js";
 
 export const LOST_REPLICA_REASON =
   "Review interrupted: the server running it stopped responding. Comment `/warden review` to run it again.";

@@ -4,13 +4,12 @@
 // ROLLING: the last 24 hours before the run starts, not the UTC day, so a PR pushed just before
 // and after midnight is not allowed twice the budget.
 import { AgentError } from "../errors.js";
-import type { ChangeRequestRef, Run } from "../model.js";
+import type { Run } from "../model.js";
 import type { AgentRunOptions, Logger, Metrics, Store } from "../ports.js";
-import type { CostView } from "../render/render-cost.js";
 import { formatUsd } from "../render/render-cost.js";
 import { STATUS_DESCRIPTION_MAX } from "../render/render-status.js";
 import { truncate } from "../render/format.js";
-import type { AgentUsage } from "../usage.js";
+import type { AgentUsage } from "../model/usage.js";
 
 export interface UsageLimits {
   /** `limits.maxTokensPerReview`. */
@@ -56,14 +55,6 @@ export async function recordRunUsage(
   } catch (err) {
     deps.log.warn({ err }, "could not record the agent's usage");
   }
-}
-
-/** The summary's cost facts: this run's usage once recorded, and the PR's so far. */
-export async function summaryCost(store: Store, run: Run): Promise<CostView | undefined> {
-  const ref: ChangeRequestRef = { repo: run.repo, number: run.number };
-  const [record, pr] = await Promise.all([store.getRunUsage(run.id), store.sumChangeRequestUsage(ref)]);
-  if (!record && pr.runs === 0) return undefined;
-  return { ...(record ? { review: { agent: record.agent, usage: record.usage } } : {}), ...(pr.runs > 0 ? { pr } : {}) };
 }
 
 export interface DailyBudgetStop {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { costLine, formatTokens, formatUsd, usageText } from "../../../src/core/render/render-cost.js";
 import { renderSummary } from "../../../src/core/render/render-summary.js";
-import type { AgentUsage, UsageTotals } from "../../../src/core/usage.js";
+import type { AgentUsage, UsageTotals } from "../../../src/core/model/usage.js";
 
 const PR = { changeRequest: "pull request", short: "PR" };
 const full: AgentUsage = { inputTokens: 48_200, outputTokens: 3_100, budgetTokens: 51_300, tokensReported: true, costUsd: 0.21 };

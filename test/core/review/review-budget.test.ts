@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentError } from "../../../src/core/errors.js";
 import type { RepoRef, Run } from "../../../src/core/model.js";
 import type { Store } from "../../../src/core/ports.js";
-import { budgetStopStatus, dailyBudgetStop, recordRunUsage, reviewBudget, summaryCost } from "../../../src/core/review/review-budget.js";
-import type { AgentUsage } from "../../../src/core/usage.js";
+import { summaryCost } from "../../../src/core/change-request/summary-cost.js";
+import { budgetStopStatus, dailyBudgetStop, recordRunUsage, reviewBudget } from "../../../src/core/review/review-budget.js";
+import type { AgentUsage } from "../../../src/core/model/usage.js";
 import { openSqliteStore } from "../../../src/store/open-sqlite-store.js";
 import { recordingLogger } from "../../agent/test-logger.js";
 

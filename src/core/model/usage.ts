@@ -1,6 +1,6 @@
-// What a review costs: the tokens and money an agent reports over ACP, per run and per PR, and the
-// Store role that keeps them. Neutral shapes: the runner turns ACP messages into these.
-import type { ChangeRequestRef } from "./model.js";
+// What a review costs: the tokens and money an agent reports over ACP, per run and per PR. Neutral
+// shapes: the runner turns ACP messages into these, the store keeps them (ports/usage-store.ts).
+import type { ChangeRequestRef } from "../model.js";
 
 /** The running totals of one agent run, as far as the agent reported them. */
 export interface AgentUsage {
@@ -41,13 +41,4 @@ export interface UsageTotals {
   runsWithoutCost: number;
   /** Runs that reported no token counts. */
   runsWithoutTokens: number;
-}
-
-/** The Store role of usage (store/run-usage-store.ts). */
-export interface RunUsageStore {
-  /** Inserts or replaces the usage of `record.runId`. */
-  saveRunUsage(record: RunUsageRecord): Promise<void>;
-  getRunUsage(runId: string): Promise<RunUsageRecord | null>;
-  /** Totals of a PR's runs recorded at or after `since` (all of them without it). */
-  sumChangeRequestUsage(ref: ChangeRequestRef, since?: Date): Promise<UsageTotals>;
 }
