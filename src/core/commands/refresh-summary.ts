@@ -32,7 +32,7 @@ export async function refreshSummary(input: {
     findings,
     permissions: latest ? (await store.listPermissionRequests(latest.id)).map(toAuditEntry) : [],
   };
-  const cost = latest ? await summaryCost(store, latest) : undefined;
+  const cost = await summaryCost(store, ref, latest?.id);
   if (cost) facts.cost = cost;
   if (running) facts.inProgress = { headSha: running.headSha };
   else if (latest?.status === "failed") facts.failure = { headSha: latest.headSha, reason: latest.error ?? "" };

@@ -70,7 +70,7 @@ async function tellThePlatform(deps: ReviewDeps, run: Run, log: ReviewDeps["log"
           findings: await deps.store.listFindings(ref),
           permissions: (await deps.store.listPermissionRequests(run.id)).map(toAuditEntry),
           failure: { headSha: run.headSha, reason: LOST_REPLICA_REASON },
-          cost: await summaryCost(deps.store, run),
+          cost: await summaryCost(deps.store, ref, run.id),
         }),
       );
     }

@@ -100,7 +100,7 @@ async function writeSummary(ctx: RunContext, extra: Partial<SummaryFacts>, throt
     findings: await deps.store.listFindings(ref),
     // From the store: every request of this run, decided by anyone on any replica.
     permissions: (await deps.store.listPermissionRequests(ctx.run.id)).map(toAuditEntry),
-    cost: await summaryCost(deps.store, ctx.run),
+    cost: await summaryCost(deps.store, ref, ctx.run.id),
     ...extra,
   });
   if (throttled) ctx.summary.writeThrottled(body);

@@ -70,7 +70,7 @@ describe("recordRunUsage", () => {
     const none = { inputTokens: 0, outputTokens: 0, budgetTokens: 0, tokensReported: false };
     expect((await store.getRunUsage("run-now"))?.usage).toEqual(none);
     expect(seen).toEqual([["gemini", "acme/api", none]]);
-    expect(await summaryCost(store, run("event"))).toEqual({
+    expect(await summaryCost(store, { repo, number: 3 }, "run-now")).toEqual({
       review: { agent: "gemini", usage: none },
       pr: { runs: 1, inputTokens: 0, outputTokens: 0, costUsd: 0, runsWithoutCost: 1, runsWithoutTokens: 1 },
     });
@@ -98,6 +98,6 @@ describe("per-review budget", () => {
   });
 
   it("shows nothing for a PR nobody has run an agent on", async () => {
-    expect(await summaryCost(store, run("event"))).toBeUndefined();
+    expect(await summaryCost(store, { repo, number: 3 }, "run-now")).toBeUndefined();
   });
 });
