@@ -42,3 +42,13 @@ export interface UsageTotals {
   /** Runs that reported no token counts. */
   runsWithoutTokens: number;
 }
+
+/** The server's usage limits (server config `limits`, SPEC §6). */
+export interface UsageLimits {
+  /** `limits.maxTokensPerReview`: a review stops once its agent reports more tokens. */
+  maxTokensPerReview?: number;
+  /** `limits.maxCostPerReviewUsd`: a review stops once its agent reports a higher cost. */
+  maxCostPerReviewUsd?: number;
+  /** `limits.maxCostPerPrPerDayUsd`: a PR's event runs start no agent once its last 24 hours cost this much. */
+  maxCostPerPrPerDayUsd?: number;
+}

@@ -9,16 +9,7 @@ import type { AgentRunOptions, Logger, Metrics, Store } from "../ports.js";
 import { formatUsd } from "../render/render-cost.js";
 import { STATUS_DESCRIPTION_MAX } from "../render/render-status.js";
 import { truncate } from "../render/format.js";
-import type { AgentUsage } from "../model/usage.js";
-
-export interface UsageLimits {
-  /** `limits.maxTokensPerReview`. */
-  maxTokensPerReview?: number;
-  /** `limits.maxCostPerReviewUsd`. */
-  maxCostPerReviewUsd?: number;
-  /** `limits.maxCostPerPrPerDayUsd`. */
-  maxCostPerPrPerDayUsd?: number;
-}
+import type { AgentUsage, UsageLimits } from "../model/usage.js";
 
 const DAY_MS = 24 * 60 * 60_000;
 

@@ -1,6 +1,6 @@
 // What the review use cases need from the outside world, bundled once by the composition root.
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { UsageLimits } from "./review-budget.js";
+import type { UsageLimits } from "../model/usage.js";
 import type {
   AgentRunner,
   AgentSpec,
