@@ -5,7 +5,8 @@
 // and after midnight is not allowed twice the budget.
 import { AgentError } from "../errors.js";
 import type { Run } from "../model.js";
-import type { AgentRunOptions, Logger, Metrics, Store } from "../ports.js";
+import type { AgentRunOptions, Logger, Metrics } from "../ports.js";
+import type { RunUsageStore } from "../ports/usage-store.js";
 import { formatUsd } from "../render/render-cost.js";
 import { STATUS_DESCRIPTION_MAX } from "../render/render-status.js";
 import { truncate } from "../render/format.js";
@@ -32,7 +33,7 @@ export interface UsageMeter {
  * summary can say "cost not reported". Never throws: a lost record must not fail the review.
  */
 export async function recordRunUsage(
-  deps: { store: Store; metrics: Metrics; clock: { now(): Date }; log: Logger },
+  deps: { store: Pick<RunUsageStore, "saveRunUsage">; metrics: Metrics; clock: { now(): Date }; log: Logger },
   run: Run,
   agent: string,
   meter: UsageMeter,
@@ -60,7 +61,7 @@ export interface DailyBudgetStop {
  * starts no agent; a `/warden review` (trigger "command") is a maintainer's decision and goes ahead.
  */
 export async function dailyBudgetStop(
-  deps: { store: Store; clock: { now(): Date } },
+  deps: { store: Pick<RunUsageStore, "sumChangeRequestUsage">; clock: { now(): Date } },
   limits: UsageLimits | undefined,
   run: Run,
   terms: { short: string },
