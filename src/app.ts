@@ -106,6 +106,7 @@ function serverPolicy(opts: WardenOptions): ServerPolicy {
     diffBudgetBytes: opts.serverConfig.limits.diffBudgetBytes,
     maxPermissionRequestsPerRun: opts.serverConfig.limits.maxPermissionRequestsPerRun,
     allowedModes: opts.serverConfig.allowedModes,
+    usageLimits: opts.serverConfig.limits,
   };
 }
 

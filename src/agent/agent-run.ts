@@ -13,6 +13,7 @@ import { applyModeStep, modeRefused, openSession, type OpenedSession, type Sessi
 import { presetFor } from "./presets.js";
 import { createSessionUpdateReader, readAuthStatus } from "./session-updates.js";
 import { guardedStream } from "./stdout-guard.js";
+import { createUsageGuard, type UsageGuard } from "./usage-guard.js";
 
 export type { SessionReport } from "./open-session.js";
 
@@ -58,6 +59,7 @@ export class AgentRun {
   private reportedMode?: string;
   private restores = 0;
   private readonly onAbort = () => void this.stop(cancelled(this.name, this.opts.signal.reason));
+  private readonly usage: UsageGuard;
 
   constructor(deps: { proc: AgentProcess; opts: AgentRunOptions; log: Logger; graceMs: number }) {
     this.proc = deps.proc;
@@ -66,6 +68,8 @@ export class AgentRun {
     this.graceMs = deps.graceMs;
     this.name = agentLabel(deps.opts.agent);
     this.failure = { spec: deps.opts.agent, authMethods: [], secrets: Object.values(deps.opts.agent.env) };
+    const stop = (reason: AgentError) => void this.stop(reason);
+    this.usage = createUsageGuard({ budget: deps.opts.budget, log: deps.log, progress: (u) => this.progress(u), stop });
   }
 
   execute<T>(work: (session: AgentSession) => Promise<T>): Promise<T> {
@@ -142,6 +146,9 @@ export class AgentRun {
   }
 
   private async prompt(ctx: ClientContext, sessionId: string, text: string): Promise<AgentTurn> {
+    // A budget passed with the last turn's answer: no further prompt starts.
+    const overBudget = this.usage.beforePrompt();
+    if (overBudget) await this.stop(overBudget);
     if (this.ending) throw this.ending;
     if (this.turn) throw new Error("AgentSession.prompt called while another prompt is running");
     let finish = () => {};
@@ -153,6 +160,7 @@ export class AgentRun {
         ctx.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: "text", text }] }),
       );
       if (this.ending) throw this.ending;
+      this.usage.onTurnEnd(response);
       return { stopReason: response.stopReason, text: turn.chunks.join("") };
     } finally {
       this.turn = undefined;
@@ -261,8 +269,9 @@ export class AgentRun {
       return;
     }
     if (message.method !== "session/update") return;
-    const { progress, messageText, modeId } = this.updates.read(message.params);
+    const { progress, messageText, modeId, usageUpdate } = this.updates.read(message.params);
     if (modeId !== undefined) void this.onModeReported(modeId);
+    if (usageUpdate) this.usage.onUsageUpdate(usageUpdate, this.turn !== undefined);
     if (messageText !== undefined) this.turn?.chunks.push(messageText);
     // Text outside a turn is not an answer (gemini announces a mode change as "[MODE_UPDATE] plan").
     if (progress && (progress.type !== "message" || this.turn)) this.progress(progress);

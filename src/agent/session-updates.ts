@@ -15,6 +15,8 @@ export interface ReadUpdate {
   messageText?: string;
   /** The mode the agent says it is in now (`current_mode_update`, or its mode config option). */
   modeId?: string;
+  /** A `usage_update` as sent (agent/usage-account.ts validates it). */
+  usageUpdate?: Record<string, unknown>;
 }
 
 export interface SessionUpdateReader {
@@ -67,6 +69,8 @@ export function createSessionUpdateReader(): SessionUpdateReader {
           return typeof update.currentModeId === "string"
             ? { progress: { type: "mode", modeId: update.currentModeId }, modeId: update.currentModeId }
             : {};
+        case "usage_update":
+          return { usageUpdate: update };
         case "config_option_update": {
           const modeId = modeInConfigOptions(update.configOptions);
           return modeId !== undefined ? { modeId } : {};

@@ -18,6 +18,8 @@ import type { PermissionAuditEntry } from "../core/model/permission.js";
 import { commitStatusFor, type StatusVerdict } from "../core/render/render-status.js";
 import { askAgentForReport } from "../core/review/ask-agent.js";
 import { buildPrompt } from "../core/review/build-prompt.js";
+import { reviewBudget, type UsageMeter } from "../core/review/review-budget.js";
+import type { AgentUsage } from "../core/model/usage.js";
 import { selectDiff } from "../core/review/prepare-review.js";
 import { mergeReport } from "../core/review/tracker.js";
 import { chooseAgent } from "./choose-agent.js";
@@ -56,6 +58,8 @@ export interface ReviewedChange {
   verdict: StatusVerdict;
   audit: readonly PermissionAuditEntry[];
   notes: string[];
+  /** What the agent reported it used; absent when it reported nothing. */
+  usage?: AgentUsage;
 }
 
 export type LocalReviewResult = { kind: "reviewed"; change: ReviewedChange } | { kind: "nothing"; message: string };
@@ -108,6 +112,7 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
     const gate = createLocalGate({ config: config.permissions, workspaceDir: workspace.dir, ...(opts.asker ? { asker: opts.asker } : {}) });
     progress.step(`Starting ${chosen.spec.name} (${chosen.how})`);
     let reviewing = false;
+    const usage: UsageMeter = {};
     // The first sign of work ends "starting"; a selected mode is worth saying.
     const startedReviewing = (mode?: string) => {
       if (reviewing) return;
@@ -123,10 +128,12 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
         mode: config.agent.mode,
         allowedModes: serverConfig.allowedModes,
         timeoutMs: config.agent.timeoutMinutes * 60_000,
+        budget: reviewBudget(serverConfig.limits),
         signal,
         onPermission: (ask, askSignal) => gate.decide(ask, askSignal),
         onProgress: (update) => {
           if (update.type === "notice") return progress.notice(update.message);
+          if (update.type === "usage") return void (usage.latest = update.usage);
           startedReviewing(update.type === "mode" ? update.modeId : undefined);
           if (update.type === "plan") progress.plan(update.entries);
           else if (update.type === "tool_call") progress.activity(update.title);
@@ -151,6 +158,7 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
         verdict: commitStatusFor(merged.findings, config.review.failOn),
         audit: gate.audit,
         notes,
+        ...(usage.latest ? { usage: usage.latest } : {}),
       },
     };
   } finally {

@@ -2,6 +2,7 @@
 // findings as the app would post them inline, or (--json) the report and its tracked findings.
 import { renderInlineFinding } from "../core/render/render-finding.js";
 import { renderSummaryFromFacts } from "../core/change-request/summary-view.js";
+import { NO_USAGE } from "../core/model/usage.js";
 import { LOCAL_TERMS, type ReviewedChange } from "./local-review.js";
 
 /** The hidden markers identify comments on a platform; on a terminal they are noise. */
@@ -30,6 +31,7 @@ export function summaryMarkdown(change: ReviewedChange, now: Date): string {
     findings: change.findings,
     permissions: change.audit,
     ...(change.notes.length > 0 ? { notes: change.notes } : {}),
+    cost: { review: { agent: change.agent, usage: change.usage ?? NO_USAGE } },
   });
   const open = change.findings.filter((f) => f.state === "open");
   const parts = [withoutMarkers(summary)];
@@ -52,6 +54,7 @@ export function reviewJson(change: ReviewedChange): string {
       findings: change.findings.map(({ fingerprint: _fingerprint, ...finding }) => finding),
       permissions: change.audit,
       notes: change.notes,
+      usage: change.usage ?? null,
     },
     null,
     2,

@@ -10,6 +10,7 @@ import { PRESET_NAMES } from "../agent/presets.js";
 import { parseHostEntry } from "../agent/sandbox/host-rules.js";
 import { ConfigError } from "../core/errors.js";
 import { repoConfigSchema, type RepoConfig } from "./repo-config.js";
+import { usageLimitsShape } from "./usage-limits.js";
 
 /** Warden's own secrets: no agent entry may pass them through (SPEC §7). */
 const APP_SECRETS = new Set([
@@ -158,6 +159,7 @@ export const serverConfigSchema = z
           .nonnegative()
           .default(10737418240)
           .describe("disk for the per-repository object caches under WARDEN_DATA_DIR/repo-cache (least recently used evicted); 0 fetches every run afresh"),
+        ...usageLimitsShape,
       })
       .strict()
       .prefault({}),

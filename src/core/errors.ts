@@ -49,7 +49,9 @@ export type AgentErrorCode =
   /** The server requires the OS sandbox and it cannot start on this machine. */
   | "sandbox"
   /** The agent is, or went, in a mode the server does not allow, and could not be switched back. */
-  | "mode";
+  | "mode"
+  /** The usage the agent reported passed the server's per-review budget (`limits.maxTokensPerReview`, `maxCostPerReviewUsd`). */
+  | "budget";
 
 export class AgentError extends Error {
   override readonly name = "AgentError";

@@ -2,8 +2,9 @@
 // default), so several instances in one process (tests) do not collide.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Metrics } from "../core/ports/metrics.js";
+import { usageMetrics } from "./usage-metrics.js";
 
-export type AppMetrics = Metrics & {
+export type AppMetrics = Required<Metrics> & {
   registry: Registry;
   /** The exposition text for GET /metrics. */
   render(): Promise<string>;
@@ -75,5 +76,6 @@ export function createMetrics(): AppMetrics {
     webhookSpoofed(platform, reason) {
       spoofed.inc({ platform, reason });
     },
+    agentUsage: usageMetrics(registry),
   };
 }

@@ -23,6 +23,7 @@ import {
 } from "./rows.js";
 import { permissionRequestQueries } from "./permission-request-queries.js";
 import { v7 as uuidv7 } from "uuid";
+import { runUsageQueries } from "./run-usage-store.js";
 
 const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
 /** Keeps multi-row inserts well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -35,6 +36,7 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
 
   return {
     ...permissionRequestQueries(db, clock),
+    ...runUsageQueries(db),
 
     async ping() {
       await sql`select 1`.execute(db);

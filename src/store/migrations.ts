@@ -7,6 +7,7 @@ import type { Migration, MigrationProvider } from "kysely/migration";
 import { permissionRequestsMigration } from "./migration-0002-permission-requests.js";
 import { runLeasesMigration } from "./migration-0003-run-leases.js";
 import { writeBudgetsMigration } from "./migration-0004-write-budgets.js";
+import { runUsageMigration } from "./migration-0005-run-usage.js";
 
 const initial: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -107,6 +108,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0002_permission_requests": permissionRequestsMigration,
   "0003_run_leases": runLeasesMigration,
   "0004_write_budgets": writeBudgetsMigration,
+  "0005_run_usage": runUsageMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

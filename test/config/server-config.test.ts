@@ -42,7 +42,16 @@ describe("loadServerConfig", () => {
     });
     expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" }, network: [], readPaths: [] });
     expect(cfg.allowedModes).toEqual(["default", "plan", "read-only"]);
-    expect(cfg.limits).toEqual({ diffBudgetBytes: 200_000, maxRunTimeoutMinutes: 60, maxPermissionTimeoutMinutes: 120, maxPermissionRequestsPerRun: 20, repoCacheBytes: 10_737_418_240 });
+    expect(cfg.limits).toEqual({
+      diffBudgetBytes: 200_000,
+      maxRunTimeoutMinutes: 60,
+      maxPermissionTimeoutMinutes: 120,
+      maxPermissionRequestsPerRun: 20,
+      repoCacheBytes: 10_737_418_240,
+      maxTokensPerReview: 2_000_000,
+      maxCostPerReviewUsd: 5,
+      maxCostPerPrPerDayUsd: 20,
+    });
     expect(cfg.overrides).toEqual({});
   });
 

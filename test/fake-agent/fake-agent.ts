@@ -23,6 +23,8 @@ let currentMode = scenario.modes?.current;
 let prompting = false;
 const extraOptions = new Map((scenario.configOptions ?? []).map((o) => [o.id, { ...o }]));
 let authenticated = false;
+/** The `usage` the running turn's response carries (a `turn_usage` step sets it). */
+let turnUsage: unknown;
 const forever = () => new Promise<never>(() => undefined);
 
 function trace(method: string, params?: unknown): void {
@@ -134,6 +136,16 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
       return undefined;
     case "stop":
       return step.stopReason;
+    case "usage_update":
+      // Raw notification: the scripted figures go out as they are, valid or not.
+      await client.notify(methods.client.session.update, {
+        sessionId,
+        update: { sessionUpdate: "usage_update", used: step.used, size: step.size, ...(step.cost !== undefined ? { cost: step.cost } : {}) },
+      } as never);
+      return undefined;
+    case "turn_usage":
+      turnUsage = step.usage;
+      return undefined;
   }
 }
 
@@ -210,6 +222,7 @@ const app = agent({ name: "fake-agent" })
     const turn = new AbortController();
     currentTurn = turn;
     let stopReason: StopReason = "end_turn";
+    turnUsage = undefined;
     prompting = true;
     try {
       for (const step of steps) {
@@ -219,7 +232,7 @@ const app = agent({ name: "fake-agent" })
     } finally {
       prompting = false;
     }
-    return { stopReason };
+    return { stopReason, ...(turnUsage !== undefined ? { usage: turnUsage } : {}) } as { stopReason: StopReason };
   })
   .onNotification(methods.agent.session.cancel, ({ params }) => {
     trace("session/cancel", params);

@@ -63,7 +63,14 @@ export type FakeStep =
   /** Writes `path` (relative to its cwd) with `content`: an edit that no permission was asked for. */
   | { type: "write_file"; path: string; content: string }
   /** The turn's stop reason (default end_turn). */
-  | { type: "stop"; stopReason: "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled" };
+  | { type: "stop"; stopReason: "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled" }
+  /**
+   * A `usage_update` session update: context `used`/`size` and the session's cumulative `cost`.
+   * Sent as scripted (any JSON), so tests can send garbage an agent might.
+   */
+  | { type: "usage_update"; used: unknown; size: unknown; cost?: unknown }
+  /** The `usage` of this turn's `session/prompt` response (sent as scripted, any JSON). */
+  | { type: "turn_usage"; usage: unknown };
 
 export interface FakeScenario {
   /** Steps per prompt: the first prompt runs `turns[0]`, the second `turns[1]`…; the last repeats. */

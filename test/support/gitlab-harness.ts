@@ -1,6 +1,7 @@
 // End-to-end harness for GitLab: the real app (Probot server with the GitLab route, SQLite store,
 // in-process queue, ACP runner, git workspaces) against the fake GitLab API under a path prefix,
 // a real git remote and the scripted fake ACP agent. Tests drive it with real-shaped hooks.
+import type { z } from "zod";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +28,8 @@ export interface GitLabHarnessOptions {
   sandbox?: WardenOptions["sandbox"];
   /** Files on the default branch (e.g. `.gitlab/warden.yml`). */
   repoFiles?: Record<string, string>;
-  serverConfig?: Partial<ServerConfig>;
+  /** As in the YAML file: omitted keys (e.g. of `limits`) take their defaults. */
+  serverConfig?: Partial<z.input<typeof serverConfigSchema>>;
   summaryThrottleMs?: number;
   logLevel?: string;
   /** More variables of the server's environment (e.g. an agent's API key, or those `gitlab.webhookSecrets` names). */

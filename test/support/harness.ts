@@ -1,6 +1,7 @@
 // End-to-end harness: the real app (Probot server, SQLite store, in-process queue, ACP runner, git
 // workspaces) against a fake GitHub API on loopback, a real git remote on disk and the scripted
 // fake ACP agent. Tests drive it with signed webhooks built from real payload fixtures.
+import type { z } from "zod";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,7 +36,8 @@ export interface HarnessOptions {
   sandbox?: WardenOptions["sandbox"];
   repoFiles?: Record<string, string>;
   summaryThrottleMs?: number;
-  serverConfig?: Partial<ServerConfig>;
+  /** As in the YAML file: omitted keys (e.g. of `limits`) take their defaults. */
+  serverConfig?: Partial<z.input<typeof serverConfigSchema>>;
   extraEnv?: Record<string, string>;
   clock?: Clock;
   logLevel?: string;

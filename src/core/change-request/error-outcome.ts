@@ -4,7 +4,8 @@
 // the command handler, main.ts, the CLI); what an error means is decided here.
 import { AgentError, ConfigError, MalformedPayloadError, PlatformError } from "../errors.js";
 import type { RunStatus } from "../model/run.js";
-import { errorDescription } from "../render/render-status.js";
+import { truncate } from "../render/format.js";
+import { errorDescription, STATUS_DESCRIPTION_MAX } from "../render/render-status.js";
 
 export type ErrorKind = "config" | "malformed_payload" | "platform" | "agent" | "internal";
 
@@ -37,6 +38,7 @@ const AGENT_LABEL: Record<AgentError["code"], string> = {
   invalid_report: "The agent sent no valid report",
   sandbox: "The agent sandbox cannot start",
   mode: "The agent's mode is not allowed",
+  budget: "The agent was stopped at this server's per-review limit",
 };
 
 /**
@@ -87,7 +89,10 @@ export function outcomeOf(err: unknown): ErrorOutcome {
     problem: err instanceof Error ? err.message : String(err),
     summaryLine,
     commitState: "error",
-    statusDescription: errorDescription(summaryLine),
+    statusDescription:
+      err instanceof AgentError && err.code === "budget"
+        ? truncate(`Review stopped: ${err.message}`, STATUS_DESCRIPTION_MAX)
+        : errorDescription(summaryLine),
     httpStatus: kind === "malformed_payload" ? 400 : 500,
     logLevel: inputProblem ? "warn" : "error",
     commandReply: COMMAND_FAILED,

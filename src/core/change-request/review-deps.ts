@@ -5,10 +5,12 @@ import type { AgentRunner } from "../ports/agent-runner.js";
 import type { Clock } from "../ports/clock.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { Logger } from "../ports/logger.js";
+import type { UsageLimits } from "../model/usage.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { PlatformProvider } from "../ports/platform-provider.js";
 import type { SignalBus } from "../ports/signal-bus.js";
 import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
+import type { RunUsageStore } from "../ports/usage-store.js";
 import type { WorkspaceProvider } from "../ports/workspace.js";
 
 /** The operator's server config, as far as the core needs it. */
@@ -22,11 +24,13 @@ export interface ServerPolicy {
   maxPermissionRequestsPerRun?: number;
   /** Server config `allowedModes`; the runner's default when unset. */
   allowedModes?: readonly string[];
+  /** Server config `limits.maxTokensPerReview`, `maxCostPerReviewUsd`, `maxCostPerPrPerDayUsd`. */
+  usageLimits?: UsageLimits;
 }
 
 export interface ReviewDeps {
   /** Review jobs never see webhook deliveries. */
-  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
+  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore & RunUsageStore;
   queue: JobQueue;
   platforms: PlatformProvider;
   workspaces: WorkspaceProvider;

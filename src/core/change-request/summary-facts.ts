@@ -4,12 +4,13 @@
 import type { ChangeRequestRef } from "../model/change-request.js";
 import type { Store } from "../ports/store.js";
 import { toAuditEntry } from "../model/permission-audit.js";
+import { summaryCost } from "./summary-cost.js";
 import type { SummaryFacts } from "./summary-view.js";
 
-export type StoredSummaryFacts = Pick<SummaryFacts, "terms" | "now" | "state" | "findings" | "permissions">;
+export type StoredSummaryFacts = Pick<SummaryFacts, "terms" | "now" | "state" | "findings" | "permissions" | "cost">;
 
 export async function loadSummaryFacts(input: {
-  store: Pick<Store, "getChangeRequestState" | "listFindings" | "listPermissionRequests">;
+  store: Pick<Store, "getChangeRequestState" | "listFindings" | "listPermissionRequests" | "getRunUsage" | "sumChangeRequestUsage">;
   ref: ChangeRequestRef;
   terms: SummaryFacts["terms"];
   now: Date;
@@ -17,10 +18,13 @@ export async function loadSummaryFacts(input: {
   runId: string | undefined;
 }): Promise<StoredSummaryFacts> {
   const { store, ref, runId } = input;
-  const [state, findings, requests] = await Promise.all([
+  const [state, findings, requests, cost] = await Promise.all([
     store.getChangeRequestState(ref),
     store.listFindings(ref),
     runId === undefined ? [] : store.listPermissionRequests(runId),
+    summaryCost(store, ref, runId),
   ]);
-  return { terms: input.terms, now: input.now, state, findings, permissions: requests.map(toAuditEntry) };
+  const facts: StoredSummaryFacts = { terms: input.terms, now: input.now, state, findings, permissions: requests.map(toAuditEntry) };
+  if (cost) facts.cost = cost;
+  return facts;
 }

@@ -4,6 +4,7 @@ import type { PlanEntry } from "../model/agent.js";
 import type { ChangeRequestState, CommitState } from "../model/change-request.js";
 import type { Finding } from "../model/finding.js";
 import type { PermissionAuditEntry } from "../model/permission.js";
+import type { CostView } from "../render/render-cost.js";
 import type { SummaryView } from "../render/render-summary.js";
 import { renderSummary } from "../render/render-summary.js";
 import type { ChangeRequestTerms } from "../model/commit.js";
@@ -22,6 +23,8 @@ export interface SummaryFacts {
   skipped?: { headSha: string; reason: string };
   notInline?: string[];
   notes?: string[];
+  /** What the agent reported it used, for this run and the PR (change-request/summary-cost.ts). */
+  cost?: CostView;
 }
 
 function statusOf(conclusion: CommitState | undefined, findings: Finding[]): SummaryView["status"] {
@@ -58,5 +61,6 @@ export function renderSummaryFromFacts(facts: SummaryFacts): string {
   if (facts.notInline?.length) view.notInline = facts.notInline;
   if (facts.notes?.length) view.notes = facts.notes;
   if (last?.suggestions) view.suggestions = last.suggestions;
+  if (facts.cost) view.cost = facts.cost;
   return renderSummary(view);
 }

@@ -15,11 +15,12 @@ import type {
   PermissionRequestStore,
   RunStore,
 } from "../ports/store.js";
+import type { RunUsageStore } from "../ports/usage-store.js";
 import type { ServerPolicy } from "../change-request/review-deps.js";
 
 export interface CommandDeps {
   /** Every role but the database's own upkeep (ping, close): the commands together touch them all. */
-  store: DeliveryStore & RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
+  store: DeliveryStore & RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore & RunUsageStore;
   queue: JobQueue;
   bus: SignalBus;
   platforms: PlatformProvider;

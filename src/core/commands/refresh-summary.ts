@@ -7,13 +7,14 @@ import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunStore } from "../ports/store.js";
+import type { RunUsageStore } from "../ports/usage-store.js";
 import { commitStatusFor } from "../render/render-status.js";
 import { renderSummaryFromFacts, type SummaryFacts } from "../change-request/summary-view.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";
 
 export async function refreshSummary(input: {
   platform: ScmPlatform;
-  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore;
+  store: RunStore & ChangeRequestStateStore & FindingStore & PermissionRequestStore & RunUsageStore;
   clock: Clock;
   log: Logger;
   ref: ChangeRequestRef;

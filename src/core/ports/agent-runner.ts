@@ -1,13 +1,16 @@
 // The agent, over the Agent Client Protocol.
 import type { AgentSpec, PlanEntry } from "../model/agent.js";
 import type { PermissionAsk, PermissionOutcome, ToolKind } from "../model/permission.js";
+import type { AgentUsage } from "../model/usage.js";
 
 export type AgentProgress =
   | { type: "plan"; entries: PlanEntry[] }
   | { type: "message"; text: string }
   | { type: "tool_call"; toolCallId: string; title: string; kind: ToolKind; status: string }
   | { type: "mode"; modeId: string }
-  | { type: "notice"; message: string };
+  | { type: "notice"; message: string }
+  /** The run's usage so far (running totals), each time the agent reports more. */
+  | { type: "usage"; usage: AgentUsage };
 
 export interface AgentRunOptions {
   agent: AgentSpec;
@@ -20,6 +23,8 @@ export interface AgentRunOptions {
   allowedModes?: readonly string[];
   /** Whole-run budget; when it runs out the runner cancels, then ends the process group. */
   timeoutMs: number;
+  /** Usage budget: once the reported usage passes it the runner stops the run as for a timeout. */
+  budget?: { maxTokens?: number; maxCostUsd?: number };
   signal: AbortSignal;
   onProgress(update: AgentProgress): void;
   /** Decides a `session/request_permission`; the signal aborts when the run ends first. */

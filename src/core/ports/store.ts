@@ -5,6 +5,7 @@ import type { ChangeRequestRef, ChangeRequestState, Platform } from "../model/ch
 import type { Finding } from "../model/finding.js";
 import type { NewPermissionRequest, PermissionDecision, PermissionRequestRecord } from "../model/permission.js";
 import type { NewRun, Run, RunPatch, RunStatus } from "../model/run.js";
+import type { RunUsageStore } from "./usage-store.js";
 
 export interface DeliveryStore {
   /** Records a delivery; false when the id was seen before (redelivery). */
@@ -56,7 +57,7 @@ export interface PermissionRequestStore {
 
 /** Everything a database adapter implements; the composition root hands out narrower views. */
 export interface Store
-  extends DeliveryStore, RunStore, ChangeRequestStateStore, FindingStore, PermissionRequestStore {
+  extends DeliveryStore, RunStore, ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunUsageStore {
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import type { Finding } from "../model/finding.js";
 import type { PermissionAuditEntry } from "../model/permission.js";
 import { blockText, inlineText } from "./escape.js";
 import { formatUtc } from "./format.js";
+import { costLine, type CostView } from "./render-cost.js";
 import { SUMMARY_MARKER } from "./markers.js";
 import { suggestionsLine } from "./suggestions-line.js";
 import {
@@ -50,6 +51,8 @@ export interface SummaryView {
   notes?: string[];
   /** Findings the last review posted with a suggestion the author can commit. */
   suggestions?: number;
+  /** Tokens and cost the agent reported (render-cost.ts). */
+  cost?: CostView;
 }
 
 const STATUS_LABELS: Record<SummaryView["status"], string> = {
@@ -161,6 +164,7 @@ function render(view: SummaryView, cap: number): string {
     );
   }
   blocks.push(permissionsSection(view.permissions, cap), progressLine(view.findings));
+  if (view.cost) blocks.push(costLine(view.cost, view.terms));
   return blocks.filter((b) => b !== undefined).join("\n\n");
 }
 

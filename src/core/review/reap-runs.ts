@@ -11,6 +11,7 @@ import type { ReviewDeps } from "../change-request/review-deps.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";
 import { renderSummaryFromFacts } from "../change-request/summary-view.js";
 import { shortSha } from "../model/commit.js";
+import { summaryCost } from "../change-request/summary-cost.js";
 
 export const LOST_REPLICA_REASON =
   "Review interrupted: the server running it stopped responding. Comment `/warden review` to run it again.";
@@ -70,6 +71,7 @@ async function tellThePlatform(deps: ReviewDeps, run: Run, log: ReviewDeps["log"
           findings: await deps.store.listFindings(ref),
           permissions: (await deps.store.listPermissionRequests(run.id)).map(toAuditEntry),
           failure: { headSha: run.headSha, reason: LOST_REPLICA_REASON },
+          cost: await summaryCost(deps.store, ref, run.id),
         }),
       );
     }

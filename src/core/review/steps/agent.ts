@@ -7,6 +7,7 @@ import type { Workspace } from "../../ports/workspace.js";
 import { createRunGate, endRunRequests } from "../../permissions/run-gate.js";
 import { askAgentForReport, type AgentAnswer } from "../ask-agent.js";
 import type { Ready } from "../prepare-review.js";
+import { recordRunUsage, reviewBudget, type UsageMeter } from "../review-budget.js";
 import type { ReviewInput } from "./review-input.js";
 import { writeSummary, type RunScope } from "./run-scope.js";
 
@@ -26,12 +27,14 @@ export async function askAgent(scope: RunScope, ready: Ready, input: ReviewInput
       log.warn({ err }, "progress update of the summary failed"),
     );
   };
+  const usage: UsageMeter = {};
   const onProgress = (update: AgentProgress) => {
     if (update.type === "plan") {
       plan = update.entries;
       refreshProgress();
     } else if (update.type === "notice") log.info({ notice: update.message }, "agent notice");
     else if (update.type === "tool_call") log.debug({ tool: update.title, status: update.status }, "agent tool call");
+    else if (update.type === "usage") usage.latest = update.usage;
   };
   const gateInput = { deps, runId: run.id, ref: scope.ref, platform, config: config.permissions, workspaceDir: workspace.dir, log };
   const gate = createRunGate({ ...gateInput, onChange: refreshProgress });
@@ -44,6 +47,7 @@ export async function askAgent(scope: RunScope, ready: Ready, input: ReviewInput
       mode: config.agent.mode,
       ...(deps.server.allowedModes ? { allowedModes: deps.server.allowedModes } : {}),
       timeoutMs: config.agent.timeoutMinutes * 60_000,
+      budget: reviewBudget(deps.server.usageLimits),
       signal: scope.signal,
       onPermission: (ask, signal) => gate.decide(ask, signal),
       onProgress,
@@ -52,5 +56,6 @@ export async function askAgent(scope: RunScope, ready: Ready, input: ReviewInput
   ).finally(async () => {
     agentRunning = false;
     await endRunRequests(deps, run.id, log);
+    await recordRunUsage({ ...deps, log }, run, agent.name, usage);
   });
 }

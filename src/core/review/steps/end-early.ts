@@ -1,8 +1,10 @@
 // The ways a run ends without a review: nothing to review (closed, head moved, disabled, draft, a
-// listed author), a PR too large to review unasked, or a repository config it cannot act on.
+// listed author), a PR too large to review unasked or over its daily cost budget, or a repository
+// config it cannot act on.
 import { prKey } from "../../model/change-request.js";
 import { errorDescription } from "../../render/render-status.js";
-import type { Preparation } from "../prepare-review.js";
+import type { Preparation, Ready } from "../prepare-review.js";
+import type { DailyBudgetStop } from "../review-budget.js";
 import { finish, setStatus, writeSummary, type RunScope } from "./run-scope.js";
 import { shortSha } from "../../model/commit.js";
 
@@ -33,6 +35,22 @@ export async function endInvalidConfig(scope: RunScope, problem: string): Promis
   scope.log.warn({ problem }, "invalid repository config");
   await setStatus(scope, "error", errorDescription(problem));
   await finish(scope, "failed", { error: problem, conclusion: "error" });
+}
+
+/**
+ * No agent starts: the same honest skip as a PR too large (summary and `error` status say why),
+ * with `/warden review` as the way to run it anyway.
+ */
+export async function endOverDailyBudget(scope: RunScope, stop: DailyBudgetStop, ready: Ready): Promise<void> {
+  const { terms } = scope.platform;
+  const summary =
+    `Commit ${shortSha(scope.run.headSha)} was not reviewed (${stop.reason}). ` +
+    `Comment /warden review on the ${terms.changeRequest} to review it anyway.`;
+  await endSkipped(scope, {
+    reason: stop.reason,
+    notice: { summary, status: stop.status },
+    changeRequest: ready.changeRequest,
+  });
 }
 
 /**
