@@ -84,14 +84,17 @@ function* stream(): Generator<string> {
   // Then small commits, each rewriting a few of the hot files with 8–20 KB.
   for (let n = 2; n <= COMMITS; n++) {
     const changes: string[] = [];
-    for (let k = 0; k < FILES_PER_COMMIT; k++) changes.push(change(((n * 7 + k * 131) % HOT_FILES) * 31, 8_000 + ((n * 31 + k * 17) % 12_000)));
+    for (let k = 0; k < FILES_PER_COMMIT; k++)
+      changes.push(change(((n * 7 + k * 131) % HOT_FILES) * 31, 8_000 + ((n * 31 + k * 17) % 12_000)));
     yield commit(n, changes);
   }
 }
 
 /** Feeds `git fast-import` with backpressure. */
 export async function fastImport(gitDir: string, chunks: Iterable<string>): Promise<string> {
-  const child = spawn("git", ["--git-dir", gitDir, "fast-import", "--quiet", "--done"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("git", ["--git-dir", gitDir, "fast-import", "--quiet", "--done"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

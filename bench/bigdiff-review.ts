@@ -18,10 +18,19 @@ const monitor = startLoopMonitor();
 const started = performance.now();
 try {
   const workspaces = createGitWorkspaces({ root, log: pino({ level: "silent" }) });
-  const ws = await workspaces.checkout({ url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: base }, { runId: "bigdiff" });
+  const ws = await workspaces.checkout(
+    { url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: base },
+    { runId: "bigdiff" },
+  );
   const checkedOut = performance.now();
   try {
-    const cr = localChangeRequest({ cloneUrl: url, headSha: head, baseSha: base, title: "A very large change", body: "Thirty megabytes of diff." });
+    const cr = localChangeRequest({
+      cloneUrl: url,
+      headSha: head,
+      baseSha: base,
+      title: "A very large change",
+      body: "Thirty megabytes of diff.",
+    });
     // skipGenerated off: the lockfile and the minified file stand for any oversized file, as before it existed.
     const review = { ...defaultRepoConfig().review, skipGenerated: false };
     const selection = await selectDiff(ws, cr, review, undefined, { budgetBytes: 200_000 });

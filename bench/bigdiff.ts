@@ -10,11 +10,21 @@ import { GitRemote } from "../test/support/git-remote.js";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 
 function moduleBody(i: number): string {
-  return Array.from({ length: 150 }, (_, l) => `export const item_${i}_${l} = compute(${l}, "module ${i}", [${l}, ${l + 1}]);`).join("\n") + "\n";
+  return (
+    Array.from(
+      { length: 150 },
+      (_, l) => `export const item_${i}_${l} = compute(${l}, "module ${i}", [${l}, ${l + 1}]);`,
+    ).join("\n") + "\n"
+  );
 }
 
 function lockfileBody(): string {
-  return Array.from({ length: 200_000 }, (_, l) => `    "node_modules/pkg-${l}": { "version": "1.0.${l % 97}", "integrity": "sha512-${l}" },`).join("\n") + "\n";
+  return (
+    Array.from(
+      { length: 200_000 },
+      (_, l) => `    "node_modules/pkg-${l}": { "version": "1.0.${l % 97}", "integrity": "sha512-${l}" },`,
+    ).join("\n") + "\n"
+  );
 }
 
 function minifiedBody(): string {
@@ -37,7 +47,10 @@ export function makeBigDiffRepo(): BigDiffRepo {
   const head = remote.commit(files, "a very large change", base);
   remote.setRef("refs/pull/1/head", head);
   // Each added line is shown once with its "+", plus a few header lines per file.
-  const diffBytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text) + text.split("\n").length, 0);
+  const diffBytes = Object.values(files).reduce(
+    (sum, text) => sum + Buffer.byteLength(text) + text.split("\n").length,
+    0,
+  );
   return { remote, base, head, diffBytes };
 }
 
@@ -48,7 +61,15 @@ export async function benchBigDiff(): Promise<Record<string, number>> {
     const out = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
-        ["--disable-warning=ExperimentalWarning", "--import", "tsx", fileURLToPath(child), repo.remote.url, repo.base, repo.head],
+        [
+          "--disable-warning=ExperimentalWarning",
+          "--import",
+          "tsx",
+          fileURLToPath(child),
+          repo.remote.url,
+          repo.base,
+          repo.head,
+        ],
         { cwd: HERE, maxBuffer: 1024 * 1024, encoding: "utf8" },
         (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       );

@@ -21,7 +21,13 @@ const REPEATS = 3;
 /** The first review and the fresh fetch vary most with the machine's load: alternated this often. */
 const FIRST_REPEATS = 4;
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
+const quiet: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => quiet,
+};
 
 function git(gitDir: string, ...args: string[]): string {
   return execFileSync("git", ["--git-dir", gitDir, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).trim();
@@ -123,7 +129,9 @@ export async function benchCheckout(): Promise<Record<string, number>> {
       execFileSync("git", ["-C", clone, "fetch", "--quiet", "origin", "+refs/pull/*:refs/pull/*"]);
       const dir = join(root, `worktree-${sha}`);
       settle();
-      const [ms] = await timed(async () => execFileSync("git", ["-C", clone, "worktree", "add", "--quiet", "--detach", dir, sha]));
+      const [ms] = await timed(async () =>
+        execFileSync("git", ["-C", clone, "worktree", "add", "--quiet", "--detach", dir, sha]),
+      );
       worktree.push(ms);
       execFileSync("git", ["-C", clone, "worktree", "remove", "--force", dir]);
     };
@@ -132,7 +140,12 @@ export async function benchCheckout(): Promise<Record<string, number>> {
     const secondReview = async (pr: number, runId: string): Promise<number> => {
       const times: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
-        const head = await pushCommit(served, `refs/pull/${pr}/head`, git(served, "rev-parse", `refs/pull/${pr}/head`), ++pushes);
+        const head = await pushCommit(
+          served,
+          `refs/pull/${pr}/head`,
+          git(served, "rev-parse", `refs/pull/${pr}/head`),
+          ++pushes,
+        );
         settle();
         const [ms, ws] = await timed<Workspace>(() => cached.checkout(source(pr), { runId }));
         times.push(ms);
@@ -153,7 +166,13 @@ export async function benchCheckout(): Promise<Record<string, number>> {
     return {
       "checkout.repo_files": Number(git(served, "ls-tree", "-r", "--name-only", main).split("\n").length),
       "checkout.repo_commits": depth,
-      "checkout.repo_packed_mb": repo ? repo.packedBytes / 1e6 : Number(/size-pack: (\d+)/.exec(execFileSync("git", ["-C", origin, "count-objects", "-v"], { encoding: "utf8" }))?.[1] ?? 0) / 1024,
+      "checkout.repo_packed_mb": repo
+        ? repo.packedBytes / 1e6
+        : Number(
+            /size-pack: (\d+)/.exec(
+              execFileSync("git", ["-C", origin, "count-objects", "-v"], { encoding: "utf8" }),
+            )?.[1] ?? 0,
+          ) / 1024,
       "checkout.fresh_fetch_ms": percentile(fresh, 50),
       "checkout.first_review_ms": percentile(first, 50),
       "checkout.second_review_ms": secondMs,

@@ -21,7 +21,10 @@ function findings(n: number) {
 
 async function measure(n: number): Promise<Record<string, number>> {
   const turn = (report: object) => [[{ type: "message" as const, text: reportBlock(report) }]];
-  const h = await startHarness({ scenario: { turns: turn({ summary: "first", findings: findings(n) }) }, summaryThrottleMs: 5_000 });
+  const h = await startHarness({
+    scenario: { turns: turn({ summary: "first", findings: findings(n) }) },
+    summaryThrottleMs: 5_000,
+  });
   try {
     const file = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join("\n") + "\n";
     const pull = h.openPull(1, { "src/big.ts": file });
@@ -36,7 +39,9 @@ async function measure(n: number): Promise<Record<string, number>> {
     };
     const first = split();
     h.github.resetCalls();
-    h.setScenario({ turns: turn({ summary: "second", findings: [], resolved: findings(n).map((_, i) => `F${i + 1}`) }) });
+    h.setScenario({
+      turns: turn({ summary: "second", findings: [], resolved: findings(n).map((_, i) => `F${i + 1}`) }),
+    });
     h.push(pull, { "src/big.ts": file.replace("v0 = 0", "v0 = 1") });
     await h.sendPull("synchronize", pull);
     await h.idle();
@@ -58,7 +63,8 @@ export async function benchGitHubApiCalls(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const n of [1, 10, 30]) Object.assign(out, await measure(n));
   // The most content-creating requests a review made, whatever its findings (goal ≤ 5 each).
-  const most = (kind: string) => Math.max(...[1, 10, 30].map((n) => out[`api_writes.github.${kind}.findings_${n}`] ?? 0));
+  const most = (kind: string) =>
+    Math.max(...[1, 10, 30].map((n) => out[`api_writes.github.${kind}.findings_${n}`] ?? 0));
   out["api_writes.github.first_review"] = most("first_review");
   out["api_writes.github.push_resolving_all"] = most("push_resolving_all");
   return out;

@@ -107,7 +107,10 @@ function startSide(side: Side) {
  */
 export async function benchGitHubIntake(opts = { chunk: 500, chunks: 16, concurrency: 16 }) {
   const sides = { bare: startSide("bare"), warden: startSide("warden") };
-  const totals = { bare: { seconds: 0, latencies: [] as number[], failures: 0 }, warden: { seconds: 0, latencies: [] as number[], failures: 0 } };
+  const totals = {
+    bare: { seconds: 0, latencies: [] as number[], failures: 0 },
+    warden: { seconds: 0, latencies: [] as number[], failures: 0 },
+  };
   const ratios: number[] = [];
   try {
     await Promise.all([sides.bare.ready, sides.warden.ready]);

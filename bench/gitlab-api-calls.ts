@@ -24,7 +24,10 @@ function findings(n: number) {
 
 async function measure(n: number): Promise<Record<string, number>> {
   const turn = (report: object) => [[{ type: "message" as const, text: reportBlock(report) }]];
-  const h = await startGitLabHarness({ scenario: { turns: turn({ summary: "first", findings: findings(n) }) }, summaryThrottleMs: 5_000 });
+  const h = await startGitLabHarness({
+    scenario: { turns: turn({ summary: "first", findings: findings(n) }) },
+    summaryThrottleMs: 5_000,
+  });
   try {
     const file = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join("\n") + "\n";
     const mr = h.openMergeRequest(1, { "src/big.ts": file });
@@ -38,13 +41,16 @@ async function measure(n: number): Promise<Record<string, number>> {
       return figures;
     };
     const first = take();
-    h.setScenario({ turns: turn({ summary: "second", findings: [], resolved: findings(n).map((_, i) => `F${i + 1}`) }) });
+    h.setScenario({
+      turns: turn({ summary: "second", findings: [], resolved: findings(n).map((_, i) => `F${i + 1}`) }),
+    });
     const oldrev = h.push(mr, { "src/big.ts": file.replace("v0 = 0", "v0 = 1") });
     await h.sendMergeRequest("update", mr, { oldrev });
     await h.idle();
     const second = take();
     if (h.gitlab.unexpected.length > 0) throw new Error(`unexpected calls: ${h.gitlab.unexpected.join(", ")}`);
-    if (h.gitlab.findingDiscussions(h.project.id, 1).length !== n) throw new Error("not every finding was posted inline");
+    if (h.gitlab.findingDiscussions(h.project.id, 1).length !== n)
+      throw new Error("not every finding was posted inline");
     return {
       [`api_calls.gitlab.first_review.findings_${n}`]: first.perReview,
       [`api_calls.gitlab.push_resolving_all.findings_${n}`]: second.perReview,

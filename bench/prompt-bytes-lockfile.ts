@@ -15,13 +15,23 @@ const BUDGET = 1_000_000;
 
 function lockfile(entries: number): string {
   const packages = Array.from({ length: entries }, (_, i) =>
-    [`    "node_modules/pkg-${i}": {`, `      "version": "1.${i % 17}.${i % 5}",`, `      "resolved": "https://registry.npmjs.org/pkg-${i}/-/pkg-${i}-1.0.0.tgz",`, `      "integrity": "sha512-${"x".repeat(40)}${i}"`, "    },"].join("\n"),
+    [
+      `    "node_modules/pkg-${i}": {`,
+      `      "version": "1.${i % 17}.${i % 5}",`,
+      `      "resolved": "https://registry.npmjs.org/pkg-${i}/-/pkg-${i}-1.0.0.tgz",`,
+      `      "integrity": "sha512-${"x".repeat(40)}${i}"`,
+      "    },",
+    ].join("\n"),
   );
   return `{\n  "name": "demo",\n  "lockfileVersion": 3,\n  "packages": {\n${packages.join("\n")}\n  }\n}\n`;
 }
 
 function module(i: number): string {
-  return Array.from({ length: 40 }, (_, l) => `export const dependency_${i}_${l} = require("pkg-${l}").version;`).join("\n") + "\n";
+  return (
+    Array.from({ length: 40 }, (_, l) => `export const dependency_${i}_${l} = require("pkg-${l}").version;`).join(
+      "\n",
+    ) + "\n"
+  );
 }
 
 export async function benchLockfilePromptBytes(): Promise<Record<string, number>> {
@@ -39,9 +49,17 @@ export async function benchLockfilePromptBytes(): Promise<Record<string, number>
       { runId: "bench-lock" },
     );
     try {
-      const cr = localChangeRequest({ cloneUrl: remote.url, headSha: head, baseSha: base, title: "Bump dependencies", body: "" });
+      const cr = localChangeRequest({
+        cloneUrl: remote.url,
+        headSha: head,
+        baseSha: base,
+        title: "Bump dependencies",
+        body: "",
+      });
       const bytes = async (skipGenerated: boolean) => {
-        const sel = await selectDiff(ws, cr, { ...defaultRepoConfig().review, skipGenerated }, undefined, { budgetBytes: BUDGET });
+        const sel = await selectDiff(ws, cr, { ...defaultRepoConfig().review, skipGenerated }, undefined, {
+          budgetBytes: BUDGET,
+        });
         const prompt = buildPrompt({
           terms: { changeRequest: "pull request", short: "PR" },
           changeRequest: cr,
@@ -58,7 +76,8 @@ export async function benchLockfilePromptBytes(): Promise<Record<string, number>
       const on = await bytes(true);
       const off = await bytes(false);
       let lockDiff = 0;
-      for await (const chunk of ws.diff(base, head, { mergeBase: true, paths: ["package-lock.json"] })) lockDiff += Buffer.byteLength(chunk);
+      for await (const chunk of ws.diff(base, head, { mergeBase: true, paths: ["package-lock.json"] }))
+        lockDiff += Buffer.byteLength(chunk);
       return {
         "prompt_bytes.lockfile_pr_lockfile_share_of_diff_pct": (lockDiff / off.diff) * 100,
         "prompt_bytes.lockfile_pr_skip_generated_off": off.prompt,

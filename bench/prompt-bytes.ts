@@ -26,12 +26,25 @@ export async function benchPromptBytes(): Promise<Record<string, number>> {
     const files: Record<string, string> = {};
     for (let i = 0; i < 50; i++) files[`src/module_${i}.ts`] = fileBody(i, "v1");
     const reviewed = remote.commit(files, "50 files", base);
-    const head = remote.commit({ "src/module_7.ts": fileBody(7, "v2").replace("v2-3", "changed") }, "one more commit", reviewed);
+    const head = remote.commit(
+      { "src/module_7.ts": fileBody(7, "v2").replace("v2-3", "changed") },
+      "one more commit",
+      reviewed,
+    );
     remote.setRef("refs/pull/1/head", head);
     const workspaces = createGitWorkspaces({ root, log: pino({ level: "silent" }) });
-    const ws = await workspaces.checkout({ url: remote.url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: base }, { runId: "bench" });
+    const ws = await workspaces.checkout(
+      { url: remote.url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: base },
+      { runId: "bench" },
+    );
     try {
-      const cr = localChangeRequest({ cloneUrl: remote.url, headSha: head, baseSha: base, title: "Fifty files", body: "A large change." });
+      const cr = localChangeRequest({
+        cloneUrl: remote.url,
+        headSha: head,
+        baseSha: base,
+        title: "Fifty files",
+        body: "A large change.",
+      });
       const review = defaultRepoConfig().review;
       const prompt = async (last: string | undefined) => {
         const sel = await selectDiff(ws, cr, review, last, { budgetBytes: 1_000_000 });

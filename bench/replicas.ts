@@ -25,7 +25,13 @@ const silent = pino({ level: "silent" });
 /** Throughput and latency of `items` sent round-robin to `ports`. */
 async function measure(ports: number[], items: Delivery[], concurrency: number) {
   const { seconds, latencies, failures } = await load(ports, items, concurrency);
-  return { rps: items.length / seconds, ms: seconds * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+  return {
+    rps: items.length / seconds,
+    ms: seconds * 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failures,
+  };
 }
 
 async function startWarden(extraEnv: Record<string, string>, replicas?: { schema: string; workerSchema: string }) {
@@ -94,7 +100,12 @@ async function sqliteRound(requests: number, concurrency: number): Promise<LoadR
 }
 
 /** Two replicas on fresh schemas; `extra` measures more while they are up. */
-async function postgresRound<T>(databaseUrl: string, requests: number, concurrency: number, extra: (ports: number[], a: Warden, namespace: string) => Promise<T>) {
+async function postgresRound<T>(
+  databaseUrl: string,
+  requests: number,
+  concurrency: number,
+  extra: (ports: number[], a: Warden, namespace: string) => Promise<T>,
+) {
   const schemas = freshSchemas();
   const pgEnv = { DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" };
   const a = await startWarden(pgEnv, schemas);
@@ -115,7 +126,9 @@ async function postgresRound<T>(databaseUrl: string, requests: number, concurren
  * Rounds alternate between the two modes and the best round of each counts, so a noisy
  * neighbour on the machine skews the ratio less.
  */
-export async function benchReplicas(opts = { requests: 2000, concurrency: 16, burst: 200, signals: 1000, rounds: 2 }): Promise<Record<string, number>> {
+export async function benchReplicas(
+  opts = { requests: 2000, concurrency: 16, burst: 200, signals: 1000, rounds: 2 },
+): Promise<Record<string, number>> {
   const databaseUrl = process.env.WARDEN_TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (!databaseUrl) {
     console.log("replicas benchmark skipped: set WARDEN_TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL database");

@@ -15,7 +15,12 @@ import { percentile } from "./stats.js";
 const AGENT = fileURLToPath(new URL("./acp-initialize-agent.mjs", import.meta.url));
 const log = pino({ level: "silent" });
 
-async function startOnce(spec: AgentSpec, cwd: string, sandboxed: boolean, tools: { bwrap: string; socat: string }): Promise<number> {
+async function startOnce(
+  spec: AgentSpec,
+  cwd: string,
+  sandboxed: boolean,
+  tools: { bwrap: string; socat: string },
+): Promise<number> {
   const started = performance.now();
   const wrapped = sandboxed
     ? await sandboxCommand({
@@ -42,7 +47,14 @@ async function startOnce(spec: AgentSpec, cwd: string, sandboxed: boolean, tools
       if (text.includes('"id":1')) resolve();
     });
   });
-  proc.stdin.write(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: 1, clientCapabilities: {} } }) + "\n");
+  proc.stdin.write(
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: 1, clientCapabilities: {} },
+    }) + "\n",
+  );
   await answered;
   const ms = performance.now() - started;
   await proc.shutdown(1000, 1000);

@@ -36,10 +36,13 @@ export function deliveries(count: number, prs = 50): Delivery[] {
 
 function post(port: number, agent: Agent, d: Delivery): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: "/api/github/webhooks", method: "POST", headers: d.headers, agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path: "/api/github/webhooks", method: "POST", headers: d.headers, agent },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", reject);
     req.end(d.body);
   });

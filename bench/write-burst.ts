@@ -7,10 +7,14 @@
 import { fileURLToPath } from "node:url";
 import { runWriteBurst } from "../test/support/write-burst.js";
 
-export async function benchWriteBurst(opts = { prs: 40, writes: 80, scale: 0.25, margin: 0.95 }): Promise<Record<string, number>> {
+export async function benchWriteBurst(
+  opts = { prs: 40, writes: 80, scale: 0.25, margin: 0.95 },
+): Promise<Record<string, number>> {
   const databaseUrl = process.env.WARDEN_TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (!databaseUrl) {
-    console.log("write burst benchmark skipped: set WARDEN_TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL database");
+    console.log(
+      "write burst benchmark skipped: set WARDEN_TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL database",
+    );
     return {};
   }
   const windowMs = 60_000 * opts.scale;
@@ -19,7 +23,13 @@ export async function benchWriteBurst(opts = { prs: 40, writes: 80, scale: 0.25,
       `(GitHub's ${opts.writes} per 60 s, time scaled ×${opts.scale}); Warden's budget: ${opts.margin * 100}% of that rate. ` +
       `Seconds are scaled time: ÷${opts.scale} for GitHub's real minute.`,
   );
-  const result = await runWriteBurst({ databaseUrl, prs: opts.prs, limit: { writes: opts.writes, windowMs }, margin: opts.margin, concurrency: 8 });
+  const result = await runWriteBurst({
+    databaseUrl,
+    prs: opts.prs,
+    limit: { writes: opts.writes, windowMs },
+    margin: opts.margin,
+    concurrency: 8,
+  });
   if (result.problems.length > 0) console.log(`problems: ${result.problems.slice(0, 5).join("; ")}`);
   return {
     "burst.prs": opts.prs,

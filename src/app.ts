@@ -114,7 +114,12 @@ function sandboxPolicyOf(opts: WardenOptions): SandboxPolicy {
   const { env, processEnv } = opts;
   return wardenSandboxPolicy(
     opts.serverConfig.sandbox,
-    { dataDir: env.WARDEN_DATA_DIR, configPath: env.WARDEN_CONFIG, privateKeyPath: env.PRIVATE_KEY_PATH, home: processEnv.HOME },
+    {
+      dataDir: env.WARDEN_DATA_DIR,
+      configPath: env.WARDEN_CONFIG,
+      privateKeyPath: env.PRIVATE_KEY_PATH,
+      home: processEnv.HOME,
+    },
     opts.sandbox,
   );
 }
@@ -132,12 +137,23 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const metrics = createMetrics();
   // DATABASE_URL: PostgreSQL store, graphile-worker queue and LISTEN/NOTIFY bus (replicas.ts).
   const replicas = env.DATABASE_URL
-    ? await openReplicaMode({ databaseUrl: env.DATABASE_URL, concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, clock, log, ...(opts.replicas ? { options: opts.replicas } : {}) })
+    ? await openReplicaMode({
+        databaseUrl: env.DATABASE_URL,
+        concurrency: env.WARDEN_MAX_CONCURRENT_RUNS,
+        clock,
+        log,
+        ...(opts.replicas ? { options: opts.replicas } : {}),
+      })
     : undefined;
   // The database and every run's checkout live here: Warden's user only (private-paths.ts).
   ensurePrivateDir(env.WARDEN_DATA_DIR, log);
-  const store = opts.store ?? replicas?.store ?? (await openSqliteStore({ file: join(env.WARDEN_DATA_DIR, "warden.db"), clock, log }));
-  const queue = replicas?.queue ?? createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
+  const store =
+    opts.store ??
+    replicas?.store ??
+    (await openSqliteStore({ file: join(env.WARDEN_DATA_DIR, "warden.db"), clock, log }));
+  const queue =
+    replicas?.queue ??
+    createInProcessQueue({ concurrency: env.WARDEN_MAX_CONCURRENT_RUNS, log: log.child({ name: "queue" }) });
   const providers = new Map<string, PlatformProvider>();
   const platforms: PlatformProvider = {
     forRepo(repo, repoLog, platformOptions) {
@@ -150,7 +166,9 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     store,
     queue,
     platforms,
-    workspaces: opts.workspaces ?? createGitWorkspaces({ root: env.WARDEN_DATA_DIR, log, repoCacheBytes: opts.serverConfig.limits.repoCacheBytes }),
+    workspaces:
+      opts.workspaces ??
+      createGitWorkspaces({ root: env.WARDEN_DATA_DIR, log, repoCacheBytes: opts.serverConfig.limits.repoCacheBytes }),
     runner: opts.runner ?? createAcpRunner({ log: log.child({ name: "agent" }), sandbox: sandboxPolicyOf(opts) }),
     server: serverPolicy(opts),
     clock,
@@ -166,8 +184,10 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const ownBudget = createLocalWriteBudget({ gapMs: writeGapMs });
   // PostgreSQL mode: one budget per installation for all replicas, in the database.
   const writeBudget = replicas
-    ? withLocalFallback(createStoreWriteBudget(replicas.store.db, { dialect: "postgres", gapMs: writeGapMs }), ownBudget, (err) =>
-        log.warn({ err }, "shared GitHub write budget unreachable; pacing this replica's writes on its own"),
+    ? withLocalFallback(
+        createStoreWriteBudget(replicas.store.db, { dialect: "postgres", gapMs: writeGapMs }),
+        ownBudget,
+        (err) => log.warn({ err }, "shared GitHub write budget unreachable; pacing this replica's writes on its own"),
       )
     : ownBudget;
 
@@ -176,7 +196,9 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
   const github = githubConfigured(env);
   const privateKey = github ? getPrivateKey({ env: opts.processEnv }) : null;
   // Every text posted to a PR/MR is scrubbed of every secret this server holds (both adapters).
-  const secrets = createSecretScrubber(() => serverSecrets({ env, processEnv: opts.processEnv, serverConfig: opts.serverConfig, privateKey }));
+  const secrets = createSecretScrubber(() =>
+    serverSecrets({ env, processEnv: opts.processEnv, serverConfig: opts.serverConfig, privateKey }),
+  );
   const server = new Server({
     // The 25 MB cap sits in front of Probot's webhook middleware (server/github-body-limit.ts).
     Probot: limitWebhookBodies(Probot, env.WEBHOOK_PATH).defaults({
@@ -202,14 +224,41 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     if (github) {
       providers.set("github", createGitHubProvider({ probot, log, secrets }));
       // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
-      registerGitHubWebhooks(probot, { store, queue, clock, log, metrics, bus: deps.bus, commands: { ...deps, store } });
+      registerGitHubWebhooks(probot, {
+        store,
+        queue,
+        clock,
+        log,
+        metrics,
+        bus: deps.bus,
+        commands: { ...deps, store },
+      });
     }
     if (gitlabSecrets) {
-      const gitlab = createGitLabProvider({ url: env.GITLAB_URL, token: env.GITLAB_TOKEN ?? "", log, metrics, secrets });
+      const gitlab = createGitLabProvider({
+        url: env.GITLAB_URL,
+        token: env.GITLAB_TOKEN ?? "",
+        log,
+        metrics,
+        secrets,
+      });
       providers.set("gitlab", gitlab);
       const botUserId = async () => String((await gitlab.botUser()).id);
       const readBack = createGitLabReadBack(gitlab.client);
-      addHandler(gitlabWebhookRoute({ store, queue, clock, log, metrics, bus: deps.bus, commands: { ...deps, store }, secrets: gitlabSecrets, readBack, botUserId }));
+      addHandler(
+        gitlabWebhookRoute({
+          store,
+          queue,
+          clock,
+          log,
+          metrics,
+          bus: deps.bus,
+          commands: { ...deps, store },
+          secrets: gitlabSecrets,
+          readBack,
+          botUserId,
+        }),
+      );
     }
     addHandler(operationalRoutes({ store, metrics }));
   });
@@ -227,7 +276,8 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
       } else {
         // Recover before taking jobs, so only runs of a previous process count as interrupted.
         const recovered = await recoverRuns(deps);
-        if (recovered.interrupted + recovered.requeued > 0) log.warn(recovered, "recovered runs left by the previous process");
+        if (recovered.interrupted + recovered.requeued > 0)
+          log.warn(recovered, "recovered runs left by the previous process");
       }
       queue.start(createReviewJobHandler(deps));
       await server.start();
@@ -242,4 +292,3 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     },
   };
 }
-

@@ -52,9 +52,19 @@ export async function openReplicaMode(opts: {
   const o = opts.options ?? {};
   const log = opts.log;
   const replicaId = o.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const store = await openPostgresStore({ connectionString: opts.databaseUrl, log, clock: opts.clock, ...(o.schema ? { schema: o.schema } : {}) });
+  const store = await openPostgresStore({
+    connectionString: opts.databaseUrl,
+    log,
+    clock: opts.clock,
+    ...(o.schema ? { schema: o.schema } : {}),
+  });
   // NOTIFY channels are database-wide: the schema name keeps deployments sharing a database apart.
-  const bus = createPgSignalBus({ connectionString: opts.databaseUrl, namespace: store.schema, pool: store.pool, log: log.child({ name: "signals" }) });
+  const bus = createPgSignalBus({
+    connectionString: opts.databaseUrl,
+    namespace: store.schema,
+    pool: store.pool,
+    log: log.child({ name: "signals" }),
+  });
   let deps: ReviewDeps | undefined;
   let queue: GraphileQueue | undefined;
   const keeper = createLeaseKeeper({
@@ -92,7 +102,10 @@ export async function openReplicaMode(opts: {
     throw err;
   }
   const jobs = queue;
-  log.info({ replica: replicaId, schema: store.schema }, "PostgreSQL mode: store, graphile-worker queue and signal bus ready");
+  log.info(
+    { replica: replicaId, schema: store.schema },
+    "PostgreSQL mode: store, graphile-worker queue and signal bus ready",
+  );
 
   return {
     store,

@@ -28,7 +28,13 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () 
 
 function presetAgent(preset: PresetName, keys: Record<string, string> = {}): AgentSpec {
   const p = PRESETS[preset];
-  return { name: preset, command: p.command, args: [...p.args], env: { PATH: agentsPath(), HOME: freshHome(), ...keys }, preset };
+  return {
+    name: preset,
+    command: p.command,
+    args: [...p.args],
+    env: { PATH: agentsPath(), HOME: freshHome(), ...keys },
+    preset,
+  };
 }
 
 /**
@@ -38,7 +44,13 @@ function presetAgent(preset: PresetName, keys: Record<string, string> = {}): Age
  */
 async function sandboxedProbe(spec: AgentSpec, mode?: string, timeoutMs = 60_000) {
   const log = recordingLogger();
-  const result = await probeAgent({ spec, ...(mode ? { mode } : {}), timeoutMs, log, sandbox: wardenSandboxPolicy("required", {}) });
+  const result = await probeAgent({
+    spec,
+    ...(mode ? { mode } : {}),
+    timeoutMs,
+    log,
+    sandbox: wardenSandboxPolicy("required", {}),
+  });
   expect(log.entries.find((e) => e.msg === "agent started")?.fields.sandboxed).toBe(true);
   console.log(`${spec.name}: sandboxed initialize + session/new + mode in ${result.readyMs} ms`);
   return result;
@@ -49,8 +61,21 @@ async function promptFailure(spec: AgentSpec, timeoutMs = 60_000, log: Logger = 
   const runner = createAcpRunner({ log, sandbox: wardenSandboxPolicy("required", {}) });
   const cwd = temporary("warden-real-agent-");
   const err = await runner
-    .run({ agent: spec, cwd, timeoutMs, signal: new AbortController().signal, onProgress: () => {}, onPermission: async () => ({ outcome: "cancelled" }) }, (s) => s.prompt("Say OK."))
-    .then(() => undefined, (e: unknown) => e);
+    .run(
+      {
+        agent: spec,
+        cwd,
+        timeoutMs,
+        signal: new AbortController().signal,
+        onProgress: () => {},
+        onPermission: async () => ({ outcome: "cancelled" }),
+      },
+      (s) => s.prompt("Say OK."),
+    )
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(AgentError);
   return err as AgentError;
 }
@@ -60,7 +85,11 @@ describe.concurrent("claude-agent-acp, no credentials", () => {
     const result = await sandboxedProbe(presetAgent("claude"), "plan");
     expect(result.report.agentInfo?.name).toBe("@agentclientprotocol/claude-agent-acp");
     expect(result.report.offeredModes).toEqual(expect.arrayContaining(["default", "acceptEdits", "plan", "auto"]));
-    expect(result.report.modes).toMatchObject({ startMode: "auto", target: "plan", steps: [{ kind: "set_mode", modeId: "plan" }] });
+    expect(result.report.modes).toMatchObject({
+      startMode: "auto",
+      target: "plan",
+      steps: [{ kind: "set_mode", modeId: "plan" }],
+    });
     expect(result.report.authStatus).toEqual({ kind: "none", label: "Not logged in" });
   });
 
@@ -78,16 +107,28 @@ describe.concurrent("opencode acp, no credentials", () => {
     const result = await sandboxedProbe(presetAgent("opencode"), "plan");
     expect(result.report.agentInfo?.name).toBe("OpenCode");
     expect(result.report.offeredModes).toEqual(expect.arrayContaining(["build", "plan"]));
-    expect(result.report.modes).toMatchObject({ startMode: "build", target: "plan", steps: [{ kind: "config_option", configId: "mode", value: "plan" }] });
+    expect(result.report.modes).toMatchObject({
+      startMode: "build",
+      target: "plan",
+      steps: [{ kind: "config_option", configId: "mode", value: "plan" }],
+    });
   });
 
-  it.skipIf(opencodeOnline)("fails a prompt as unreachable when its provider cannot be reached (about a minute offline)", async () => {
-    const err = await promptFailure(presetAgent("opencode"), 110_000);
-    expect(err.code).toBe("unreachable");
-    // In the sandbox its provider call meets the proxy, which answers 502 when the host is unreachable.
-    expect(describeFailure(err)).toMatch(/^Agent "opencode" could not reach its model provider: .*Bad Gateway: cannot connect to opencode\.ai:443/);
-    expect(describeFailure(err)).toContain("Check that this machine can reach its model provider; behind a proxy, list HTTPS_PROXY under agents.opencode.env.");
-  }, 120_000);
+  it.skipIf(opencodeOnline)(
+    "fails a prompt as unreachable when its provider cannot be reached (about a minute offline)",
+    async () => {
+      const err = await promptFailure(presetAgent("opencode"), 110_000);
+      expect(err.code).toBe("unreachable");
+      // In the sandbox its provider call meets the proxy, which answers 502 when the host is unreachable.
+      expect(describeFailure(err)).toMatch(
+        /^Agent "opencode" could not reach its model provider: .*Bad Gateway: cannot connect to opencode\.ai:443/,
+      );
+      expect(describeFailure(err)).toContain(
+        "Check that this machine can reach its model provider; behind a proxy, list HTTPS_PROXY under agents.opencode.env.",
+      );
+    },
+    120_000,
+  );
 });
 
 describe.concurrent("gemini --acp", () => {
@@ -95,7 +136,11 @@ describe.concurrent("gemini --acp", () => {
     const result = await sandboxedProbe(presetAgent("gemini", { GEMINI_API_KEY: "warden-dummy-key" }), "plan");
     expect(result.report.agentInfo?.name).toBe("gemini-cli");
     expect(result.report.offeredModes).toEqual(expect.arrayContaining(["default", "autoEdit", "yolo", "plan"]));
-    expect(result.report.modes).toMatchObject({ startMode: "default", target: "plan", steps: [{ kind: "set_mode", modeId: "plan" }] });
+    expect(result.report.modes).toMatchObject({
+      startMode: "default",
+      target: "plan",
+      steps: [{ kind: "set_mode", modeId: "plan" }],
+    });
   });
 
   it("without a key, fails session/new as not signed in, naming the variables to set", async () => {
@@ -124,20 +169,32 @@ describe.concurrent("codex-acp", () => {
   it("with a dummy key, authenticates with api-key, opens a session and leaves its `agent` mode for read-only", async () => {
     const result = await sandboxedProbe(presetAgent("codex", { OPENAI_API_KEY: "sk-warden-dummy" }), undefined, 90_000);
     expect(result.report.authenticatedWith).toBe("api-key");
-    expect(result.report.offeredModes).toEqual(expect.arrayContaining(["read-only", "workspace-write", "agent", "agent-full-access", "plan"]));
-    expect(result.report.modes).toMatchObject({ startMode: "agent", target: "read-only", steps: [{ kind: "set_mode", modeId: "read-only" }] });
+    expect(result.report.offeredModes).toEqual(
+      expect.arrayContaining(["read-only", "workspace-write", "agent", "agent-full-access", "plan"]),
+    );
+    expect(result.report.modes).toMatchObject({
+      startMode: "agent",
+      target: "read-only",
+      steps: [{ kind: "set_mode", modeId: "read-only" }],
+    });
   });
 
-  it.skipIf(openAiOnline)("with a dummy key, never fails a prompt offline: the run timeout ends it and its process group", async () => {
-    const log = recordingLogger();
-    const started = Date.now();
-    const err = await promptFailure(presetAgent("codex", { OPENAI_API_KEY: "sk-warden-dummy" }), 30_000, log);
-    expect(err.code).toBe("timeout");
-    expect(describeFailure(err)).toBe('The agent ran out of time: agent "codex" took longer than 30 seconds and was stopped');
-    expect(Date.now() - started).toBeLessThan(45_000);
-    const pid = log.entries.find((e) => e.msg === "agent started")?.fields.pid as number;
-    expect(processGroupAlive(pid)).toBe(false);
-  }, 60_000);
+  it.skipIf(openAiOnline)(
+    "with a dummy key, never fails a prompt offline: the run timeout ends it and its process group",
+    async () => {
+      const log = recordingLogger();
+      const started = Date.now();
+      const err = await promptFailure(presetAgent("codex", { OPENAI_API_KEY: "sk-warden-dummy" }), 30_000, log);
+      expect(err.code).toBe("timeout");
+      expect(describeFailure(err)).toBe(
+        'The agent ran out of time: agent "codex" took longer than 30 seconds and was stopped',
+      );
+      expect(Date.now() - started).toBeLessThan(45_000);
+      const pid = log.entries.find((e) => e.msg === "agent started")?.fields.pid as number;
+      expect(processGroupAlive(pid)).toBe(false);
+    },
+    60_000,
+  );
 });
 
 describe.concurrent("the warden command with real agents", () => {
@@ -147,19 +204,28 @@ describe.concurrent("the warden command with real agents", () => {
       join(dir, "warden.server.yml"),
       "agents:\n  default: { preset: claude }\n  codex: { preset: codex }\n  gemini: { preset: gemini }\n  opencode: { preset: opencode }\n",
     );
-    const result = await runWarden(["doctor"], { cwd: dir, env: { PATH: agentsPath(), HOME: freshHome(), GEMINI_API_KEY: "warden-dummy-key" }, timeoutMs: 110_000 });
+    const result = await runWarden(["doctor"], {
+      cwd: dir,
+      env: { PATH: agentsPath(), HOME: freshHome(), GEMINI_API_KEY: "warden-dummy-key" },
+      timeoutMs: 110_000,
+    });
     expect(result.stdout).toContain(
       '✗ agent default: agent "default" (claude-agent-acp) started but reports "Not logged in"\n    fix: Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden\'s environment, or run `claude /login` once as the user Warden runs as.',
     );
     expect(result.stdout).toMatch(/✗ agent codex: Agent "codex" is not signed in: Authentication required\./);
-    expect(result.stdout).toMatch(/✓ agent gemini: gemini --acp \(preset gemini\), passes GEMINI_API_KEY; gemini-cli [\d.]+ ready in [\d.]+ s; modes default, autoEdit, yolo, plan; starts in default, Warden runs it in default; project agent config off: /);
-    expect(result.stdout).toMatch(/✓ agent opencode: opencode acp \(preset opencode\), passes OPENCODE_DISABLE_PROJECT_CONFIG, OPENCODE_PERMISSION; OpenCode [\d.]+ ready in [\d.]+ s; modes build, plan; starts in build, Warden runs it in build; project agent config off: OPENCODE_DISABLE_PROJECT_CONFIG=1/);
+    expect(result.stdout).toMatch(
+      /✓ agent gemini: gemini --acp \(preset gemini\), passes GEMINI_API_KEY; gemini-cli [\d.]+ ready in [\d.]+ s; modes default, autoEdit, yolo, plan; starts in default, Warden runs it in default; project agent config off: /,
+    );
+    expect(result.stdout).toMatch(
+      /✓ agent opencode: opencode acp \(preset opencode\), passes OPENCODE_DISABLE_PROJECT_CONFIG, OPENCODE_PERMISSION; OpenCode [\d.]+ ready in [\d.]+ s; modes build, plan; starts in build, Warden runs it in build; project agent config off: OPENCODE_DISABLE_PROJECT_CONFIG=1/,
+    );
     expect(result.code).toBe(1);
   });
 
   it("review: claude without credentials ends with exit code 2 and the sign-in fix", async () => {
     const repo = temporary("warden-real-review-");
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=A", "-c", "user.email=a@example.com", ...args], { cwd: repo });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=A", "-c", "user.email=a@example.com", ...args], { cwd: repo });
     git("init", "--quiet", "--initial-branch=main");
     writeFileSync(join(repo, "a.js"), "module.exports = 1;\n");
     git("add", ".");
@@ -167,7 +233,11 @@ describe.concurrent("the warden command with real agents", () => {
     git("checkout", "--quiet", "-b", "change");
     writeFileSync(join(repo, "a.js"), "module.exports = eval(process.argv[2]);\n");
     git("commit", "--quiet", "-am", "eval");
-    const result = await runWarden(["review", "--agent", "claude"], { cwd: repo, env: { PATH: agentsPath(), HOME: freshHome() }, timeoutMs: 60_000 });
+    const result = await runWarden(["review", "--agent", "claude"], {
+      cwd: repo,
+      env: { PATH: agentsPath(), HOME: freshHome() },
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'warden: Agent "claude" is not signed in: Authentication required. Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden\'s environment, or run `claude /login` once as the user Warden runs as.',

@@ -23,7 +23,15 @@ process.env.PATH = agentsPath();
 process.env.HOME = freshHome();
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
-const progress: Progress = { step() {}, done() {}, plan() {}, activity() {}, notice() {}, pause: (fn) => fn(), stop() {} };
+const progress: Progress = {
+  step() {},
+  done() {},
+  plan() {},
+  activity() {},
+  notice() {},
+  pause: (fn) => fn(),
+  stop() {},
+};
 
 interface Fixture {
   repo: string;
@@ -44,9 +52,17 @@ function repository(endpoint: ModelEndpoint): Fixture {
       writeFileSync(join(repo, path), content);
     }
   };
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=A", "-c", "user.email=a@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo });
+  const git = (...args: string[]) =>
+    execFileSync(
+      "git",
+      ["-c", "user.name=A", "-c", "user.email=a@example.com", "-c", "commit.gpgsign=false", ...args],
+      { cwd: repo },
+    );
   git("init", "--quiet", "--initial-branch=main");
-  write({ "package.json": JSON.stringify({ name: "fixture", version: "1.0.0", scripts: { test: touch("npm-test-ran") } }), "a.js": "module.exports = 1;\n" });
+  write({
+    "package.json": JSON.stringify({ name: "fixture", version: "1.0.0", scripts: { test: touch("npm-test-ran") } }),
+    "a.js": "module.exports = 1;\n",
+  });
   git("add", ".");
   git("commit", "--quiet", "-m", "init");
   git("checkout", "--quiet", "-b", "change");
@@ -57,7 +73,9 @@ function repository(endpoint: ModelEndpoint): Fixture {
       permissions: { allow: ["Bash(*)", "Bash(npm test)"], defaultMode: "acceptEdits" },
       enableAllProjectMcpServers: true,
     }),
-    ".mcp.json": JSON.stringify({ mcpServers: { pr: { command: "sh", args: ["-c", `${touch("claude-mcp-ran")}; sleep 5`] } } }),
+    ".mcp.json": JSON.stringify({
+      mcpServers: { pr: { command: "sh", args: ["-c", `${touch("claude-mcp-ran")}; sleep 5`] } },
+    }),
     "opencode.json": JSON.stringify({
       $schema: "https://opencode.ai/config.json",
       permission: { bash: "allow", edit: "allow" },
@@ -77,14 +95,22 @@ interface AskSeen {
   testRanBefore: boolean;
 }
 
-async function review(agent: "claude" | "opencode", fixture: Fixture, endpoint: ModelEndpoint, opts: { mode?: string; answer?: Answer } = {}) {
+async function review(
+  agent: "claude" | "opencode",
+  fixture: Fixture,
+  endpoint: ModelEndpoint,
+  opts: { mode?: string; answer?: Answer } = {},
+) {
   const configDir = temporary("warden-full-review-config-");
   const env: NodeJS.ProcessEnv = { PATH: agentsPath(), HOME: process.env.HOME };
   // The agent runs in the sandbox, as on a server: the endpoint on loopback is reachable only
   // because the entry lists it, the documented way to opt a local model server in.
   const network = `network: ['${new URL(endpoint.url).host}']`;
   if (agent === "claude") {
-    writeFileSync(join(configDir, "warden.server.yml"), `agents:\n  claude: { preset: claude, env: [ANTHROPIC_BASE_URL], ${network} }\n`);
+    writeFileSync(
+      join(configDir, "warden.server.yml"),
+      `agents:\n  claude: { preset: claude, env: [ANTHROPIC_BASE_URL], ${network} }\n`,
+    );
     Object.assign(env, { ANTHROPIC_BASE_URL: endpoint.url, ANTHROPIC_API_KEY: "sk-ant-warden-scripted" });
   } else {
     // Its config file lives outside the checkout, so the sandbox sees it only as a readPath.
@@ -108,7 +134,10 @@ async function review(agent: "claude" | "opencode", fixture: Fixture, endpoint: 
         autoupdate: false,
       }),
     );
-    writeFileSync(join(configDir, "warden.server.yml"), `agents:\n  opencode: { preset: opencode, setEnv: { OPENCODE_DISABLE_MODELS_FETCH: '1' }, readPaths: ['${opencodeDir}'], ${network} }\n`);
+    writeFileSync(
+      join(configDir, "warden.server.yml"),
+      `agents:\n  opencode: { preset: opencode, setEnv: { OPENCODE_DISABLE_MODELS_FETCH: '1' }, readPaths: ['${opencodeDir}'], ${network} }\n`,
+    );
     Object.assign(env, { OPENCODE_CONFIG: config });
   }
   const asks: AskSeen[] = [];
@@ -121,7 +150,12 @@ async function review(agent: "claude" | "opencode", fixture: Fixture, endpoint: 
     env,
     progress,
     asker: async (ask: PermissionAsk) => {
-      asks.push({ kind: ask.kind, title: ask.title, ...(ask.command ? { command: ask.command } : {}), testRanBefore: fixture.marker("npm-test-ran") });
+      asks.push({
+        kind: ask.kind,
+        title: ask.title,
+        ...(ask.command ? { command: ask.command } : {}),
+        testRanBefore: fixture.marker("npm-test-ran"),
+      });
       return opts.answer ?? "allow";
     },
     log: quiet,
@@ -149,7 +183,9 @@ describe.each(["claude", "opencode"] as const)("%s: a full review against the sc
       expect(fixture.marker("claude-hook-ran")).toBe(false);
       expect(fixture.marker("claude-mcp-ran")).toBe(false);
       expect(fixture.marker("opencode-mcp-ran")).toBe(false);
-      console.log(`${agent}: asks ${JSON.stringify(asks)}; model requests ${JSON.stringify(endpoint.requests.map((r) => ({ main: r.main, toolResult: r.toolResult?.slice(0, 60) })))}`);
+      console.log(
+        `${agent}: asks ${JSON.stringify(asks)}; model requests ${JSON.stringify(endpoint.requests.map((r) => ({ main: r.main, toolResult: r.toolResult?.slice(0, 60) })))}`,
+      );
     } finally {
       await endpoint.close();
     }
@@ -177,7 +213,9 @@ describe.each(["claude", "opencode"] as const)("%s: a full review against the sc
       expect(result.kind).toBe("reviewed");
       expect(fixture.marker("npm-test-ran")).toBe(false);
       expect(asks.every((a) => !a.testRanBefore)).toBe(true);
-      console.log(`${agent} plan: asks ${JSON.stringify(asks)}; model saw ${JSON.stringify(endpoint.requests.filter((r) => r.main).map((r) => r.toolResult?.slice(0, 100)))}`);
+      console.log(
+        `${agent} plan: asks ${JSON.stringify(asks)}; model saw ${JSON.stringify(endpoint.requests.filter((r) => r.main).map((r) => r.toolResult?.slice(0, 100)))}`,
+      );
     } finally {
       await endpoint.close();
     }

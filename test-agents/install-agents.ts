@@ -12,8 +12,12 @@ export default function setup(): void {
   mkdirSync(dir, { recursive: true });
   const npm = join(dirname(process.execPath), "npm");
   console.log(`installing ${missing.map((p) => p.name).join(", ")} into ${dir}`);
-  execFileSync(existsSync(npm) ? npm : "npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", ...missing.map((p) => p.name)], {
-    stdio: "inherit",
-    timeout: 15 * 60_000,
-  });
+  execFileSync(
+    existsSync(npm) ? npm : "npm",
+    ["install", "--prefix", dir, "--no-audit", "--no-fund", ...missing.map((p) => p.name)],
+    {
+      stdio: "inherit",
+      timeout: 15 * 60_000,
+    },
+  );
 }

@@ -73,24 +73,52 @@ export async function startModelEndpoint(opts: { command?: string } = {}): Promi
     const toolResult = anthropicToolResult(body.messages);
     const stream = body.stream === true;
     requests.push({ api: "anthropic", path, main, stream, ...(toolResult !== undefined ? { toolResult } : {}) });
-    const blocks: Array<{ type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown }> =
+    const blocks: Array<
+      { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown }
+    > =
       main && toolResult === undefined
-        ? [{ type: "tool_use", id: `toolu_${requests.length}`, name: "Bash", input: { command, description: "Run the project's tests" } }]
+        ? [
+            {
+              type: "tool_use",
+              id: `toolu_${requests.length}`,
+              name: "Bash",
+              input: { command, description: "Run the project's tests" },
+            },
+          ]
         : [{ type: "text", text: main ? REPORT : "Scripted title" }];
     const stopReason = blocks[0]?.type === "tool_use" ? "tool_use" : "end_turn";
-    const message = { id: `msg_${requests.length}`, type: "message", role: "assistant", model: String(body.model ?? "claude-scripted") };
+    const message = {
+      id: `msg_${requests.length}`,
+      type: "message",
+      role: "assistant",
+      model: String(body.model ?? "claude-scripted"),
+    };
     const usage = { input_tokens: 100, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
     if (!stream) return json(res, { ...message, content: blocks, stop_reason: stopReason, stop_sequence: null, usage });
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-    const event = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-    event("message_start", { message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
+    const event = (type: string, data: Record<string, unknown>) =>
+      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    event("message_start", {
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    });
     blocks.forEach((block, index) => {
       if (block.type === "text") {
         event("content_block_start", { index, content_block: { type: "text", text: "" } });
-        for (const piece of split(block.text)) event("content_block_delta", { index, delta: { type: "text_delta", text: piece } });
+        for (const piece of split(block.text))
+          event("content_block_delta", { index, delta: { type: "text_delta", text: piece } });
       } else {
-        event("content_block_start", { index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
-        for (const piece of split(JSON.stringify(block.input))) event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } });
+        event("content_block_start", {
+          index,
+          content_block: { type: "tool_use", id: block.id, name: block.name, input: {} },
+        });
+        for (const piece of split(JSON.stringify(block.input)))
+          event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } });
       }
       event("content_block_stop", { index });
     });
@@ -104,7 +132,11 @@ export async function startModelEndpoint(opts: { command?: string } = {}): Promi
     const main = tools.some((t) => t.function?.name === "bash");
     const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: string; content?: unknown }>) : [];
     const tool = messages.find((m) => m.role === "tool");
-    const toolResult = tool ? (typeof tool.content === "string" ? tool.content : JSON.stringify(tool.content)) : undefined;
+    const toolResult = tool
+      ? typeof tool.content === "string"
+        ? tool.content
+        : JSON.stringify(tool.content)
+      : undefined;
     const stream = body.stream === true;
     requests.push({ api: "openai", path, main, stream, ...(toolResult !== undefined ? { toolResult } : {}) });
     const id = `chatcmpl-${requests.length}`;
@@ -116,15 +148,37 @@ export async function startModelEndpoint(opts: { command?: string } = {}): Promi
     const usage = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
     if (!stream) {
       const message = callTool
-        ? { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "bash", arguments: args } }] }
+        ? {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "call_1", type: "function", function: { name: "bash", arguments: args } }],
+          }
         : { role: "assistant", content: text };
-      return json(res, { id, object: "chat.completion", created, model, choices: [{ index: 0, message, finish_reason: callTool ? "tool_calls" : "stop" }], usage });
+      return json(res, {
+        id,
+        object: "chat.completion",
+        created,
+        model,
+        choices: [{ index: 0, message, finish_reason: callTool ? "tool_calls" : "stop" }],
+        usage,
+      });
     }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
+      );
     if (callTool) {
-      chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: `call_${requests.length}`, type: "function", function: { name: "bash", arguments: "" } }] }, null);
+      chunk(
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { index: 0, id: `call_${requests.length}`, type: "function", function: { name: "bash", arguments: "" } },
+          ],
+        },
+        null,
+      );
       for (const piece of split(args)) chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }, null);
       chunk({}, "tool_calls");
     } else {
@@ -133,7 +187,9 @@ export async function startModelEndpoint(opts: { command?: string } = {}): Promi
       chunk({}, "stop");
     }
     // With stream_options.include_usage, a last chunk with no choices carries the usage.
-    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`,
+    );
     res.write("data: [DONE]\n\n");
     res.end();
   }

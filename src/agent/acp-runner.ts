@@ -52,7 +52,10 @@ export async function runAgent<T>(
     await sandboxed?.dispose();
     throw err;
   }
-  log.info({ pid: proc.pid, command: spec.command, cwd: opts.cwd, mode: opts.mode, sandboxed: sandboxed !== undefined }, "agent started");
+  log.info(
+    { pid: proc.pid, command: spec.command, cwd: opts.cwd, mode: opts.mode, sandboxed: sandboxed !== undefined },
+    "agent started",
+  );
   const run = new AgentRun({ proc, opts, log, graceMs });
   let outcome = "succeeded";
   try {
@@ -70,7 +73,12 @@ export async function runAgent<T>(
 }
 
 /** The sandboxed command line (and its proxy) for this run; undefined when the operator chose `off`. */
-async function sandboxFor(policy: SandboxPolicy, opts: AgentRunOptions, signal: AbortSignal, log: Logger): Promise<SandboxedCommand | undefined> {
+async function sandboxFor(
+  policy: SandboxPolicy,
+  opts: AgentRunOptions,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<SandboxedCommand | undefined> {
   if (policy.mode === "off") return undefined;
   const probe = await (policy.probe ?? probeSandboxOnce)();
   if (!probe.ok) {

@@ -53,7 +53,11 @@ export async function neutraliseAgentConfig(dir: string, bases: string[], run: G
   // fs.rm does not follow symbolic links: a `.claude` link to elsewhere loses only the link.
   for (const path of head) await rm(join(dir, path), { recursive: true, force: true });
   for (let i = 0; i < fromBase.length; i += CHUNK) {
-    await git(["checkout", base as string, "--", ...fromBase.slice(i, i + CHUNK)], local, "restoring the base branch's agent configuration");
+    await git(
+      ["checkout", base as string, "--", ...fromBase.slice(i, i + CHUNK)],
+      local,
+      "restoring the base branch's agent configuration",
+    );
   }
   return { ...(base ? { base } : {}), replaced: head, restored: fromBase };
 }

@@ -21,7 +21,8 @@ export interface FailureContext {
   secrets: string[];
 }
 
-const UNREACHABLE = /fetch failed|cannot connect|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|network error|socket hang up/i;
+const UNREACHABLE =
+  /fetch failed|cannot connect|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|network error|socket hang up/i;
 const PROTOCOL_CODES = new Set([-32700, -32600, -32601, -32602]);
 
 export function isRequestError(err: unknown): err is { code: number; message: string; data?: unknown } {
@@ -29,7 +30,11 @@ export function isRequestError(err: unknown): err is { code: number; message: st
 }
 
 /** A JSON-RPC error the agent answered to `method`. */
-export function requestFailure(err: { code: number; message: string; data?: unknown }, method: string, ctx: FailureContext): AgentError {
+export function requestFailure(
+  err: { code: number; message: string; data?: unknown },
+  method: string,
+  ctx: FailureContext,
+): AgentError {
   const label = agentLabel(ctx.spec);
   // The agent's own sentence, ended once: "…missing." and "…access the url?" stay as they are.
   const said = redactSecrets(withDetail(err.message, err.data), ctx.secrets).trim();
@@ -37,11 +42,20 @@ export function requestFailure(err: { code: number; message: string; data?: unkn
   const stop = /[?!]$/.test(said) ? said.slice(-1) : ".";
   // Whatever `authenticate` answers with, the agent did not accept its credentials.
   if (err.code === -32000 || method === "authenticate") {
-    const methods = ctx.authMethods.length > 0 ? ` It offers these sign-in methods: ${ctx.authMethods.join(", ")}.` : "";
-    return new AgentError("not_signed_in", `${label} is not signed in: ${text}${stop}${methods} ${signInHint(ctx.spec)}`, { cause: err });
+    const methods =
+      ctx.authMethods.length > 0 ? ` It offers these sign-in methods: ${ctx.authMethods.join(", ")}.` : "";
+    return new AgentError(
+      "not_signed_in",
+      `${label} is not signed in: ${text}${stop}${methods} ${signInHint(ctx.spec)}`,
+      { cause: err },
+    );
   }
   if (err.code === 500 || UNREACHABLE.test(text)) {
-    return new AgentError("unreachable", `${label} could not reach its model provider: ${text}${stop} ${unreachableHint(ctx.spec)}`, { cause: err });
+    return new AgentError(
+      "unreachable",
+      `${label} could not reach its model provider: ${text}${stop} ${unreachableHint(ctx.spec)}`,
+      { cause: err },
+    );
   }
   if (PROTOCOL_CODES.has(err.code)) {
     return new AgentError("protocol", `${label} rejected ${method} (error ${err.code}): ${text}`, { cause: err });
@@ -57,7 +71,9 @@ export function protocolMismatch(ctx: FailureContext, theirs: unknown, ours: num
 }
 
 export function notInstalled(spec: FailureContext["spec"], what: string, cause: unknown): AgentError {
-  return new AgentError("not_installed", `${agentLabel(spec)} is not installed: ${what}. ${notInstalledHint(spec)}`, { cause });
+  return new AgentError("not_installed", `${agentLabel(spec)} is not installed: ${what}. ${notInstalledHint(spec)}`, {
+    cause,
+  });
 }
 
 export function stdoutViolation(ctx: FailureContext, excerpt: string): AgentError {
@@ -74,7 +90,8 @@ export function crashed(label: string, phase: string, exit: ExitInfo | undefined
     : exit.signal
       ? `was killed by ${exit.signal}`
       : `exited with code ${exit.code}`;
-  const tail = stderrTail.length > 0 ? `\nlast lines of its stderr:\n${stderrTail.join("\n")}` : " (it wrote nothing to stderr)";
+  const tail =
+    stderrTail.length > 0 ? `\nlast lines of its stderr:\n${stderrTail.join("\n")}` : " (it wrote nothing to stderr)";
   return new AgentError("crashed", `${label} ${how} ${phase}${tail}`);
 }
 

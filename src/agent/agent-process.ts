@@ -85,15 +85,23 @@ export async function spawnAgent({ spec, cwd, env, log }: SpawnOptions): Promise
     ended,
     exitInfo: () => exit,
     stderrTail: () => stderr.tail(),
-    shutdown: (graceMs, exitGraceMs = graceMs) => shutdown(child, pid, exited, () => exit !== undefined, { graceMs, exitGraceMs }, log),
+    shutdown: (graceMs, exitGraceMs = graceMs) =>
+      shutdown(child, pid, exited, () => exit !== undefined, { graceMs, exitGraceMs }, log),
   };
 }
 
 async function spawnFailure(spec: AgentSpec, cwd: string, err: unknown): Promise<AgentError> {
   const code = (err as NodeJS.ErrnoException).code;
-  const cwdExists = await stat(cwd).then((s) => s.isDirectory(), () => false);
+  const cwdExists = await stat(cwd).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!cwdExists) {
-    return new AgentError("not_installed", `cannot start ${agentLabel(spec)}: its working directory ${cwd} does not exist`, { cause: err });
+    return new AgentError(
+      "not_installed",
+      `cannot start ${agentLabel(spec)}: its working directory ${cwd} does not exist`,
+      { cause: err },
+    );
   }
   if (code === "ENOENT") return notInstalled(spec, `command \`${spec.command}\` not found`, err);
   if (code === "EACCES") return notInstalled(spec, `command \`${spec.command}\` is not executable`, err);
@@ -174,7 +182,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals, log: Logger): void {
     process.kill(-pid, signal);
     log.debug({ pid, signal }, "signalled agent process group");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ESRCH") log.warn({ pid, signal, err: String(err) }, "could not signal agent process group");
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH")
+      log.warn({ pid, signal, err: String(err) }, "could not signal agent process group");
   }
 }
 

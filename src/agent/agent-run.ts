@@ -249,16 +249,33 @@ export class AgentRun {
     this.log.warn({ modeId, target }, "agent entered a mode the server does not allow");
     if (!restore || !this.ctx || this.restores >= 3) {
       const why = !restore ? "Warden cannot switch it back" : "it kept leaving the allowed mode";
-      return this.end(modeRefused(this.opts.agent, { startMode: opened.modes.startMode, refused: `it switched to ${modeId}, which is not in this server's allowedModes, and ${why}` }));
+      return this.end(
+        modeRefused(this.opts.agent, {
+          startMode: opened.modes.startMode,
+          refused: `it switched to ${modeId}, which is not in this server's allowedModes, and ${why}`,
+        }),
+      );
     }
     this.restores++;
-    this.progress({ type: "notice", message: `agent "${this.opts.agent.name}" switched to mode ${modeId}, which this server does not allow; switching back to ${target}` });
+    this.progress({
+      type: "notice",
+      message: `agent "${this.opts.agent.name}" switched to mode ${modeId}, which this server does not allow; switching back to ${target}`,
+    });
     try {
-      await applyModeStep({ ctx: this.ctx, call: (method, send) => this.call(method, send) }, opened.sessionId, restore);
+      await applyModeStep(
+        { ctx: this.ctx, call: (method, send) => this.call(method, send) },
+        opened.sessionId,
+        restore,
+      );
       if (this.reportedMode === modeId) this.reportedMode = target;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      this.end(modeRefused(this.opts.agent, { startMode: opened.modes.startMode, refused: `it switched to ${modeId}, which is not in this server's allowedModes, and switching back to ${target} failed: ${reason}` }));
+      this.end(
+        modeRefused(this.opts.agent, {
+          startMode: opened.modes.startMode,
+          refused: `it switched to ${modeId}, which is not in this server's allowedModes, and switching back to ${target} failed: ${reason}`,
+        }),
+      );
     }
   }
 

@@ -17,7 +17,11 @@ export function isModeAllowed(mode: string, allowed: readonly string[]): boolean
  * Whether the agent may be in its mode `modeId`: listed as it is, or it is the preset's asking
  * mode and `default` is listed (opencode's `build` asks only because Warden's preset makes it).
  */
-export function agentModeAllowed(modeId: string, allowed: readonly string[], preset: Pick<AgentPreset, "askingMode"> | undefined): boolean {
+export function agentModeAllowed(
+  modeId: string,
+  allowed: readonly string[],
+  preset: Pick<AgentPreset, "askingMode"> | undefined,
+): boolean {
   if (isModeAllowed(modeId, allowed)) return true;
   return preset?.askingMode !== undefined && modeId === preset.askingMode && isModeAllowed("default", allowed);
 }

@@ -30,8 +30,12 @@ export interface AskPermissionInput {
  * agent gets an answer, and a missing decision is always `cancelled`, never an allow.
  */
 export async function askPermission(input: AskPermissionInput): Promise<RequestPermissionResponse> {
-  const parsed = toPermissionAsk(input.params, input.earlier(String(record(record(input.params).toolCall).toolCallId ?? "")));
-  const ask: PermissionAsk = parsed.paths.length > 0 ? { ...parsed, resolvedPaths: await resolvePaths(parsed.paths, input.cwd) } : parsed;
+  const parsed = toPermissionAsk(
+    input.params,
+    input.earlier(String(record(record(input.params).toolCall).toolCallId ?? "")),
+  );
+  const ask: PermissionAsk =
+    parsed.paths.length > 0 ? { ...parsed, resolvedPaths: await resolvePaths(parsed.paths, input.cwd) } : parsed;
   const log = input.log.child({ toolCallId: ask.toolCallId, kind: ask.kind });
   if (input.ending()) return CANCELLED;
 
@@ -49,12 +53,18 @@ export async function askPermission(input: AskPermissionInput): Promise<RequestP
     const meta = outcome.reason ? { _meta: { "warden/reason": outcome.reason } } : {};
     if (outcome.outcome !== "selected") return { ...CANCELLED, ...meta };
     if (!ask.options.some((option) => option.optionId === outcome.optionId)) {
-      log.warn({ optionId: outcome.optionId }, "permission decision names an option the agent did not offer; answering cancelled");
+      log.warn(
+        { optionId: outcome.optionId },
+        "permission decision names an option the agent did not offer; answering cancelled",
+      );
       return CANCELLED;
     }
     return { outcome: { outcome: "selected", optionId: outcome.optionId }, ...meta };
   } catch (err) {
-    log.error({ err: err instanceof Error ? err.message : String(err) }, "permission decision failed; answering cancelled");
+    log.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      "permission decision failed; answering cancelled",
+    );
     return CANCELLED;
   } finally {
     input.requestSignal.removeEventListener("abort", withdraw);

@@ -42,7 +42,12 @@ export async function cacheUsage(cacheRoot: string): Promise<CacheUsage> {
 }
 
 /** Evicts least recently used caches until the total fits `maxBytes`; returns the evicted dirs. */
-export async function evictCaches(cacheRoot: string, maxBytes: number, keep: ReadonlySet<string>, staleLockMs: number): Promise<string[]> {
+export async function evictCaches(
+  cacheRoot: string,
+  maxBytes: number,
+  keep: ReadonlySet<string>,
+  staleLockMs: number,
+): Promise<string[]> {
   const usage = await cacheUsage(cacheRoot);
   let total = usage.bytes;
   const evicted: string[] = [];
@@ -62,7 +67,8 @@ export async function evictCaches(cacheRoot: string, maxBytes: number, keep: Rea
   }
   // Leftovers of runs that crashed while deleting a cache (the folder itself stays: others rename
   // into it) or while building one (an hour old: no build takes that long without its fetch timing out).
-  for (const name of await entries(join(cacheRoot, ".trash"))) await rm(join(cacheRoot, ".trash", name), { recursive: true, force: true });
+  for (const name of await entries(join(cacheRoot, ".trash")))
+    await rm(join(cacheRoot, ".trash", name), { recursive: true, force: true });
   for (const platform of await entries(cacheRoot)) {
     for (const name of await entries(join(cacheRoot, platform))) {
       if (!name.includes(".git.building-")) continue;

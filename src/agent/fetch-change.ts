@@ -24,7 +24,21 @@ export async function fetchChange(dir: string, source: CheckoutSource, signal?: 
   const refspecs = [`+${source.headRef}:${HEAD_REF}`, `+refs/heads/${source.baseRef}:${BASE_REF}`];
   const where = `${source.headRef} and refs/heads/${source.baseRef} from ${displayUrl(source.url)}`;
   const fetch = (options: string[], specs = refspecs, what = `fetching ${where}`) =>
-    git(["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head", ...options, "--", source.url, ...specs], remote, what);
+    git(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-recurse-submodules",
+        "--no-write-fetch-head",
+        ...options,
+        "--",
+        source.url,
+        ...specs,
+      ],
+      remote,
+      what,
+    );
 
   await git(["init", "--quiet"], local);
   await fetch([`--depth=${INITIAL_DEPTH}`]);
@@ -41,7 +55,11 @@ export async function fetchChange(dir: string, source: CheckoutSource, signal?: 
     const what = `fetching base commit ${source.baseSha} of ${source.baseRef} from ${displayUrl(source.url)}`;
     await fetch([], [`+${source.baseSha}:${BASE_REF}-commit`], what).catch((err: Error) => warnings.push(err.message));
   }
-  await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", source.headSha], local, `checking out ${source.headSha}`);
+  await git(
+    ["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", source.headSha],
+    local,
+    `checking out ${source.headSha}`,
+  );
   return warnings;
 }
 

@@ -106,7 +106,9 @@ export function runGit(args: string[], run: GitRun): Promise<GitResult> {
         const code = typeof err.code === "number" ? err.code : undefined;
         if (code !== undefined && !err.killed) return resolve({ code, stdout, stderr });
         if (err.name === "AbortError") return reject(err);
-        const why = err.killed ? `timed out after ${Math.round(run.timeoutMs / 1000)} s` : String(err.code ?? err.message);
+        const why = err.killed
+          ? `timed out after ${Math.round(run.timeoutMs / 1000)} s`
+          : String(err.code ?? err.message);
         reject(new Error(`git ${args[0]} failed: ${redactSecrets(why, run.secrets)}`));
       },
     );
@@ -166,7 +168,11 @@ const STDERR_KEEP = 64 * 1024;
  * reader is slow): for output too large to buffer, such as a big PR's diff. Leaving the loop early
  * kills git; a non-zero exit is an error naming what failed.
  */
-export async function* streamGit(args: string[], run: Omit<GitRun, "maxBuffer">, what = `git ${args[0]}`): AsyncGenerator<string> {
+export async function* streamGit(
+  args: string[],
+  run: Omit<GitRun, "maxBuffer">,
+  what = `git ${args[0]}`,
+): AsyncGenerator<string> {
   const child = spawn("git", gitArgs(args, run), {
     cwd: run.cwd,
     env: gitEnv(run),
@@ -198,6 +204,8 @@ export async function* streamGit(args: string[], run: Omit<GitRun, "maxBuffer">,
   if (end.code === 0) return;
   const why =
     end.error?.message ??
-    (end.signal ? `killed by ${end.signal}${end.signal === "SIGKILL" ? ` (timed out after ${Math.round(run.timeoutMs / 1000)} s?)` : ""}` : lastLines(stderr, run.secrets));
+    (end.signal
+      ? `killed by ${end.signal}${end.signal === "SIGKILL" ? ` (timed out after ${Math.round(run.timeoutMs / 1000)} s?)` : ""}`
+      : lastLines(stderr, run.secrets));
   throw new Error(`${what} failed: ${redactSecrets(why, run.secrets)}`);
 }

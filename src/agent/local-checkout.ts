@@ -29,7 +29,8 @@ export async function checkoutLocalCommit(
     await git(["clone", "--quiet", "--shared", "--no-checkout", "--", repoRoot, dir], run, `cloning ${repoRoot}`);
     await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], run, `checking out ${sha}`);
     const config = await neutraliseAgentConfig(dir, opts.baseSha ? [opts.baseSha] : [], run);
-    if (config.replaced.length > 0 || config.restored.length > 0) opts.log.debug(config, "agent configuration taken from the base");
+    if (config.replaced.length > 0 || config.restored.length > 0)
+      opts.log.debug(config, "agent configuration taken from the base");
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

@@ -61,12 +61,15 @@ export async function openSession(deps: OpenSessionDeps): Promise<OpenedSession>
   );
   const authMethods = init.authMethods ?? [];
   deps.failure.authMethods = authMethods.map((m) => m.name || m.id);
-  if (init.protocolVersion !== PROTOCOL_VERSION) throw protocolMismatch(deps.failure, init.protocolVersion, PROTOCOL_VERSION);
+  if (init.protocolVersion !== PROTOCOL_VERSION)
+    throw protocolMismatch(deps.failure, init.protocolVersion, PROTOCOL_VERSION);
   const info = record(init.agentInfo);
   const agentName = str(info.name);
   const opened: Omit<OpenedSession, "sessionId" | "modes" | "offeredModes"> = {
     authMethodIds: authMethods.map((m) => m.id),
-    ...(agentName ? { agentInfo: { name: agentName, ...(str(info.version) ? { version: str(info.version) } : {}) } } : {}),
+    ...(agentName
+      ? { agentInfo: { name: agentName, ...(str(info.version) ? { version: str(info.version) } : {}) } }
+      : {}),
   };
 
   const methodId = authMethodFor(spec);
@@ -81,7 +84,11 @@ export async function openSession(deps: OpenSessionDeps): Promise<OpenedSession>
   deps.onPhase("while creating its session");
   // The preset's `_meta` keeps the checkout's own agent configuration from loading (claude).
   const created = await call("session/new", () =>
-    ctx.request(methods.agent.session.new, { cwd: deps.cwd, mcpServers: [], ...(preset?.sessionMeta ? { _meta: preset.sessionMeta } : {}) }),
+    ctx.request(methods.agent.session.new, {
+      cwd: deps.cwd,
+      mcpServers: [],
+      ...(preset?.sessionMeta ? { _meta: preset.sessionMeta } : {}),
+    }),
   );
   const sessionId = created.sessionId;
 
@@ -92,18 +99,27 @@ export async function openSession(deps: OpenSessionDeps): Promise<OpenedSession>
   if (modes.refused) throw modeRefused(spec, modes);
   for (const step of modes.steps) await applyModeStep(deps, sessionId, step);
   if (modes.notice) deps.progress({ type: "notice", message: `agent "${spec.name}" ${modes.notice}` });
-  if (modes.target !== undefined && modes.target !== modes.startMode) deps.progress({ type: "mode", modeId: modes.target });
+  if (modes.target !== undefined && modes.target !== modes.startMode)
+    deps.progress({ type: "mode", modeId: modes.target });
   return { ...opened, sessionId, modes, offeredModes: offeredModes(created, aliases) };
 }
 
 /** Sends one mode change; failures come back as AgentErrors. */
-export function applyModeStep(deps: Pick<OpenSessionDeps, "ctx" | "call">, sessionId: string, step: ModeStep): Promise<unknown> {
+export function applyModeStep(
+  deps: Pick<OpenSessionDeps, "ctx" | "call">,
+  sessionId: string,
+  step: ModeStep,
+): Promise<unknown> {
   const { ctx, call } = deps;
   if (step.kind === "set_mode") {
-    return call("session/set_mode", () => ctx.request(methods.agent.session.setMode, { sessionId, modeId: step.modeId }));
+    return call("session/set_mode", () =>
+      ctx.request(methods.agent.session.setMode, { sessionId, modeId: step.modeId }),
+    );
   }
   const { configId, value } = step;
-  return call("session/set_config_option", () => ctx.request(methods.agent.session.setConfigOption, { sessionId, configId, value }));
+  return call("session/set_config_option", () =>
+    ctx.request(methods.agent.session.setConfigOption, { sessionId, configId, value }),
+  );
 }
 
 /** The run cannot be in a mode the operator allows: it ends with `error` before any prompt. */

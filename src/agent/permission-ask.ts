@@ -40,7 +40,11 @@ export function toPermissionAsk(params: unknown, earlier?: RawToolCall): Permiss
     ...optional("diff", diff),
     ...optional("plan", plan),
     ...optional("url", url),
-    ...optional("otherInput", otherInput(input, { used, plan, diffTexts: diffTexts(toolCall.content) }) ?? nonObjectInput(update.rawInput ?? earlier?.rawInput)),
+    ...optional(
+      "otherInput",
+      otherInput(input, { used, plan, diffTexts: diffTexts(toolCall.content) }) ??
+        nonObjectInput(update.rawInput ?? earlier?.rawInput),
+    ),
     options: options(request.options),
   };
 }
@@ -81,7 +85,11 @@ const PATTERN_FIELDS = ["pattern", "glob", "include", "exclude"] as const;
 /** Shown in the request comment's list of paths; everything not shown elsewhere is shown as JSON. */
 const PATH_FIELD_SET = new Set<string>(PATH_FIELDS);
 
-function firstKey(input: Record<string, unknown>, keys: string[], read: (value: unknown) => string | undefined): string | undefined {
+function firstKey(
+  input: Record<string, unknown>,
+  keys: string[],
+  read: (value: unknown) => string | undefined,
+): string | undefined {
   return keys.find((key) => read(input[key]) !== undefined);
 }
 
@@ -182,11 +190,9 @@ function options(value: unknown): PermissionOption[] {
   return result;
 }
 
-
 function definedFields(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null));
 }
-
 
 /** Keeps optional properties absent rather than `undefined` (exactOptionalPropertyTypes-friendly). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

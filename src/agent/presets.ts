@@ -8,7 +8,9 @@ export const PRESET_NAMES = ["claude", "codex", "gemini", "opencode"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** How an agent reaches a mode whose Warden name it spells differently. */
-export type ModeAlias = { kind: "set_mode"; modeId: string } | { kind: "config_option"; configId: string; value: string };
+export type ModeAlias =
+  | { kind: "set_mode"; modeId: string }
+  | { kind: "config_option"; configId: string; value: string };
 
 export interface AgentPreset {
   name: PresetName;
@@ -101,7 +103,8 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     // Only the operator's user settings: the checkout's .claude/settings*.json (hooks, MCP
     // servers, permission rules), commands, agents and skills are never loaded.
     sessionMeta: { claudeCode: { options: { settingSources: ["user"], settings: CLAUDE_SETTINGS } } },
-    projectConfig: "session/new `_meta.claudeCode.options.settingSources: [\"user\"]`; .claude/ and .mcp.json replaced by the base branch's",
+    projectConfig:
+      'session/new `_meta.claudeCode.options.settingSources: ["user"]`; .claude/ and .mcp.json replaced by the base branch\'s',
   },
   codex: {
     name: "codex",
@@ -116,7 +119,8 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     authenticate: { methodId: "api-key", whenEnv: ["OPENAI_API_KEY", "CODEX_API_KEY"] },
     // `session/set_mode plan` is -32602: plan is the `collaboration_mode` config option.
     modeAliases: { plan: { kind: "config_option", configId: "collaboration_mode", value: "plan" } },
-    modes: "modes read-only, workspace-write, agent (its default), agent-full-access; plan = config option collaboration_mode",
+    modes:
+      "modes read-only, workspace-write, agent (its default), agent-full-access; plan = config option collaboration_mode",
     exitGraceMs: 3_000,
     provider: "api.openai.com",
     hosts: ["api.openai.com", "auth.openai.com", "chatgpt.com"],
@@ -133,7 +137,13 @@ export const PRESETS: Record<PresetName, AgentPreset> = {
     command: "gemini",
     args: ["--acp"],
     npmPackage: "@google/gemini-cli",
-    env: ["GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION"],
+    env: [
+      "GEMINI_API_KEY",
+      "GOOGLE_API_KEY",
+      "GOOGLE_GENAI_USE_VERTEXAI",
+      "GOOGLE_CLOUD_PROJECT",
+      "GOOGLE_CLOUD_LOCATION",
+    ],
     signInEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"],
     otherSignIn: "or run `gemini` once as the user Warden runs as and log in with Google",
     modeAliases: {},

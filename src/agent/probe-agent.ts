@@ -82,7 +82,9 @@ export async function probeAgent(opts: ProbeOptions): Promise<ProbeResult> {
 async function scratchRepository(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "warden-probe-"));
   const git = (...args: string[]) =>
-    run("git", ["-c", "user.name=Warden", "-c", "user.email=warden@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: dir });
+    run("git", ["-c", "user.name=Warden", "-c", "user.email=warden@localhost", "-c", "commit.gpgsign=false", ...args], {
+      cwd: dir,
+    });
   await git("init", "--quiet");
   await writeFile(join(dir, "README.md"), "# Warden probe\n\nA scratch repository for checking an agent.\n");
   await git("add", "README.md");

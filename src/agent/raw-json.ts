@@ -2,9 +2,7 @@
 // it reads leniently, field by field, instead of rejecting a whole message.
 
 export function record(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 export function str(value: unknown): string | undefined {

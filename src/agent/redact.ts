@@ -84,7 +84,9 @@ function tolerantPattern(secret: string): RegExp {
  * first so that a value containing another is masked whole.
  */
 export function maskKnownSecrets(text: string, secrets: Iterable<string>): string {
-  const values = [...new Set(secrets)].filter((s) => s.length >= MIN_KNOWN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  const values = [...new Set(secrets)]
+    .filter((s) => s.length >= MIN_KNOWN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
   let out = text;
   for (const secret of values) {
     if (out.includes(secret)) out = out.split(secret).join(MASK);

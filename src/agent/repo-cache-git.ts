@@ -36,7 +36,10 @@ export function cacheReadOnlyPaths(cacheDir: string): string[] {
  * against its index when it opens it, so a deleted or truncated pack and an emptied loose object
  * show up here, at the cost of a few reads rather than a `git fsck` of the whole history.
  */
-export async function inspectCache(cacheDir: string, signal?: AbortSignal): Promise<{ whole: boolean; hasRefs: boolean }> {
+export async function inspectCache(
+  cacheDir: string,
+  signal?: AbortSignal,
+): Promise<{ whole: boolean; hasRefs: boolean }> {
   if (!existsSync(join(cacheDir, READY_MARKER))) return { whole: false, hasRefs: false };
   const tips = await runGit(["rev-list", "--no-walk", "--all"], cacheRun(cacheDir, signal)).catch(() => undefined);
   return { whole: tips?.code === 0, hasRefs: (tips?.stdout.trim() ?? "") !== "" };
@@ -56,7 +59,10 @@ export async function createCache(cacheDir: string, trashDir: string): Promise<v
     await git(["init", "--quiet", "--bare"], run, "creating the repository cache");
     // No automatic gc: it could prune objects that running workspaces borrow through alternates.
     // Appended as text rather than by four `git config` processes (sections may repeat in git config).
-    await appendFile(join(building, "config"), "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[core]\n\tlogAllRefUpdates = false\n[fetch]\n\twriteCommitGraph = false\n");
+    await appendFile(
+      join(building, "config"),
+      "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[core]\n\tlogAllRefUpdates = false\n[fetch]\n\twriteCommitGraph = false\n",
+    );
     await writeFile(join(building, READY_MARKER), "", { mode: 0o600 });
     await rename(building, cacheDir);
   } catch (err) {
@@ -86,7 +92,12 @@ export async function discard(dir: string, trashDir: string): Promise<void> {
  * Returns warnings like fetchChange (a base commit that is gone). Git calls are few and run in
  * parallel where they can: on a busy server each process start costs more than its work.
  */
-export async function updateCache(cacheDir: string, source: CheckoutSource, hasRefs: boolean, signal?: AbortSignal): Promise<string[]> {
+export async function updateCache(
+  cacheDir: string,
+  source: CheckoutSource,
+  hasRefs: boolean,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const warnings: string[] = [];
   const { credentials, secrets } = fetchAuth(source);
   const local: GitRun = { ...cacheRun(cacheDir, signal), secrets };
@@ -95,7 +106,21 @@ export async function updateCache(cacheDir: string, source: CheckoutSource, hasR
   const refspecs = [`+${source.headRef}:${source.headRef}`, `+${baseRef}:${baseRef}`];
   const where = `${source.headRef} and ${baseRef} from ${displayUrl(source.url)} into the repository cache`;
   const fetch = (options: string[], specs = refspecs, what = `fetching ${where}`) =>
-    git(["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head", ...options, "--", source.url, ...specs], remote, what);
+    git(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-recurse-submodules",
+        "--no-write-fetch-head",
+        ...options,
+        "--",
+        source.url,
+        ...specs,
+      ],
+      remote,
+      what,
+    );
 
   await fetch(hasRefs ? [] : [`--depth=${INITIAL_DEPTH}`]);
   let state = await inspectChange(source, baseRef, local);
@@ -109,7 +134,9 @@ export async function updateCache(cacheDir: string, source: CheckoutSource, hasR
   }
   if (!state.base) {
     const what = `fetching base commit ${source.baseSha} of ${source.baseRef} from ${displayUrl(source.url)}`;
-    await fetch([], [`+${source.baseSha}:refs/warden/commits/${source.baseSha}`], what).catch((err: Error) => warnings.push(err.message));
+    await fetch([], [`+${source.baseSha}:refs/warden/commits/${source.baseSha}`], what).catch((err: Error) =>
+      warnings.push(err.message),
+    );
   }
   await compactIfNeeded(cacheDir, local);
   return warnings;
@@ -129,7 +156,12 @@ export async function initWorkspace(dir: string, signal?: AbortSignal): Promise<
  * base as refs/warden/*, like a fresh fetch leaves them. Done under the cache lock: it copies the
  * shallow file, which an update may change.
  */
-export async function prepareWorkspace(cacheDir: string, dir: string, source: CheckoutSource, hasBase: boolean): Promise<void> {
+export async function prepareWorkspace(
+  cacheDir: string,
+  dir: string,
+  source: CheckoutSource,
+  hasBase: boolean,
+): Promise<void> {
   const gitDir = join(dir, ".git");
   await mkdir(join(gitDir, "objects", "info"), { recursive: true });
   await writeFile(join(gitDir, "objects", "info", "alternates"), `${join(cacheDir, "objects")}\n`);
@@ -155,11 +187,16 @@ export async function checkoutHead(dir: string, sha: string, signal?: AbortSigna
 
 /** Like `git gc --auto`: packs counted, loose objects estimated from one fan-out directory. */
 async function compactIfNeeded(cacheDir: string, run: GitRun): Promise<void> {
-  const count = async (path: string, suffix = "") => (await readdir(join(cacheDir, "objects", path)).catch(() => [])).filter((f) => f.endsWith(suffix)).length;
+  const count = async (path: string, suffix = "") =>
+    (await readdir(join(cacheDir, "objects", path)).catch(() => [])).filter((f) => f.endsWith(suffix)).length;
   const packs = await count("pack", ".pack");
   const loose = (await count("17")) * 256;
   if (packs <= MAX_PACKS && loose <= MAX_LOOSE) return;
-  await git(["repack", "-d", "-q", "--geometric=2"], { ...run, timeoutMs: FETCH_TIMEOUT_MS }, "compacting the repository cache");
+  await git(
+    ["repack", "-d", "-q", "--geometric=2"],
+    { ...run, timeoutMs: FETCH_TIMEOUT_MS },
+    "compacting the repository cache",
+  );
 }
 
 interface ChangeState {
@@ -183,7 +220,8 @@ async function inspectChange(source: CheckoutSource, baseRef: string, run: GitRu
   // 1 is "no merge base" (shallow history); more, with both commits there, is git failing to read.
   if (head && base && (withBaseRef.code > 1 || withBaseSha.code > 1)) {
     const failed = withBaseSha.code > 1 ? withBaseSha : withBaseRef;
-    if (!/not a valid|unknown revision/i.test(failed.stderr)) throw new Error(`reading the repository cache failed: ${lastLines(failed.stderr)}`);
+    if (!/not a valid|unknown revision/i.test(failed.stderr))
+      throw new Error(`reading the repository cache failed: ${lastLines(failed.stderr)}`);
   }
   return { head, base, complete: head && base && withBaseRef.code === 0 && withBaseSha.code === 0 };
 }

@@ -103,7 +103,13 @@ async function readHolder(path: string): Promise<Holder | null | undefined> {
   }
   try {
     const parsed = JSON.parse(text) as Partial<Holder>;
-    if (typeof parsed.pid !== "number" || typeof parsed.token !== "string" || typeof parsed.at !== "number" || typeof parsed.host !== "string") return null;
+    if (
+      typeof parsed.pid !== "number" ||
+      typeof parsed.token !== "string" ||
+      typeof parsed.at !== "number" ||
+      typeof parsed.host !== "string"
+    )
+      return null;
     return parsed as Holder;
   } catch {
     return null;
@@ -150,10 +156,18 @@ async function releaseIfMine(path: string, token: string): Promise<void> {
   if (holder?.token === token) await unlink(path).catch(() => undefined);
 }
 
-async function waitFor(previous: Promise<unknown>, deadline: number, signal: AbortSignal | undefined, path: string): Promise<void> {
+async function waitFor(
+  previous: Promise<unknown>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  path: string,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`repository cache stayed locked by another run (${path})`)), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(
+      () => reject(new Error(`repository cache stayed locked by another run (${path})`)),
+      Math.max(0, deadline - Date.now()),
+    );
   });
   const aborted = signal
     ? new Promise<never>((_, reject) => {

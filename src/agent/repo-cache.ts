@@ -14,7 +14,16 @@ import type { CheckoutSource } from "../core/ports/workspace.js";
 import { evictCaches, lockPathFor } from "./cache-eviction.js";
 import { fetchChange, validate } from "./fetch-change.js";
 import { acquireLock } from "./repo-cache-lock.js";
-import { READY_MARKER, inspectCache, cacheReadOnlyPaths, checkoutHead, createCache, initWorkspace, prepareWorkspace, updateCache } from "./repo-cache-git.js";
+import {
+  READY_MARKER,
+  inspectCache,
+  cacheReadOnlyPaths,
+  checkoutHead,
+  createCache,
+  initWorkspace,
+  prepareWorkspace,
+  updateCache,
+} from "./repo-cache-git.js";
 
 /** Longer than any holder can take (its fetches time out after 10 minutes): then the lock is stale. */
 const STALE_LOCK_MS = 25 * 60_000;
@@ -23,7 +32,8 @@ const LOCK_WAIT_MS = 5 * 60_000;
 
 const LOCKED = /^repository cache (is|stayed) locked/;
 /** git's words for objects it cannot read locally (vs. a remote or network failure). */
-const LOCAL_DAMAGE = /corrupt|bad object|unable to read|does not match index|inflate|packfile|missing (blob|tree|commit|object)|loose object/i;
+const LOCAL_DAMAGE =
+  /corrupt|bad object|unable to read|does not match index|inflate|packfile|missing (blob|tree|commit|object)|loose object/i;
 
 export interface CheckedOut {
   warnings: string[];
@@ -55,7 +65,14 @@ export function cacheDirFor(root: string, url: string): string {
   parsed.password = "";
   const clean = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_");
   const host = clean(parsed.host || parsed.protocol.replace(/:$/, "")) || "local";
-  const name = parsed.pathname.replace(/\.git\/?$/, "").split("/").filter(Boolean).slice(-2).map(clean).join("+") || "repo";
+  const name =
+    parsed.pathname
+      .replace(/\.git\/?$/, "")
+      .split("/")
+      .filter(Boolean)
+      .slice(-2)
+      .map(clean)
+      .join("+") || "repo";
   const hash = createHash("sha256").update(parsed.toString()).digest("hex").slice(0, 10);
   return join(root, host, `${name}-${hash}.git`);
 }
@@ -71,13 +88,23 @@ export function createRepoCache(opts: { dataDir: string; maxBytes: number }): Re
   };
   let eviction: Promise<unknown> = Promise.resolve();
 
-  async function viaCache(cacheDir: string, dir: string, source: CheckoutSource, log: Logger, signal?: AbortSignal): Promise<string[]> {
+  async function viaCache(
+    cacheDir: string,
+    dir: string,
+    source: CheckoutSource,
+    log: Logger,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
     // The workspace's own repository is made meanwhile: it touches nothing of the cache.
     const workspace = initWorkspace(dir, signal);
     workspace.catch(() => undefined); // handled where it is awaited below, not an unhandled rejection meanwhile
     try {
       await mkdir(dirname(cacheDir), { recursive: true, mode: 0o700 });
-      const release = await acquireLock(lockPathFor(cacheDir), { timeoutMs: LOCK_WAIT_MS, staleMs: STALE_LOCK_MS, ...(signal ? { signal } : {}) });
+      const release = await acquireLock(lockPathFor(cacheDir), {
+        timeoutMs: LOCK_WAIT_MS,
+        staleMs: STALE_LOCK_MS,
+        ...(signal ? { signal } : {}),
+      });
       let warnings: string[];
       try {
         let state = await inspectCache(cacheDir, signal);
@@ -113,10 +140,18 @@ export function createRepoCache(opts: { dataDir: string; maxBytes: number }): Re
         const warnings = await viaCache(cacheDir, dir, source, log, signal);
         eviction = eviction
           .then(() => evictCaches(root, opts.maxBytes, new Set([...leases.keys(), cacheDir]), STALE_LOCK_MS))
-          .then((evicted) => evicted.length > 0 && log.info({ evicted, maxBytes: opts.maxBytes }, "repository caches evicted"))
+          .then(
+            (evicted) =>
+              evicted.length > 0 && log.info({ evicted, maxBytes: opts.maxBytes }, "repository caches evicted"),
+          )
           .catch((err: Error) => log.warn({ err: err.message }, "repository cache eviction failed"));
         await eviction;
-        return { warnings, readOnlyPaths: cacheReadOnlyPaths(cacheDir), via: "cache", release: () => unlease(cacheDir) };
+        return {
+          warnings,
+          readOnlyPaths: cacheReadOnlyPaths(cacheDir),
+          via: "cache",
+          release: () => unlease(cacheDir),
+        };
       } catch (err) {
         unlease(cacheDir);
         if (signal?.aborted) throw err;

@@ -3,7 +3,9 @@ import type { AgentPreset, ModeAlias } from "./presets.js";
 import { list, record, str } from "./raw-json.js";
 
 /** One request that changes the agent's mode. */
-export type ModeStep = { kind: "set_mode"; modeId: string } | { kind: "config_option"; configId: string; value: string };
+export type ModeStep =
+  | { kind: "set_mode"; modeId: string }
+  | { kind: "config_option"; configId: string; value: string };
 
 export interface ModePlan {
   /** The mode the agent reported at `session/new`; undefined when it reports none. */
@@ -50,19 +52,29 @@ export function planModes(newSession: unknown, req: ModeRequest): ModePlan {
   const requested = req.requested === undefined || req.requested === "" ? "default" : req.requested;
   const allowedHere = (id: string) => agentModeAllowed(id, req.allowed, req.preset);
   if (!isModeAllowed(requested, req.allowed)) {
-    return { ...base, steps: [], refused: `mode ${requested} is not in this server's allowedModes (${req.allowed.join(", ")})` };
+    return {
+      ...base,
+      steps: [],
+      refused: `mode ${requested} is not in this server's allowedModes (${req.allowed.join(", ")})`,
+    };
   }
   if (requested === "plan" && req.preset?.planRefused) {
-    return { ...base, steps: [], refused: `${req.preset.title} cannot promise that plan mode runs nothing: ${req.preset.planRefused}` };
+    return {
+      ...base,
+      steps: [],
+      refused: `${req.preset.title} cannot promise that plan mode runs nothing: ${req.preset.planRefused}`,
+    };
   }
 
   const steps: ModeStep[] = [];
   let notice: string | undefined;
   let target: string | undefined;
-  const alias = requested !== "default" && req.preset?.modeAliases && Object.hasOwn(req.preset.modeAliases, requested)
-    ? req.preset.modeAliases[requested]
-    : undefined;
-  if (alias?.kind === "set_mode" && offered.ids.includes(alias.modeId) && allowedHere(alias.modeId)) target = alias.modeId;
+  const alias =
+    requested !== "default" && req.preset?.modeAliases && Object.hasOwn(req.preset.modeAliases, requested)
+      ? req.preset.modeAliases[requested]
+      : undefined;
+  if (alias?.kind === "set_mode" && offered.ids.includes(alias.modeId) && allowedHere(alias.modeId))
+    target = alias.modeId;
   else if (alias?.kind === "config_option") {
     const extra = aliasOption(session, alias);
     if (extra) steps.push(extra);
@@ -77,10 +89,16 @@ export function planModes(newSession: unknown, req: ModeRequest): ModePlan {
   if (target === undefined && offered.via !== undefined) {
     // The asking mode: the preset's, else one called `default`, else the current one if it is
     // allowed, else the first offered mode the operator allows.
-    const candidates = [req.preset?.askingMode, "default", startMode, ...offered.ids].filter((id): id is string => id !== undefined);
+    const candidates = [req.preset?.askingMode, "default", startMode, ...offered.ids].filter(
+      (id): id is string => id !== undefined,
+    );
     target = candidates.find((id) => offered.ids.includes(id) && allowedHere(id));
     if (target === undefined) {
-      return { ...base, steps: [], refused: `none of its modes (${offered.ids.join(", ")}) is in this server's allowedModes (${req.allowed.join(", ")})` };
+      return {
+        ...base,
+        steps: [],
+        refused: `none of its modes (${offered.ids.join(", ")}) is in this server's allowedModes (${req.allowed.join(", ")})`,
+      };
     }
   }
   if (target === undefined) {
@@ -94,7 +112,8 @@ export function planModes(newSession: unknown, req: ModeRequest): ModePlan {
 
 function stepTo(offered: OfferedModes, modeId: string): ModeStep | undefined {
   if (offered.via?.kind === "set_mode") return { kind: "set_mode", modeId };
-  if (offered.via?.kind === "config_option") return { kind: "config_option", configId: offered.via.configId, value: modeId };
+  if (offered.via?.kind === "config_option")
+    return { kind: "config_option", configId: offered.via.configId, value: modeId };
   return undefined;
 }
 
@@ -109,7 +128,11 @@ function offeredModeIds(session: Record<string, unknown>): OfferedModes {
   }
   const option = modeOption(session.configOptions);
   if (!option) return { ids: [] };
-  return { ids: option.values, via: { kind: "config_option", configId: option.id }, ...(option.current !== undefined ? { current: option.current } : {}) };
+  return {
+    ids: option.values,
+    via: { kind: "config_option", configId: option.id },
+    ...(option.current !== undefined ? { current: option.current } : {}),
+  };
 }
 
 /** The first select config option of category `mode`. */
@@ -141,12 +164,17 @@ function otherModeOption(session: Record<string, unknown>, value: string): ModeS
   return undefined;
 }
 
-function aliasOption(session: Record<string, unknown>, alias: Extract<ModeAlias, { kind: "config_option" }>): ModeStep | undefined {
+function aliasOption(
+  session: Record<string, unknown>,
+  alias: Extract<ModeAlias, { kind: "config_option" }>,
+): ModeStep | undefined {
   const option = list(session.configOptions)
     .map(record)
     .find((o) => o.id === alias.configId && (o.type === undefined || o.type === "select"));
   if (!option || !selectValues(option.options).includes(alias.value)) return undefined;
-  return option.currentValue === alias.value ? undefined : { kind: "config_option", configId: alias.configId, value: alias.value };
+  return option.currentValue === alias.value
+    ? undefined
+    : { kind: "config_option", configId: alias.configId, value: alias.value };
 }
 
 /** Select options come flat or in groups. */

@@ -72,12 +72,20 @@ export function stdoutGuard(handlers: StdoutGuardHandlers): Transform {
 }
 
 function isJsonRpc(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && (value as { jsonrpc?: unknown }).jsonrpc === "2.0";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (value as { jsonrpc?: unknown }).jsonrpc === "2.0"
+  );
 }
 
 /** The SDK stream over the agent's stdin and its guarded stdout. */
 export function guardedStream(proc: { stdin: Writable; stdout: Readable }, handlers: StdoutGuardHandlers): Stream {
   const guard = stdoutGuard(handlers);
   pipeline(proc.stdout, guard, () => undefined);
-  return ndJsonStream(Writable.toWeb(proc.stdin) as WritableStream<Uint8Array>, Readable.toWeb(guard) as ReadableStream<Uint8Array>);
+  return ndJsonStream(
+    Writable.toWeb(proc.stdin) as WritableStream<Uint8Array>,
+    Readable.toWeb(guard) as ReadableStream<Uint8Array>,
+  );
 }

@@ -48,25 +48,44 @@ export function createGitWorkspaces(opts: { root: string; log: Logger; repoCache
       try {
         done = cache
           ? await cache.checkout(dir, source, { log, ...(signal ? { signal } : {}) })
-          : { warnings: await fetchChange(dir, source, signal), readOnlyPaths: [], via: "fetch", release: () => undefined };
+          : {
+              warnings: await fetchChange(dir, source, signal),
+              readOnlyPaths: [],
+              via: "fetch",
+              release: () => undefined,
+            };
         for (const warning of done.warnings) log.warn({ warning }, "workspace checkout incomplete");
         // Before any agent starts in it: the change's own agent configuration never loads.
-        const config = await neutraliseAgentConfig(dir, [source.baseSha, BASE_REF], { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, ...(signal ? { signal } : {}) });
-        if (config.replaced.length > 0 || config.restored.length > 0) log.info(config, "agent configuration taken from the base branch");
+        const config = await neutraliseAgentConfig(dir, [source.baseSha, BASE_REF], {
+          cwd: dir,
+          timeoutMs: LOCAL_TIMEOUT_MS,
+          ...(signal ? { signal } : {}),
+        });
+        if (config.replaced.length > 0 || config.restored.length > 0)
+          log.info(config, "agent configuration taken from the base branch");
       } catch (err) {
         await rm(dir, { recursive: true, force: true });
         throw err;
       }
       log.info({ headSha: source.headSha, via: done.via, durationMs: Date.now() - started }, "workspace checked out");
       const workspace = gitWorkspace(dir, log, signal);
-      return { ...workspace, readOnlyPaths: done.readOnlyPaths, dispose: () => workspace.dispose().finally(done.release) };
+      return {
+        ...workspace,
+        readOnlyPaths: done.readOnlyPaths,
+        dispose: () => workspace.dispose().finally(done.release),
+      };
     },
   };
 }
 
 /** Diffs and ancestry in an existing checkout at `dir`; `dispose` removes the directory. */
 export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Workspace {
-  const run: GitRun = { cwd: dir, timeoutMs: LOCAL_TIMEOUT_MS, maxBuffer: LISTING_MAX_BYTES, ...(signal ? { signal } : {}) };
+  const run: GitRun = {
+    cwd: dir,
+    timeoutMs: LOCAL_TIMEOUT_MS,
+    maxBuffer: LISTING_MAX_BYTES,
+    ...(signal ? { signal } : {}),
+  };
   // Diffs run from inside the git directory, where git sees no work tree and so reads no
   // `.gitattributes` from the checkout: the head's are the PR's, and a `-diff` line there would
   // turn the PR's own code into "Binary files differ" for the reviewer. (`--attr-source` would say
@@ -76,15 +95,39 @@ export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Wo
   return {
     dir,
     diff(from, to, opts = {}) {
-      const args = ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", range(from, to, opts.mergeBase), "--", ...(opts.paths ?? [])];
+      const args = [
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "-M",
+        range(from, to, opts.mergeBase),
+        "--",
+        ...(opts.paths ?? []),
+      ];
       return streamGit(args, diffRun);
     },
     async diffStats(from, to, opts = {}) {
-      const out = await git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--numstat", "-z", range(from, to, opts.mergeBase)], diffRun);
+      const out = await git(
+        [
+          "diff",
+          "--no-color",
+          "--no-ext-diff",
+          "--no-textconv",
+          "-M",
+          "--numstat",
+          "-z",
+          range(from, to, opts.mergeBase),
+        ],
+        diffRun,
+      );
       return parseNumstat(out);
     },
     async changedFiles(from, to, opts = {}) {
-      const out = await git(["diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "-z", range(from, to, opts.mergeBase)], diffRun);
+      const out = await git(
+        ["diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "-z", range(from, to, opts.mergeBase)],
+        diffRun,
+      );
       return parseNameStatus(out);
     },
     async isAncestor(ancestor, descendant) {
@@ -124,7 +167,11 @@ function revision(rev: string): string {
 
 /** A path inside a tree as git spells it: relative, no empty, `.` or `..` segment. */
 function isTreePath(path: string): boolean {
-  return path !== "" && !path.includes("\0") && path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+  return (
+    path !== "" &&
+    !path.includes("\0") &&
+    path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..")
+  );
 }
 
 /** `ls-tree -l -z`: `mode SP type SP oid SP+ size TAB path NUL`. */
@@ -171,7 +218,12 @@ export function parseNumstat(out: string): DiffStat[] {
     const [added, deleted, ...rest] = entry.split("\t");
     const path = rest.join("\t");
     if (path === "") {
-      stats.push({ path: fields[i + 2] ?? "", oldPath: fields[i + 1] ?? "", added: count(added), deleted: count(deleted) });
+      stats.push({
+        path: fields[i + 2] ?? "",
+        oldPath: fields[i + 1] ?? "",
+        added: count(added),
+        deleted: count(deleted),
+      });
       i += 3;
       continue;
     }

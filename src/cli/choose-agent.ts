@@ -36,7 +36,12 @@ export function chooseAgent(name: string, cfg: ServerConfig, env: NodeJS.Process
 /** A preset by name, resolved as the server config entry `{ preset: <name> }` would be. */
 function presetSpec(preset: AgentPreset, cfg: ServerConfig, env: NodeJS.ProcessEnv): AgentSpec {
   const entry: ServerAgentConfig = { preset: preset.name, env: [], setEnv: {}, network: [], readPaths: [] };
-  return resolveAgent({ ...cfg, agents: { [preset.name]: entry } }, preset.name, { WARDEN_AGENT_COMMAND: undefined }, env);
+  return resolveAgent(
+    { ...cfg, agents: { [preset.name]: entry } },
+    preset.name,
+    { WARDEN_AGENT_COMMAND: undefined },
+    env,
+  );
 }
 
 /** Whether `command` is an executable file in one of PATH's directories. */

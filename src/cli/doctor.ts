@@ -23,7 +23,8 @@ export async function runDoctorCommand(argv: string[], io: CliIo): Promise<numbe
     return EXIT.ok;
   }
   const timeoutSeconds = values.timeout === undefined ? (values.prompt ? 120 : 60) : Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout: expected seconds, got ${JSON.stringify(values.timeout)}`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new UsageError(`--timeout: expected seconds, got ${JSON.stringify(values.timeout)}`);
 
   const results: CheckResult[] = [];
   const report = async (result: CheckResult) => {
@@ -49,13 +50,23 @@ export async function runDoctorCommand(argv: string[], io: CliIo): Promise<numbe
   const config = server.config;
   const sandbox = await checkSandbox(config.sandbox, () => probeSandboxOnce(processEnv.PATH ?? ""));
   await report(sandbox);
-  const [github, gitlab, database] = await Promise.all([checkGitHub(env, processEnv, io.cwd), checkGitLab(env), checkDatabase(env)]);
+  const [github, gitlab, database] = await Promise.all([
+    checkGitHub(env, processEnv, io.cwd),
+    checkGitLab(env),
+    checkDatabase(env),
+  ]);
   for (const result of [github, gitlab, database]) await report(result);
   await report(await checkRepoCache(env, config));
 
   const names = values.agent !== undefined ? [values.agent] : configuredAgents(config, env);
   if (names.length === 0) {
-    await report(fail("agents", "none configured: reviews cannot run", "add `agents: { default: { preset: claude } }` to warden.server.yml (or set WARDEN_AGENT_COMMAND)"));
+    await report(
+      fail(
+        "agents",
+        "none configured: reviews cannot run",
+        "add `agents: { default: { preset: claude } }` to warden.server.yml (or set WARDEN_AGENT_COMMAND)",
+      ),
+    );
     return finish(io, results);
   }
   if (sandbox.status === "fail") {
@@ -74,7 +85,10 @@ export async function runDoctorCommand(argv: string[], io: CliIo): Promise<numbe
   const checks = names.map((name) => checkAgent(name, config, env, processEnv, options));
   for (const check of checks) await report(await check);
   if (!options.prompt) {
-    await writeOut(io.stdout, "  (agents were started, not prompted: `warden doctor --prompt` sends each one short prompt to prove its sign-in and network)\n");
+    await writeOut(
+      io.stdout,
+      "  (agents were started, not prompted: `warden doctor --prompt` sends each one short prompt to prove its sign-in and network)\n",
+    );
   }
   return finish(io, results);
 }

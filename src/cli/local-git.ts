@@ -18,10 +18,15 @@ export class LocalRepo {
 
   /** The repository containing `dir`; ConfigError when there is none. */
   static async at(dir: string): Promise<LocalRepo> {
-    const result = await runGit(["rev-parse", "--show-toplevel"], { cwd: dir, timeoutMs: TIMEOUT_MS, userRepo: true }).catch((err: Error) => {
+    const result = await runGit(["rev-parse", "--show-toplevel"], {
+      cwd: dir,
+      timeoutMs: TIMEOUT_MS,
+      userRepo: true,
+    }).catch((err: Error) => {
       throw new ConfigError(`cannot run git in ${dir}: ${err.message}`);
     });
-    if (result.code !== 0) throw new ConfigError(`${dir} is not inside a git repository (${result.stderr.trim().split("\n")[0] ?? ""})`);
+    if (result.code !== 0)
+      throw new ConfigError(`${dir} is not inside a git repository (${result.stderr.trim().split("\n")[0] ?? ""})`);
     return new LocalRepo(result.stdout.trim());
   }
 
@@ -46,7 +51,12 @@ export class LocalRepo {
       const head = await this.run(["symbolic-ref", "--quiet", `refs/remotes/${remote}/HEAD`]);
       if (head.code === 0) return head.stdout.trim().replace(/^refs\/remotes\//, "");
     }
-    for (const candidate of ["refs/heads/main", "refs/heads/master", "refs/remotes/origin/main", "refs/remotes/origin/master"]) {
+    for (const candidate of [
+      "refs/heads/main",
+      "refs/heads/master",
+      "refs/remotes/origin/main",
+      "refs/remotes/origin/master",
+    ]) {
       const found = await this.run(["rev-parse", "--verify", "--quiet", candidate]);
       if (found.code === 0) return candidate.replace(/^refs\/(heads|remotes)\//, "");
     }
@@ -67,7 +77,11 @@ export class LocalRepo {
 
   /** Commits in `head` that are not in `base`, oldest first. */
   async commitsBetween(base: string, head: string): Promise<LocalCommit[]> {
-    const out = await git(["log", "--reverse", "--format=%H%x00%s%x00%b%x00%an%x00%ae%x1e", `${base}..${head}`], { cwd: this.root, timeoutMs: TIMEOUT_MS, userRepo: true });
+    const out = await git(["log", "--reverse", "--format=%H%x00%s%x00%b%x00%an%x00%ae%x1e", `${base}..${head}`], {
+      cwd: this.root,
+      timeoutMs: TIMEOUT_MS,
+      userRepo: true,
+    });
     return out
       .split("\x1e")
       .map((record) => record.replace(/^\n/, ""))

@@ -24,7 +24,11 @@ export interface LocalGate {
 export function pickOption(options: PermissionOption[], want: Answer): PermissionOutcome {
   const order: PermissionOption["kind"][] =
     // "Allow once" means once: a plain allow never selects `allow_always`.
-    want === "allow_always" ? ["allow_always", "allow_once"] : want === "allow" ? ["allow_once"] : ["reject_once", "reject_always"];
+    want === "allow_always"
+      ? ["allow_always", "allow_once"]
+      : want === "allow"
+        ? ["allow_once"]
+        : ["reject_once", "reject_always"];
   for (const kind of order) {
     const option = options.find((o) => o.kind === kind);
     if (option) return { outcome: "selected", optionId: option.optionId };
@@ -47,8 +51,20 @@ export function createLocalGate(deps: {
   const audit: PermissionAuditEntry[] = [];
   const always = new Set<string>();
   const now = deps.now ?? (() => new Date());
-  const record = (ask: PermissionAsk, outcome: PermissionAuditEntry["outcome"], decidedBy: string, id: string): void => {
-    const entry: PermissionAuditEntry = { id, kind: ask.kind, title: ask.title || ask.kind, outcome, decidedBy, decidedAt: now() };
+  const record = (
+    ask: PermissionAsk,
+    outcome: PermissionAuditEntry["outcome"],
+    decidedBy: string,
+    id: string,
+  ): void => {
+    const entry: PermissionAuditEntry = {
+      id,
+      kind: ask.kind,
+      title: ask.title || ask.kind,
+      outcome,
+      decidedBy,
+      decidedAt: now(),
+    };
     audit.push(entry);
     deps.onChange?.();
   };
@@ -60,7 +76,8 @@ export function createLocalGate(deps: {
   return {
     audit,
     async decide(ask, signal) {
-      if (deps.config.requireJustification && !ask.reason?.trim()) return answer(ask, "reject", "policy (no reason given)");
+      if (deps.config.requireJustification && !ask.reason?.trim())
+        return answer(ask, "reject", "policy (no reason given)");
       const verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
       const canAllowOnce = ask.options.some((o) => o.kind === "allow_once");
       if (verdict.decision === "deny" || (verdict.decision === "allow" && canAllowOnce)) {

@@ -72,9 +72,11 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
   const baseRef = opts.base ?? (await repo.defaultBase());
   const baseSha = await repo.commit(baseRef, "--base");
   const mergeBase = await repo.mergeBase(baseSha, headSha);
-  if (mergeBase === undefined) throw new ConfigError(`${baseRef} and ${headRef} have no common history: pass another --base`);
+  if (mergeBase === undefined)
+    throw new ConfigError(`${baseRef} and ${headRef} have no common history: pass another --base`);
   const headName = await repo.displayName(headRef);
-  if (mergeBase === headSha) return { kind: "nothing", message: `nothing to review: ${headName} has no commits that ${baseRef} does not have` };
+  if (mergeBase === headSha)
+    return { kind: "nothing", message: `nothing to review: ${headName} has no commits that ${baseRef} does not have` };
   if (headRef === "HEAD" && (await repo.hasUncommittedChanges())) {
     progress.notice("uncommitted changes are not part of the review: it covers committed work only");
   }
@@ -85,7 +87,8 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
   if (opts.mode !== undefined) repoConfig.agent.mode = opts.mode;
   const { config, notes } = applyServerPolicy(repoConfig, serverConfig);
   const chosen = chooseAgent(opts.agent ?? config.agent.name, serverConfig, opts.env);
-  if (serverConfig.sandbox === "off") progress.notice("sandbox: off — the agent runs WITHOUT an OS sandbox, with your user's files and network");
+  if (serverConfig.sandbox === "off")
+    progress.notice("sandbox: off — the agent runs WITHOUT an OS sandbox, with your user's files and network");
   const commits = await repo.commitsBetween(mergeBase, headSha);
 
   progress.step(`Checking out ${headName} at ${shortSha(headSha)}`);
@@ -95,7 +98,9 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
     const selection = await selectDiff(workspace, changeRequest, config.review, undefined, {
       budgetBytes: serverConfig.limits.diffBudgetBytes,
     });
-    progress.done(`Checked out ${headName} at ${shortSha(headSha)}: ${files(selection.changedFiles.length)} changed since ${baseRef}`);
+    progress.done(
+      `Checked out ${headName} at ${shortSha(headSha)}: ${files(selection.changedFiles.length)} changed since ${baseRef}`,
+    );
     const prompt = buildPrompt({
       terms: LOCAL_TERMS,
       changeRequest,
@@ -107,9 +112,14 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
       instructions: config.review.instructions,
       nonce: randomBytes(9).toString("hex"),
     });
-    if (prompt.diffTruncated) notes.push(`The diff was cut to ${Math.round(serverConfig.limits.diffBudgetBytes / 1000)} KB for the agent.`);
+    if (prompt.diffTruncated)
+      notes.push(`The diff was cut to ${Math.round(serverConfig.limits.diffBudgetBytes / 1000)} KB for the agent.`);
 
-    const gate = createLocalGate({ config: config.permissions, workspaceDir: workspace.dir, ...(opts.asker ? { asker: opts.asker } : {}) });
+    const gate = createLocalGate({
+      config: config.permissions,
+      workspaceDir: workspace.dir,
+      ...(opts.asker ? { asker: opts.asker } : {}),
+    });
     progress.step(`Starting ${chosen.spec.name} (${chosen.how})`);
     let reviewing = false;
     const usage: UsageMeter = {};
@@ -181,7 +191,10 @@ function serverConfigPath(dir: string, env: NodeJS.ProcessEnv): string | undefin
 }
 
 /** `.github/warden.yml`, else `.gitlab/warden.yml`, as the base commit has it. */
-async function readRepoConfig(repo: LocalRepo, baseSha: string): Promise<{ platform: Platform; text: string | null; fileName: string }> {
+async function readRepoConfig(
+  repo: LocalRepo,
+  baseSha: string,
+): Promise<{ platform: Platform; text: string | null; fileName: string }> {
   for (const platform of ["github", "gitlab"] as const) {
     const fileName = REPO_CONFIG_PATHS[platform];
     const text = await repo.fileAt(baseSha, fileName);
@@ -201,7 +214,9 @@ function localChangeRequest(input: {
   const { commits } = input;
   const last = commits.at(-1);
   const title = commits.length === 1 ? (commits[0]?.subject ?? "") : `${input.headRef} (${commits.length} commits)`;
-  const body = commits.map((c) => [`${shortSha(c.sha)} ${c.subject}`, ...(c.body ? ["", c.body] : [])].join("\n")).join("\n\n");
+  const body = commits
+    .map((c) => [`${shortSha(c.sha)} ${c.subject}`, ...(c.body ? ["", c.body] : [])].join("\n"))
+    .join("\n\n");
   return {
     ref: { repo: { platform: input.platform, id: "local", fullName: "local" }, number: 0 },
     title,
@@ -220,5 +235,10 @@ function localChangeRequest(input: {
 
 /** `warden review` sandboxes its agent like the server: nothing of the user's HOME or Warden's. */
 function localSandbox(mode: SandboxMode, env: NodeJS.ProcessEnv): SandboxPolicy {
-  return wardenSandboxPolicy(mode, { dataDir: env.WARDEN_DATA_DIR, configPath: env.WARDEN_CONFIG, privateKeyPath: env.PRIVATE_KEY_PATH, home: env.HOME });
+  return wardenSandboxPolicy(mode, {
+    dataDir: env.WARDEN_DATA_DIR,
+    configPath: env.WARDEN_CONFIG,
+    privateKeyPath: env.PRIVATE_KEY_PATH,
+    home: env.HOME,
+  });
 }

@@ -36,7 +36,11 @@ export function summaryMarkdown(change: ReviewedChange, now: Date): string {
   const open = change.findings.filter((f) => f.state === "open");
   const parts = [withoutMarkers(summary)];
   if (open.length > 0) {
-    parts.push("---", "### 🔎 Findings in detail", ...open.map((f) => `#### ${f.id}\n\n${withoutMarkers(renderInlineFinding(f))}`));
+    parts.push(
+      "---",
+      "### 🔎 Findings in detail",
+      ...open.map((f) => `#### ${f.id}\n\n${withoutMarkers(renderInlineFinding(f))}`),
+    );
   }
   return `${parts.join("\n\n")}\n`;
 }

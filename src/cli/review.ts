@@ -44,7 +44,8 @@ export async function runReviewCommand(argv: string[], io: CliIo): Promise<numbe
     progress.stop();
     if (result.kind === "nothing") {
       io.stderr.write(`warden: ${result.message}\n`);
-      if (values.json) await writeOut(io.stdout, `${JSON.stringify({ status: "nothing", message: result.message }, null, 2)}\n`);
+      if (values.json)
+        await writeOut(io.stdout, `${JSON.stringify({ status: "nothing", message: result.message }, null, 2)}\n`);
       return EXIT.ok;
     }
     const { change } = result;

@@ -28,10 +28,15 @@ export function planChecklist(entries: PlanEntry[]): string[] {
 }
 
 function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 60_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export function createProgress(out: Writable & { isTTY?: boolean; columns?: number }, opts: { interactive?: boolean; verbose?: boolean } = {}): Progress {
+export function createProgress(
+  out: Writable & { isTTY?: boolean; columns?: number },
+  opts: { interactive?: boolean; verbose?: boolean } = {},
+): Progress {
   const live = opts.interactive ?? out.isTTY === true;
   let current: { text: string; started: number } | undefined;
   let planLines: string[] = [];
@@ -52,7 +57,11 @@ export function createProgress(out: Writable & { isTTY?: boolean; columns?: numb
     clear();
     const lines = [...(planLines.length > 0 ? ["Plan:", ...planLines] : [])];
     if (current) {
-      const parts = [`${FRAMES[frame++ % FRAMES.length]} ${current.text}`, seconds(Date.now() - current.started), activity].filter(Boolean);
+      const parts = [
+        `${FRAMES[frame++ % FRAMES.length]} ${current.text}`,
+        seconds(Date.now() - current.started),
+        activity,
+      ].filter(Boolean);
       lines.push(parts.join(" · "));
     }
     const text = lines.map(fit).join("\n");

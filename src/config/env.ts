@@ -179,7 +179,11 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, opti
   if (parsed.WARDEN_CONFIG !== undefined && !fileExists(parsed.WARDEN_CONFIG)) {
     throw new ConfigError(`WARDEN_CONFIG: no such file ${shown(parsed.WARDEN_CONFIG)}`);
   }
-  if (parsed.PRIVATE_KEY === undefined && parsed.PRIVATE_KEY_PATH !== undefined && !fileExists(parsed.PRIVATE_KEY_PATH)) {
+  if (
+    parsed.PRIVATE_KEY === undefined &&
+    parsed.PRIVATE_KEY_PATH !== undefined &&
+    !fileExists(parsed.PRIVATE_KEY_PATH)
+  ) {
     throw new ConfigError(`PRIVATE_KEY_PATH: no such file ${shown(parsed.PRIVATE_KEY_PATH)}`);
   }
   if (parsed.WARDEN_CONFIG === undefined && fileExists(DEFAULT_SERVER_CONFIG_PATH)) {

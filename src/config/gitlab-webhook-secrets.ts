@@ -22,14 +22,18 @@ export function resolveGitLabWebhookSecrets(
   for (const [path, variable] of Object.entries(config.gitlab.webhookSecrets)) {
     const where = `gitlab.webhookSecrets."${path}"`;
     const secret = processEnv[variable];
-    if (secret === undefined || secret === "") throw new ConfigError(`${where}: environment variable ${variable} is not set`);
+    if (secret === undefined || secret === "")
+      throw new ConfigError(`${where}: environment variable ${variable} is not set`);
     const key = path.toLowerCase();
     const earlier = seen.get(key);
-    if (earlier !== undefined) throw new ConfigError(`${where}: the same path as "${earlier}" (GitLab paths ignore case)`);
+    if (earlier !== undefined)
+      throw new ConfigError(`${where}: the same path as "${earlier}" (GitLab paths ignore case)`);
     seen.set(key, path);
     for (const [agent, entry] of Object.entries(config.agents)) {
       if (entry.env.includes(variable) || Object.hasOwn(entry.setEnv, variable)) {
-        throw new ConfigError(`agents.${agent}.env: ${variable} holds a GitLab webhook secret and is never given to an agent`);
+        throw new ConfigError(
+          `agents.${agent}.env: ${variable} holds a GitLab webhook secret and is never given to an agent`,
+        );
       }
     }
     byPath.push({ path: key, secret });

@@ -38,7 +38,9 @@ export const repoConfigSchema = z
         skipGenerated: z
           .boolean()
           .default(true)
-          .describe("generated files, lockfiles, minified and vendored files are listed in the prompt, their diff not inlined"),
+          .describe(
+            "generated files, lockfiles, minified and vendored files are listed in the prompt, their diff not inlined",
+          ),
         maxChangedFiles: z
           .number()
           .int()
@@ -52,7 +54,11 @@ export const repoConfigSchema = z
       .object({
         name: z.string().min(1).default("default"),
         mode: z.string().min(1).default("default"),
-        timeoutMinutes: z.number().positive().max(24 * 60).default(20),
+        timeoutMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(20),
       })
       .strict()
       .prefault({}),
@@ -67,14 +73,16 @@ export const repoConfigSchema = z
           .strict()
           .prefault({}),
         allowAuthor: z.boolean().default(false),
-        timeoutMinutes: z.number().positive().max(24 * 60).default(30),
+        timeoutMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(30),
         requireJustification: z.boolean().default(false),
         notify: z.array(z.string().min(1)).default([]),
         auto: z
           .object({
-            allow: z
-              .array(permissionRule)
-              .default([{ kind: "read" }, { kind: "search" }, { kind: "think" }]),
+            allow: z.array(permissionRule).default([{ kind: "read" }, { kind: "search" }, { kind: "think" }]),
             deny: z.array(permissionRule).default([]),
           })
           .strict()

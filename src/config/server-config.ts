@@ -27,7 +27,10 @@ const envName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
   .superRefine((name, ctx) => {
     if (APP_SECRETS.has(name)) {
-      ctx.addIssue({ code: "custom", message: `${name} is one of Warden's own secrets and is never given to an agent` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${name} is one of Warden's own secrets and is never given to an agent`,
+      });
     }
   });
 
@@ -64,9 +67,16 @@ const agentSchema = z
     network: z
       .array(hostEntry)
       .default([])
-      .describe("hosts its sandbox lets it reach besides its preset's: host, *.domain, host:port (a loopback host only with its port)"),
+      .describe(
+        "hosts its sandbox lets it reach besides its preset's: host, *.domain, host:port (a loopback host only with its port)",
+      ),
     readPaths: z
-      .array(z.string().min(1).refine((p) => isAbsolute(p), "expected an absolute path"))
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine((p) => isAbsolute(p), "expected an absolute path"),
+      )
       .default([])
       .describe("extra files or folders it may read inside its sandbox (e.g. its own installation)"),
   })
@@ -82,11 +92,7 @@ const agentSchema = z
   });
 
 export type RepoConfigOverrides = DeepPartial<RepoConfig>;
-type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 /**
  * The repo config schema with every field optional and no defaults: a default here would
@@ -112,13 +118,18 @@ const repoOverridesSchema = partialWithoutDefaults(repoConfigSchema) as z.ZodTyp
 // the name of the environment variable holding that secret (config/gitlab-webhook-secrets.ts).
 const gitlabPath = z
   .string()
-  .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/, "expected a GitLab group or project path like acme/platform");
+  .regex(
+    /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/,
+    "expected a GitLab group or project path like acme/platform",
+  );
 const gitlabSchema = z
   .object({
     webhookSecrets: z
       .record(gitlabPath, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name"))
       .default({})
-      .describe("group or project path → environment variable holding its webhook secret; the longest matching path wins, GITLAB_WEBHOOK_SECRET otherwise"),
+      .describe(
+        "group or project path → environment variable holding its webhook secret; the longest matching path wins, GITLAB_WEBHOOK_SECRET otherwise",
+      ),
   })
   .strict();
 
@@ -131,7 +142,10 @@ const REPLACED_KEYS: Record<string, string> = {
 export const serverConfigSchema = z
   .object({
     agents: z
-      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected an agent name of letters, digits, . _ -"), agentSchema)
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected an agent name of letters, digits, . _ -"),
+        agentSchema,
+      )
       .default({})
       .describe("agents repositories may choose by name; `default` unless WARDEN_AGENT_COMMAND is set"),
     allowedModes: z
@@ -144,21 +158,33 @@ export const serverConfigSchema = z
     limits: z
       .object({
         diffBudgetBytes: z.number().int().positive().default(200_000),
-        maxRunTimeoutMinutes: z.number().positive().max(24 * 60).default(60),
-        maxPermissionTimeoutMinutes: z.number().positive().max(24 * 60).default(120),
+        maxRunTimeoutMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(60),
+        maxPermissionTimeoutMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(120),
         maxPermissionRequestsPerRun: z
           .number()
           .int()
           .min(0)
           .max(10_000)
           .default(20)
-          .describe("at most this many permission requests of one run are asked on the PR/MR; later ones are rejected automatically"),
+          .describe(
+            "at most this many permission requests of one run are asked on the PR/MR; later ones are rejected automatically",
+          ),
         repoCacheBytes: z
           .number()
           .int()
           .nonnegative()
           .default(10737418240)
-          .describe("disk for the per-repository object caches under WARDEN_DATA_DIR/repo-cache (least recently used evicted); 0 fetches every run afresh"),
+          .describe(
+            "disk for the per-repository object caches under WARDEN_DATA_DIR/repo-cache (least recently used evicted); 0 fetches every run afresh",
+          ),
         ...usageLimitsShape,
       })
       .strict()
@@ -168,7 +194,9 @@ export const serverConfigSchema = z
     sandbox: z
       .enum(["required", "off"])
       .default("required")
-      .describe("required: every agent process runs in an OS sandbox (bubblewrap) or not at all; off: unsandboxed (the operator's explicit choice)"),
+      .describe(
+        "required: every agent process runs in an OS sandbox (bubblewrap) or not at all; off: unsandboxed (the operator's explicit choice)",
+      ),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -182,7 +210,12 @@ export const serverConfigSchema = z
     }
     const ceilings = [
       ["agent", cfg.overrides.agent?.timeoutMinutes, cfg.limits.maxRunTimeoutMinutes, "maxRunTimeoutMinutes"],
-      ["permissions", cfg.overrides.permissions?.timeoutMinutes, cfg.limits.maxPermissionTimeoutMinutes, "maxPermissionTimeoutMinutes"],
+      [
+        "permissions",
+        cfg.overrides.permissions?.timeoutMinutes,
+        cfg.limits.maxPermissionTimeoutMinutes,
+        "maxPermissionTimeoutMinutes",
+      ],
     ] as const;
     for (const [section, value, max, limit] of ceilings) {
       if (value !== undefined && value > max) {
@@ -234,7 +267,6 @@ export function loadServerConfig(
   return result.data;
 }
 
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -261,11 +293,14 @@ function overriddenPaths(repo: unknown, over: unknown, prefix: string): string[]
  */
 export function applyServerPolicy(repo: RepoConfig, cfg: ServerConfig): { config: RepoConfig; notes: string[] } {
   const notes = overriddenPaths(repo, cfg.overrides, "").map((p) => `${p} is set by this server`);
-  if (cfg.sandbox === "off") notes.push("The agent ran without an OS sandbox (this server's config says `sandbox: off`).");
+  if (cfg.sandbox === "off")
+    notes.push("The agent ran without an OS sandbox (this server's config says `sandbox: off`).");
   const config = repoConfigSchema.parse(deepMerge(repo, cfg.overrides));
   const { maxRunTimeoutMinutes, maxPermissionTimeoutMinutes } = cfg.limits;
   if (config.agent.timeoutMinutes > maxRunTimeoutMinutes) {
-    notes.push(`agent.timeoutMinutes ${config.agent.timeoutMinutes} is above this server's limit; using ${maxRunTimeoutMinutes}`);
+    notes.push(
+      `agent.timeoutMinutes ${config.agent.timeoutMinutes} is above this server's limit; using ${maxRunTimeoutMinutes}`,
+    );
     config.agent.timeoutMinutes = maxRunTimeoutMinutes;
   }
   if (config.permissions.timeoutMinutes > maxPermissionTimeoutMinutes) {

@@ -91,7 +91,9 @@ export async function createGraphileQueue(opts: GraphileQueueOptions): Promise<G
     running.set(entry.runId, controller);
     let held = false;
     try {
-      held = opts.leases ? await opts.leases.hold(entry.runId, helpers.job.locked_by ?? undefined, (r) => controller.abort(r)) : true;
+      held = opts.leases
+        ? await opts.leases.hold(entry.runId, helpers.job.locked_by ?? undefined, (r) => controller.abort(r))
+        : true;
       if (!held) {
         log.warn({ runId: entry.runId }, "run is held by another live replica; skipped here");
         return;
@@ -197,7 +199,8 @@ export async function createGraphileQueue(opts: GraphileQueueOptions): Promise<G
 function toEntries(payload: unknown): ReviewJob[] {
   const list = Array.isArray(payload) ? payload : [payload];
   return list.filter(
-    (e): e is ReviewJob => typeof e === "object" && e !== null && typeof e.runId === "string" && typeof e.key === "string",
+    (e): e is ReviewJob =>
+      typeof e === "object" && e !== null && typeof e.runId === "string" && typeof e.key === "string",
   );
 }
 

@@ -99,14 +99,19 @@ export function createLeaseKeeper(opts: LeaseKeeperOptions): LeaseKeeper {
 
     async drop(runId) {
       if (!held.delete(runId)) return;
-      await leases.release(runId, owner).catch((err: unknown) => log.warn({ err, runId }, "could not release a run lease"));
+      await leases
+        .release(runId, owner)
+        .catch((err: unknown) => log.warn({ err, runId }, "could not release a run lease"));
     },
 
     start() {
       every(Math.max(10, Math.floor(leaseMs / 3)), () => void keeper.heartbeat());
       // Frequent and cheap (an indexed read of a small table), so a dead replica's runs are taken
       // over soon after their leases expire, i.e. within about the lease time of its death.
-      every(Math.max(10, Math.floor(leaseMs / 10)), () => void keeper.reap().catch((err: unknown) => log.warn({ err }, "lease reaper pass failed")));
+      every(
+        Math.max(10, Math.floor(leaseMs / 10)),
+        () => void keeper.reap().catch((err: unknown) => log.warn({ err }, "lease reaper pass failed")),
+      );
       void keeper.reap().catch((err: unknown) => log.warn({ err }, "lease reaper pass failed"));
     },
 

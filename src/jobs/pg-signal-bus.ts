@@ -65,7 +65,10 @@ export function createPgSignalBus(opts: PgSignalBusOptions): SignalBus & { ready
   }
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: opts.connectionString, application_name: `warden-signals:${namespace}` });
+    const next = new pg.Client({
+      connectionString: opts.connectionString,
+      application_name: `warden-signals:${namespace}`,
+    });
     next.on("notification", onNotification);
     // Both fire when the connection drops; either one schedules the reconnect, once.
     const lost = (err?: Error) => {

@@ -38,6 +38,9 @@ export function createSecretScrubber(known: () => Iterable<string> = () => []): 
 function expand(secret: string): string[] {
   const trimmed = secret.trim();
   if (!trimmed.includes("\n")) return [trimmed];
-  const lines = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= MIN_LINE && !l.startsWith("-----"));
+  const lines = trimmed
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length >= MIN_LINE && !l.startsWith("-----"));
   return [trimmed, ...lines];
 }

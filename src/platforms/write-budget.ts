@@ -52,7 +52,11 @@ export function createLocalWriteBudget(opts: { gapMs: number; now?: () => number
  * The shared budget, or while the database does not answer, the process's own: writes stay paced
  * per replica instead of failing with the database. Logged once per outage.
  */
-export function withLocalFallback(shared: WriteBudget, local: WriteBudget, onError: (err: unknown) => void): WriteBudget {
+export function withLocalFallback(
+  shared: WriteBudget,
+  local: WriteBudget,
+  onError: (err: unknown) => void,
+): WriteBudget {
   let failing = false;
   const guard = async <T>(primary: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
     try {
@@ -66,7 +70,15 @@ export function withLocalFallback(shared: WriteBudget, local: WriteBudget, onErr
     }
   };
   return {
-    take: (key) => guard(() => shared.take(key), () => local.take(key)),
-    holdFor: (key, ms) => guard(() => shared.holdFor(key, ms), () => local.holdFor(key, ms)),
+    take: (key) =>
+      guard(
+        () => shared.take(key),
+        () => local.take(key),
+      ),
+    holdFor: (key, ms) =>
+      guard(
+        () => shared.holdFor(key, ms),
+        () => local.holdFor(key, ms),
+      ),
   };
 }

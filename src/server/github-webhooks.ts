@@ -32,9 +32,10 @@ class WebhookAnswerError extends Error {
 
 export function registerGitHubWebhooks(probot: Probot, deps: IntakeDeps & { metrics: Metrics }): void {
   probot.onAny(async (context) => {
-    const name = "action" in context.payload && typeof context.payload.action === "string"
-      ? `${context.name}.${context.payload.action}`
-      : context.name;
+    const name =
+      "action" in context.payload && typeof context.payload.action === "string"
+        ? `${context.name}.${context.payload.action}`
+        : context.name;
     let event;
     try {
       event = toDomainEvent(context.name, context.id, context.payload);
@@ -42,7 +43,10 @@ export function registerGitHubWebhooks(probot: Probot, deps: IntakeDeps & { metr
       const outcome = outcomeOf(err);
       if (outcome.kind !== "malformed_payload") throw err;
       deps.metrics.webhook("github", name, "malformed");
-      deps.log[outcome.logLevel]({ deliveryId: context.id, event: name, problem: outcome.problem }, "malformed webhook payload");
+      deps.log[outcome.logLevel](
+        { deliveryId: context.id, event: name, problem: outcome.problem },
+        "malformed webhook payload",
+      );
       throw new WebhookAnswerError(outcome.problem, outcome.httpStatus, "BadWebhookError");
     }
     if (!event) {

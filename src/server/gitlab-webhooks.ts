@@ -120,16 +120,23 @@ export function gitlabWebhookRoute(deps: GitLabWebhookDeps): RouteHandler {
     const expected = secretForProject(deps.secrets, projectPath);
     if (expected === undefined || !tokenMatches(token, expected)) {
       deps.metrics.webhook("gitlab", name, "unauthorized");
-      deps.log.warn({ remote: req.socket.remoteAddress, project: projectPath?.slice(0, 200) }, "GitLab webhook refused: X-Gitlab-Token is not the secret of the project it names");
+      deps.log.warn(
+        { remote: req.socket.remoteAddress, project: projectPath?.slice(0, 200) },
+        "GitLab webhook refused: X-Gitlab-Token is not the secret of the project it names",
+      );
       return reply(res, 401, { error: "invalid X-Gitlab-Token" });
     }
     // Idempotency-Key is the same across GitLab's retries of one event; servers that do not send
     // it still name the event with X-Gitlab-Event-UUID.
     let deliveryId = header(req, "idempotency-key") ?? header(req, "x-gitlab-event-uuid");
-    if (deliveryId !== undefined && deliveryId.length > MAX_DELIVERY_ID) return reply(res, 400, { error: "delivery id too long" });
+    if (deliveryId !== undefined && deliveryId.length > MAX_DELIVERY_ID)
+      return reply(res, 400, { error: "delivery id too long" });
     if (deliveryId === undefined) {
       deliveryId = `unkeyed-${randomUUID()}`;
-      deps.log.warn({ event: name }, "GitLab webhook without Idempotency-Key or X-Gitlab-Event-UUID: redeliveries cannot be recognised");
+      deps.log.warn(
+        { event: name },
+        "GitLab webhook without Idempotency-Key or X-Gitlab-Event-UUID: redeliveries cannot be recognised",
+      );
     }
 
     let event: DomainEvent | null;
@@ -153,7 +160,10 @@ export function gitlabWebhookRoute(deps: GitLabWebhookDeps): RouteHandler {
         if (!checked.trusted) {
           deps.metrics.webhook("gitlab", name, "spoofed");
           deps.metrics.webhookSpoofed("gitlab", checked.reason);
-          deps.log.warn({ deliveryId, event: name, reason: checked.reason, detail: checked.detail }, "GitLab webhook ignored: GitLab's API contradicts it");
+          deps.log.warn(
+            { deliveryId, event: name, reason: checked.reason, detail: checked.detail },
+            "GitLab webhook ignored: GitLab's API contradicts it",
+          );
           return reply(res, 200, { status: "ignored" });
         }
         accepted = checked.event;

@@ -20,10 +20,7 @@ export const REDACT_PATHS = [
   "*.auth",
 ];
 
-export async function createLogger(opts: {
-  level: string;
-  format: "json" | "pretty";
-}): Promise<PinoLogger> {
+export async function createLogger(opts: { level: string; format: "json" | "pretty" }): Promise<PinoLogger> {
   const transform = await getTransformStream({ logFormat: opts.format, logLevelInString: false });
   transform.pipe(pino.destination(1) as unknown as NodeJS.WritableStream);
   return pino({ level: opts.level, name: "warden", redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, transform);

@@ -58,8 +58,14 @@ export function readCappedBody(req: IncomingMessage, max: number): Promise<Buffe
  * upload ends or after a short grace period, whichever is first.
  */
 export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, max: number): true {
-  const body = Buffer.from(JSON.stringify({ error: `payload larger than ${max} bytes (GitHub's and GitLab's webhook limit)` }));
-  res.writeHead(413, { "content-type": "application/json", "content-length": String(body.length), connection: "close" });
+  const body = Buffer.from(
+    JSON.stringify({ error: `payload larger than ${max} bytes (GitHub's and GitLab's webhook limit)` }),
+  );
+  res.writeHead(413, {
+    "content-type": "application/json",
+    "content-length": String(body.length),
+    connection: "close",
+  });
   res.write(body);
   const close = () => {
     clearTimeout(timer);
@@ -67,6 +73,10 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, max: n
   };
   const timer = setTimeout(close, LINGER_MS);
   timer.unref();
-  req.on("data", () => undefined).once("end", close).once("close", close).resume();
+  req
+    .on("data", () => undefined)
+    .once("end", close)
+    .once("close", close)
+    .resume();
   return true;
 }

@@ -72,7 +72,10 @@ export function createKyselyStore(db: Kysely<Database>, opts: { clock?: Clock } 
       // differently across databases.
       const inserted =
         run.trigger === "event"
-          ? await insert.onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst()
+          ? await insert
+              .onConflict((oc) => oc.doNothing())
+              .returningAll()
+              .executeTakeFirst()
           : await insert.returningAll().executeTakeFirstOrThrow();
       return inserted ? rowToRun(inserted) : null;
     },

@@ -8,7 +8,10 @@ import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from "./migr
  * Applies every pending migration (a no-op when the schema is current). Kysely takes a lock
  * first (an advisory lock on PostgreSQL), so replicas starting together migrate once.
  */
-export async function migrateToLatest(db: Kysely<Database>, opts: { log?: Logger; schema?: string } = {}): Promise<void> {
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  opts: { log?: Logger; schema?: string } = {},
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider,

@@ -195,12 +195,7 @@ function returnsRows(stmt: StatementSync, query: RootOperationNode): boolean {
   // `columns()` (Node ≥ 22.16) asks SQLite itself; older Nodes fall back to the query's shape.
   if (typeof stmt.columns === "function") return stmt.columns().length > 0;
   if (SelectQueryNode.is(query)) return true;
-  if (
-    InsertQueryNode.is(query) ||
-    UpdateQueryNode.is(query) ||
-    DeleteQueryNode.is(query) ||
-    MergeQueryNode.is(query)
-  ) {
+  if (InsertQueryNode.is(query) || UpdateQueryNode.is(query) || DeleteQueryNode.is(query) || MergeQueryNode.is(query)) {
     return query.returning !== undefined;
   }
   if (RawNode.is(query)) {

@@ -13,7 +13,10 @@ import type {
 import { iso } from "./rows.js";
 import type { PermissionRequestsTable } from "./schema.js";
 
-export function permissionRequestToRow(request: NewPermissionRequest, createdAt: Date): Insertable<PermissionRequestsTable> {
+export function permissionRequestToRow(
+  request: NewPermissionRequest,
+  createdAt: Date,
+): Insertable<PermissionRequestsTable> {
   const { repo, number } = request.ref;
   return {
     id: request.id,

@@ -33,7 +33,12 @@ export function createRunLeases(db: Kysely<any>): RunLeases {
         .onConflict((oc) =>
           oc
             .column("run_id")
-            .doUpdateSet({ owner: row.owner, job_lock: row.job_lock, acquired_at: row.acquired_at, expires_at: row.expires_at })
+            .doUpdateSet({
+              owner: row.owner,
+              job_lock: row.job_lock,
+              acquired_at: row.acquired_at,
+              expires_at: row.expires_at,
+            })
             // Taken over only when expired, or re-taken by the same owner.
             .where((eb) => eb.or([eb("run_leases.expires_at", "<", iso(now)), eb("run_leases.owner", "=", row.owner)])),
         )

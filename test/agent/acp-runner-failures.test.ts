@@ -18,7 +18,12 @@ afterAll(() => {
   for (const dir of [cwd, scratch]) rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(scenario: FakeScenario, overrides: Partial<AgentRunOptions> = {}, graceMs = 200, sandbox = fakeAgentSandbox()) {
+function setup(
+  scenario: FakeScenario,
+  overrides: Partial<AgentRunOptions> = {},
+  graceMs = 200,
+  sandbox = fakeAgentSandbox(),
+) {
   const log = recordingLogger();
   const progress: AgentProgress[] = [];
   const opts: AgentRunOptions = {
@@ -47,9 +52,13 @@ async function failure(promise: Promise<unknown>): Promise<AgentError> {
 describe.concurrent("ACP runner failures", () => {
   it("reports a missing command as not installed", async () => {
     const { runner, opts } = setup({ turns: [[]] });
-    const err = await failure(runner.run({ ...opts, agent: { ...opts.agent, command: "warden-no-such-agent" } }, (s) => s.prompt("x")));
+    const err = await failure(
+      runner.run({ ...opts, agent: { ...opts.agent, command: "warden-no-such-agent" } }, (s) => s.prompt("x")),
+    );
     expect(err.code).toBe("not_installed");
-    expect(err.message).toBe('agent "fake" is not installed: command `warden-no-such-agent` not found. Install it, or fix agents.fake.command in the server config.');
+    expect(err.message).toBe(
+      'agent "fake" is not installed: command `warden-no-such-agent` not found. Install it, or fix agents.fake.command in the server config.',
+    );
   });
 
   it("reports -32000 on prompt as not signed in, with the agent's message and sign-in methods", async () => {
@@ -67,7 +76,10 @@ describe.concurrent("ACP runner failures", () => {
   });
 
   it("reports -32000 on session/new as not signed in", async () => {
-    const { runner, opts } = setup({ sessionNewError: { code: -32000, message: "Gemini API key is missing or not configured." }, turns: [[]] });
+    const { runner, opts } = setup({
+      sessionNewError: { code: -32000, message: "Gemini API key is missing or not configured." },
+      turns: [[]],
+    });
     const err = await failure(runner.run(opts, (s) => s.prompt("x")));
     expect(err.code).toBe("not_signed_in");
     expect(err.message).toContain("Gemini API key is missing or not configured.");
@@ -75,7 +87,9 @@ describe.concurrent("ACP runner failures", () => {
 
   it("reports network failures as unreachable", async () => {
     const fetchFailed = setup({ turns: [[{ type: "error", code: 500, message: "fetch failed" }]] });
-    const cannotConnect = setup({ turns: [[{ type: "error", code: -32603, message: "Cannot connect to API: ECONNREFUSED" }]] });
+    const cannotConnect = setup({
+      turns: [[{ type: "error", code: -32603, message: "Cannot connect to API: ECONNREFUSED" }]],
+    });
     const [a, b] = await Promise.all([
       failure(fetchFailed.runner.run(fetchFailed.opts, (s) => s.prompt("x"))),
       failure(cannotConnect.runner.run(cannotConnect.opts, (s) => s.prompt("x"))),
@@ -102,7 +116,16 @@ describe.concurrent("ACP runner failures", () => {
 
   it("reports an exit during a prompt as a crash with its exit code and redacted stderr", async () => {
     const { runner, opts, agentPid } = setup({
-      turns: [[{ type: "message", text: "working" }, { type: "crash", exitCode: 3, stderr: ["loading model", "auth token=ghp_abcdefghijklmnopqrstuvwxyz0123", "Error: boom"] }]],
+      turns: [
+        [
+          { type: "message", text: "working" },
+          {
+            type: "crash",
+            exitCode: 3,
+            stderr: ["loading model", "auth token=ghp_abcdefghijklmnopqrstuvwxyz0123", "Error: boom"],
+          },
+        ],
+      ],
     });
     const err = await failure(runner.run(opts, (s) => s.prompt("x")));
     expect(err.code).toBe("crashed");
@@ -141,7 +164,13 @@ describe.concurrent("ACP runner failures", () => {
     );
     const err = await failure(runner.run(opts, (s) => s.prompt("x")));
     expect(err.code).toBe("cancelled");
-    expect(readFakeTrace(trace).map((e) => e.method)).toEqual(["initialize", "session/new", "session/prompt", "session/cancel", "stdin_closed"]);
+    expect(readFakeTrace(trace).map((e) => e.method)).toEqual([
+      "initialize",
+      "session/new",
+      "session/prompt",
+      "session/cancel",
+      "stdin_closed",
+    ]);
   });
 
   // Unsandboxed (`sandbox: off`): the child's pid the agent writes must be a pid of this host, not
@@ -153,7 +182,13 @@ describe.concurrent("ACP runner failures", () => {
       {
         ignoreStdinClose: true,
         ignoreSigterm: true,
-        turns: [[{ type: "spawn_child", pidFile }, { type: "message", text: "hanging" }, { type: "hang", ignoreCancel: true }]],
+        turns: [
+          [
+            { type: "spawn_child", pidFile },
+            { type: "message", text: "hanging" },
+            { type: "hang", ignoreCancel: true },
+          ],
+        ],
       },
       { signal: controller.signal, onProgress: (u) => u.type === "message" && controller.abort() },
       200,
@@ -165,7 +200,10 @@ describe.concurrent("ACP runner failures", () => {
     expect(processAlive(agentPid())).toBe(false);
     expect(processAlive(childPid)).toBe(false);
     expect(processGroupAlive(agentPid())).toBe(false);
-    expect(log.entries.filter((e) => e.msg === "signalled agent process group").map((e) => e.fields.signal)).toEqual(["SIGTERM", "SIGKILL"]);
+    expect(log.entries.filter((e) => e.msg === "signalled agent process group").map((e) => e.fields.signal)).toEqual([
+      "SIGTERM",
+      "SIGKILL",
+    ]);
   });
 
   it("times out a hanging agent (the budget covers start-up too) and ends its process", async () => {
@@ -188,7 +226,10 @@ describe.concurrent("ACP runner failures", () => {
     const controller = new AbortController();
     let decisionSignal: AbortSignal | undefined;
     const { runner, opts } = setup(
-      { traceFile: trace, turns: [[{ type: "permission", toolCall: { toolCallId: "p", title: "rm -rf /", kind: "execute" } }]] },
+      {
+        traceFile: trace,
+        turns: [[{ type: "permission", toolCall: { toolCallId: "p", title: "rm -rf /", kind: "execute" } }]],
+      },
       {
         signal: controller.signal,
         onPermission: (_ask, signal) => {
@@ -201,6 +242,8 @@ describe.concurrent("ACP runner failures", () => {
     const err = await failure(runner.run(opts, (s) => s.prompt("x")));
     expect(err.code).toBe("cancelled");
     expect(decisionSignal?.aborted).toBe(true);
-    expect(readFakeTrace(trace).find((e) => e.method === "permission_outcome")?.params).toEqual({ outcome: "cancelled" });
+    expect(readFakeTrace(trace).find((e) => e.method === "permission_outcome")?.params).toEqual({
+      outcome: "cancelled",
+    });
   });
 });

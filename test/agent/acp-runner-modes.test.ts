@@ -38,10 +38,12 @@ function run(spec: AgentSpec, overrides: Partial<AgentRunOptions> = {}) {
     onPermission: async () => ({ outcome: "selected", optionId: "allow" }),
     ...overrides,
   };
-  const outcome = runner.run(opts, (s) => s.prompt("review")).then(
-    (turn) => ({ turn, error: undefined }),
-    (error: unknown) => ({ turn: undefined, error: error as AgentError }),
-  );
+  const outcome = runner
+    .run(opts, (s) => s.prompt("review"))
+    .then(
+      (turn) => ({ turn, error: undefined }),
+      (error: unknown) => ({ turn: undefined, error: error as AgentError }),
+    );
   return { progress, outcome };
 }
 
@@ -58,11 +60,20 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
 describe.concurrent("the mode after session/new", () => {
   it("switches an agent that starts in auto (claude-agent-acp 0.101) to its asking mode before the prompt", async () => {
     const trace = traceFile();
-    const spec = { ...fakeAgentSpec({ modes: CLAUDE_MODES, traceFile: trace, turns: [[REPORT]] }, "default"), preset: "claude" };
+    const spec = {
+      ...fakeAgentSpec({ modes: CLAUDE_MODES, traceFile: trace, turns: [[REPORT]] }, "default"),
+      preset: "claude",
+    };
     const { progress, outcome } = run(spec);
     const { error } = await outcome;
     expect(error).toBeUndefined();
-    expect(methodsIn(trace)).toEqual(["initialize", "session/new", "session/set_mode", "session/prompt", "stdin_closed"]);
+    expect(methodsIn(trace)).toEqual([
+      "initialize",
+      "session/new",
+      "session/set_mode",
+      "session/prompt",
+      "stdin_closed",
+    ]);
     expect(readFakeTrace(trace)[2]?.params).toMatchObject({ modeId: "default" });
     expect(progress).toContainEqual({ type: "mode", modeId: "default" });
   });
@@ -77,7 +88,10 @@ describe.concurrent("the mode after session/new", () => {
         claudeCode: {
           options: {
             settingSources: ["user"],
-            settings: { permissions: { disableAutoMode: "disable", ask: ["Bash", "WebFetch"] }, useAutoModeDuringPlan: false },
+            settings: {
+              permissions: { disableAutoMode: "disable", ask: ["Bash", "WebFetch"] },
+              useAutoModeDuringPlan: false,
+            },
           },
         },
       },
@@ -86,7 +100,10 @@ describe.concurrent("the mode after session/new", () => {
 
   it("ends the run with a mode error, before any prompt, when none of the agent's modes is allowed", async () => {
     const trace = traceFile();
-    const spec = fakeAgentSpec({ modes: { current: "auto", available: ["auto", "acceptEdits"] }, traceFile: trace, turns: [[REPORT]] }, "default");
+    const spec = fakeAgentSpec(
+      { modes: { current: "auto", available: ["auto", "acceptEdits"] }, traceFile: trace, turns: [[REPORT]] },
+      "default",
+    );
     const { error } = await run(spec).outcome;
     expect(error).toBeInstanceOf(AgentError);
     expect(error?.code).toBe("mode");
@@ -106,7 +123,11 @@ describe.concurrent("the mode after session/new", () => {
 
   it("refuses plan for a preset whose plan mode cannot promise to run nothing (codex)", async () => {
     const trace = traceFile();
-    const scenario: FakeScenario = { modes: { current: "agent", available: ["read-only", "agent"] }, traceFile: trace, turns: [[REPORT]] };
+    const scenario: FakeScenario = {
+      modes: { current: "agent", available: ["read-only", "agent"] },
+      traceFile: trace,
+      turns: [[REPORT]],
+    };
     const { error } = await run({ ...fakeAgentSpec(scenario), preset: "codex" }, { mode: "plan" }).outcome;
     expect(error?.code).toBe("mode");
     expect(error?.message).toContain("codex-acp cannot promise that plan mode runs nothing");
@@ -119,10 +140,16 @@ describe.concurrent("mode changes during the run", () => {
     const trace = traceFile();
     const steps: FakeStep[] = [
       { type: "switch_mode", modeId: "acceptEdits" },
-      { type: "permission", toolCall: { toolCallId: "t1", title: "npm test", kind: "execute", rawInput: { command: "npm test" } } },
+      {
+        type: "permission",
+        toolCall: { toolCallId: "t1", title: "npm test", kind: "execute", rawInput: { command: "npm test" } },
+      },
       REPORT,
     ];
-    const spec = { ...fakeAgentSpec({ modes: { ...CLAUDE_MODES, current: "default" }, traceFile: trace, turns: [steps] }), preset: "claude" };
+    const spec = {
+      ...fakeAgentSpec({ modes: { ...CLAUDE_MODES, current: "default" }, traceFile: trace, turns: [steps] }),
+      preset: "claude",
+    };
     const { progress, outcome } = run(spec, {
       // Answer only once Warden has put the agent back.
       onPermission: async () => {
@@ -132,9 +159,14 @@ describe.concurrent("mode changes during the run", () => {
     });
     const { error } = await outcome;
     expect(error).toBeUndefined();
-    const calls = readFakeTrace(trace).map((e) => (e.method === "session/set_mode" ? `set_mode ${(e.params as { modeId: string }).modeId}` : e.method));
+    const calls = readFakeTrace(trace).map((e) =>
+      e.method === "session/set_mode" ? `set_mode ${(e.params as { modeId: string }).modeId}` : e.method,
+    );
     expect(calls.slice(0, 4)).toEqual(["initialize", "session/new", "session/prompt", "set_mode default"]);
-    expect(progress).toContainEqual({ type: "notice", message: 'agent "fake" switched to mode acceptEdits, which this server does not allow; switching back to default' });
+    expect(progress).toContainEqual({
+      type: "notice",
+      message: 'agent "fake" switched to mode acceptEdits, which this server does not allow; switching back to default',
+    });
   });
 
   it("does the same through a mode config option (config_option_update)", async () => {
@@ -142,7 +174,13 @@ describe.concurrent("mode changes during the run", () => {
     const scenario: FakeScenario = {
       modeConfigOption: { id: "mode", current: "ask", values: ["ask", "yolo"] },
       traceFile: trace,
-      turns: [[{ type: "switch_mode", modeId: "yolo" }, { type: "permission", toolCall: { toolCallId: "t1", title: "ls", kind: "execute" } }, REPORT]],
+      turns: [
+        [
+          { type: "switch_mode", modeId: "yolo" },
+          { type: "permission", toolCall: { toolCallId: "t1", title: "ls", kind: "execute" } },
+          REPORT,
+        ],
+      ],
     };
     const { outcome } = run(fakeAgentSpec(scenario), {
       allowedModes: ["ask"],
@@ -153,7 +191,10 @@ describe.concurrent("mode changes during the run", () => {
       },
     });
     expect((await outcome).error).toBeUndefined();
-    expect(readFakeTrace(trace).find((e) => e.method === "session/set_config_option")?.params).toMatchObject({ configId: "mode", value: "ask" });
+    expect(readFakeTrace(trace).find((e) => e.method === "session/set_config_option")?.params).toMatchObject({
+      configId: "mode",
+      value: "ask",
+    });
   });
 
   it("ends the run with a mode error when the agent cannot be switched back", async () => {
@@ -166,14 +207,21 @@ describe.concurrent("mode changes during the run", () => {
     };
     const { error } = await run(fakeAgentSpec(scenario)).outcome;
     expect(error?.code).toBe("mode");
-    expect(error?.message).toMatch(/^agent "fake" cannot run in a mode this server allows \(it started in default\): it switched to auto, which is not in this server's allowedModes, and switching back to default failed: /);
+    expect(error?.message).toMatch(
+      /^agent "fake" cannot run in a mode this server allows \(it started in default\): it switched to auto, which is not in this server's allowedModes, and switching back to default failed: /,
+    );
   });
 });
 
 describe("opencode's preset environment", () => {
   it("always passes the switches that make it ask and ignore the checkout's config, whatever the entry sets", () => {
     const cfg = serverConfigSchema.parse({
-      agents: { default: { preset: "opencode", setEnv: { OPENCODE_DISABLE_PROJECT_CONFIG: "0", OPENCODE_PERMISSION: '{"bash":"allow"}' } } },
+      agents: {
+        default: {
+          preset: "opencode",
+          setEnv: { OPENCODE_DISABLE_PROJECT_CONFIG: "0", OPENCODE_PERMISSION: '{"bash":"allow"}' },
+        },
+      },
     });
     const spec = resolveAgent(cfg, "default", {}, {});
     expect(spec.env.OPENCODE_DISABLE_PROJECT_CONFIG).toBe("1");
@@ -187,7 +235,13 @@ describe("opencode's switches reach it however it is configured", () => {
     const { chooseAgent } = await import("../../src/cli/choose-agent.js");
     const cfg = serverConfigSchema.parse({ agents: { oc: { command: "opencode", args: ["acp"] } } });
     expect(resolveAgent(cfg, "oc", {}, {}).env.OPENCODE_DISABLE_PROJECT_CONFIG).toBe("1");
-    expect(resolveAgent(serverConfigSchema.parse({}), "default", { WARDEN_AGENT_COMMAND: "opencode acp" }, {}).env.OPENCODE_DISABLE_PROJECT_CONFIG).toBe("1");
-    expect(chooseAgent("opencode", serverConfigSchema.parse({}), {}).spec.env).toMatchObject({ OPENCODE_DISABLE_PROJECT_CONFIG: "1", OPENCODE_PERMISSION: JSON.stringify(OPENCODE_PERMISSION) });
+    expect(
+      resolveAgent(serverConfigSchema.parse({}), "default", { WARDEN_AGENT_COMMAND: "opencode acp" }, {}).env
+        .OPENCODE_DISABLE_PROJECT_CONFIG,
+    ).toBe("1");
+    expect(chooseAgent("opencode", serverConfigSchema.parse({}), {}).spec.env).toMatchObject({
+      OPENCODE_DISABLE_PROJECT_CONFIG: "1",
+      OPENCODE_PERMISSION: JSON.stringify(OPENCODE_PERMISSION),
+    });
   });
 });

@@ -29,14 +29,19 @@ const CODEX_AUTH = [
 const CODEX_SESSION: Partial<FakeScenario> = {
   authMethods: CODEX_AUTH,
   modes: { current: "agent", available: ["read-only", "workspace-write", "agent", "agent-full-access"] },
-  configOptions: [{ id: "collaboration_mode", category: "collaboration_mode", current: "default", values: ["default", "plan"] }],
+  configOptions: [
+    { id: "collaboration_mode", category: "collaboration_mode", current: "default", values: ["default", "plan"] },
+  ],
 };
 
 function agent(scenario: FakeScenario, extra: Partial<AgentSpec> = {}, name = "fake"): AgentSpec {
   return { ...fakeAgentSpec(scenario, name), ...extra };
 }
 
-function options(spec: AgentSpec, overrides: Partial<AgentRunOptions> = {}): AgentRunOptions & { progress: AgentProgress[] } {
+function options(
+  spec: AgentSpec,
+  overrides: Partial<AgentRunOptions> = {},
+): AgentRunOptions & { progress: AgentProgress[] } {
   const progress: AgentProgress[] = [];
   return {
     agent: spec,
@@ -53,10 +58,12 @@ function options(spec: AgentSpec, overrides: Partial<AgentRunOptions> = {}): Age
 const runner = createAcpRunner({ log: recordingLogger(), sandbox: fakeAgentSandbox(), shutdownGraceMs: 200 });
 
 async function failure(spec: AgentSpec, overrides: Partial<AgentRunOptions> = {}): Promise<AgentError> {
-  const err = await runner.run(options(spec, overrides), (s) => s.prompt("review")).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const err = await runner
+    .run(options(spec, overrides), (s) => s.prompt("review"))
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(AgentError);
   return err as AgentError;
 }
@@ -65,24 +72,46 @@ describe.concurrent("codex-acp's sign-in step and plan option", () => {
   it("authenticates with api-key after initialize when a key is passed, then leaves its `agent` mode for read-only", async () => {
     const trace = traceFile();
     const spec = agent(
-      { ...CODEX_SESSION, traceFile: trace, requireAuth: { methodId: "api-key", envVar: "OPENAI_API_KEY" }, turns: [[{ type: "message", text: "ok" }]] },
+      {
+        ...CODEX_SESSION,
+        traceFile: trace,
+        requireAuth: { methodId: "api-key", envVar: "OPENAI_API_KEY" },
+        turns: [[{ type: "message", text: "ok" }]],
+      },
       { preset: "codex", env: { OPENAI_API_KEY: "sk-test" } },
     );
     const opts = options(spec);
     const turn = await runner.run(opts, (s) => s.prompt("review"));
     expect(turn.text).toBe("ok");
     const methods = readFakeTrace(trace).map((e) => e.method);
-    expect(methods).toEqual(["initialize", "authenticate", "session/new", "session/set_mode", "session/prompt", "stdin_closed"]);
+    expect(methods).toEqual([
+      "initialize",
+      "authenticate",
+      "session/new",
+      "session/set_mode",
+      "session/prompt",
+      "stdin_closed",
+    ]);
     expect(readFakeTrace(trace)[1]?.params).toEqual({ methodId: "api-key" });
     expect(readFakeTrace(trace)[3]?.params).toMatchObject({ modeId: "read-only" });
     expect(opts.progress).toContainEqual({ type: "mode", modeId: "read-only" });
   });
 
   it("probes a codex session: signed in with api-key, started in agent, run in read-only", async () => {
-    const spec = agent({ ...CODEX_SESSION, requireAuth: { methodId: "api-key" }, turns: [[]] }, { preset: "codex", env: { CODEX_API_KEY: "k" } });
+    const spec = agent(
+      { ...CODEX_SESSION, requireAuth: { methodId: "api-key" }, turns: [[]] },
+      { preset: "codex", env: { CODEX_API_KEY: "k" } },
+    );
     const result = await probeAgent({ spec, timeoutMs: 15_000, log: recordingLogger(), sandbox: fakeAgentSandbox() });
     expect(result.report.authenticatedWith).toBe("api-key");
-    expect(result.report.offeredModes).toEqual(["read-only", "workspace-write", "agent", "agent-full-access", "default", "plan"]);
+    expect(result.report.offeredModes).toEqual([
+      "read-only",
+      "workspace-write",
+      "agent",
+      "agent-full-access",
+      "default",
+      "plan",
+    ]);
     expect(result.report.modes).toMatchObject({ startMode: "agent", target: "read-only" });
   });
 
@@ -110,7 +139,10 @@ describe.concurrent("codex-acp's sign-in step and plan option", () => {
   });
 
   it("reports a refused authenticate as not signed in, with the agent's reason", async () => {
-    const spec = agent({ ...CODEX_SESSION, requireAuth: { methodId: "api-key", envVar: "OPENAI_API_KEY" }, turns: [[]] }, { authMethodId: "api-key" });
+    const spec = agent(
+      { ...CODEX_SESSION, requireAuth: { methodId: "api-key", envVar: "OPENAI_API_KEY" }, turns: [[]] },
+      { authMethodId: "api-key" },
+    );
     const err = await failure(spec);
     expect(err.code).toBe("not_signed_in");
     expect(err.message).toContain('agent "fake" is not signed in: Internal error: OPENAI_API_KEY is not set.');
@@ -119,7 +151,13 @@ describe.concurrent("codex-acp's sign-in step and plan option", () => {
 
 describe.concurrent("operator messages name the fix", () => {
   it("tells a hand-written claude entry to set the key and list it, and a preset entry only to set it", async () => {
-    const err = await failure(agent({ turns: [[{ type: "error", code: -32000, message: "Authentication required" }]] }, { preset: "claude" }, "default"));
+    const err = await failure(
+      agent(
+        { turns: [[{ type: "error", code: -32000, message: "Authentication required" }]] },
+        { preset: "claude" },
+        "default",
+      ),
+    );
     expect(describeFailure(err)).toBe(
       'Agent "default" (claude-agent-acp) is not signed in: Authentication required. ' +
         "Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden's environment, or run `claude /login` once as the user Warden runs as.",
@@ -128,11 +166,19 @@ describe.concurrent("operator messages name the fix", () => {
     expect(signInHint(handWritten)).toBe(
       "Set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in Warden's environment and list it under agents.default.env, or run `claude /login` once as the user Warden runs as.",
     );
-    expect(signInHint({ ...handWritten, env: { ANTHROPIC_API_KEY: "x" } })).toBe("ANTHROPIC_API_KEY is passed to it: check that the key is valid and active.");
+    expect(signInHint({ ...handWritten, env: { ANTHROPIC_API_KEY: "x" } })).toBe(
+      "ANTHROPIC_API_KEY is passed to it: check that the key is valid and active.",
+    );
   });
 
   it("says how to install a preset's agent that is missing", async () => {
-    const err = await failure({ name: "default", command: "warden-no-such-agent", args: [], env: {}, preset: "gemini" });
+    const err = await failure({
+      name: "default",
+      command: "warden-no-such-agent",
+      args: [],
+      env: {},
+      preset: "gemini",
+    });
     expect(err.code).toBe("not_installed");
     expect(describeFailure(err)).toBe(
       'Agent "default" (gemini --acp) is not installed: command `warden-no-such-agent` not found. ' +
@@ -150,7 +196,9 @@ describe.concurrent("operator messages name the fix", () => {
   });
 
   it("names the provider when the network fails", async () => {
-    const err = await failure(agent({ turns: [[{ type: "error", code: 500, message: "fetch failed" }]] }, { preset: "gemini" }));
+    const err = await failure(
+      agent({ turns: [[{ type: "error", code: 500, message: "fetch failed" }]] }, { preset: "gemini" }),
+    );
     expect(describeFailure(err)).toBe(
       'Agent "fake" (gemini --acp) could not reach its model provider: fetch failed. ' +
         "Check that this machine can reach generativelanguage.googleapis.com; behind a proxy, list HTTPS_PROXY under agents.fake.env.",
@@ -159,18 +207,36 @@ describe.concurrent("operator messages name the fix", () => {
 
   it("ends a run whose agent hangs during session/new at the timeout, and one that dies mid-prompt as a crash", async () => {
     const hang = await failure(agent({ hangOn: "session/new", turns: [[]] }), { timeoutMs: 400 });
-    expect(describeFailure(hang)).toBe('The agent ran out of time: agent "fake" took longer than 0.4 seconds and was stopped');
+    expect(describeFailure(hang)).toBe(
+      'The agent ran out of time: agent "fake" took longer than 0.4 seconds and was stopped',
+    );
     const crash = await failure(agent({ turns: [[{ type: "crash", exitCode: 7, stderr: ["fatal: out of memory"] }]] }));
-    expect(describeFailure(crash)).toBe('The agent stopped unexpectedly: agent "fake" exited with code 7 while answering a prompt');
+    expect(describeFailure(crash)).toBe(
+      'The agent stopped unexpectedly: agent "fake" exited with code 7 while answering a prompt',
+    );
   });
 });
 
 describe.concurrent("session details", () => {
   it("keeps claude's auth status for the doctor", async () => {
-    const spec = agent({ authStatus: { kind: "none", label: "Not logged in" }, modes: { current: "default", available: ["default", "plan"] }, turns: [[]] });
-    const result = await probeAgent({ spec, mode: "plan", timeoutMs: 15_000, log: recordingLogger(), sandbox: fakeAgentSandbox() });
+    const spec = agent({
+      authStatus: { kind: "none", label: "Not logged in" },
+      modes: { current: "default", available: ["default", "plan"] },
+      turns: [[]],
+    });
+    const result = await probeAgent({
+      spec,
+      mode: "plan",
+      timeoutMs: 15_000,
+      log: recordingLogger(),
+      sandbox: fakeAgentSandbox(),
+    });
     expect(result.report.authStatus).toEqual({ kind: "none", label: "Not logged in" });
-    expect(result.report.modes).toMatchObject({ startMode: "default", target: "plan", steps: [{ kind: "set_mode", modeId: "plan" }] });
+    expect(result.report.modes).toMatchObject({
+      startMode: "default",
+      target: "plan",
+      steps: [{ kind: "set_mode", modeId: "plan" }],
+    });
     expect(result.report.agentInfo).toEqual({ name: "fake-agent", version: "1.0.0" });
   });
 
@@ -183,6 +249,8 @@ describe.concurrent("session details", () => {
     const opts = options(spec, { mode: "plan" });
     const turn = await runner.run(opts, (s) => s.prompt("review"));
     expect(turn.text).toBe(reportBlock({ summary: "fine", findings: [] }));
-    expect(opts.progress.filter((p) => p.type === "message").map((p) => (p as { text: string }).text)).toEqual([turn.text]);
+    expect(opts.progress.filter((p) => p.type === "message").map((p) => (p as { text: string }).text)).toEqual([
+      turn.text,
+    ]);
   });
 });

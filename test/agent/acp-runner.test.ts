@@ -71,14 +71,19 @@ describe.concurrent("ACP runner against the fake agent", () => {
     });
     expect(received[1]?.params).toEqual({ cwd, mcpServers: [] });
     expect(received[2]?.params).toMatchObject({ prompt: [{ type: "text", text: "review please" }] });
-    expect(log.entries.some((e) => e.level === "info" && e.msg === "agent finished" && e.fields.outcome === "succeeded")).toBe(true);
+    expect(
+      log.entries.some((e) => e.level === "info" && e.msg === "agent finished" && e.fields.outcome === "succeeded"),
+    ).toBe(true);
   });
 
   it("keeps each turn's text separate (invalid report first, valid one on the follow-up)", async () => {
     const { opts } = options({
       turns: [[{ type: "message", text: "```warden-report\n{not json\n```" }], [{ type: "report", report }]],
     });
-    const turns = await runner.run(opts, async (session) => [await session.prompt("first"), await session.prompt("fix it")]);
+    const turns = await runner.run(opts, async (session) => [
+      await session.prompt("first"),
+      await session.prompt("fix it"),
+    ]);
     expect(turns.map((t) => t.text)).toEqual(["```warden-report\n{not json\n```", reportBlock(report)]);
   });
 
@@ -86,7 +91,14 @@ describe.concurrent("ACP runner against the fake agent", () => {
     const { opts, asks } = options({
       turns: [
         [
-          { type: "tool_call", toolCallId: "c1", title: "Run tests", kind: "execute", status: "pending", rawInput: { command: ["npm", "test"] } },
+          {
+            type: "tool_call",
+            toolCallId: "c1",
+            title: "Run tests",
+            kind: "execute",
+            status: "pending",
+            rawInput: { command: ["npm", "test"] },
+          },
           {
             type: "permission",
             toolCall: { toolCallId: "c1", title: "npm test", rawInput: { description: "run the test suite" } },
@@ -99,8 +111,9 @@ describe.concurrent("ACP runner against the fake agent", () => {
         ],
       ],
     });
-    const turn = await runner.run({ ...opts, onPermission: async (ask) => (asks.push(ask), { outcome: "selected", optionId: "yes" }) }, (s) =>
-      s.prompt("go"),
+    const turn = await runner.run(
+      { ...opts, onPermission: async (ask) => (asks.push(ask), { outcome: "selected", optionId: "yes" }) },
+      (s) => s.prompt("go"),
     );
     expect(turn.text).toBe("permission c1: selected yes");
     expect(asks).toEqual([
@@ -155,7 +168,10 @@ describe.concurrent("ACP runner mode selection", () => {
       { mode: "plan" },
     );
     await runner.run(opts, (s) => s.prompt("go"));
-    expect(readFakeTrace(trace).find((e) => e.method === "session/set_mode")?.params).toEqual({ sessionId: "fake-session-1", modeId: "plan" });
+    expect(readFakeTrace(trace).find((e) => e.method === "session/set_mode")?.params).toEqual({
+      sessionId: "fake-session-1",
+      modeId: "plan",
+    });
     expect(progress).toContainEqual({ type: "mode", modeId: "plan" });
   });
 
@@ -183,7 +199,11 @@ describe.concurrent("ACP runner mode selection", () => {
   it("continues in its asking mode with a notice when the mode is not offered", async () => {
     const trace = scratchFile("trace.jsonl");
     const { opts, progress } = options(
-      { traceFile: trace, modes: { current: "default", available: ["default", "acceptEdits"] }, turns: [[{ type: "message", text: "hi" }]] },
+      {
+        traceFile: trace,
+        modes: { current: "default", available: ["default", "acceptEdits"] },
+        turns: [[{ type: "message", text: "hi" }]],
+      },
       { mode: "plan" },
     );
     const turn = await runner.run(opts, (s) => s.prompt("go"));
@@ -195,4 +215,3 @@ describe.concurrent("ACP runner mode selection", () => {
     expect(readFakeTrace(trace).some((e) => e.method.startsWith("session/set_"))).toBe(false);
   });
 });
-

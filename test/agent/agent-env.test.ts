@@ -20,8 +20,18 @@ const GIT_PASSWORD = "ghs_installationtoken0000000000000042";
 describe("agentEnvironment", () => {
   it("is PATH and HOME from the base plus the agent's configured env, nothing else", () => {
     const spec = { name: "claude", command: "claude-agent-acp", args: [], env: { ANTHROPIC_API_KEY: "sk-ant-1" } };
-    const base = { PATH: "/usr/bin", HOME: "/home/warden", ...APP_SECRETS, IS_SANDBOX: "yes", NODE_OPTIONS: "--inspect" };
-    expect(agentEnvironment(spec, base)).toEqual({ PATH: "/usr/bin", HOME: "/home/warden", ANTHROPIC_API_KEY: "sk-ant-1" });
+    const base = {
+      PATH: "/usr/bin",
+      HOME: "/home/warden",
+      ...APP_SECRETS,
+      IS_SANDBOX: "yes",
+      NODE_OPTIONS: "--inspect",
+    };
+    expect(agentEnvironment(spec, base)).toEqual({
+      PATH: "/usr/bin",
+      HOME: "/home/warden",
+      ANTHROPIC_API_KEY: "sk-ant-1",
+    });
     expect(agentEnvironment({ ...spec, env: {} }, {})).toEqual({});
   });
 });
@@ -56,7 +66,11 @@ describe("the agent's process", () => {
       { runId: "env-run" },
     );
     const dumpFile = join(root, "dump.json");
-    const needles = [GIT_PASSWORD, Buffer.from(`x-access-token:${GIT_PASSWORD}`).toString("base64"), ...Object.values(APP_SECRETS)];
+    const needles = [
+      GIT_PASSWORD,
+      Buffer.from(`x-access-token:${GIT_PASSWORD}`).toString("base64"),
+      ...Object.values(APP_SECRETS),
+    ];
     const spec = fakeAgentSpec({ dump: { file: dumpFile, needles }, turns: [[]] });
     await createAcpRunner({ log: recordingLogger(), sandbox: fakeAgentSandbox(), shutdownGraceMs: 500 }).run(
       {

@@ -43,7 +43,10 @@ export function createRemote(root: string): RemoteFixture {
     gitIn(work, "commit", "--quiet", "-m", message);
     return gitIn(work, "rev-parse", "HEAD");
   };
-  const m1 = commit({ "a.txt": "one\ntwo\nthree\n", "b.txt": "b content that is long enough to be seen as a rename\n".repeat(5) }, "m1");
+  const m1 = commit(
+    { "a.txt": "one\ntwo\nthree\n", "b.txt": "b content that is long enough to be seen as a rename\n".repeat(5) },
+    "m1",
+  );
   gitIn(work, "checkout", "--quiet", "-b", "feature");
   renameSync(join(work, "b.txt"), join(work, "b2.txt"));
   const f1 = commit({ "a.txt": "one\nTWO\nthree\n", "c.txt": "new file\n" }, "f1");

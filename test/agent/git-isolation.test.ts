@@ -3,7 +3,16 @@
 // config, and no hook (global `core.hooksPath`, `init.templateDir`) may run on a checkout — on
 // the server (fetchChange) and in `warden review` (checkoutLocalCommit).
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -24,7 +33,10 @@ function hostileGlobalConfig(): void {
   const templates = join(home, "templates", "hooks");
   mkdirSync(hooks, { recursive: true });
   mkdirSync(templates, { recursive: true });
-  for (const [dir, name] of [[hooks, "hooks-path"], [templates, "template"]] as const) {
+  for (const [dir, name] of [
+    [hooks, "hooks-path"],
+    [templates, "template"],
+  ] as const) {
     for (const hook of ["post-checkout", "post-merge", "reference-transaction", "pre-auto-gc"]) {
       writeFileSync(join(dir, hook), `#!/bin/sh\ntouch "${markers}/${name}-${hook}"\n`);
       chmodSync(join(dir, hook), 0o755);
@@ -64,7 +76,10 @@ beforeEach(() => {
   mkdirSync(markers);
   // The fixture's own git calls use HOME=cwd, so they never see the hostile config.
   remote = createRemote(join(root, "platform"));
-  remote.commit({ ".gitattributes": "*.txt filter=foo\n*.bin filter=lfs diff=lfs merge=lfs -text\n", "big.bin": "binary\n" }, "attributes");
+  remote.commit(
+    { ".gitattributes": "*.txt filter=foo\n*.bin filter=lfs diff=lfs merge=lfs -text\n", "big.bin": "binary\n" },
+    "attributes",
+  );
   remote.pushHead({ force: true });
   hostileGlobalConfig();
   // runGit passes HOME through, as the server's git would find ~/.gitconfig.
@@ -89,7 +104,10 @@ describe("git isolation", () => {
     const dir = join(root, "plain");
     gitIn(root, "clone", "--quiet", "--no-checkout", remote.url, dir);
     gitIn(dir, "fetch", "--quiet", "origin", "refs/pull/1/head");
-    execFileSync("git", ["checkout", "--quiet", "--detach", "FETCH_HEAD"], { cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: home } });
+    execFileSync("git", ["checkout", "--quiet", "--detach", "FETCH_HEAD"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", HOME: home },
+    });
     expect(markersLeft()).toEqual(expect.arrayContaining(["hooks-path-post-checkout", "smudge-foo", "smudge-lfs"]));
   });
 
@@ -97,7 +115,13 @@ describe("git isolation", () => {
     const dir = join(root, "workspace");
     mkdirSync(dir);
     const head = gitIn(remote.work, "rev-parse", "HEAD");
-    await fetchChange(dir, { url: remote.url, headRef: "refs/pull/1/head", headSha: head, baseRef: "main", baseSha: remote.m2 });
+    await fetchChange(dir, {
+      url: remote.url,
+      headRef: "refs/pull/1/head",
+      headSha: head,
+      baseRef: "main",
+      baseSha: remote.m2,
+    });
     expect(readFileSync(join(dir, "c.txt"), "utf8")).toBe("new file\n");
     expect(readFileSync(join(dir, "big.bin"), "utf8")).toBe("binary\n");
     expect(markersLeft()).toEqual([]);

@@ -6,7 +6,11 @@ import { evaluatePolicy } from "../../src/core/permissions/policy.js";
 const DEFAULT_RULES = defaultRepoConfig().permissions.auto;
 /** What the default policy makes of a raw request from an agent. */
 function decideRaw(kind: string, rawInput: unknown, extra: Record<string, unknown> = {}) {
-  return evaluatePolicy(toPermissionAsk({ toolCall: { toolCallId: "t", title: "x", kind, rawInput, ...extra }, options: OPTIONS }), DEFAULT_RULES, "/w");
+  return evaluatePolicy(
+    toPermissionAsk({ toolCall: { toolCallId: "t", title: "x", kind, rawInput, ...extra }, options: OPTIONS }),
+    DEFAULT_RULES,
+    "/w",
+  );
 }
 
 const OPTIONS = [
@@ -20,7 +24,12 @@ describe("toPermissionAsk", () => {
   it("reads an execute call: command (string or argv), reason, and known options only", () => {
     const ask = toPermissionAsk({
       sessionId: "s",
-      toolCall: { toolCallId: "t1", title: "`npm test`", kind: "execute", rawInput: { command: "npm test", description: "Run the tests" } },
+      toolCall: {
+        toolCallId: "t1",
+        title: "`npm test`",
+        kind: "execute",
+        rawInput: { command: "npm test", description: "Run the tests" },
+      },
       options: OPTIONS,
     });
     expect(ask).toEqual({
@@ -32,7 +41,13 @@ describe("toPermissionAsk", () => {
       reason: "Run the tests",
       options: OPTIONS.slice(0, 3),
     });
-    const argv = toPermissionAsk({ toolCall: { toolCallId: "t2", kind: "execute", rawInput: { cmd: ["git", "push", "--force"], justification: "ship" } } });
+    const argv = toPermissionAsk({
+      toolCall: {
+        toolCallId: "t2",
+        kind: "execute",
+        rawInput: { cmd: ["git", "push", "--force"], justification: "ship" },
+      },
+    });
     expect(argv).toMatchObject({ command: "git push --force", reason: "ship", title: "" });
   });
 
@@ -45,7 +60,12 @@ describe("toPermissionAsk", () => {
         locations: [{ path: "/w/src/a.ts", line: 3 }],
         rawInput: { file_path: "/w/src/a.ts", paths: ["/w/src/b.ts"], reason: "fix typo" },
         content: [
-          { type: "diff", path: "/w/src/a.ts", oldText: "const a = 1;\nconst b = 2;\n", newText: "const a = 1;\nconst b = 3;\n" },
+          {
+            type: "diff",
+            path: "/w/src/a.ts",
+            oldText: "const a = 1;\nconst b = 2;\n",
+            newText: "const a = 1;\nconst b = 3;\n",
+          },
           { type: "diff", path: "/w/src/new.ts", newText: "export {};\n" },
           { type: "content", content: { type: "text", text: "ignored" } },
         ],
@@ -70,16 +90,27 @@ describe("toPermissionAsk", () => {
   });
 
   it("takes the plan when the agent asks to leave plan mode, and defaults unknown kinds to other", () => {
-    expect(toPermissionAsk({ toolCall: { toolCallId: "m", title: "Ready to code?", kind: "switch_mode", rawInput: { plan: "1. do it" } } }).plan).toBe("1. do it");
-    expect(toPermissionAsk({ toolCall: { toolCallId: "m", title: "Exit plan mode", rawInput: { plan: "2. x" } } })).toMatchObject({ kind: "other", plan: "2. x" });
-    expect(toPermissionAsk({ toolCall: { toolCallId: "m", title: "Write", kind: "edit", rawInput: { plan: "no" } } }).plan).toBeUndefined();
+    expect(
+      toPermissionAsk({
+        toolCall: { toolCallId: "m", title: "Ready to code?", kind: "switch_mode", rawInput: { plan: "1. do it" } },
+      }).plan,
+    ).toBe("1. do it");
+    expect(
+      toPermissionAsk({ toolCall: { toolCallId: "m", title: "Exit plan mode", rawInput: { plan: "2. x" } } }),
+    ).toMatchObject({ kind: "other", plan: "2. x" });
+    expect(
+      toPermissionAsk({ toolCall: { toolCallId: "m", title: "Write", kind: "edit", rawInput: { plan: "no" } } }).plan,
+    ).toBeUndefined();
     expect(toPermissionAsk({ toolCall: { toolCallId: "x", kind: "teleport" } }).kind).toBe("other");
     expect(toPermissionAsk(null)).toEqual({ toolCallId: "", kind: "other", title: "", paths: [], options: [] });
   });
 
   it("fills in what an earlier tool_call said about the same call", () => {
     const earlier = { toolCallId: "c", title: "Terminal", kind: "execute", rawInput: { command: "make" } };
-    const ask = toPermissionAsk({ toolCall: { toolCallId: "c", title: null, rawInput: { description: "build" } } }, earlier);
+    const ask = toPermissionAsk(
+      { toolCall: { toolCallId: "c", title: null, rawInput: { description: "build" } } },
+      earlier,
+    );
     expect(ask).toMatchObject({ kind: "execute", title: "Terminal", command: "make", reason: "build" });
   });
 });
@@ -101,7 +132,10 @@ describe("toPermissionAsk + policy: every path field real agents use (issue 11)"
     ["an include field that climbs", { include: "src/../../x/**" }],
   ])("a read or search naming a path outside the workspace in %s asks a human", (_field, rawInput) => {
     for (const kind of ["read", "search"]) {
-      expect(decideRaw(kind, rawInput)).toMatchObject({ decision: "ask", reason: expect.stringContaining("outside the workspace") });
+      expect(decideRaw(kind, rawInput)).toMatchObject({
+        decision: "ask",
+        reason: expect.stringContaining("outside the workspace"),
+      });
     }
   });
 
@@ -112,12 +146,18 @@ describe("toPermissionAsk + policy: every path field real agents use (issue 11)"
   });
 
   it("asks a human when a file tool carries no recognised path", () => {
-    expect(decideRaw("read", { target: "/etc/passwd" })).toEqual({ decision: "ask", reason: "a read request that names no path the policy recognises" });
+    expect(decideRaw("read", { target: "/etc/passwd" })).toEqual({
+      decision: "ask",
+      reason: "a read request that names no path the policy recognises",
+    });
     expect(decideRaw("search", { query: "password" }).decision).toBe("ask");
   });
 
   it("judges a command as execute whatever the declared kind", () => {
-    expect(decideRaw("read", { command: "cat src/a.ts", file_path: "src/a.ts" })).toEqual({ decision: "ask", reason: "no rule matched" });
+    expect(decideRaw("read", { command: "cat src/a.ts", file_path: "src/a.ts" })).toEqual({
+      decision: "ask",
+      reason: "no rule matched",
+    });
     expect(decideRaw("think", { cmd: ["rm", "-rf", "/"] }).decision).toBe("ask");
   });
 
@@ -126,7 +166,13 @@ describe("toPermissionAsk + policy: every path field real agents use (issue 11)"
       toolCall: {
         toolCallId: "f",
         kind: "fetch",
-        rawInput: { url: "https://x.example", uri: "https://y.example", prompt: "p", description: "why", reason: "second reason" },
+        rawInput: {
+          url: "https://x.example",
+          uri: "https://y.example",
+          prompt: "p",
+          description: "why",
+          reason: "second reason",
+        },
       },
     });
     expect(ask.url).toBe("https://x.example");
@@ -140,9 +186,13 @@ describe("toPermissionAsk + policy: every path field real agents use (issue 11)"
       },
     });
     expect(JSON.parse(edit.otherInput!)).toEqual({ replace_all: true });
-    const argv = toPermissionAsk({ toolCall: { toolCallId: "a", kind: "execute", rawInput: { command: ["sh", "-c", "rm -rf / #"] } } });
+    const argv = toPermissionAsk({
+      toolCall: { toolCallId: "a", kind: "execute", rawInput: { command: ["sh", "-c", "rm -rf / #"] } },
+    });
     expect(argv.command).toBe("sh -c rm -rf / #");
     expect(JSON.parse(argv.otherInput!)).toEqual({ command: ["sh", "-c", "rm -rf / #"] });
-    expect(toPermissionAsk({ toolCall: { toolCallId: "s", kind: "other", rawInput: "do the thing" } }).otherInput).toBe('"do the thing"');
+    expect(toPermissionAsk({ toolCall: { toolCallId: "s", kind: "other", rawInput: "do the thing" } }).otherInput).toBe(
+      '"do the thing"',
+    );
   });
 });

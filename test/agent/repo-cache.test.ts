@@ -1,5 +1,16 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,7 +47,11 @@ function setup(repoCacheBytes?: number) {
   const remote = createRemote(join(root, name));
   const data = join(root, `${name}-data`);
   const entries: LogEntry[] = [];
-  const provider = createGitWorkspaces({ root: data, log: recordingLogger(entries), ...(repoCacheBytes !== undefined ? { repoCacheBytes } : {}) });
+  const provider = createGitWorkspaces({
+    root: data,
+    log: recordingLogger(entries),
+    ...(repoCacheBytes !== undefined ? { repoCacheBytes } : {}),
+  });
   const source = (overrides: Partial<CheckoutSource> = {}): CheckoutSource => ({
     url: remote.url,
     headRef: "refs/pull/1/head",
@@ -49,7 +64,8 @@ function setup(repoCacheBytes?: number) {
   /** How each checkout was made, in order ("cache" or "fetch"). */
   const via = () => entries.filter((e) => e.msg === "workspace checked out").map((e) => e.fields.via);
   const rebuilds = () => entries.filter((e) => e.msg?.startsWith("creating the repository cache")).length;
-  const checkout = (overrides: Partial<CheckoutSource> = {}) => provider.checkout(source(overrides), { runId: `run-${++counter}` });
+  const checkout = (overrides: Partial<CheckoutSource> = {}) =>
+    provider.checkout(source(overrides), { runId: `run-${++counter}` });
   return { remote, data, entries, provider, source, cacheDir, via, rebuilds, checkout, name };
 }
 
@@ -60,7 +76,9 @@ function objectCounts(gitDir: string): { loose: number; packed: number } {
 }
 
 function filesUnder(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).map((p) => join(dir, p)).filter((p) => lstatSync(p).isFile());
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .map((p) => join(dir, p))
+    .filter((p) => lstatSync(p).isFile());
 }
 
 function pushCommit(remote: RemoteFixture, files: Record<string, string>): string {
@@ -92,7 +110,11 @@ describe("repository cache", { timeout: 60_000 }, () => {
     expect(after.loose + after.packed - (before.loose + before.packed)).toBe(3);
     // The workspace holds no objects of its own: it reads the cache's.
     expect(objectCounts(join(second.dir, ".git"))).toEqual({ loose: 0, packed: 0 });
-    expect((await second.changedFiles(t.remote.m2, f2, { mergeBase: true })).map((f) => f.path)).toEqual(["a.txt", "b2.txt", "c.txt"]);
+    expect((await second.changedFiles(t.remote.m2, f2, { mergeBase: true })).map((f) => f.path)).toEqual([
+      "a.txt",
+      "b2.txt",
+      "c.txt",
+    ]);
     await second.dispose();
     expect(t.via()).toEqual(["cache", "cache"]);
     expect(t.rebuilds()).toBe(1);
@@ -111,10 +133,18 @@ describe("repository cache", { timeout: 60_000 }, () => {
     const recent = gitIn(t.remote.bare, "rev-parse", "refs/pull/2/head");
     // The first run fetches 50 commits deep: the cache is shallow afterwards.
     await (await t.checkout({ headRef: "refs/pull/2/head", headSha: recent, baseSha: tip })).dispose();
-    expect(execFileSync("git", ["--git-dir", t.cacheDir(), "rev-parse", "--is-shallow-repository"], { encoding: "utf8" }).trim()).toBe("true");
+    expect(
+      execFileSync("git", ["--git-dir", t.cacheDir(), "rev-parse", "--is-shallow-repository"], {
+        encoding: "utf8",
+      }).trim(),
+    ).toBe("true");
     // PR 1 branched off 61 commits back.
     const ws = await t.checkout({ headSha: t.remote.f1, baseSha: tip });
-    expect((await ws.changedFiles(tip, t.remote.f1, { mergeBase: true })).map((f) => f.path)).toEqual(["a.txt", "b2.txt", "c.txt"]);
+    expect((await ws.changedFiles(tip, t.remote.f1, { mergeBase: true })).map((f) => f.path)).toEqual([
+      "a.txt",
+      "b2.txt",
+      "c.txt",
+    ]);
     await ws.dispose();
     expect(t.via()).toEqual(["cache", "cache"]);
   });
@@ -135,13 +165,24 @@ describe("repository cache", { timeout: 60_000 }, () => {
     await (await t.checkout()).dispose();
     const lock = lockPathFor(t.cacheDir());
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
-    writeFileSync(lock, JSON.stringify({ host: (await import("node:os")).hostname(), pid: Number(dead.stdout), token: "crashed", at: Date.now() }));
+    writeFileSync(
+      lock,
+      JSON.stringify({
+        host: (await import("node:os")).hostname(),
+        pid: Number(dead.stdout),
+        token: "crashed",
+        at: Date.now(),
+      }),
+    );
     const afterCrash = await t.checkout();
     await afterCrash.dispose();
     expect(t.via()).toEqual(["cache", "cache"]);
 
     // A live holder (this process, another "replica" on the same data dir): the run waits for it.
-    writeFileSync(lock, JSON.stringify({ host: (await import("node:os")).hostname(), pid: process.pid, token: "live", at: Date.now() }));
+    writeFileSync(
+      lock,
+      JSON.stringify({ host: (await import("node:os")).hostname(), pid: process.pid, token: "live", at: Date.now() }),
+    );
     let done = false;
     const waiting = t.checkout().then((ws) => ((done = true), ws));
     await new Promise((r) => setTimeout(r, 400));
@@ -152,8 +193,20 @@ describe("repository cache", { timeout: 60_000 }, () => {
   });
 
   const damages: Array<[string, (cacheDir: string) => void]> = [
-    ["a deleted pack", (dir) => filesUnder(join(dir, "objects", "pack")).filter((p) => p.endsWith(".pack")).forEach((p) => unlinkSync(p))],
-    ["a truncated pack", (dir) => filesUnder(join(dir, "objects", "pack")).filter((p) => p.endsWith(".pack")).forEach((p) => truncateSync(p, statSync(p).size >> 1))],
+    [
+      "a deleted pack",
+      (dir) =>
+        filesUnder(join(dir, "objects", "pack"))
+          .filter((p) => p.endsWith(".pack"))
+          .forEach((p) => unlinkSync(p)),
+    ],
+    [
+      "a truncated pack",
+      (dir) =>
+        filesUnder(join(dir, "objects", "pack"))
+          .filter((p) => p.endsWith(".pack"))
+          .forEach((p) => truncateSync(p, statSync(p).size >> 1)),
+    ],
     ["a half-written cache (no ready marker)", (dir) => unlinkSync(join(dir, "warden-cache-ready"))],
   ];
   for (const [what, damage] of damages) {
@@ -255,7 +308,9 @@ describe("repository cache", { timeout: 60_000 }, () => {
     const cacheInodes = new Set(filesUnder(cacheDir).map((p) => statSync(p).ino));
     const wsFiles = filesUnder(ws.dir);
     expect(wsFiles.filter((p) => cacheInodes.has(statSync(p).ino))).toEqual([]);
-    expect((readdirSync(ws.dir, { recursive: true }) as string[]).filter((p) => lstatSync(join(ws.dir, p)).isSymbolicLink())).toEqual([]);
+    expect(
+      (readdirSync(ws.dir, { recursive: true }) as string[]).filter((p) => lstatSync(join(ws.dir, p)).isSymbolicLink()),
+    ).toEqual([]);
     // The cache's path appears in exactly one file: the alternates, naming the objects directory
     // that the sandbox mounts read-only (readOnlyPaths).
     const mentions = wsFiles.filter((p) => readFileSync(p).includes(cacheDir));
@@ -265,7 +320,10 @@ describe("repository cache", { timeout: 60_000 }, () => {
     expect(gitIn(ws.dir, "remote")).toBe("");
 
     // What an agent can do with git in its workspace leaves the cache byte for byte as it was.
-    const snapshot = () => filesUnder(cacheDir).map((p) => `${p}:${statSync(p).size}:${statSync(p).mtimeMs}`).sort();
+    const snapshot = () =>
+      filesUnder(cacheDir)
+        .map((p) => `${p}:${statSync(p).size}:${statSync(p).mtimeMs}`)
+        .sort();
     const before = snapshot();
     writeFileSync(join(ws.dir, "agent.txt"), "written by the agent\n");
     gitIn(ws.dir, "add", "agent.txt");

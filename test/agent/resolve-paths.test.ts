@@ -14,7 +14,16 @@ describe("resolvePaths (issue 11: the real path of the nearest existing parent)"
     symlinkSync("../src", join(ws, "src", "inner"));
     expect(
       await resolvePaths(
-        ["src/a.ts", "src/link/secret", "src/link/../x", "src/inner/a.ts", `${ws}/src/new/deep/file`, "../other", "~/.ssh/id_rsa", ws],
+        [
+          "src/a.ts",
+          "src/link/secret",
+          "src/link/../x",
+          "src/inner/a.ts",
+          `${ws}/src/new/deep/file`,
+          "../other",
+          "~/.ssh/id_rsa",
+          ws,
+        ],
         ws,
       ),
     ).toEqual([

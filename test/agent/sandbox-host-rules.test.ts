@@ -5,7 +5,9 @@ import { decideHost, parseHostEntry } from "../../src/agent/sandbox/host-rules.j
 import { hostEntries } from "../../src/agent/sandbox/sandboxed-command.js";
 import { loadServerConfig } from "../../src/config/server-config.js";
 
-const entries = ["api.anthropic.com", "*.example.com", "llm.internal:8443", "127.0.0.1:11434", "[::1]:8080"].map(parseHostEntry);
+const entries = ["api.anthropic.com", "*.example.com", "llm.internal:8443", "127.0.0.1:11434", "[::1]:8080"].map(
+  parseHostEntry,
+);
 
 describe("sandbox host rules", () => {
   it("allows listed hosts on their ports (443 and 80 without one), subdomains for *.domain only", () => {
@@ -37,7 +39,9 @@ describe("sandbox host rules", () => {
   });
 
   it("gives every preset its provider's hosts and adds the entry's own", () => {
-    expect(hostEntries({ name: "d", command: "claude-agent-acp", args: [], env: {}, preset: "claude" }).map((e) => e.host)).toContain("api.anthropic.com");
+    expect(
+      hostEntries({ name: "d", command: "claude-agent-acp", args: [], env: {}, preset: "claude" }).map((e) => e.host),
+    ).toContain("api.anthropic.com");
     const codex = hostEntries({ name: "c", command: "codex-acp", args: [], env: {}, network: ["proxy.corp:3128"] });
     expect(decideHost(codex, "api.openai.com", 443)).toBe("allow");
     expect(decideHost(codex, "proxy.corp", 3128)).toBe("allow");
@@ -46,9 +50,14 @@ describe("sandbox host rules", () => {
   });
 
   it("refuses a server config entry that is not a host, *.domain or host:port", () => {
-    const load = (network: string[]) => loadServerConfig("warden.server.yml", () => JSON.stringify({ agents: { default: { preset: "claude", network } } }));
+    const load = (network: string[]) =>
+      loadServerConfig("warden.server.yml", () =>
+        JSON.stringify({ agents: { default: { preset: "claude", network } } }),
+      );
     expect(load(["ok.example.com:443"]).agents.default!.network).toEqual(["ok.example.com:443"]);
-    expect(() => load(["https://evil.example.com/"])).toThrow(/agents\.default\.network\.0: "https:\/\/evil\.example\.com\/" is not a host/);
+    expect(() => load(["https://evil.example.com/"])).toThrow(
+      /agents\.default\.network\.0: "https:\/\/evil\.example\.com\/" is not a host/,
+    );
     expect(() => load(["*"])).toThrow(/is not a host/);
     expect(() => load(["a.example.com:99999"])).toThrow(/port out of range/);
   });

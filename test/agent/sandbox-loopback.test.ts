@@ -46,7 +46,14 @@ describe("loopback in the sandbox", () => {
     mkdirSync(workspace);
     const runner = createAcpRunner({ log: recordingLogger(), shutdownGraceMs: 500, sandbox: fakeAgentSandbox() });
     const turn = await runner.run(
-      { agent: spec, cwd: workspace, timeoutMs: 60_000, signal: new AbortController().signal, onProgress: () => undefined, onPermission: async () => ({ outcome: "cancelled" }) },
+      {
+        agent: spec,
+        cwd: workspace,
+        timeoutMs: 60_000,
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+        onPermission: async () => ({ outcome: "cancelled" }),
+      },
       (session) => session.prompt("go"),
     );
     const encoded = /escape-results:([A-Za-z0-9+/=]+)/.exec(turn.text)![1]!;
@@ -70,7 +77,11 @@ describe("loopback in the sandbox", () => {
       log: recordingLogger(),
     });
     try {
-      expect(command.env).toMatchObject({ NO_PROXY: "localhost,127.0.0.1,::1", no_proxy: "localhost,127.0.0.1,::1", HTTPS_PROXY: "http://127.0.0.1:3128" });
+      expect(command.env).toMatchObject({
+        NO_PROXY: "localhost,127.0.0.1,::1",
+        no_proxy: "localhost,127.0.0.1,::1",
+        HTTPS_PROXY: "http://127.0.0.1:3128",
+      });
     } finally {
       await command.dispose();
     }

@@ -44,7 +44,14 @@ describe("sandboxed agent paths", () => {
       sandbox: { ...fakeAgentSandbox(), protectedPaths: [dataDir, key], forbiddenPaths: [dataDir, key] },
     });
     const turn = await runner.run(
-      { agent: spec, cwd: workspace, timeoutMs: 60_000, signal: new AbortController().signal, onProgress: () => undefined, onPermission: async () => ({ outcome: "cancelled" }) },
+      {
+        agent: spec,
+        cwd: workspace,
+        timeoutMs: 60_000,
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+        onPermission: async () => ({ outcome: "cancelled" }),
+      },
       (session) => session.prompt("go"),
     );
     const encoded = /escape-results:([A-Za-z0-9+/=]+)/.exec(turn.text)![1]!;

@@ -7,7 +7,10 @@ export interface LogEntry {
 }
 
 /** A Logger that records what it is told, bindings included, for assertions. */
-export function recordingLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
+export function recordingLogger(
+  entries: LogEntry[] = [],
+  bindings: Record<string, unknown> = {},
+): Logger & { entries: LogEntry[] } {
   const at =
     (level: LogEntry["level"]) =>
     (obj: object, msg?: string): void => {

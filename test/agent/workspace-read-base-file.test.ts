@@ -17,7 +17,12 @@ let base: string;
 beforeAll(async () => {
   remote = new GitRemote();
   root = mkdtempSync(join(tmpdir(), "warden-readfile-"));
-  base = remote.commit({ ".gitattributes": "gen/** linguist-generated\n", "big.txt": "é".repeat(3000), "dir/x.txt": "x\n" }, "base", undefined, { "link.txt": "big.txt" });
+  base = remote.commit(
+    { ".gitattributes": "gen/** linguist-generated\n", "big.txt": "é".repeat(3000), "dir/x.txt": "x\n" },
+    "base",
+    undefined,
+    { "link.txt": "big.txt" },
+  );
   remote.setRef("refs/heads/main", base);
   const head = remote.commit({ ".gitattributes": "src/** linguist-generated\n" }, "head", base);
   remote.setRef("refs/pull/1/head", head);

@@ -128,7 +128,9 @@ describe("git workspaces", () => {
     let tip = deep.m2;
     for (let i = 0; i < 60; i++) tip = gitIn(deep.work, "commit-tree", tree, "-p", tip, "-m", `main ${i}`);
     gitIn(deep.work, "push", "--quiet", deep.bare, `${tip}:refs/heads/main`);
-    const ws = await workspaces().checkout(source({ url: deep.url, headSha: deep.f1, baseSha: tip }), { runId: "run-deep" });
+    const ws = await workspaces().checkout(source({ url: deep.url, headSha: deep.f1, baseSha: tip }), {
+      runId: "run-deep",
+    });
     expect(gitIn(ws.dir, "rev-parse", "--is-shallow-repository")).toBe("false");
     expect(await ws.changedFiles(tip, deep.f1, { mergeBase: true })).toEqual([
       { path: "a.txt", status: "modified" },
@@ -150,14 +152,18 @@ describe("git workspaces", () => {
       const failed = await text(ws.diff("0".repeat(40), remote.f1)).catch((e: unknown) => e as Error);
       expect(failed).toBeInstanceOf(Error);
       expect((failed as Error).message).toMatch(/^git diff failed: .*0{40}/);
-      expect(await ws.diffStats("0".repeat(40), remote.f1).catch((e: unknown) => (e as Error).message)).toMatch(/^git diff failed/);
+      expect(await ws.diffStats("0".repeat(40), remote.f1).catch((e: unknown) => (e as Error).message)).toMatch(
+        /^git diff failed/,
+      );
     } finally {
       await ws.dispose();
     }
   });
 
   it("removes the checkout on dispose, idempotently", async () => {
-    const ws = await workspaces().checkout(source({ headSha: gitIn(remote.bare, "rev-parse", "refs/pull/1/head") }), { runId: "run-4" });
+    const ws = await workspaces().checkout(source({ headSha: gitIn(remote.bare, "rev-parse", "refs/pull/1/head") }), {
+      runId: "run-4",
+    });
     expect(existsSync(ws.dir)).toBe(true);
     await ws.dispose();
     expect(existsSync(ws.dir)).toBe(false);
@@ -170,9 +176,16 @@ describe("git workspace credentials", () => {
 
   it("sends the credentials to the server for the fetch and writes them nowhere", async () => {
     const before = http.authorizations.length;
-    const ws = await workspaces().checkout(source({ url: `${http.url}/remote.git`, headSha: head(), auth: { username: "x-access-token", password: PASSWORD } }), {
-      runId: "run-http",
-    });
+    const ws = await workspaces().checkout(
+      source({
+        url: `${http.url}/remote.git`,
+        headSha: head(),
+        auth: { username: "x-access-token", password: PASSWORD },
+      }),
+      {
+        runId: "run-http",
+      },
+    );
     expect(http.authorizations.slice(before).every((a) => a === `Basic ${BASIC}`)).toBe(true);
     expect(http.authorizations.length).toBeGreaterThan(before);
     expect(filesContaining(ws.dir, PASSWORD)).toEqual([]);
@@ -182,7 +195,10 @@ describe("git workspace credentials", () => {
   });
 
   it("leaves no trace of credentials given with a file:// URL either", async () => {
-    const ws = await workspaces().checkout(source({ headSha: head(), auth: { username: "x-access-token", password: PASSWORD } }), { runId: "run-file" });
+    const ws = await workspaces().checkout(
+      source({ headSha: head(), auth: { username: "x-access-token", password: PASSWORD } }),
+      { runId: "run-file" },
+    );
     expect(filesContaining(ws.dir, PASSWORD)).toEqual([]);
     expect(filesContaining(ws.dir, BASIC)).toEqual([]);
     await ws.dispose();
@@ -190,16 +206,25 @@ describe("git workspace credentials", () => {
 
   it("fails with a message naming the ref, without the credentials, and cleans up", async () => {
     const provider = workspaces();
-    const wrong = provider.checkout(source({ url: `${http.url}/remote.git`, headSha: head(), auth: { username: "x-access-token", password: "wrong-password-123" } }), {
-      runId: "run-denied",
-    });
+    const wrong = provider.checkout(
+      source({
+        url: `${http.url}/remote.git`,
+        headSha: head(),
+        auth: { username: "x-access-token", password: "wrong-password-123" },
+      }),
+      {
+        runId: "run-denied",
+      },
+    );
     await expect(wrong).rejects.toThrow(/refs\/pull\/1\/head/);
     const err = (await wrong.catch((e: unknown) => e)) as Error;
     expect(err.message).not.toContain("wrong-password-123");
     expect(err.message).not.toContain(Buffer.from("x-access-token:wrong-password-123").toString("base64"));
 
     const missing = await provider
-      .checkout(source({ headRef: "refs/pull/9/head", auth: { username: "x-access-token", password: PASSWORD } }), { runId: "run-missing" })
+      .checkout(source({ headRef: "refs/pull/9/head", auth: { username: "x-access-token", password: PASSWORD } }), {
+        runId: "run-missing",
+      })
       .catch((e: unknown) => e as Error);
     expect(missing).toBeInstanceOf(Error);
     expect((missing as Error).message).toContain("refs/pull/9/head");
@@ -210,8 +235,14 @@ describe("git workspace credentials", () => {
 
   it("refuses refs that could be read as options or that git would not accept", async () => {
     const provider = workspaces();
-    await expect(provider.checkout(source({ baseRef: "main..x" }), { runId: "bad-ref" })).rejects.toThrow(/not a valid ref/);
-    await expect(provider.checkout(source({ headSha: "--upload-pack=touch /tmp/x" }), { runId: "bad-sha" })).rejects.toThrow(/not a commit id/);
-    await expect(provider.checkout(source({ url: "ext::sh -c touch% /tmp/pwned" }), { runId: "bad-url" })).rejects.toThrow(/not allowed|not a clone URL/);
+    await expect(provider.checkout(source({ baseRef: "main..x" }), { runId: "bad-ref" })).rejects.toThrow(
+      /not a valid ref/,
+    );
+    await expect(
+      provider.checkout(source({ headSha: "--upload-pack=touch /tmp/x" }), { runId: "bad-sha" }),
+    ).rejects.toThrow(/not a commit id/);
+    await expect(
+      provider.checkout(source({ url: "ext::sh -c touch% /tmp/pwned" }), { runId: "bad-url" }),
+    ).rejects.toThrow(/not allowed|not a clone URL/);
   });
 });

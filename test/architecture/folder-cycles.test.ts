@@ -26,7 +26,8 @@ const LAYERS: readonly (readonly string[])[] = [
 /** ARCHITECTURE.md: adapters translate at the edge; the core never imports a platform, database or ACP library. */
 const FORBIDDEN = /^(probot($|\/)|@octokit\/|@gitbeaker\/|pg($|\/)|node:sqlite$|@agentclientprotocol\/)/;
 
-const IMPORT = /(?:^|[;\n])\s*(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|[;\n])\s*(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
 
 interface Edge {
   from: string;
@@ -106,7 +107,16 @@ describe("the core's folder graph", () => {
   const { edges, folders, forbidden } = readCore();
 
   it("reads the core it describes", () => {
-    for (const folder of ["intake", "review", "commands", "permissions", "change-request", "render", "model", "ports"]) {
+    for (const folder of [
+      "intake",
+      "review",
+      "commands",
+      "permissions",
+      "change-request",
+      "render",
+      "model",
+      "ports",
+    ]) {
       expect(folders).toContain(folder);
     }
     expect(edges.some((e) => e.from === "review" && e.to === "permissions")).toBe(true);
@@ -153,10 +163,12 @@ describe("findCycles", () => {
   });
 
   it("finds nothing in a layered graph", () => {
-    expect(findCycles([
-      { from: "intake", to: "review" },
-      { from: "review", to: "render" },
-      { from: "intake", to: "render" },
-    ])).toEqual([]);
+    expect(
+      findCycles([
+        { from: "intake", to: "review" },
+        { from: "review", to: "render" },
+        { from: "intake", to: "render" },
+      ]),
+    ).toEqual([]);
   });
 });

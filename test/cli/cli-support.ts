@@ -33,7 +33,11 @@ export interface RunOptions {
 export function runWarden(args: string[], opts: RunOptions): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WARDEN_BIN, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [WARDEN_BIN, ...args], {
+      cwd: opts.cwd,
+      env: cliEnv(opts.env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -64,10 +68,14 @@ export function removeTempDirs(): void {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false", ...args], {
-    cwd,
-    encoding: "utf8",
-  }).trim();
+  return execFileSync(
+    "git",
+    ["-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false", ...args],
+    {
+      cwd,
+      encoding: "utf8",
+    },
+  ).trim();
 }
 
 export interface LocalRepoFixture {
@@ -95,7 +103,10 @@ export function localRepo(opts: { baseConfig?: string; featureConfig?: string } 
   git(dir, "commit", "--quiet", "-m", "Initial calc");
   const baseSha = git(dir, "rev-parse", "HEAD");
   git(dir, "checkout", "--quiet", "-b", "feature");
-  write("src/calc.ts", "export function add(a: number, b: number) {\n  return a + b;\n}\n\nexport function div(a: number, b: number) {\n  return a / b;\n}\n");
+  write(
+    "src/calc.ts",
+    "export function add(a: number, b: number) {\n  return a + b;\n}\n\nexport function div(a: number, b: number) {\n  return a / b;\n}\n",
+  );
   if (opts.featureConfig !== undefined) write(".github/warden.yml", opts.featureConfig);
   git(dir, "add", ".");
   git(dir, "commit", "--quiet", "-m", "Add div", "-m", "Divides two numbers.");
@@ -116,6 +127,9 @@ export function serverConfigDir(scenarios: Record<string, FakeScenario>, extra: 
   // sandboxed as an operator's would.
   const traced = Object.values(scenarios).some((s) => s.traceFile !== undefined || s.dump !== undefined);
   // JSON is YAML.
-  writeFileSync(join(dir, "warden.server.yml"), JSON.stringify({ ...(traced ? { sandbox: "off" } : {}), agents, ...extra }, null, 2));
+  writeFileSync(
+    join(dir, "warden.server.yml"),
+    JSON.stringify({ ...(traced ? { sandbox: "off" } : {}), agents, ...extra }, null, 2),
+  );
   return dir;
 }

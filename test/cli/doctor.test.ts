@@ -16,7 +16,10 @@ const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   privateKeyEncoding: { type: "pkcs1", format: "pem" },
   publicKeyEncoding: { type: "spki", format: "pem" },
 });
-const OK_AGENT: FakeScenario = { modes: { current: "default", available: ["default", "plan"] }, turns: [[{ type: "message", text: "OK" }]] };
+const OK_AGENT: FakeScenario = {
+  modes: { current: "default", available: ["default", "plan"] },
+  turns: [[{ type: "message", text: "OK" }]],
+};
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {
@@ -52,7 +55,9 @@ async function doctor(env: Record<string, string>, args: string[] = [], cwd = te
 
 function appJwtIsValid(authorization: string | undefined, appId: string): boolean {
   const [header = "", payload = "", signature = ""] = (authorization ?? "").replace(/^Bearer /, "").split(".");
-  const verified = createVerify("RSA-SHA256").update(`${header}.${payload}`).verify(publicKey, Buffer.from(signature, "base64url"));
+  const verified = createVerify("RSA-SHA256")
+    .update(`${header}.${payload}`)
+    .verify(publicKey, Buffer.from(signature, "base64url"));
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as { iss: string; iat: number; exp: number };
   return verified && claims.iss === appId && claims.exp - claims.iat <= 600 && claims.iat <= Date.now() / 1000;
 }
@@ -96,7 +101,9 @@ describe("warden doctor", () => {
     expect(result.lines.slice(2, -1)).toEqual([
       "✓ environment: valid",
       `✓ server config: ${join(configDir, "warden.server.yml")} (agents: default)`,
-      expect.stringMatching(/^✓ sandbox: required: every agent starts in bubblewrap \(\/.*bwrap\) with its own network proxy/),
+      expect.stringMatching(
+        /^✓ sandbox: required: every agent starts in bubblewrap \(\/.*bwrap\) with its own network proxy/,
+      ),
       "✓ GitHub App: warden-review (id 4242) on github.com: 2 installations (octo-org, monalisa)",
       "✓ GitLab: https://gitlab.example.com: signed in as @warden-bot (bot), scopes api",
       `✓ database: SQLite ${join(dataDir, "warden.db")}`,
@@ -140,12 +147,18 @@ describe("warden doctor", () => {
     expect(result.stdout).toContain(
       "✗ GitLab: https://gitlab.example.com rejected GITLAB_TOKEN (HTTP 401: 401 Unauthorized)\n    fix: create a new token with scope `api` for the bot user and set GITLAB_TOKEN",
     );
-    expect(result.stdout).toMatch(/✗ database: cannot use PostgreSQL at 127\.0\.0\.1:1\/warden: ECONNREFUSED .*\n {4}fix: check DATABASE_URL/);
+    expect(result.stdout).toMatch(
+      /✗ database: cannot use PostgreSQL at 127\.0\.0\.1:1\/warden: ECONNREFUSED .*\n {4}fix: check DATABASE_URL/,
+    );
     expect(result.stdout).toContain(
       '✗ agent default: agent "default" started but reports "Not logged in"\n    fix: Give it credentials: list its API key variable under agents.default.env',
     );
-    expect(result.stdout).toContain('✗ agent slow: The agent ran out of time: agent "slow" took longer than 10 seconds and was stopped');
-    expect(result.stdout).toContain('✗ agent old: The agent does not speak this protocol version: agent "old" speaks ACP protocol version 2, Warden speaks version 1.');
+    expect(result.stdout).toContain(
+      '✗ agent slow: The agent ran out of time: agent "slow" took longer than 10 seconds and was stopped',
+    );
+    expect(result.stdout).toContain(
+      '✗ agent old: The agent does not speak this protocol version: agent "old" speaks ACP protocol version 2, Warden speaks version 1.',
+    );
     expect(result.stdout).toContain(
       '✗ agent missing: Agent "missing" (claude-agent-acp) is not installed: command `warden-no-such-claude-agent-acp` not found. Install it with `npm install -g @agentclientprotocol/claude-agent-acp`',
     );
@@ -155,7 +168,10 @@ describe("warden doctor", () => {
   it("says up front that the required sandbox cannot start, and what to install, before starting any agent", async () => {
     const configDir = serverConfigDir({ default: { turns: [[]] } });
     // PATH holds node and nothing else: no bwrap, no socat.
-    const result = await doctor({ ...githubEnv, WARDEN_CONFIG: join(configDir, "warden.server.yml"), PATH: dirname(process.execPath) }, []);
+    const result = await doctor(
+      { ...githubEnv, WARDEN_CONFIG: join(configDir, "warden.server.yml"), PATH: dirname(process.execPath) },
+      [],
+    );
     expect(result.stdout).toContain(
       "✗ sandbox: required, but it cannot start: bubblewrap (`bwrap`) and socat not found on PATH\n    fix: install bubblewrap and socat (Debian/Ubuntu: `apt-get install bubblewrap socat`",
     );
@@ -167,7 +183,9 @@ describe("warden doctor", () => {
   it("warns when the server config turns the sandbox off", async () => {
     const configDir = serverConfigDir({ default: { turns: [[]] } }, { sandbox: "off" });
     const result = await doctor({ ...githubEnv, WARDEN_CONFIG: join(configDir, "warden.server.yml") }, []);
-    expect(result.stdout).toContain("! sandbox: off: agents run WITHOUT an OS sandbox, as Warden's own user, next to its secrets and data\n    fix: set `sandbox: required` in warden.server.yml");
+    expect(result.stdout).toContain(
+      "! sandbox: off: agents run WITHOUT an OS sandbox, as Warden's own user, next to its secrets and data\n    fix: set `sandbox: required` in warden.server.yml",
+    );
   });
 
   it("honours GHE_HOST and GHE_PROTOCOL, and sends one prompt to each agent with --prompt", async () => {
@@ -178,9 +196,21 @@ describe("warden doctor", () => {
       .query(true)
       .reply(200, []);
     const configDir = serverConfigDir({ default: OK_AGENT });
-    const result = await doctor({ ...githubEnv, GHE_HOST: "ghe.example.com", GHE_PROTOCOL: "http", WARDEN_CONFIG: join(configDir, "warden.server.yml") }, ["--prompt"]);
-    expect(result.stdout).toContain("✓ GitHub App: warden (id 4242) on ghe.example.com: 0 installations; install it on a repository to get reviews");
-    expect(result.stdout).toMatch(/✓ agent default: .*, Warden runs it in default; .*; answered a test prompt \(end_turn\) after \d+\.\d s/);
+    const result = await doctor(
+      {
+        ...githubEnv,
+        GHE_HOST: "ghe.example.com",
+        GHE_PROTOCOL: "http",
+        WARDEN_CONFIG: join(configDir, "warden.server.yml"),
+      },
+      ["--prompt"],
+    );
+    expect(result.stdout).toContain(
+      "✓ GitHub App: warden (id 4242) on ghe.example.com: 0 installations; install it on a repository to get reviews",
+    );
+    expect(result.stdout).toMatch(
+      /✓ agent default: .*, Warden runs it in default; .*; answered a test prompt \(end_turn\) after \d+\.\d s/,
+    );
     expect(result.code).toBe(0);
   });
 
@@ -191,9 +221,15 @@ describe("warden doctor", () => {
       .get("/api/v4/personal_access_tokens/self")
       .reply(200, { scopes: ["read_api"] });
     const configDir = serverConfigDir({ default: { turns: [[]] } }, { overrides: { agent: { mode: "plan" } } });
-    const result = await doctor({ GITLAB_TOKEN: "glpat-ro", GITLAB_WEBHOOK_SECRET: "x", WARDEN_CONFIG: join(configDir, "warden.server.yml") });
+    const result = await doctor({
+      GITLAB_TOKEN: "glpat-ro",
+      GITLAB_WEBHOOK_SECRET: "x",
+      WARDEN_CONFIG: join(configDir, "warden.server.yml"),
+    });
     expect(result.stdout).toContain("✗ GitLab: GITLAB_TOKEN of @warden-bot has scopes read_api, not api");
-    expect(result.stdout).toMatch(/✗ agent default: .*no modes; it has no mode "plan", which the server forces\n {4}fix: change overrides\.agent\.mode/);
+    expect(result.stdout).toMatch(
+      /✗ agent default: .*no modes; it has no mode "plan", which the server forces\n {4}fix: change overrides\.agent\.mode/,
+    );
     expect(result.stdout).toContain("– GitHub App: not configured");
     expect(result.code).toBe(1);
   });
@@ -212,7 +248,10 @@ describe("warden doctor", () => {
   });
 
   it.skipIf(!process.env.WARDEN_TEST_DATABASE_URL)("connects to PostgreSQL (WARDEN_TEST_DATABASE_URL)", async () => {
-    const result = await doctor({ DATABASE_URL: process.env.WARDEN_TEST_DATABASE_URL as string, WARDEN_AGENT_COMMAND: "true" }, ["--agent", "none"]);
+    const result = await doctor(
+      { DATABASE_URL: process.env.WARDEN_TEST_DATABASE_URL as string, WARDEN_AGENT_COMMAND: "true" },
+      ["--agent", "none"],
+    );
     expect(result.stdout).toMatch(/✓ database: PostgreSQL \d+/);
   });
 

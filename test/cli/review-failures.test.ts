@@ -23,17 +23,28 @@ describe.concurrent("warden review when something goes wrong", () => {
   const fails: Array<[string, FakeScenario, RegExp, string?]> = [
     [
       "the agent is not signed in",
-      { authMethods: [{ id: "api-key", name: "API key" }], turns: [[{ type: "error", code: -32000, message: "Authentication required" }]] },
+      {
+        authMethods: [{ id: "api-key", name: "API key" }],
+        turns: [[{ type: "error", code: -32000, message: "Authentication required" }]],
+      },
       /^warden: Agent "fake" is not signed in: Authentication required\. It offers these sign-in methods: API key\. Give it credentials: list its API key variable under agents\.fake\.env/m,
     ],
-    ["the agent speaks another protocol version", { protocolVersion: 2, turns: [[]] }, /^warden: The agent does not speak this protocol version: agent "fake" speaks ACP protocol version 2, Warden speaks version 1\./m],
+    [
+      "the agent speaks another protocol version",
+      { protocolVersion: 2, turns: [[]] },
+      /^warden: The agent does not speak this protocol version: agent "fake" speaks ACP protocol version 2, Warden speaks version 1\./m,
+    ],
     [
       "the agent hangs past the timeout",
       { turns: [[{ type: "hang", ignoreCancel: true }]], ignoreStdinClose: true },
       /^warden: The agent ran out of time: agent "fake" took longer than 0\.6 seconds and was stopped$/m,
       "agent:\n  timeoutMinutes: 0.01\n",
     ],
-    ["the agent exits during the prompt", { turns: [[{ type: "crash", exitCode: 3, stderr: ["panic: boom"] }]] }, /^warden: The agent stopped unexpectedly: agent "fake" exited with code 3 while answering a prompt$/m],
+    [
+      "the agent exits during the prompt",
+      { turns: [[{ type: "crash", exitCode: 3, stderr: ["panic: boom"] }]] },
+      /^warden: The agent stopped unexpectedly: agent "fake" exited with code 3 while answering a prompt$/m,
+    ],
   ];
   for (const [name, scenario, message, baseConfig] of fails) {
     it(`exits 2 with one line saying what to do when ${name}`, async () => {
@@ -42,7 +53,10 @@ describe.concurrent("warden review when something goes wrong", () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
-      expect(JSON.parse(result.stdout)).toEqual({ status: "error", error: expect.stringMatching(/^(Agent|The agent)/) });
+      expect(JSON.parse(result.stdout)).toEqual({
+        status: "error",
+        error: expect.stringMatching(/^(Agent|The agent)/),
+      });
       expect(result.ms).toBeLessThan(20_000);
     });
   }
@@ -53,7 +67,17 @@ describe.concurrent("warden review when something goes wrong", () => {
     const pidFile = join(scratch, "child.pid");
     const dump = join(scratch, "dump.json");
     const configDir = serverConfigDir({
-      fake: { ignoreStdinClose: true, dump: { file: dump, needles: [] }, turns: [[{ type: "spawn_child", pidFile }, { type: "tool_call", toolCallId: "t", title: "thinking", kind: "think" }, { type: "hang", ignoreCancel: true }]] },
+      fake: {
+        ignoreStdinClose: true,
+        dump: { file: dump, needles: [] },
+        turns: [
+          [
+            { type: "spawn_child", pidFile },
+            { type: "tool_call", toolCallId: "t", title: "thinking", kind: "think" },
+            { type: "hang", ignoreCancel: true },
+          ],
+        ],
+      },
     });
     let interrupted = false;
     const result = await runWarden(["review", "--agent", "fake", "--cwd", repo.dir], {

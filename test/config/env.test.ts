@@ -111,8 +111,14 @@ describe("parseEnv", () => {
     [{ WEBHOOK_PATH: "api/github" }, 'WEBHOOK_PATH: expected a URL path starting with "/", got "api/github"'],
     [{ APP_ID: "my-app" }, `APP_ID: expected the GitHub App's numeric ID (or its client ID), got "my-app"`],
     [{ GITLAB_URL: "gitlab.example.com" }, 'GITLAB_URL: expected an http:// or https:// URL, got "gitlab.example.com"'],
-    [{ GITLAB_URL: "ssh://gitlab.example.com" }, 'GITLAB_URL: expected an http:// or https:// URL, got "ssh://gitlab.example.com"'],
-    [{ GITLAB_URL: "https://gitlab.example.com/?x=1" }, "GITLAB_URL: expected a base URL without credentials, query or fragment"],
+    [
+      { GITLAB_URL: "ssh://gitlab.example.com" },
+      'GITLAB_URL: expected an http:// or https:// URL, got "ssh://gitlab.example.com"',
+    ],
+    [
+      { GITLAB_URL: "https://gitlab.example.com/?x=1" },
+      "GITLAB_URL: expected a base URL without credentials, query or fragment",
+    ],
     [{ WARDEN_PUBLIC_URL: "warden" }, 'WARDEN_PUBLIC_URL: expected an http:// or https:// URL, got "warden"'],
     [
       { GITLAB_TOKEN: "glpat-x" },

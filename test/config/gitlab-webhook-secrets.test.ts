@@ -5,12 +5,24 @@ import { ConfigError } from "../../src/core/errors.js";
 
 const ENV = { SECRET_ACME: "s-acme", SECRET_PLATFORM: "s-platform", SECRET_WIDGETS: "s-widgets" };
 
-function secrets(webhookSecrets: Record<string, string>, env: Record<string, string> = ENV, fallback: string | null = "s-fallback") {
-  return resolveGitLabWebhookSecrets(serverConfigSchema.parse({ gitlab: { webhookSecrets } }), env, fallback ?? undefined);
+function secrets(
+  webhookSecrets: Record<string, string>,
+  env: Record<string, string> = ENV,
+  fallback: string | null = "s-fallback",
+) {
+  return resolveGitLabWebhookSecrets(
+    serverConfigSchema.parse({ gitlab: { webhookSecrets } }),
+    env,
+    fallback ?? undefined,
+  );
 }
 
 describe("gitlab.webhookSecrets", () => {
-  const table = secrets({ acme: "SECRET_ACME", "acme/platform": "SECRET_PLATFORM", "Acme/Platform/Widgets": "SECRET_WIDGETS" });
+  const table = secrets({
+    acme: "SECRET_ACME",
+    "acme/platform": "SECRET_PLATFORM",
+    "Acme/Platform/Widgets": "SECRET_WIDGETS",
+  });
 
   it("picks the longest group or project path that covers the project, whole segments only", () => {
     expect(secretForProject(table, "acme/platform/widgets")).toBe("s-widgets");
@@ -45,13 +57,19 @@ describe("gitlab.webhookSecrets", () => {
       agents: { default: { command: "agent", env: ["SECRET_ACME"] } },
       gitlab: { webhookSecrets: { acme: "SECRET_ACME" } },
     });
-    expect(() => resolveGitLabWebhookSecrets(config, ENV, undefined)).toThrow("agents.default.env: SECRET_ACME holds a GitLab webhook secret and is never given to an agent");
+    expect(() => resolveGitLabWebhookSecrets(config, ENV, undefined)).toThrow(
+      "agents.default.env: SECRET_ACME holds a GitLab webhook secret and is never given to an agent",
+    );
   });
 
   it("validates paths and variable names in the server config, with one line", () => {
     const load = (yaml: string) => () => loadServerConfig("warden.server.yml", () => yaml);
-    expect(load("gitlab:\n  webhookSecrets:\n    acme/platform: GITLAB_SECRET_PLATFORM\n")().gitlab.webhookSecrets).toEqual({ "acme/platform": "GITLAB_SECRET_PLATFORM" });
-    expect(load("gitlab:\n  webhookSecrets:\n    acme/platform: not-a-name\n")).toThrow(/gitlab\.webhookSecrets\.acme\/platform: expected an environment variable name/);
+    expect(
+      load("gitlab:\n  webhookSecrets:\n    acme/platform: GITLAB_SECRET_PLATFORM\n")().gitlab.webhookSecrets,
+    ).toEqual({ "acme/platform": "GITLAB_SECRET_PLATFORM" });
+    expect(load("gitlab:\n  webhookSecrets:\n    acme/platform: not-a-name\n")).toThrow(
+      /gitlab\.webhookSecrets\.acme\/platform: expected an environment variable name/,
+    );
     expect(load("gitlab:\n  webhookSecrets:\n    /acme: X\n")).toThrow(/expected a GitLab group or project path/);
     expect(load("gitlab:\n  secrets: {}\n")).toThrow(/gitlab/);
   });

@@ -7,18 +7,32 @@ import { renderSchemaFiles, repoConfigJsonSchema, serverConfigJsonSchema } from 
 const schemaFile = (name: string) => fileURLToPath(new URL(`../../schema/${name}`, import.meta.url));
 
 describe("published JSON Schemas", () => {
-  it.each(Object.entries(renderSchemaFiles()))("schema/%s matches the generator (run `npm run schema`)", (name, text) => {
-    expect(readFileSync(schemaFile(name), "utf8")).toBe(text);
-  });
+  it.each(Object.entries(renderSchemaFiles()))(
+    "schema/%s matches the generator (run `npm run schema`)",
+    (name, text) => {
+      expect(readFileSync(schemaFile(name), "utf8")).toBe(text);
+    },
+  );
 
   it("describes what a user writes: defaults are optional, unknown keys refused", () => {
-    const repo = repoConfigJsonSchema() as { required?: string[]; additionalProperties: unknown; properties: Record<string, { required?: string[] }> };
+    const repo = repoConfigJsonSchema() as {
+      required?: string[];
+      additionalProperties: unknown;
+      properties: Record<string, { required?: string[] }>;
+    };
     expect(repo.required ?? []).toEqual([]);
     expect(repo.properties.review?.required ?? []).toEqual([]);
     expect(repo.additionalProperties).toBe(false);
     const server = serverConfigJsonSchema() as { required?: string[]; properties: Record<string, unknown> };
     expect(server.required ?? []).toEqual([]);
-    expect(Object.keys(server.properties)).toEqual(["agents", "allowedModes", "limits", "overrides", "gitlab", "sandbox"]);
+    expect(Object.keys(server.properties)).toEqual([
+      "agents",
+      "allowedModes",
+      "limits",
+      "overrides",
+      "gitlab",
+      "sandbox",
+    ]);
   });
 
   it("points the example server config at the published schema", () => {

@@ -40,7 +40,14 @@ describe("loadServerConfig", () => {
       network: ["*.internal.example.com", "127.0.0.1:11434"],
       readPaths: [],
     });
-    expect(cfg.agents.goose).toEqual({ command: "goose", args: ["acp"], env: ["OPENAI_API_KEY"], setEnv: { GOOSE_PROVIDER: "openai" }, network: [], readPaths: [] });
+    expect(cfg.agents.goose).toEqual({
+      command: "goose",
+      args: ["acp"],
+      env: ["OPENAI_API_KEY"],
+      setEnv: { GOOSE_PROVIDER: "openai" },
+      network: [],
+      readPaths: [],
+    });
     expect(cfg.allowedModes).toEqual(["default", "plan", "read-only"]);
     expect(cfg.limits).toEqual({
       diffBudgetBytes: 200_000,
@@ -69,27 +76,53 @@ describe("loadServerConfig", () => {
   });
 
   it("names the file when it cannot be read", () => {
-    expect(() => loadServerConfig(fixture("missing.yml"))).toThrow(/missing\.yml: cannot read the server config \(ENOENT\)/);
+    expect(() => loadServerConfig(fixture("missing.yml"))).toThrow(
+      /missing\.yml: cannot read the server config \(ENOENT\)/,
+    );
   });
 
   it.each([
     ["agents: [", /^warden\.server\.yml: invalid YAML: /],
-    ["agents: { default: { args: [] } }", /^warden\.server\.yml: agents\.default\.command: required unless the entry names a preset \(claude, codex, gemini, opencode\)/],
+    [
+      "agents: { default: { args: [] } }",
+      /^warden\.server\.yml: agents\.default\.command: required unless the entry names a preset \(claude, codex, gemini, opencode\)/,
+    ],
     ["agents: { default: { preset: copilot } }", /^warden\.server\.yml: agents\.default\.preset: Invalid option/],
-    ["agents: { a: { preset: claude, env: [WEBHOOK_SECRET] } }", /agents\.a\.env\.0: WEBHOOK_SECRET is one of Warden's own secrets/],
+    [
+      "agents: { a: { preset: claude, env: [WEBHOOK_SECRET] } }",
+      /agents\.a\.env\.0: WEBHOOK_SECRET is one of Warden's own secrets/,
+    ],
     ["agents: { 'bad name': { command: x } }", /^warden\.server\.yml: agents\.bad name: expected an agent name/],
-    ["agents: { a: { command: x, env: [GITLAB_TOKEN] } }", /agents\.a\.env\.0: GITLAB_TOKEN is one of Warden's own secrets/],
+    [
+      "agents: { a: { command: x, env: [GITLAB_TOKEN] } }",
+      /agents\.a\.env\.0: GITLAB_TOKEN is one of Warden's own secrets/,
+    ],
     ["agents: { a: { command: x, setEnv: { DATABASE_URL: x } } }", /DATABASE_URL is one of Warden's own secrets/],
-    ["agents: { a: { command: x, setEnv: { 'A-B': x } } }", /agents\.a\.setEnv\.A-B: expected an environment variable name/],
+    [
+      "agents: { a: { command: x, setEnv: { 'A-B': x } } }",
+      /agents\.a\.setEnv\.A-B: expected an environment variable name/,
+    ],
     ["agent: {}", /^warden\.server\.yml: \(top level\): Unrecognized key: "agent"/],
     ["limits: { maxRunTimeoutMinutes: 0 }", /^warden\.server\.yml: limits\.maxRunTimeoutMinutes: /],
     ["overrides: { review: { failOn: sometimes } }", /^warden\.server\.yml: overrides\.review\.failOn: Invalid option/],
     ["overrides: { agent: { command: evil } }", /^warden\.server\.yml: overrides\.agent: Unrecognized key: "command"/],
-    ["overrides: { agent: { mode: bypassPermissions } }", /overrides\.agent\.mode: mode bypassPermissions is not in allowedModes \(default, plan, read-only\)/],
-    ["allowBypassPermissions: true", /^warden\.server\.yml: allowBypassPermissions is no longer supported; use allowedModes \(/],
-    ["unattendedModes: [yolo]", /^warden\.server\.yml: unattendedModes is no longer supported; use allowedModes \(an allowlist/],
+    [
+      "overrides: { agent: { mode: bypassPermissions } }",
+      /overrides\.agent\.mode: mode bypassPermissions is not in allowedModes \(default, plan, read-only\)/,
+    ],
+    [
+      "allowBypassPermissions: true",
+      /^warden\.server\.yml: allowBypassPermissions is no longer supported; use allowedModes \(/,
+    ],
+    [
+      "unattendedModes: [yolo]",
+      /^warden\.server\.yml: unattendedModes is no longer supported; use allowedModes \(an allowlist/,
+    ],
     ["allowedModes: []", /^warden\.server\.yml: allowedModes: /],
-    ["overrides: { agent: { timeoutMinutes: 90 } }", /overrides\.agent\.timeoutMinutes: 90 exceeds limits\.maxRunTimeoutMinutes \(60\)/],
+    [
+      "overrides: { agent: { timeoutMinutes: 90 } }",
+      /overrides\.agent\.timeoutMinutes: 90 exceeds limits\.maxRunTimeoutMinutes \(60\)/,
+    ],
     [
       "limits: { maxPermissionTimeoutMinutes: 10 }\noverrides: { permissions: { timeoutMinutes: 11 } }",
       /overrides\.permissions\.timeoutMinutes: 11 exceeds limits\.maxPermissionTimeoutMinutes \(10\)/,
@@ -101,7 +134,9 @@ describe("loadServerConfig", () => {
   });
 
   it("validates overrides without filling in defaults", () => {
-    const cfg = config({ overrides: { review: { failOn: "low" }, permissions: { auto: { deny: [{ kind: "fetch" }] } } } });
+    const cfg = config({
+      overrides: { review: { failOn: "low" }, permissions: { auto: { deny: [{ kind: "fetch" }] } } },
+    });
     expect(cfg.overrides).toEqual({ review: { failOn: "low" }, permissions: { auto: { deny: [{ kind: "fetch" }] } } });
     expect(() => config({ overrides: { permissions: { auto: { allow: [{}] } } } })).toThrow(/at least one of kind/);
   });
@@ -111,7 +146,11 @@ describe("resolveAgent", () => {
   const cfg = config({
     agents: {
       default: { command: "claude-agent-acp", args: ["--verbose"], env: ["ANTHROPIC_API_KEY", "MISSING_KEY"] },
-      codex: { command: "codex-acp", env: ["OPENAI_API_KEY", "SHARED"], setEnv: { DEFAULT_AUTH_REQUEST: '{"methodId":"api-key"}', SHARED: "literal" } },
+      codex: {
+        command: "codex-acp",
+        env: ["OPENAI_API_KEY", "SHARED"],
+        setEnv: { DEFAULT_AUTH_REQUEST: '{"methodId":"api-key"}', SHARED: "literal" },
+      },
     },
   });
   const processEnv = {
@@ -145,7 +184,12 @@ describe("resolveAgent", () => {
   });
 
   it("lets WARDEN_AGENT_COMMAND replace the default agent's command, keeping its env", () => {
-    const spec = resolveAgent(cfg, "default", { WARDEN_AGENT_COMMAND: `gemini --acp --model "gemini 2.5"` }, processEnv);
+    const spec = resolveAgent(
+      cfg,
+      "default",
+      { WARDEN_AGENT_COMMAND: `gemini --acp --model "gemini 2.5"` },
+      processEnv,
+    );
     expect(spec).toEqual({
       name: "default",
       command: "gemini",
@@ -218,7 +262,11 @@ describe("resolveAgent with presets", () => {
       env: { OPENAI_API_KEY: "sk-openai" },
       preset: "codex",
     });
-    expect(resolveAgent(cfg, "gemini", noCommand, processEnv)).toMatchObject({ command: "gemini", args: ["--acp"], env: { GEMINI_API_KEY: "g-key" } });
+    expect(resolveAgent(cfg, "gemini", noCommand, processEnv)).toMatchObject({
+      command: "gemini",
+      args: ["--acp"],
+      env: { GEMINI_API_KEY: "g-key" },
+    });
     expect(resolveAgent(cfg, "opencode", noCommand, processEnv)).toMatchObject({
       command: "opencode",
       args: ["acp"],
@@ -231,7 +279,12 @@ describe("resolveAgent with presets", () => {
       agents: {
         codex: { preset: "codex", env: ["HTTPS_PROXY"], setEnv: { CODEX_HOME: "/srv/codex" } },
         gemini: { preset: "gemini", command: "/opt/gemini/bin/gemini" },
-        claude: { preset: "claude", command: "npx", args: ["-y", "@agentclientprotocol/claude-agent-acp"], authMethod: "claude-login" },
+        claude: {
+          preset: "claude",
+          command: "npx",
+          args: ["-y", "@agentclientprotocol/claude-agent-acp"],
+          authMethod: "claude-login",
+        },
       },
     });
     expect(resolveAgent(cfg, "codex", noCommand, processEnv).env).toEqual({
@@ -239,7 +292,10 @@ describe("resolveAgent with presets", () => {
       HTTPS_PROXY: "http://proxy:3128",
       CODEX_HOME: "/srv/codex",
     });
-    expect(resolveAgent(cfg, "gemini", noCommand, processEnv)).toMatchObject({ command: "/opt/gemini/bin/gemini", args: ["--acp"] });
+    expect(resolveAgent(cfg, "gemini", noCommand, processEnv)).toMatchObject({
+      command: "/opt/gemini/bin/gemini",
+      args: ["--acp"],
+    });
     expect(resolveAgent(cfg, "claude", noCommand, processEnv)).toMatchObject({
       command: "npx",
       args: ["-y", "@agentclientprotocol/claude-agent-acp"],
@@ -250,7 +306,9 @@ describe("resolveAgent with presets", () => {
 
   it("lets WARDEN_AGENT_COMMAND replace a preset's command but keeps its variables", () => {
     const cfg = config({ agents: { default: { preset: "claude" } } });
-    expect(resolveAgent(cfg, "default", { WARDEN_AGENT_COMMAND: "/usr/local/bin/claude-agent-acp --debug" }, processEnv)).toEqual({
+    expect(
+      resolveAgent(cfg, "default", { WARDEN_AGENT_COMMAND: "/usr/local/bin/claude-agent-acp --debug" }, processEnv),
+    ).toEqual({
       name: "default",
       command: "/usr/local/bin/claude-agent-acp",
       args: ["--debug"],
@@ -317,17 +375,25 @@ describe("applyServerPolicy", () => {
     expect(applyServerPolicy(repo, cfg)).toEqual({ config: repo, notes: [] });
   });
 
-  it.each(["auto", "acceptEdits", "autoEdit", "workspace-write", "agent", "build", "bypassPermissions", "yolo", "agent-full-access", "BYPASSPERMISSIONS"])(
-    "uses mode %s only when the server lists it in allowedModes",
-    (mode) => {
-      const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode } };
-      const refused = applyServerPolicy(wants, config({}));
-      expect(refused.config.agent.mode).toBe("default");
-      expect(refused.notes).toEqual([`mode ${mode} is not allowed by this server; using default`]);
-      const allowed = applyServerPolicy(wants, config({ allowedModes: ["default", mode.toLowerCase()] }));
-      expect(allowed).toEqual({ config: wants, notes: [] });
-    },
-  );
+  it.each([
+    "auto",
+    "acceptEdits",
+    "autoEdit",
+    "workspace-write",
+    "agent",
+    "build",
+    "bypassPermissions",
+    "yolo",
+    "agent-full-access",
+    "BYPASSPERMISSIONS",
+  ])("uses mode %s only when the server lists it in allowedModes", (mode) => {
+    const wants = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode } };
+    const refused = applyServerPolicy(wants, config({}));
+    expect(refused.config.agent.mode).toBe("default");
+    expect(refused.notes).toEqual([`mode ${mode} is not allowed by this server; using default`]);
+    const allowed = applyServerPolicy(wants, config({ allowedModes: ["default", mode.toLowerCase()] }));
+    expect(allowed).toEqual({ config: wants, notes: [] });
+  });
 
   it("keeps the listed modes and falls back to the first listed one when default is not listed", () => {
     const plan = { ...defaultRepoConfig(), agent: { ...defaultRepoConfig().agent, mode: "plan" } };

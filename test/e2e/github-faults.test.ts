@@ -8,7 +8,9 @@ import { readFakeDump, reportBlock, type FakeScenario } from "../fake-agent/fake
 import { startHarness, waitFor, WEBHOOK_SECRET, type Harness } from "../support/harness.js";
 import { sign } from "../support/github-payloads.js";
 
-const OK_REPORT: FakeScenario = { turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", findings: [] }) }]] };
+const OK_REPORT: FakeScenario = {
+  turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", findings: [] }) }]],
+};
 const FILES = { "src/feature.ts": "export const y = 2;\n" };
 
 let h: Harness | undefined;
@@ -62,9 +64,18 @@ describe("webhook edge", () => {
 describe("failing agents end the run with an honest error status", () => {
   const cases: Array<[string, FakeScenario, RegExp, Record<string, string>?]> = [
     ["exits non-zero", { turns: [[{ type: "crash", exitCode: 3, stderr: ["boom"] }]] }, /stopped unexpectedly/],
-    ["hangs past its timeout", { turns: [[{ type: "hang", ignoreCancel: true }]] }, /ran out of time/, { ".github/warden.yml": "agent:\n  timeoutMinutes: 0.01\n" }],
+    [
+      "hangs past its timeout",
+      { turns: [[{ type: "hang", ignoreCancel: true }]] },
+      /ran out of time/,
+      { ".github/warden.yml": "agent:\n  timeoutMinutes: 0.01\n" },
+    ],
     ["never sends a valid report", { turns: [[{ type: "message", text: "no report here" }]] }, /no valid report/],
-    ["is not signed in", { turns: [[{ type: "error", code: -32000, message: "Authentication required" }]] }, /not signed in/],
+    [
+      "is not signed in",
+      { turns: [[{ type: "error", code: -32000, message: "Authentication required" }]] },
+      /not signed in/,
+    ],
   ];
   for (const [name, scenario, reason, files] of cases) {
     it(`when the agent ${name}`, async () => {
@@ -84,7 +95,12 @@ describe("failing agents end the run with an honest error status", () => {
 
   it("accepts a report after one repair prompt", async () => {
     h = await startHarness({
-      scenario: { turns: [[{ type: "message", text: "```warden-report\n{\"summary\": 3}\n```" }], [{ type: "message", text: reportBlock({ summary: "fixed", findings: [] }) }]] },
+      scenario: {
+        turns: [
+          [{ type: "message", text: '```warden-report\n{"summary": 3}\n```' }],
+          [{ type: "message", text: reportBlock({ summary: "fixed", findings: [] }) }],
+        ],
+      },
     });
     const pull = h.openPull(4, FILES);
     await h.sendPull("opened", pull);
@@ -113,7 +129,29 @@ describe("configuration", () => {
 describe("GitHub faults", () => {
   it("retries 5xx and secondary rate limits without posting a second review", async () => {
     h = await startHarness({
-      scenario: { turns: [[{ type: "message", text: reportBlock({ summary: "x", findings: [{ severity: "low", category: "Style", title: "nit", body: "b", recommendation: "r", path: "src/feature.ts", line: 1 }] }) }]] },
+      scenario: {
+        turns: [
+          [
+            {
+              type: "message",
+              text: reportBlock({
+                summary: "x",
+                findings: [
+                  {
+                    severity: "low",
+                    category: "Style",
+                    title: "nit",
+                    body: "b",
+                    recommendation: "r",
+                    path: "src/feature.ts",
+                    line: 1,
+                  },
+                ],
+              }),
+            },
+          ],
+        ],
+      },
     });
     h.github.fail({ method: "POST", path: /\/statuses\//, status: 502, times: 2 });
     h.github.fail({
@@ -164,14 +202,26 @@ describe("superseding and recovery", () => {
     await h.idle();
     expect(h.github.statusesFor(pull.headSha).at(-1)).toBe("success");
     expect(h.github.statusesFor(older.headSha)).toEqual([]);
-    expect((await h.warden.store.findEventRun({ repo: { platform: "github", id: "4242", fullName: "acme/widgets" }, number: 15 }, pull.headSha))?.status).toBe("succeeded");
+    expect(
+      (
+        await h.warden.store.findEventRun(
+          { repo: { platform: "github", id: "4242", fullName: "acme/widgets" }, number: 15 },
+          pull.headSha,
+        )
+      )?.status,
+    ).toBe("succeeded");
     expect(h.summaryComments(15)).toHaveLength(1);
   });
 
   it("ends runs left running by a crash with an error status on start-up", async () => {
     h = await startHarness({ scenario: OK_REPORT });
     const pull = h.openPull(13, FILES);
-    const run = await h.warden.store.createRun({ repo: { platform: "github", id: "4242", fullName: "acme/widgets", installationId: 1 }, number: 13, headSha: pull.headSha, trigger: "event" });
+    const run = await h.warden.store.createRun({
+      repo: { platform: "github", id: "4242", fullName: "acme/widgets", installationId: 1 },
+      number: 13,
+      headSha: pull.headSha,
+      trigger: "event",
+    });
     await h.warden.store.transitionRun(run!.id, ["queued"], { status: "running", startedAt: new Date() });
     const { recoverRuns } = await import("../../src/core/review/recover-runs.js");
     const result = await recoverRuns(h.warden.deps);
@@ -195,7 +245,18 @@ describe("secrets", () => {
     await h.idle();
     const dump = readFakeDump(dumpFile);
     // PATH, HOME and the sandbox's plumbing (SPEC §7): its proxy and TMPDIR, nothing of Warden's.
-    expect(Object.keys(dump.env).sort()).toEqual(["HOME", "HTTPS_PROXY", "HTTP_PROXY", "NODE_USE_ENV_PROXY", "NO_PROXY", "PATH", "TMPDIR", "http_proxy", "https_proxy", "no_proxy"]);
+    expect(Object.keys(dump.env).sort()).toEqual([
+      "HOME",
+      "HTTPS_PROXY",
+      "HTTP_PROXY",
+      "NODE_USE_ENV_PROXY",
+      "NO_PROXY",
+      "PATH",
+      "TMPDIR",
+      "http_proxy",
+      "https_proxy",
+      "no_proxy",
+    ]);
     expect(dump.matches).toEqual({ [token]: [], [WEBHOOK_SECRET]: [], "BEGIN RSA PRIVATE KEY": [] });
     expect(dump.files).toContain("src/feature.ts");
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);

@@ -15,10 +15,18 @@ const MALLORY: FakeUser = { login: "mallory", id: 603, type: "User" };
 const OTHER_BOT: FakeUser = { login: "helper[bot]", id: 604, type: "Bot" };
 const FILES = { "src/feature.ts": "export const feature = 1;\n" };
 // Starts on a new line: the agent's `permission …: selected …` chunk before it ends without one.
-const REPORT: FakeStep = { type: "message", text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}` };
+const REPORT: FakeStep = {
+  type: "message",
+  text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}`,
+};
 const RUN_TESTS: FakeStep = {
   type: "permission",
-  toolCall: { toolCallId: "call-tests", title: "Run the test suite", kind: "execute", rawInput: { command: "npm test", description: "to check the change" } },
+  toolCall: {
+    toolCallId: "call-tests",
+    title: "Run the test suite",
+    kind: "execute",
+    rawInput: { command: "npm test", description: "to check the change" },
+  },
   options: [
     { optionId: "allow", name: "Allow", kind: "allow_once" },
     { optionId: "always", name: "Always allow", kind: "allow_always" },
@@ -37,7 +45,9 @@ function traceFile(): string {
 }
 
 function outcomes(file: string): unknown[] {
-  return readFakeTrace(file).filter((t) => t.method === "permission_outcome").map((t) => t.params);
+  return readFakeTrace(file)
+    .filter((t) => t.method === "permission_outcome")
+    .map((t) => t.params);
 }
 
 async function start(scenario: FakeScenario, config: string): Promise<Harness> {
@@ -54,9 +64,15 @@ async function start(scenario: FakeScenario, config: string): Promise<Harness> {
 describe("permission requests through PR comments", () => {
   it("round-trips: request posted, unauthorised answers refused, authorised /approve relayed, comment and audit updated", async () => {
     const trace = traceFile();
-    h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: trace }, "permissions:\n  notify: ['@acme/maintainers']\n");
+    h = await start(
+      { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
+      "permissions:\n  notify: ['@acme/maintainers']\n",
+    );
     // The PR tries to make mallory an approver: the PR's own config is never read.
-    const pull = h.openPull(21, { ...FILES, ".github/warden.yml": "permissions:\n  approvers:\n    users: [mallory]\n  allowAuthor: true\n" });
+    const pull = h.openPull(21, {
+      ...FILES,
+      ".github/warden.yml": "permissions:\n  approvers:\n    users: [mallory]\n  allowAuthor: true\n",
+    });
     await h.sendPull("opened", pull);
     const id = await nextRequest(h, 21);
     expect(id).toMatch(/^p-[a-z0-9]{6}$/);
@@ -78,11 +94,16 @@ describe("permission requests through PR comments", () => {
       expect(status).toBe(200);
       expect(reactionsOn(h, comment.id)).toEqual(["confused"]);
     }
-    const silent = [await h.comment(21, `/approve ${id}`, OTHER_BOT), await h.comment(21, `> /approve ${id}`, MAINTAINER)];
+    const silent = [
+      await h.comment(21, `/approve ${id}`, OTHER_BOT),
+      await h.comment(21, `> /approve ${id}`, MAINTAINER),
+    ];
     for (const { comment } of silent) expect(reactionsOn(h, comment.id)).toEqual([]);
     const replies = h.github.comments.filter((c) => c.body.includes("<!-- warden:reply -->"));
     expect(replies).toHaveLength(refused.length);
-    expect(replies.map((r) => r.body).join("\n")).toMatch(/yours: read[\s\S]*author of this PR cannot answer[\s\S]*yours: none[\s\S]*no pending permission request[\s\S]*Request ids look like/);
+    expect(replies.map((r) => r.body).join("\n")).toMatch(
+      /yours: read[\s\S]*author of this PR cannot answer[\s\S]*yours: none[\s\S]*no pending permission request[\s\S]*Request ids look like/,
+    );
     expect(outcomes(trace)).toEqual([]);
     expect((await h.warden.store.getPermissionRequest(id))!.status).toBe("pending");
 
@@ -135,20 +156,29 @@ describe("permission requests through PR comments", () => {
   it("a repository asking for bypassPermissions does not get it", async () => {
     const trace = traceFile();
     h = await start(
-      { turns: [[REPORT]], traceFile: trace, modes: { current: "default", available: ["default", "bypassPermissions"] } },
+      {
+        turns: [[REPORT]],
+        traceFile: trace,
+        modes: { current: "default", available: ["default", "bypassPermissions"] },
+      },
       "agent:\n  mode: bypassPermissions\n",
     );
     const pull = h.openPull(23, FILES);
     await h.sendPull("opened", pull);
     await h.idle();
     expect(readFakeTrace(trace).filter((t) => t.method === "session/set_mode")).toEqual([]);
-    expect(h.summaryComments(23)[0]!.body).toContain("mode bypassPermissions is not allowed by this server; using default");
+    expect(h.summaryComments(23)[0]!.body).toContain(
+      "mode bypassPermissions is not allowed by this server; using default",
+    );
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
   });
 
   it("requireJustification rejects a request that states no reason, without asking anyone", async () => {
     const trace = traceFile();
-    const noReason: FakeStep = { type: "permission", toolCall: { toolCallId: "call-x", title: "Run a script", kind: "execute", rawInput: { command: "make" } } };
+    const noReason: FakeStep = {
+      type: "permission",
+      toolCall: { toolCallId: "call-x", title: "Run a script", kind: "execute", rawInput: { command: "make" } },
+    };
     h = await start({ turns: [[noReason, REPORT]], traceFile: trace }, "permissions:\n  requireJustification: true\n");
     const pull = h.openPull(24, FILES);
     await h.sendPull("opened", pull);
@@ -184,7 +214,10 @@ describe("permission requests through PR comments", () => {
     h.push(pull, { "src/more.ts": "export const more = 2;\n" });
     await h.sendPull("synchronize", pull);
     await h.idle();
-    expect(await h.warden.store.getPermissionRequest(id)).toMatchObject({ status: "cancelled", reason: "the run was superseded by a newer commit" });
+    expect(await h.warden.store.getPermissionRequest(id)).toMatchObject({
+      status: "cancelled",
+      reason: "the run was superseded by a newer commit",
+    });
     expect(h.permissionComments(26)[0]!.body).toContain("🚫 Cancelled");
     expect(h.permissionComments(26)[0]!.body).toContain("superseded by a newer commit");
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);

@@ -11,7 +11,9 @@ import { startHarness, type Harness } from "../support/harness.js";
 
 const DEPENDABOT: FakeUser = { login: "dependabot[bot]", id: 49699333, type: "Bot" };
 const MAINTAINER: FakeUser = { login: "octo-maintainer", id: 777, type: "User" };
-const NO_FINDINGS: FakeScenario["turns"][number] = [{ type: "message", text: `Done.\n\n${reportBlock({ summary: "Fine.", findings: [] })}` }];
+const NO_FINDINGS: FakeScenario["turns"][number] = [
+  { type: "message", text: `Done.\n\n${reportBlock({ summary: "Fine.", findings: [] })}` },
+];
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -29,7 +31,10 @@ function traced(): { traceFile: string; prompts: () => string[] } {
 }
 
 async function start(config: string, traceFile: string): Promise<Harness> {
-  const harness = await startHarness({ scenario: { turns: [NO_FINDINGS], traceFile }, repoFiles: { ".github/warden.yml": config } });
+  const harness = await startHarness({
+    scenario: { turns: [NO_FINDINGS], traceFile },
+    repoFiles: { ".github/warden.yml": config },
+  });
   harness.repo.permissions[MAINTAINER.login] = { permission: "write", role_name: "write" };
   return harness;
 }
@@ -38,7 +43,11 @@ describe("review filters on GitHub", () => {
   it("gives a listed author's PR no run and posts nothing; /warden review from a maintainer runs it", async () => {
     const { traceFile, prompts } = traced();
     h = await start('review:\n  ignoreAuthors: ["Dependabot[bot]", "renovate[bot]"]\n', traceFile);
-    const pull = h.openPull(40, { "package.json": '{ "dependencies": { "left-pad": "1.3.1" } }\n' }, { user: DEPENDABOT });
+    const pull = h.openPull(
+      40,
+      { "package.json": '{ "dependencies": { "left-pad": "1.3.1" } }\n' },
+      { user: DEPENDABOT },
+    );
     expect((await h.sendPull("opened", pull)).status).toBe(200);
     await h.idle();
 
@@ -58,7 +67,8 @@ describe("review filters on GitHub", () => {
     h = await start("", traceFile);
     h.commitOnBase({ ".gitattributes": "# generated clients\napi/client/** linguist-generated=true\n*.snap -diff\n" });
     const pull = h.openPull(41, {
-      "package-lock.json": '{\n  "name": "demo",\n  "lockfileVersion": 3,\n  "packages": { "node_modules/left-pad": { "version": "LOCKED-9.9.9" } }\n}\n',
+      "package-lock.json":
+        '{\n  "name": "demo",\n  "lockfileVersion": 3,\n  "packages": { "node_modules/left-pad": { "version": "LOCKED-9.9.9" } }\n}\n',
       "api/client/users.ts": "export const GENERATED_MARKER_CLIENT = 1;\n",
       "test/__snapshots__/view.snap": "SNAPSHOT_MARKER_TEXT\n",
       "src/feature.ts": "export const REVIEWED_MARKER = 2;\n",
@@ -114,11 +124,15 @@ describe("review filters on GitHub", () => {
     expect(prompts()).toEqual([]);
     expect(h.github.statusesFor(pull.headSha)).toEqual(["error"]);
     const status = h.github.statuses.at(-1)!;
-    expect(status.description).toBe("Not reviewed: 301 files changed, over review.maxChangedFiles (300); /warden review runs it");
+    expect(status.description).toBe(
+      "Not reviewed: 301 files changed, over review.maxChangedFiles (300); /warden review runs it",
+    );
     expect(status.target_url).toMatch(/#issuecomment-\d+$/);
     const summary = h.summaryComments(43)[0]!.body;
     expect(summary).toContain("**Review Status:** ⏭️ Not Reviewed");
-    expect(summary).toContain(`Commit ${pull.headSha.slice(0, 7)} was not reviewed: this PR changes 301 files, more than review.maxChangedFiles (300).`);
+    expect(summary).toContain(
+      `Commit ${pull.headSha.slice(0, 7)} was not reviewed: this PR changes 301 files, more than review.maxChangedFiles (300).`,
+    );
     expect(summary).toContain("/warden review");
     expect(summary).not.toContain("Approved");
 
@@ -131,9 +145,22 @@ describe("review filters on GitHub", () => {
 
   it("keeps the earlier results marked as older when a push goes over the limit, also after a dismissal", async () => {
     const { traceFile, prompts } = traced();
-    const finding = { severity: "low", category: "Style", title: "Prefer const", body: "b", recommendation: "r", path: "src/feature.ts", line: 1 };
+    const finding = {
+      severity: "low",
+      category: "Style",
+      title: "Prefer const",
+      body: "b",
+      recommendation: "r",
+      path: "src/feature.ts",
+      line: 1,
+    };
     h = await startHarness({
-      scenario: { turns: [[{ type: "message", text: `Done.\n\n${reportBlock({ summary: "Small and fine.", findings: [finding] })}` }]], traceFile },
+      scenario: {
+        turns: [
+          [{ type: "message", text: `Done.\n\n${reportBlock({ summary: "Small and fine.", findings: [finding] })}` }],
+        ],
+        traceFile,
+      },
     });
     h.repo.permissions[MAINTAINER.login] = { permission: "write", role_name: "write" };
     const pull = h.openPull(44, { "src/feature.ts": "let x = 1;\n" });
@@ -170,7 +197,12 @@ describe("review filters on GitHub", () => {
     expect(h.github.statusesFor(pull.headSha)).toEqual(["error", "pending", "success"]);
     const prompt = JSON.parse(prompts()[1]!) as { prompt: Array<{ text?: string }> };
     const text = prompt.prompt.map((p) => p.text ?? "").join("");
-    const block = text.slice(text.indexOf("<untrusted-dismissed-findings-"), text.indexOf("</untrusted-dismissed-findings-"));
-    expect(block).toContain("- **F1** · low · Style · Prefer const at `src/feature.ts:1` — dismissed by `octo-maintainer`, reason: house style allows let");
+    const block = text.slice(
+      text.indexOf("<untrusted-dismissed-findings-"),
+      text.indexOf("</untrusted-dismissed-findings-"),
+    );
+    expect(block).toContain(
+      "- **F1** · low · Style · Prefer const at `src/feature.ts:1` — dismissed by `octo-maintainer`, reason: house style allows let",
+    );
   });
 });

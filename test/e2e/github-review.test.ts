@@ -28,7 +28,13 @@ const LOW_FINDING = {
 
 function reportTurn(report: object): FakeScenario["turns"][number] {
   return [
-    { type: "plan", entries: [{ content: "Read the diff", status: "completed" }, { content: "Check security", status: "in_progress" }] },
+    {
+      type: "plan",
+      entries: [
+        { content: "Read the diff", status: "completed" },
+        { content: "Check security", status: "in_progress" },
+      ],
+    },
     { type: "message", text: `Done.\n\n${reportBlock(report)}` },
   ];
 }
@@ -45,7 +51,16 @@ describe("GitHub review loop", () => {
   it("reviews a new PR: pending, one summary, one review with inline findings, failing status", async () => {
     const traceFile = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
     h = await startHarness({
-      scenario: { turns: [reportTurn({ summary: "Adds a feature.", highlights: ["Small change"], findings: [HIGH_FINDING, LOW_FINDING] })], traceFile },
+      scenario: {
+        turns: [
+          reportTurn({
+            summary: "Adds a feature.",
+            highlights: ["Small change"],
+            findings: [HIGH_FINDING, LOW_FINDING],
+          }),
+        ],
+        traceFile,
+      },
     });
     const pull = h.openPull(7, FEATURE);
     const res = await h.sendPull("opened", pull);
@@ -96,7 +111,10 @@ describe("GitHub review loop", () => {
     const summaryId = h.summaryComments(8)[0]!.id;
 
     h.setScenario({ turns: [reportTurn({ summary: "Fixed.", findings: [], resolved: ["F1"] })], traceFile });
-    h.push(pull, { "src/feature.ts": "const x = 1;\nconsole.log('ok');\nexport default x;\n", "docs/notes.md": "notes\n" });
+    h.push(pull, {
+      "src/feature.ts": "const x = 1;\nconsole.log('ok');\nexport default x;\n",
+      "docs/notes.md": "notes\n",
+    });
     await h.sendPull("synchronize", pull);
     await h.idle();
 
@@ -132,7 +150,9 @@ describe("GitHub review loop", () => {
     expect(roots).toHaveLength(5);
 
     h.github.resetCalls();
-    h.setScenario({ turns: [reportTurn({ summary: "All fixed.", findings: [], resolved: ["F1", "F2", "F3", "F4", "F5"] })] });
+    h.setScenario({
+      turns: [reportTurn({ summary: "All fixed.", findings: [], resolved: ["F1", "F2", "F3", "F4", "F5"] })],
+    });
     h.push(pull, { "src/feature.ts": "const x = 1;\nexport default x;\n" });
     await h.sendPull("synchronize", pull);
     await h.idle();
@@ -165,7 +185,11 @@ describe("GitHub review loop", () => {
   it("never edits a human's comment that carries the summary marker", async () => {
     h = await startHarness({ scenario: { turns: [reportTurn({ summary: "ok", findings: [] })] } });
     const pull = h.openPull(10, FEATURE);
-    const fake = h.github.addHumanComment(10, "<!-- warden:summary -->\nI am not the bot", { login: "mallory", id: 66, type: "User" });
+    const fake = h.github.addHumanComment(10, "<!-- warden:summary -->\nI am not the bot", {
+      login: "mallory",
+      id: 66,
+      type: "User",
+    });
     await h.sendPull("opened", pull);
     await h.idle();
     expect(fake.body).toBe("<!-- warden:summary -->\nI am not the bot");

@@ -10,8 +10,20 @@ import { describePostgres, requireDatabaseUrl } from "../support/postgres.js";
 import { runWriteBurst } from "../support/write-burst.js";
 
 const FILES = { "src/feature.ts": "export const x = 1;\n" };
-const FINDING = { severity: "low", category: "Style", title: "nit", body: "b", recommendation: "r", path: "src/feature.ts", line: 1 };
-const refusal = (retryAfter: string) => ({ status: 403, headers: { "retry-after": retryAfter }, body: { message: SECONDARY_LIMIT_MESSAGE } });
+const FINDING = {
+  severity: "low",
+  category: "Style",
+  title: "nit",
+  body: "b",
+  recommendation: "r",
+  path: "src/feature.ts",
+  line: 1,
+};
+const refusal = (retryAfter: string) => ({
+  status: 403,
+  headers: { "retry-after": retryAfter },
+  body: { message: SECONDARY_LIMIT_MESSAGE },
+});
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -23,13 +35,18 @@ describe("GitHub's secondary rate limit", () => {
   it("retries a review refused three times until GitHub accepts it, and posts it once", async () => {
     h = await startHarness({
       scenario: { turns: [] },
-      warden: { runner: inProcessRunner(() => ({ summary: "x", findings: [FINDING] })), workspaces: inMemoryWorkspaces(FILES) },
+      warden: {
+        runner: inProcessRunner(() => ({ summary: "x", findings: [FINDING] })),
+        workspaces: inMemoryWorkspaces(FILES),
+      },
     });
     h.github.fail({ method: "POST", path: /\/pulls\/6\/reviews$/, ...refusal("1"), times: 3 });
     const pull = h.openPull(6, FILES);
     await h.sendPull("opened", pull);
     await h.idle();
-    expect(h.github.calls.filter((c) => c.path.endsWith("/pulls/6/reviews")).map((c) => c.status)).toEqual([403, 403, 403, 200]);
+    expect(h.github.calls.filter((c) => c.path.endsWith("/pulls/6/reviews")).map((c) => c.status)).toEqual([
+      403, 403, 403, 200,
+    ]);
     expect(h.github.reviews).toHaveLength(1);
     expect(h.github.reviewComments).toHaveLength(1);
     expect(h.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
@@ -56,7 +73,9 @@ describe("GitHub's secondary rate limit", () => {
     expect(gh.reviews).toHaveLength(0);
     expect(gh.statusesFor(pull.headSha)).toEqual(["pending", "error"]);
     expect(gh.statuses.at(-1)!.description).toMatch(/rate limit was reached/);
-    expect(gh.calls.filter((c) => c.path.includes("/statuses/")).map((c) => c.status)).toEqual([201, 403, 403, 403, 201]);
+    expect(gh.calls.filter((c) => c.path.includes("/statuses/")).map((c) => c.status)).toEqual([
+      201, 403, 403, 403, 201,
+    ]);
     const summary = h.summaryComments(8)[0]!.body;
     expect(summary).toMatch(/secondary rate limit was reached/);
     const [run] = await h.warden.store.listRunsByStatus(["failed"]);
@@ -72,7 +91,12 @@ describePostgres("GitHub's write limit across two replicas", () => {
   it("reviews every PR of a burst exactly once within the limit: no write refused", { timeout: 60_000 }, async () => {
     // 10 writes per 2 s per installation here (GitHub: 80 per 60 s). Warden paces at 80% of it:
     // a replica's event loop stalling under load delays one write and bunches it with the next.
-    const result = await runWriteBurst({ databaseUrl: requireDatabaseUrl(), prs: 6, limit: { writes: 10, windowMs: 2_000 }, margin: 0.8 });
+    const result = await runWriteBurst({
+      databaseUrl: requireDatabaseUrl(),
+      prs: 6,
+      limit: { writes: 10, windowMs: 2_000 },
+      margin: 0.8,
+    });
     expect(result.problems).toEqual([]);
     expect(result.reviewedOnce).toBe(6);
     expect(result.runs).toBe(6);

@@ -17,10 +17,18 @@ const REPORTER: FakeGitLabUser = { id: 42, username: "re-porter" };
 const MALLORY: FakeGitLabUser = { id: 43, username: "mallory" };
 const PROJECT_BOT: FakeGitLabUser = { id: 44, username: "project_4321_bot_5f3a" };
 const FILES = { "src/feature.ts": "let x = 1;\nconsole.log(token);\nexport default x;\n" };
-const REPORT: FakeStep = { type: "message", text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}` };
+const REPORT: FakeStep = {
+  type: "message",
+  text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}`,
+};
 const RUN_TESTS: FakeStep = {
   type: "permission",
-  toolCall: { toolCallId: "call-tests", title: "Run the test suite", kind: "execute", rawInput: { command: "npm test", description: "to check the change" } },
+  toolCall: {
+    toolCallId: "call-tests",
+    title: "Run the test suite",
+    kind: "execute",
+    rawInput: { command: "npm test", description: "to check the change" },
+  },
   options: [
     { optionId: "allow", name: "Allow", kind: "allow_once" },
     { optionId: "reject", name: "Reject", kind: "reject_once" },
@@ -38,7 +46,9 @@ function traceFile(): string {
 }
 
 function outcomes(file: string): unknown[] {
-  return readFakeTrace(file).filter((t) => t.method === "permission_outcome").map((t) => t.params);
+  return readFakeTrace(file)
+    .filter((t) => t.method === "permission_outcome")
+    .map((t) => t.params);
 }
 
 async function start(scenario: FakeScenario, config: string): Promise<GitLabHarness> {
@@ -56,8 +66,14 @@ async function nextRequest(harness: GitLabHarness, iid: number): Promise<string>
 describe("permission requests through MR notes", () => {
   it("round-trips: request note, unauthorised answers refused with 😕 and a reply, a Developer's /approve relayed", async () => {
     const trace = traceFile();
-    h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: trace }, "permissions:\n  notify: ['@acme/maintainers']\n");
-    const mr = h.openMergeRequest(21, { ...FILES, ".gitlab/warden.yml": "permissions:\n  approvers:\n    users: [mallory]\n" });
+    h = await start(
+      { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
+      "permissions:\n  notify: ['@acme/maintainers']\n",
+    );
+    const mr = h.openMergeRequest(21, {
+      ...FILES,
+      ".gitlab/warden.yml": "permissions:\n  approvers:\n    users: [mallory]\n",
+    });
     await h.sendMergeRequest("open", mr);
     const id = await nextRequest(h, 21);
     const request = h.permissionNotes(21)[0]!;
@@ -86,8 +102,13 @@ describe("permission requests through MR notes", () => {
       expect(outcome).toBe("ignored");
       expect(h.awardsOn(note.id)).toEqual([]);
     }
-    const replies = h.replies(21).map((n) => n.body).join("\n");
-    expect(replies).toMatch(/yours: read[\s\S]*author of this MR cannot answer[\s\S]*yours: none[\s\S]*no pending permission request `p-000000` on this merge request/);
+    const replies = h
+      .replies(21)
+      .map((n) => n.body)
+      .join("\n");
+    expect(replies).toMatch(
+      /yours: read[\s\S]*author of this MR cannot answer[\s\S]*yours: none[\s\S]*no pending permission request `p-000000` on this merge request/,
+    );
     expect(outcomes(trace)).toEqual([]);
 
     const { note: approval } = await h.comment(mr, `/approve ${id}`, DEVELOPER);
@@ -96,14 +117,19 @@ describe("permission requests through MR notes", () => {
     expect(outcomes(trace)).toEqual([{ outcome: "selected", optionId: "allow" }]);
     expect(h.permissionNotes(21)[0]!.body).toContain("✅ Allowed once");
     expect(h.permissionNotes(21)[0]!.body).toContain("dev-eloper");
-    expect(h.summaryNotes(21)[0]!.body).toMatch(new RegExp(`\`${id}\` · execute: Run the test suite · ✅ allowed once by dev-eloper at`));
+    expect(h.summaryNotes(21)[0]!.body).toMatch(
+      new RegExp(`\`${id}\` · execute: Run the test suite · ✅ allowed once by dev-eloper at`),
+    );
     expect(h.gitlab.statusesFor(mr.sha)).toEqual(["pending", "success"]);
     expect(h.gitlab.unexpected).toEqual([]);
   });
 
   it("lets a member of an approver group answer, and fails closed when GitLab cannot say", async () => {
     const trace = traceFile();
-    h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: trace }, "permissions:\n  approvers:\n    minPermission: maintain\n    teams: [acme/reviewers]\n");
+    h = await start(
+      { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
+      "permissions:\n  approvers:\n    minPermission: maintain\n    teams: [acme/reviewers]\n",
+    );
     h.gitlab.groups.set("acme/reviewers", { [REPORTER.id]: 30 });
     const mr = h.openMergeRequest(22, FILES);
     await h.sendMergeRequest("open", mr);
@@ -136,7 +162,10 @@ describe("permission requests through MR notes", () => {
 
 describe("commands in MR notes", () => {
   it("/warden dismiss in a finding's discussion: dismissed, answered in that thread, status recomputed", async () => {
-    h = await start({ turns: [[{ type: "message", text: reportBlock({ summary: "One issue.", findings: [FINDING] }) }]] }, "");
+    h = await start(
+      { turns: [[{ type: "message", text: reportBlock({ summary: "One issue.", findings: [FINDING] }) }]] },
+      "",
+    );
     const mr = h.openMergeRequest(24, FILES);
     await h.sendMergeRequest("open", mr);
     await h.idle();
@@ -148,7 +177,9 @@ describe("commands in MR notes", () => {
     const threadNotes = () => h!.gitlab.notes.filter((n) => n.discussionId === thread!.id);
     expect(threadNotes().at(-1)!.body).toContain("needs write access");
 
-    const { note, outcome } = await h.comment(mr, "/warden dismiss F1 test token", DEVELOPER, { discussionId: thread!.id });
+    const { note, outcome } = await h.comment(mr, "/warden dismiss F1 test token", DEVELOPER, {
+      discussionId: thread!.id,
+    });
     expect(outcome).toBe("command_done");
     expect(h.awardsOn(note.id)).toEqual(["thumbsup"]);
     expect(h.summaryNotes(24)[0]!.body).toContain("### 🚫 Dismissed");

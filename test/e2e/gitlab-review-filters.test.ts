@@ -10,8 +10,14 @@ import { MR_AUTHOR, startGitLabHarness, type GitLabHarness } from "../support/gi
 
 const RENOVATE: FakeGitLabUser = { id: 77, username: "renovate-bot", bot: true };
 const DEVELOPER: FakeGitLabUser = { id: 41, username: "dev-eloper" };
-const NO_FINDINGS: FakeScenario["turns"][number] = [{ type: "message", text: `Done.\n\n${reportBlock({ summary: "Fine.", findings: [] })}` }];
-const FILES = { "src/a.ts": "export const a = 1;\n", "src/b.ts": "export const b = 2;\n", "src/c.ts": "export const c = 3;\n" };
+const NO_FINDINGS: FakeScenario["turns"][number] = [
+  { type: "message", text: `Done.\n\n${reportBlock({ summary: "Fine.", findings: [] })}` },
+];
+const FILES = {
+  "src/a.ts": "export const a = 1;\n",
+  "src/b.ts": "export const b = 2;\n",
+  "src/c.ts": "export const c = 3;\n",
+};
 
 let h: GitLabHarness | undefined;
 afterEach(async () => {
@@ -21,7 +27,10 @@ afterEach(async () => {
 
 async function start(config: string): Promise<{ harness: GitLabHarness; prompts: () => number }> {
   const traceFile = join(mkdtempSync(join(tmpdir(), "gitlab-filters-")), "trace.jsonl");
-  const harness = await startGitLabHarness({ scenario: { turns: [NO_FINDINGS], traceFile }, repoFiles: { ".gitlab/warden.yml": config } });
+  const harness = await startGitLabHarness({
+    scenario: { turns: [NO_FINDINGS], traceFile },
+    repoFiles: { ".gitlab/warden.yml": config },
+  });
   harness.project.members = { [DEVELOPER.id]: 30, [MR_AUTHOR.id]: 30 };
   return { harness, prompts: () => readFakeTrace(traceFile).filter((t) => t.method === "session/prompt").length };
 }
@@ -54,10 +63,14 @@ describe("review filters on GitLab", () => {
     expect(started.prompts()).toBe(0);
     // The pending status was set before the count was known; it ends saying why, never `success`.
     expect(h.gitlab.statusesFor(mr.sha)).toEqual(["pending", "failed"]);
-    expect(h.gitlab.statuses.at(-1)!.description).toBe("Not reviewed: 3 files changed, over review.maxChangedFiles (2); /warden review runs it");
+    expect(h.gitlab.statuses.at(-1)!.description).toBe(
+      "Not reviewed: 3 files changed, over review.maxChangedFiles (2); /warden review runs it",
+    );
     const summary = h.summaryNotes(51)[0]!.body;
     expect(summary).toContain("⏭️ Not Reviewed");
-    expect(summary).toContain("this MR changes 3 files, more than review.maxChangedFiles (2). Comment /warden review on the merge request");
+    expect(summary).toContain(
+      "this MR changes 3 files, more than review.maxChangedFiles (2). Comment /warden review on the merge request",
+    );
 
     await h.comment(mr, "/warden review", DEVELOPER);
     await h.idle();

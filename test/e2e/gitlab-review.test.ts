@@ -49,7 +49,16 @@ describe("GitLab review loop", () => {
   it("reviews a new MR: pending, one summary note, discussions from one bulk publish, failed status", async () => {
     const traceFile = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
     h = await startGitLabHarness({
-      scenario: { turns: [reportTurn({ summary: "Adds a feature.", highlights: ["Small"], findings: [HIGH_FINDING, LOW_FINDING, OUTSIDE_DIFF] })], traceFile },
+      scenario: {
+        turns: [
+          reportTurn({
+            summary: "Adds a feature.",
+            highlights: ["Small"],
+            findings: [HIGH_FINDING, LOW_FINDING, OUTSIDE_DIFF],
+          }),
+        ],
+        traceFile,
+      },
     });
     const mr = h.openMergeRequest(7, FEATURE);
     const res = await h.sendMergeRequest("open", mr);
@@ -59,7 +68,11 @@ describe("GitLab review loop", () => {
     expect(h.gitlab.unexpected).toEqual([]);
     expect(h.gitlab.statusesFor(mr.sha)).toEqual(["pending", "failed"]);
     const final = h.gitlab.statuses.at(-1)!;
-    expect(final).toMatchObject({ name: "warden/review", ref: "feature-7", description: "3 open issues (1 high, 2 low)" });
+    expect(final).toMatchObject({
+      name: "warden/review",
+      ref: "feature-7",
+      description: "3 open issues (1 high, 2 low)",
+    });
     expect(final.target_url).toMatch(new RegExp(`${h.gitlab.url}/acme/platform/widgets/-/merge_requests/7#note_\\d+$`));
 
     const summaries = h.summaryNotes(7);
@@ -92,7 +105,9 @@ describe("GitLab review loop", () => {
   });
 
   it("tracks findings across a push: same note edited, resolved discussion replied and resolved, no duplicates", async () => {
-    h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "First look.", findings: [HIGH_FINDING, LOW_FINDING] })] } });
+    h = await startGitLabHarness({
+      scenario: { turns: [reportTurn({ summary: "First look.", findings: [HIGH_FINDING, LOW_FINDING] })] },
+    });
     const mr = h.openMergeRequest(8, FEATURE);
     await h.sendMergeRequest("open", mr);
     await h.idle();
@@ -102,7 +117,9 @@ describe("GitLab review loop", () => {
     expect(threads).toHaveLength(2);
 
     // F1 fixed; the low finding is reported again and must not get a second discussion.
-    h.setScenario({ turns: [reportTurn({ summary: "Fixed.", findings: [LOW_FINDING], resolved: ["F1"], stillOpen: ["F2"] })] });
+    h.setScenario({
+      turns: [reportTurn({ summary: "Fixed.", findings: [LOW_FINDING], resolved: ["F1"], stillOpen: ["F2"] })],
+    });
     const oldrev = h.push(mr, { "src/feature.ts": "let x = 1;\nconsole.log('ok');\nexport default x;\n" });
     expect((await h.sendMergeRequest("update", mr, { oldrev })).status).toBe(200);
     await h.idle();
@@ -143,7 +160,9 @@ describe("GitLab review loop", () => {
     for (const id of threads) {
       expect(h.gitlab.discussions.get(id)!.resolved).toBe(true);
       const notes = h.gitlab.notes.filter((n) => n.discussionId === id);
-      expect(notes.slice(1).map((n) => [n.author.id, n.body])).toEqual([[GITLAB_BOT.id, `✅ Resolved in ${mr.sha.slice(0, 7)}`]]);
+      expect(notes.slice(1).map((n) => [n.author.id, n.body])).toEqual([
+        [GITLAB_BOT.id, `✅ Resolved in ${mr.sha.slice(0, 7)}`],
+      ]);
     }
     expect(h.gitlab.findingDiscussions(PROJECT_ID, 10)).toHaveLength(4);
     expect(h.gitlab.notifications).toBe(1);
@@ -214,7 +233,10 @@ describe("GitLab review loop", () => {
   it("turns an invalid .gitlab/warden.yml into a failed status naming the problem, and runs nothing", async () => {
     h = await startGitLabHarness({
       scenario: { turns: [reportTurn({ summary: "ok", findings: [] })] },
-      repoFiles: { ".gitlab/warden.yml": "review:\n  failOn: urgent\n", ".github/warden.yml": "review:\n  enabled: false\n" },
+      repoFiles: {
+        ".gitlab/warden.yml": "review:\n  failOn: urgent\n",
+        ".github/warden.yml": "review:\n  enabled: false\n",
+      },
     });
     const mr = h.openMergeRequest(12, FEATURE);
     await h.sendMergeRequest("open", mr);
@@ -260,7 +282,10 @@ describe("GitLab specifics", () => {
     const { recoverRuns } = await import("../../src/core/review/recover-runs.js");
     expect((await recoverRuns(h.warden.deps)).interrupted).toBe(1);
     expect(h.gitlab.statusesFor(mr.sha)).toEqual(["failed"]);
-    expect(h.gitlab.statuses[0]).toMatchObject({ ref: "refs/merge-requests/18/head", description: expect.stringMatching(/interrupted/) });
+    expect(h.gitlab.statuses[0]).toMatchObject({
+      ref: "refs/merge-requests/18/head",
+      description: expect.stringMatching(/interrupted/),
+    });
   });
 
   it("cancels the run when the MR is closed; the pending status does not stay", async () => {
@@ -278,7 +303,10 @@ describe("GitLab specifics", () => {
   it("never edits a human's note that carries the summary marker", async () => {
     h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "ok", findings: [] })] } });
     const mr = h.openMergeRequest(16, FEATURE);
-    const forged = h.gitlab.addHumanNote(h.project, 16, "<!-- warden:summary -->\nI am not the bot", { id: 66, username: "mallory" });
+    const forged = h.gitlab.addHumanNote(h.project, 16, "<!-- warden:summary -->\nI am not the bot", {
+      id: 66,
+      username: "mallory",
+    });
     await h.sendMergeRequest("open", mr);
     await h.idle();
     expect(forged.body).toBe("<!-- warden:summary -->\nI am not the bot");
@@ -286,7 +314,9 @@ describe("GitLab specifics", () => {
   });
 
   it("posts discussions one by one on a server without draft notes", async () => {
-    h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "ok", findings: [HIGH_FINDING, LOW_FINDING] })] } });
+    h = await startGitLabHarness({
+      scenario: { turns: [reportTurn({ summary: "ok", findings: [HIGH_FINDING, LOW_FINDING] })] },
+    });
     h.gitlab.draftNotesSupported = false;
     const mr = h.openMergeRequest(17, FEATURE);
     await h.sendMergeRequest("open", mr);

@@ -10,7 +10,13 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
 import { readFakeTrace, reportBlock, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeGitLabUser, FakeMergeRequest } from "../support/fake-gitlab.js";
-import { GitLabHarness, MR_AUTHOR, PROJECT_ID, startGitLabHarness, type GitLabHarnessOptions } from "../support/gitlab-harness.js";
+import {
+  GitLabHarness,
+  MR_AUTHOR,
+  PROJECT_ID,
+  startGitLabHarness,
+  type GitLabHarnessOptions,
+} from "../support/gitlab-harness.js";
 import { mergeRequestHook, noteHook } from "../support/gitlab-payloads.js";
 import { waitFor } from "../support/harness.js";
 
@@ -20,7 +26,12 @@ const FILES = { "src/feature.ts": "export const feature = 1;\n" };
 const REPORT: FakeStep = { type: "message", text: `\n\n${reportBlock({ summary: "Reviewed.", findings: [] })}` };
 const RUN_TESTS: FakeStep = {
   type: "permission",
-  toolCall: { toolCallId: "call-tests", title: "Run the test suite", kind: "execute", rawInput: { command: "npm test" } },
+  toolCall: {
+    toolCallId: "call-tests",
+    title: "Run the test suite",
+    kind: "execute",
+    rawInput: { command: "npm test" },
+  },
   options: [
     { optionId: "allow", name: "Allow", kind: "allow_once" },
     { optionId: "reject", name: "Reject", kind: "reject_once" },
@@ -51,7 +62,11 @@ interface World {
 
 async function world(opts: Partial<GitLabHarnessOptions> = {}): Promise<World> {
   const trace = join(mkdtempSync(join(tmpdir(), "gitlab-spoof-")), "trace.jsonl");
-  h = await startGitLabHarness({ scenario: { turns: [[RUN_TESTS, REPORT]], traceFile: trace }, repoFiles: { ".gitlab/warden.yml": "" }, ...opts });
+  h = await startGitLabHarness({
+    scenario: { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
+    repoFiles: { ".gitlab/warden.yml": "" },
+    ...opts,
+  });
   h.project.members = { [DEVELOPER.id]: 30, [MR_AUTHOR.id]: 50 };
   const mr = h.openMergeRequest(21, FILES);
   const opened = await h.sendMergeRequest("open", mr);
@@ -61,7 +76,9 @@ async function world(opts: Partial<GitLabHarnessOptions> = {}): Promise<World> {
 }
 
 function agentAnswers(w: World): unknown[] {
-  return readFakeTrace(w.trace).filter((t) => t.method === "permission_outcome").map((t) => t.params);
+  return readFakeTrace(w.trace)
+    .filter((t) => t.method === "permission_outcome")
+    .map((t) => t.params);
 }
 
 /** Delivers a forged hook and checks that nothing was decided. */
@@ -93,21 +110,36 @@ describe("forged Note Hooks are read back from GitLab", () => {
     const w = await world();
     const approve = `/approve ${w.id}`;
     // 1. A note id that never existed, in a Developer's name.
-    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: 999_999, body: approve, author: DEVELOPER }), { status: 200, outcome: "ignored" });
+    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: 999_999, body: approve, author: DEVELOPER }), {
+      status: 200,
+      outcome: "ignored",
+    });
     // 2. Mallory's real note, claimed to be the Developer's.
     const mallorys = w.h.gitlab.addHumanNote(w.h.project, 21, approve, MALLORY);
-    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: mallorys.id, body: approve, author: DEVELOPER }), { status: 200, outcome: "ignored" });
+    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: mallorys.id, body: approve, author: DEVELOPER }), {
+      status: 200,
+      outcome: "ignored",
+    });
     // 3. The Developer's real note, which says something else.
     const lgtm = w.h.gitlab.addHumanNote(w.h.project, 21, "LGTM, but let me look at the command first.", DEVELOPER);
-    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: lgtm.id, body: approve, author: DEVELOPER }), { status: 200, outcome: "ignored" });
+    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: lgtm.id, body: approve, author: DEVELOPER }), {
+      status: 200,
+      outcome: "ignored",
+    });
     // 4. A system note ("added 1 commit") dressed up as the Developer's command.
     const system = w.h.gitlab.addHumanNote(w.h.project, 21, approve, DEVELOPER);
     system.system = true;
-    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: system.id, body: approve, author: DEVELOPER }), { status: 200, outcome: "ignored" });
+    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: system.id, body: approve, author: DEVELOPER }), {
+      status: 200,
+      outcome: "ignored",
+    });
     // 5. The Developer's real /approve on another MR, delivered as if on this one.
     const other = w.h.openMergeRequest(22, { "b.ts": "export {};\n" });
     const elsewhere = w.h.gitlab.addHumanNote(w.h.project, other.iid, approve, DEVELOPER);
-    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: elsewhere.id, body: approve, author: DEVELOPER }), { status: 200, outcome: "ignored" });
+    await attempt(w, "Note Hook", noteHook(w.h.project, w.mr, { id: elsewhere.id, body: approve, author: DEVELOPER }), {
+      status: 200,
+      outcome: "ignored",
+    });
 
     const text = await metrics(w);
     for (const reason of ["note_not_found", "other_author", "other_body", "system_note"]) {
@@ -118,7 +150,9 @@ describe("forged Note Hooks are read back from GitLab", () => {
     expect(w.h.replies(21)).toEqual([]);
     expect(w.h.gitlab.awards).toEqual([]);
     // The read-back asked GitLab by the project's path, as the API allows.
-    expect(w.h.gitlab.calls.some((c) => c.path === `/projects/acme%2Fplatform%2Fwidgets/merge_requests/21/notes/${lgtm.id}`)).toBe(true);
+    expect(
+      w.h.gitlab.calls.some((c) => c.path === `/projects/acme%2Fplatform%2Fwidgets/merge_requests/21/notes/${lgtm.id}`),
+    ).toBe(true);
 
     await approveGenuinely(w);
     expect(w.h.gitlab.unexpected).toEqual([]);
@@ -126,10 +160,21 @@ describe("forged Note Hooks are read back from GitLab", () => {
 
   it("cancels nothing on a close or merge hook while GitLab says the MR is open", async () => {
     const w = await world();
-    await attempt(w, "Merge Request Hook", mergeRequestHook("close", w.h.project, w.mr), { status: 200, outcome: "ignored" });
-    await attempt(w, "Merge Request Hook", mergeRequestHook("merge", w.h.project, w.mr), { status: 200, outcome: "ignored" });
+    await attempt(w, "Merge Request Hook", mergeRequestHook("close", w.h.project, w.mr), {
+      status: 200,
+      outcome: "ignored",
+    });
+    await attempt(w, "Merge Request Hook", mergeRequestHook("merge", w.h.project, w.mr), {
+      status: 200,
+      outcome: "ignored",
+    });
     expect(await metrics(w)).toMatch(/warden_webhook_spoofed_total\{platform="gitlab",reason="merge_request_open"\} 2/);
-    expect(await w.h.warden.store.listActiveRuns({ repo: { platform: "gitlab", id: String(PROJECT_ID), fullName: "acme/platform/widgets" }, number: 21 })).toHaveLength(1);
+    expect(
+      await w.h.warden.store.listActiveRuns({
+        repo: { platform: "gitlab", id: String(PROJECT_ID), fullName: "acme/platform/widgets" },
+        number: 21,
+      }),
+    ).toHaveLength(1);
     await approveGenuinely(w);
   });
 
@@ -145,7 +190,8 @@ describe("forged Note Hooks are read back from GitLab", () => {
       const { note, outcome } = await w.h.comment(w.mr, body, DEVELOPER);
       expect(outcome).toBe("ignored");
       expect(w.h.awardsOn(note.id)).toEqual([]);
-      if ((await w.h.warden.store.getPermissionRequest(w.id))!.status !== "pending" || agentAnswers(w).length > 0) wrongful++;
+      if ((await w.h.warden.store.getPermissionRequest(w.id))!.status !== "pending" || agentAnswers(w).length > 0)
+        wrongful++;
       expect(agentAnswers(w)).toEqual([]);
     }
     await approveGenuinely(w);
@@ -154,7 +200,9 @@ describe("forged Note Hooks are read back from GitLab", () => {
 
 describe("a secret per group or project (gitlab.webhookSecrets)", () => {
   const perProject: Partial<GitLabHarnessOptions> = {
-    serverConfig: { gitlab: { webhookSecrets: { "acme/platform": "GITLAB_SECRET_PLATFORM", "ACME/other": "GITLAB_SECRET_OTHER" } } },
+    serverConfig: {
+      gitlab: { webhookSecrets: { "acme/platform": "GITLAB_SECRET_PLATFORM", "ACME/other": "GITLAB_SECRET_OTHER" } },
+    },
     extraEnv: { GITLAB_SECRET_PLATFORM: PLATFORM_SECRET, GITLAB_SECRET_OTHER: OTHER_SECRET },
   };
 
@@ -176,7 +224,12 @@ describe("a secret per group or project (gitlab.webhookSecrets)", () => {
     }
     // A project of acme/other, named with acme/platform's id: asked by its path, GitLab answers
     // with the other project's id, and the note is not there.
-    const other = h.gitlab.addProject({ id: OTHER_PROJECT_ID, pathWithNamespace: "acme/other/gadgets", defaultBranch: "main", httpUrlToRepo: h.remote.url });
+    const other = h.gitlab.addProject({
+      id: OTHER_PROJECT_ID,
+      pathWithNamespace: "acme/other/gadgets",
+      defaultBranch: "main",
+      httpUrlToRepo: h.remote.url,
+    });
     other.mergeRequests.set(21, { ...mr });
     h.token = OTHER_SECRET;
     const crossed = noteHook(h.project, mr, { id: note.id, body: note.body, author: DEVELOPER });
@@ -194,7 +247,11 @@ describe("a secret per group or project (gitlab.webhookSecrets)", () => {
     const harness = new GitLabHarness();
     try {
       await expect(
-        harness.start({ scenario: { turns: [[REPORT]] }, serverConfig: perProject.serverConfig!, extraEnv: { GITLAB_SECRET_PLATFORM: PLATFORM_SECRET } }),
+        harness.start({
+          scenario: { turns: [[REPORT]] },
+          serverConfig: perProject.serverConfig!,
+          extraEnv: { GITLAB_SECRET_PLATFORM: PLATFORM_SECRET },
+        }),
       ).rejects.toThrow('gitlab.webhookSecrets."ACME/other": environment variable GITLAB_SECRET_OTHER is not set');
     } finally {
       await harness.stop();

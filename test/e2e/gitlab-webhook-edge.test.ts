@@ -79,8 +79,11 @@ afterEach(async () => {
   await deps.store.close();
 });
 
-const send = (hook: string, payload: unknown, opts: { token?: string | null; idempotencyKey?: string; rawBody?: string } = {}) =>
-  deliverGitLab(port, hook, payload, { token: SECRET, ...opts });
+const send = (
+  hook: string,
+  payload: unknown,
+  opts: { token?: string | null; idempotencyKey?: string; rawBody?: string } = {},
+) => deliverGitLab(port, hook, payload, { token: SECRET, ...opts });
 
 async function runs() {
   return deps.store.listRunsByStatus(["queued", "running", "succeeded", "failed", "skipped", "cancelled"]);
@@ -108,7 +111,9 @@ describe("GitLab webhook route", () => {
     // The delivery ids were not recorded: the genuine delivery with the same key is accepted.
     const genuine = await send("Merge Request Hook", payload, { idempotencyKey: wrong.idempotencyKey });
     expect(JSON.parse(genuine.body)).toEqual({ status: "queued" });
-    expect(await deps.metrics.render()).toContain('warden_webhooks_total{platform="gitlab",event="unknown",outcome="unauthorized"} 3');
+    expect(await deps.metrics.render()).toContain(
+      'warden_webhooks_total{platform="gitlab",event="unknown",outcome="unauthorized"} 3',
+    );
   });
 
   it("dedupes on Idempotency-Key, and on X-Gitlab-Event-UUID without one", async () => {

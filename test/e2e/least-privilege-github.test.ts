@@ -10,7 +10,9 @@ import { startHarness, WEBHOOK_SECRET, type Harness } from "../support/harness.j
 import { testPrivateKey } from "../support/test-env.js";
 import pino from "pino";
 
-const OK_REPORT: FakeScenario = { turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", findings: [] }) }]] };
+const OK_REPORT: FakeScenario = {
+  turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", findings: [] }) }]],
+};
 const FILES = { "src/feature.ts": "export const y = 2;\nexport const z = 3;\n" };
 
 let h: Harness | undefined;
@@ -44,7 +46,12 @@ describe("GitHub checkout token", () => {
     expect(h.github.unexpected).toEqual([]);
     const scoped = h.github.mintedTokens.filter((t) => t.repository_ids !== undefined || t.permissions !== undefined);
     expect(scoped).toHaveLength(1);
-    expect(scoped[0]).toEqual({ installationId: 1, token: scoped[0]!.token, repository_ids: [4242], permissions: { contents: "read" } });
+    expect(scoped[0]).toEqual({
+      installationId: 1,
+      token: scoped[0]!.token,
+      repository_ids: [4242],
+      permissions: { contents: "read" },
+    });
     expect(seen.map((s) => s.auth?.password)).toEqual([scoped[0]!.token]);
     // Comments and statuses used the installation's own token: nothing was refused as out of scope.
     expect(h.github.outOfScope).toEqual([]);
@@ -54,7 +61,11 @@ describe("GitHub checkout token", () => {
     // What GitHub lets that token do: read this repository's files, write nothing.
     const api = `http://127.0.0.1:${h.githubPort}/api/v3/repos/acme/widgets`;
     const headers = { authorization: `token ${scoped[0]!.token}`, "content-type": "application/json" };
-    const write = await fetch(`${api}/issues/21/comments`, { method: "POST", headers, body: JSON.stringify({ body: "hi" }) });
+    const write = await fetch(`${api}/issues/21/comments`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ body: "hi" }),
+    });
     expect(write.status).toBe(403);
     const readPull = await fetch(`${api}/pulls/21`, { headers });
     expect(readPull.status).toBe(403);
@@ -103,10 +114,21 @@ describe("text posted to the PR", () => {
     const summary = h.summaryComments(22)[0]!.body;
     const inline = h.github.reviewComments.map((c) => c.body);
     expect(inline).toHaveLength(1);
-    const posted = [summary, ...inline, ...h.github.comments.map((c) => c.body), ...h.github.statuses.map((st) => st.description)];
+    const posted = [
+      summary,
+      ...inline,
+      ...h.github.comments.map((c) => c.body),
+      ...h.github.statuses.map((st) => st.description),
+    ];
     // Escapes the renderer inserts (zero-width joiners, backslashes) must not hide a surviving copy.
     const plain = posted.join("\n").replace(/[\u200D\\]/g, "");
-    for (const secret of [keyLine, WEBHOOK_SECRET, checkoutToken, apiKey, ...key.split("\n").filter((l) => l.length > 20)]) {
+    for (const secret of [
+      keyLine,
+      WEBHOOK_SECRET,
+      checkoutToken,
+      apiKey,
+      ...key.split("\n").filter((l) => l.length > 20),
+    ]) {
       expect(plain).not.toContain(secret);
     }
     expect(summary).toContain("[redacted]");

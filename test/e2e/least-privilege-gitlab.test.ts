@@ -4,7 +4,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { reportBlock } from "../fake-agent/fake-agent-spec.js";
 import { GITLAB_TOKEN } from "../support/fake-gitlab.js";
-import { GITLAB_WEBHOOK_SECRET, PROJECT_ID, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
+import {
+  GITLAB_WEBHOOK_SECRET,
+  PROJECT_ID,
+  startGitLabHarness,
+  type GitLabHarness,
+} from "../support/gitlab-harness.js";
 
 let h: GitLabHarness | undefined;
 afterEach(async () => {
@@ -29,7 +34,10 @@ describe("text posted to the MR", () => {
         },
       ],
     };
-    h = await startGitLabHarness({ scenario: { turns: [[{ type: "message", text: reportBlock(report) }]] }, extraEnv: { ACME_API_KEY: apiKey } });
+    h = await startGitLabHarness({
+      scenario: { turns: [[{ type: "message", text: reportBlock(report) }]] },
+      extraEnv: { ACME_API_KEY: apiKey },
+    });
     // The agent's configured environment, read from the server's at run time as an API key is.
     h.serverConfig.agents.default!.env = ["ACME_API_KEY"];
     const mr = h.openMergeRequest(9, { "src/feature.ts": "export const y = 2;\n" });
@@ -37,9 +45,13 @@ describe("text posted to the MR", () => {
     await h.idle();
 
     const summary = h.summaryNotes(9)[0]!.body;
-    const inline = h.gitlab.findingDiscussions(PROJECT_ID, 9).map((d) => h!.gitlab.notes.find((n) => n.discussionId === d.id)!.body);
+    const inline = h.gitlab
+      .findingDiscussions(PROJECT_ID, 9)
+      .map((d) => h!.gitlab.notes.find((n) => n.discussionId === d.id)!.body);
     expect(inline).toHaveLength(1);
-    const posted = [...h.gitlab.notes.map((n) => n.body), ...h.gitlab.statuses.map((s) => s.description ?? "")].join("\n");
+    const posted = [...h.gitlab.notes.map((n) => n.body), ...h.gitlab.statuses.map((s) => s.description ?? "")].join(
+      "\n",
+    );
     const plain = posted.replace(/[\u200D\\]/g, "");
     for (const secret of [GITLAB_TOKEN, GITLAB_WEBHOOK_SECRET, apiKey]) expect(plain).not.toContain(secret);
     expect(summary).toContain("[redacted]");

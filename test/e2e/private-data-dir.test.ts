@@ -11,7 +11,9 @@ import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js
 import { startHarness, type Harness } from "../support/harness.js";
 import pino from "pino";
 
-const OK_REPORT: FakeScenario = { turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", findings: [] }) }]] };
+const OK_REPORT: FakeScenario = {
+  turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", findings: [] }) }]],
+};
 
 let h: Harness | undefined;
 const roots: string[] = [];
@@ -38,7 +40,11 @@ function observedWorkspaces(root: string, seen: Array<{ base: string; dir: strin
 /** Starts Warden on `dir`, reviews one PR, and checks the modes of everything in the data dir. */
 async function reviewAndCheck(dir: string): Promise<void> {
   const seen: Array<{ base: string; dir: string }> = [];
-  h = await startHarness({ scenario: OK_REPORT, extraEnv: { WARDEN_DATA_DIR: dir }, warden: { workspaces: observedWorkspaces(dir, seen) } });
+  h = await startHarness({
+    scenario: OK_REPORT,
+    extraEnv: { WARDEN_DATA_DIR: dir },
+    warden: { workspaces: observedWorkspaces(dir, seen) },
+  });
   const pull = h.openPull(31, { "src/feature.ts": "export const y = 2;\n" });
   await h.sendPull("opened", pull);
   await h.idle();

@@ -38,9 +38,17 @@ describePostgres("approval across replicas", () => {
         [
           {
             type: "permission",
-            toolCall: { toolCallId: "t1", title: "Run the test suite", kind: "execute", rawInput: { command: "npm test", description: "check the change" } },
+            toolCall: {
+              toolCallId: "t1",
+              title: "Run the test suite",
+              kind: "execute",
+              rawInput: { command: "npm test", description: "check the change" },
+            },
           },
-          { type: "message", text: `\n\nDone.\n\n${reportBlock({ summary: "Tests pass.", highlights: [], findings: [] })}` },
+          {
+            type: "message",
+            text: `\n\nDone.\n\n${reportBlock({ summary: "Tests pass.", highlights: [], findings: [] })}`,
+          },
         ],
       ],
     };
@@ -61,7 +69,10 @@ describePostgres("approval across replicas", () => {
     const approval = gh.addHumanComment(9, `/approve ${requestId}`, MAINTAINER);
     const sentAt = performance.now();
     expect((await b.send("issue_comment", issueCommentPayload(a.repo, 9, approval))).status).toBe(200);
-    await waitFor(() => readFakeTrace(traceFile).some((t) => t.method === "permission_outcome"), "the agent on A to get the answer");
+    await waitFor(
+      () => readFakeTrace(traceFile).some((t) => t.method === "permission_outcome"),
+      "the agent on A to get the answer",
+    );
     const relayMs = performance.now() - sentAt;
     await waitFor(() => gh.statusesFor(pull.headSha).includes("success"), "the review to finish", 20_000);
     await Promise.all([a.idle(), b.idle()]);

@@ -26,19 +26,32 @@ afterAll(async () => {
 });
 
 describePostgres("replica failure", () => {
-  it("ends the run of a killed replica honestly, from another replica, within the lease time", { timeout: 60_000 }, async () => {
-    const replicas = { schema: schemas.schema, workerSchema: schemas.workerSchema, leaseMs: LEASE_MS, pollIntervalMs: 200 };
+  it("ends the run of a killed replica honestly, from another replica, within the lease time", {
+    timeout: 60_000,
+  }, async () => {
+    const replicas = {
+      schema: schemas.schema,
+      workerSchema: schemas.workerSchema,
+      leaseMs: LEASE_MS,
+      pollIntervalMs: 200,
+    };
     // The fake GitHub's owner runs in SQLite mode: it takes no PostgreSQL jobs.
     host = await startHarness({ scenario: HANGING });
     a = await spawnReplicaProcess(host, { databaseUrl: requireDatabaseUrl(), scenario: HANGING, replicas });
 
     const pull = host.openPull(21, { "src/feature.ts": "export const x = 1;\n" });
-    const res = await deliver(a.port, "pull_request", pullRequestPayload("opened", host.repo, pull), { secret: WEBHOOK_SECRET });
+    const res = await deliver(a.port, "pull_request", pullRequestPayload("opened", host.repo, pull), {
+      secret: WEBHOOK_SECRET,
+    });
     expect(res.status).toBe(200);
     const gh = host.github;
     await waitFor(() => gh.statusesFor(pull.headSha).includes("pending"), "the run to start on A", 20_000);
     // B joins only now, so the run is certainly A's.
-    b = await startReplica(host, { scenario: HANGING, extraEnv: { DATABASE_URL: requireDatabaseUrl() }, warden: { replicas } });
+    b = await startReplica(host, {
+      scenario: HANGING,
+      extraEnv: { DATABASE_URL: requireDatabaseUrl() },
+      warden: { replicas },
+    });
     const [run] = await b.warden.store.listRunsByStatus(["running"]);
     expect(run?.number).toBe(21);
 
@@ -59,7 +72,9 @@ describePostgres("replica failure", () => {
     expect(summary[0]!.body).not.toContain("⏳ In Progress");
 
     // The lost replica's job lock was freed: the PR's queue takes new work at once.
-    b.setScenario({ turns: [[{ type: "message", text: '```warden-report\n{"summary":"ok","highlights":[],"findings":[]}\n```' }]] });
+    b.setScenario({
+      turns: [[{ type: "message", text: '```warden-report\n{"summary":"ok","highlights":[],"findings":[]}\n```' }]],
+    });
     b.push(pull, { "src/feature.ts": "export const x = 2;\n" });
     expect((await b.sendPull("synchronize", pull)).status).toBe(200);
     await waitFor(() => gh.statusesFor(pull.headSha).includes("success"), "the next run on B", 15_000);

@@ -51,7 +51,9 @@ async function inParallel<T>(tasks: Array<() => Promise<T>>, limit: number): Pro
 }
 
 describePostgres("two replicas on one database", () => {
-  it("turns 200 PR deliveries plus 50 redeliveries into exactly 200 runs, with nothing posted twice", { timeout: 120_000 }, async () => {
+  it("turns 200 PR deliveries plus 50 redeliveries into exactly 200 runs, with nothing posted twice", {
+    timeout: 120_000,
+  }, async () => {
     const report = () => ({ summary: "Adds a feature.", highlights: ["Small"], findings: [FINDING] });
     const runnerA = inProcessRunner(report);
     const runnerB = inProcessRunner(report);
@@ -90,13 +92,24 @@ describePostgres("two replicas on one database", () => {
     expect(mixed).toHaveLength(PRS + REDELIVERIES);
 
     const answers = await inParallel(
-      mixed.map((d) => () => d.to.send("pull_request", pullRequestPayload("opened", a.repo, d.pull), { deliveryId: d.id })),
+      mixed.map(
+        (d) => () => d.to.send("pull_request", pullRequestPayload("opened", a.repo, d.pull), { deliveryId: d.id }),
+      ),
       16,
     );
     expect(answers.map((r) => r.status)).toEqual(new Array(PRS + REDELIVERIES).fill(200));
     await Promise.all([a.idle(), b.idle()]);
 
-    const runs = await a.warden.store.listRunsByStatus(["queued", "running", "succeeded", "failed", "skipped", "superseded", "cancelled", "interrupted"]);
+    const runs = await a.warden.store.listRunsByStatus([
+      "queued",
+      "running",
+      "succeeded",
+      "failed",
+      "skipped",
+      "superseded",
+      "cancelled",
+      "interrupted",
+    ]);
     expect(runs).toHaveLength(PRS);
     expect(new Set(runs.map((r) => r.number)).size).toBe(PRS);
     expect(runs.every((r) => r.status === "succeeded")).toBe(true);
@@ -109,7 +122,10 @@ describePostgres("two replicas on one database", () => {
     for (const pull of pulls) {
       expect(a.summaryComments(pull.number), `summaries of #${pull.number}`).toHaveLength(1);
       expect(gh.statusesFor(pull.headSha), `statuses of #${pull.number}`).toEqual(["pending", "failure"]);
-      expect(gh.reviews.filter((r) => r.pullNumber === pull.number), `reviews of #${pull.number}`).toHaveLength(1);
+      expect(
+        gh.reviews.filter((r) => r.pullNumber === pull.number),
+        `reviews of #${pull.number}`,
+      ).toHaveLength(1);
     }
     expect(gh.reviews).toHaveLength(PRS);
   });

@@ -12,7 +12,9 @@ import { spawnReplicaProcess, type ReplicaProcess } from "../support/replica-pro
 
 const GAP_MS = 300;
 const FILES = { "src/feature.ts": "export const x = 1;\n" };
-const REPORT: FakeScenario = { turns: [[{ type: "message", text: reportBlock({ summary: "ok", highlights: [], findings: [] }) }]] };
+const REPORT: FakeScenario = {
+  turns: [[{ type: "message", text: reportBlock({ summary: "ok", highlights: [], findings: [] }) }]],
+};
 
 const schemas = freshSchemas();
 let host: Harness | undefined;
@@ -26,23 +28,45 @@ afterAll(async () => {
 });
 
 describePostgres("shared write budget and a killed replica", () => {
-  it("keeps the installation writing at the budget's pace after the replica holding slots is killed", { timeout: 60_000 }, async () => {
-    const replicas = { schema: schemas.schema, workerSchema: schemas.workerSchema, leaseMs: 1_500, pollIntervalMs: 200 };
+  it("keeps the installation writing at the budget's pace after the replica holding slots is killed", {
+    timeout: 60_000,
+  }, async () => {
+    const replicas = {
+      schema: schemas.schema,
+      workerSchema: schemas.workerSchema,
+      leaseMs: 1_500,
+      pollIntervalMs: 200,
+    };
     host = await startHarness({ scenario: REPORT });
     const gh = host.github;
     // GitHub's limit scaled to the budget: 5 writes per 5 gaps, Warden at 80% of it.
     gh.writeLimit = { writes: 5, windowMs: 5 * GAP_MS * 0.8 };
-    a = await spawnReplicaProcess(host, { databaseUrl: requireDatabaseUrl(), scenario: REPORT, replicas, writeSpacingMs: GAP_MS });
+    a = await spawnReplicaProcess(host, {
+      databaseUrl: requireDatabaseUrl(),
+      scenario: REPORT,
+      replicas,
+      writeSpacingMs: GAP_MS,
+    });
     const burst = [41, 42, 43].map((n) => host!.openPull(n, FILES));
     for (const pull of burst) {
-      expect((await deliver(a.port, "pull_request", pullRequestPayload("opened", host.repo, pull), { secret: WEBHOOK_SECRET })).status).toBe(200);
+      expect(
+        (
+          await deliver(a.port, "pull_request", pullRequestPayload("opened", host.repo, pull), {
+            secret: WEBHOOK_SECRET,
+          })
+        ).status,
+      ).toBe(200);
     }
     // A is mid-burst: writes made, and its two running reviews waiting for the slots they took.
     await waitFor(() => gh.writes.accepted >= 3, "replica A's first writes", 20_000);
     await a.kill();
     const writesOfA = gh.calls.filter((c) => c.write).length;
 
-    b = await startReplica(host, { scenario: REPORT, extraEnv: { DATABASE_URL: requireDatabaseUrl() }, warden: { replicas, writeSpacingMs: GAP_MS } });
+    b = await startReplica(host, {
+      scenario: REPORT,
+      extraEnv: { DATABASE_URL: requireDatabaseUrl() },
+      warden: { replicas, writeSpacingMs: GAP_MS },
+    });
     const ready = Date.now();
     const fresh = b.openPull(45, FILES);
     expect((await b.sendPull("opened", fresh)).status).toBe(200);
@@ -54,7 +78,11 @@ describePostgres("shared write budget and a killed replica", () => {
     await waitFor(() => gh.statusesFor(fresh.headSha).includes("success"), "B's review of #45", 30_000);
     // Every PR of A's burst ends: interrupted runs by B's reaper, queued ones reviewed by B.
     for (const pull of burst) {
-      await waitFor(() => ["success", "error"].includes(gh.statusesFor(pull.headSha).at(-1) ?? ""), `an end for #${pull.number}`, 30_000);
+      await waitFor(
+        () => ["success", "error"].includes(gh.statusesFor(pull.headSha).at(-1) ?? ""),
+        `an end for #${pull.number}`,
+        30_000,
+      );
     }
     await b.idle();
     expect(gh.writes.refused).toBe(0);

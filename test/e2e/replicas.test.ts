@@ -12,7 +12,9 @@ import { startHarness, startReplica, waitFor, type Harness, type HarnessOptions 
 import { describePostgres, freshSchemas, requireDatabaseUrl, type TestSchemas } from "../support/postgres.js";
 import { freePort } from "../support/test-env.js";
 
-const OK: FakeScenario = { turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", highlights: ["Tidy"], findings: [] }) }]] };
+const OK: FakeScenario = {
+  turns: [[{ type: "message", text: reportBlock({ summary: "Looks fine.", highlights: ["Tidy"], findings: [] }) }]],
+};
 const hanging = (traceFile?: string): FakeScenario => ({
   turns: [[{ type: "plan", entries: [{ content: "Read the diff", status: "in_progress" }] }, { type: "hang" }]],
   ...(traceFile ? { traceFile } : {}),
@@ -29,10 +31,17 @@ function schemas(): TestSchemas {
   return s;
 }
 
-function onPostgres(s: TestSchemas, scenario: FakeScenario, more: { databaseUrl?: string; concurrency?: number; shutdownGraceMs?: number } = {}): HarnessOptions {
+function onPostgres(
+  s: TestSchemas,
+  scenario: FakeScenario,
+  more: { databaseUrl?: string; concurrency?: number; shutdownGraceMs?: number } = {},
+): HarnessOptions {
   return {
     scenario,
-    extraEnv: { DATABASE_URL: more.databaseUrl ?? requireDatabaseUrl(), WARDEN_MAX_CONCURRENT_RUNS: String(more.concurrency ?? 2) },
+    extraEnv: {
+      DATABASE_URL: more.databaseUrl ?? requireDatabaseUrl(),
+      WARDEN_MAX_CONCURRENT_RUNS: String(more.concurrency ?? 2),
+    },
     warden: {
       replicas: {
         schema: s.schema,
@@ -89,7 +98,9 @@ describePostgres("replicas on PostgreSQL", () => {
 
     expect(readFakeTrace(trace).some((t) => t.method === "session/cancel")).toBe(true);
     expect(a.github.statusesFor(oldHead)).toEqual(["pending", "error"]);
-    expect(a.github.statuses.find((st) => st.sha === oldHead && st.state === "error")!.description).toMatch(/superseded/);
+    expect(a.github.statuses.find((st) => st.sha === oldHead && st.state === "error")!.description).toMatch(
+      /superseded/,
+    );
     expect(a.github.statusesFor(pull.headSha)).toEqual(["pending", "success"]);
     expect(a.summaryComments(5)).toHaveLength(1);
     const runs = await a.warden.store.listRunsByStatus(["superseded", "succeeded"]);
@@ -110,7 +121,9 @@ describePostgres("replicas on PostgreSQL", () => {
 
     await a.warden.stop(); // what SIGTERM does (main.ts)
     expect(a.github.statusesFor(first.headSha)).toEqual(["pending", "error"]);
-    expect(a.github.statuses.find((st) => st.sha === first.headSha && st.state === "error")!.description).toMatch(/shut down/);
+    expect(a.github.statuses.find((st) => st.sha === first.headSha && st.state === "error")!.description).toMatch(
+      /shut down/,
+    );
     expect(a.github.statusesFor(second.headSha)).toEqual([]);
 
     const b = await started(startReplica(a, onPostgres(s, OK)));

@@ -38,7 +38,9 @@ afterEach(async () => {
 /** Every probe but the listed provider's failed; nothing the agent saw holds a secret. */
 function expectContained(results: EscapeResult[], providerPort: number, secrets: string[]): void {
   if (process.env.SHOW_ESCAPES) console.log(JSON.stringify(results, null, 1));
-  const provider = results.find((r) => r.probe.kind === "proxy" && r.probe.port === providerPort && r.probe.host === "127.0.0.1");
+  const provider = results.find(
+    (r) => r.probe.kind === "proxy" && r.probe.port === providerPort && r.probe.host === "127.0.0.1",
+  );
   expect(provider).toMatchObject({ ok: true, saw: "pong provider" });
   // The listed provider only: its loopback relay inside the sandbox goes through the proxy.
   const relayed = results.find((r) => r.probe.kind === "exchange" && r.probe.port === providerPort);
@@ -55,7 +57,8 @@ function expectContained(results: EscapeResult[], providerPort: number, secrets:
     if (result.probe.kind === "read" && /^\/proc\/\d+\/environ$/.test(result.probe.path) && result.ok) continue; // its own namespace's processes (checked: no secret)
     expect(result.ok, what).toBe(false);
   }
-  const byPath = (path: string) => results.find((r) => r.probe.kind !== "proc_environ" && "path" in r.probe && r.probe.path === path)!;
+  const byPath = (path: string) =>
+    results.find((r) => r.probe.kind !== "proc_environ" && "path" in r.probe && r.probe.path === path)!;
   expect(byPath("/usr/escaped.txt").saw).toBe("EROFS");
   expect(results.find((r) => r.probe.kind === "proxy" && r.probe.port === 5432)!.saw).toMatch(/^HTTP\/1\.1 403/);
   expect(results.find((r) => r.probe.kind === "proxy" && r.probe.host === "localhost")!.saw).toMatch(/^HTTP\/1\.1 403/);
@@ -82,8 +85,17 @@ describe("the agent's sandbox, on GitHub", () => {
     cleanups.push(() => h.stop());
     const { privateKeyPath, otherRunFile } = plantSecrets(h.dataDir);
     cleanups.push(() => rmSync(join(privateKeyPath, ".."), { recursive: true, force: true }));
-    expect(hostCanRead(otherRunFile) && hostCanRead(privateKeyPath) && hostCanRead(join(h.dataDir, "warden.db"))).toBe(true);
-    const targets = { dataDir: h.dataDir, privateKeyPath, wardenPort: h.port, providerPort: provider.port, neighbourPid: neighbour.pid!, secrets: [SECRET] };
+    expect(hostCanRead(otherRunFile) && hostCanRead(privateKeyPath) && hostCanRead(join(h.dataDir, "warden.db"))).toBe(
+      true,
+    );
+    const targets = {
+      dataDir: h.dataDir,
+      privateKeyPath,
+      wardenPort: h.port,
+      providerPort: provider.port,
+      neighbourPid: neighbour.pid!,
+      secrets: [SECRET],
+    };
     h.setScenario(escapeScenario(targets));
     const pull = h.openPull(31, { "src/feature.ts": "export const f = 1;\n" }, {}, escapingSymlinks(privateKeyPath));
     await h.sendPull("opened", pull);
@@ -92,7 +104,11 @@ describe("the agent's sandbox, on GitHub", () => {
     const results = decodeEscapeResults(h.summaryComments(31)[0]!.body);
     expect(results).toHaveLength(escapeProbes(targets).length);
     expectContained(results, provider.port, [SECRET, "BEGIN RSA", "otherRepoSecret"]);
-    for (const path of [join(h.dataDir, "escaped.txt"), join(h.dataDir, "workspaces", "escaped.txt"), join(WARDEN_DIR, "escaped.txt")]) {
+    for (const path of [
+      join(h.dataDir, "escaped.txt"),
+      join(h.dataDir, "workspaces", "escaped.txt"),
+      join(WARDEN_DIR, "escaped.txt"),
+    ]) {
       expect(existsSync(path), path).toBe(false);
     }
     expect(h.github.statuses.at(-1)!.state).toBe("success");
@@ -100,7 +116,19 @@ describe("the agent's sandbox, on GitHub", () => {
 
   it("the repository cache the checkout borrows from is readable inside, never writable", async () => {
     const h: Harness = await startHarness({
-      scenario: { turns: [[{ type: "escape", probes: [{ kind: "borrowed_objects", action: "read" }, { kind: "borrowed_objects", action: "write" }] }]] },
+      scenario: {
+        turns: [
+          [
+            {
+              type: "escape",
+              probes: [
+                { kind: "borrowed_objects", action: "read" },
+                { kind: "borrowed_objects", action: "write" },
+              ],
+            },
+          ],
+        ],
+      },
     });
     cleanups.push(() => h.stop());
     const pull = h.openPull(34, { "src/feature.ts": "export const f = 1;\n" });
@@ -127,7 +155,10 @@ describe("the agent's sandbox, on GitHub", () => {
       sandbox: { dial: testDial({ "models.undecided.test": upstream.port }) },
     });
     cleanups.push(() => h.stop());
-    h.repo.permissions = { "mai-tainer": { permission: "write", role_name: "write" }, "rea-der": { permission: "read", role_name: "read" } };
+    h.repo.permissions = {
+      "mai-tainer": { permission: "write", role_name: "write" },
+      "rea-der": { permission: "read", role_name: "read" },
+    };
 
     const pull = h.openPull(32, { "src/feature.ts": "export const f = 1;\n" });
     await h.sendPull("opened", pull);
@@ -144,7 +175,10 @@ describe("the agent's sandbox, on GitHub", () => {
     await h.idle();
     // One ask for the run: the second connection to the same host went through on the same answer.
     expect(h.permissionComments(32)).toHaveLength(1);
-    expect(decodeEscapeResults(h.summaryComments(32)[0]!.body).map((r) => r.saw)).toEqual(["pong undecided", "pong undecided"]);
+    expect(decodeEscapeResults(h.summaryComments(32)[0]!.body).map((r) => r.saw)).toEqual([
+      "pong undecided",
+      "pong undecided",
+    ]);
 
     const denied = h.openPull(33, { "src/other.ts": "export const o = 1;\n" });
     await h.sendPull("opened", denied);
@@ -190,11 +224,30 @@ describe("the agent's sandbox, on GitLab", () => {
     h.project.members = { [DEVELOPER.id]: 30, [MR_AUTHOR.id]: 50 };
     const { privateKeyPath } = plantSecrets(h.dataDir);
     cleanups.push(() => rmSync(join(privateKeyPath, ".."), { recursive: true, force: true }));
-    const targets = { dataDir: h.dataDir, privateKeyPath, wardenPort: h.port, providerPort: provider.port, neighbourPid: neighbour.pid!, secrets: [SECRET] };
+    const targets = {
+      dataDir: h.dataDir,
+      privateKeyPath,
+      wardenPort: h.port,
+      providerPort: provider.port,
+      neighbourPid: neighbour.pid!,
+      secrets: [SECRET],
+    };
     h.setScenario({
-      turns: [[{ type: "escape", probes: [...escapeProbes(targets), { kind: "proxy", host: "models.undecided.test", port: 443 }] }]],
+      turns: [
+        [
+          {
+            type: "escape",
+            probes: [...escapeProbes(targets), { kind: "proxy", host: "models.undecided.test", port: 443 }],
+          },
+        ],
+      ],
     });
-    const mr = h.openMergeRequest(41, { "src/feature.ts": "export const f = 1;\n" }, {}, escapingSymlinks(privateKeyPath));
+    const mr = h.openMergeRequest(
+      41,
+      { "src/feature.ts": "export const f = 1;\n" },
+      {},
+      escapingSymlinks(privateKeyPath),
+    );
     await h.sendMergeRequest("open", mr);
     await waitFor(() => h.permissionNotes(41).length > 0, "a permission request note", 30_000);
     expect(h.permissionNotes(41)[0]!.body).toContain("`models.undecided.test:443`");

@@ -51,7 +51,11 @@ describe("webhook bodies over 25 MB", () => {
     ["with Content-Length", true],
     ["chunked, without Content-Length", false],
   ])("GitLab route: a 200 MB POST %s with the right token gets 413 and memory stays flat", async (_, declareLength) => {
-    const headers = { "content-type": "application/json", "x-gitlab-event": "Note Hook", "x-gitlab-token": GITLAB_WEBHOOK_SECRET };
+    const headers = {
+      "content-type": "application/json",
+      "x-gitlab-event": "Note Hook",
+      "x-gitlab-token": GITLAB_WEBHOOK_SECRET,
+    };
     const result = await bigUpload(gitlab.port, "/api/gitlab/webhooks", headers, BIG, { declareLength });
     console.info(
       `gitlab 200 MB POST ${declareLength ? "with length" : "chunked"}: status ${result.status}, rss ${result.rssBeforeMb.toFixed(0)} → peak ${result.peakRssMb.toFixed(0)} MB, client sent ${(result.sent / 2 ** 20).toFixed(0)} MB`,

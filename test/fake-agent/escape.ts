@@ -12,7 +12,9 @@ function errorCode(err: unknown): string {
 }
 
 function read(path: string): EscapeResult["saw"] {
-  return statSync(path).isDirectory() ? `dir:${readdirSync(path).join(",")}` : `file:${readFileSync(path, "utf8").slice(0, 200)}`;
+  return statSync(path).isDirectory()
+    ? `dir:${readdirSync(path).join(",")}`
+    : `file:${readFileSync(path, "utf8").slice(0, 200)}`;
 }
 
 function procEnviron(needles: string[]): { found: string[]; readable: number } {

@@ -8,7 +8,16 @@ import type { AgentSpec } from "../../src/core/model/agent.js";
 import type { FakeDump, FakeScenario, FakeTraceEntry } from "./scenario.js";
 
 export { reportBlock } from "./scenario.js";
-export type { EscapeProbe, EscapeResult, FakeDump, FakePermissionOption, FakeScenario, FakeStep, FakeToolKind, FakeTraceEntry } from "./scenario.js";
+export type {
+  EscapeProbe,
+  EscapeResult,
+  FakeDump,
+  FakePermissionOption,
+  FakeScenario,
+  FakeStep,
+  FakeToolKind,
+  FakeTraceEntry,
+} from "./scenario.js";
 
 /** Absolute, so the agent starts from any cwd with only PATH and HOME in its environment. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
@@ -21,7 +30,9 @@ const REPO = fileURLToPath(new URL("../../", import.meta.url));
  * repository's package.json (ESM), tsconfig, node_modules (tsx, the ACP SDK) and this folder, as
  * an operator would list them in `agents.<name>.readPaths`. Node itself is found as the command.
  */
-const FAKE_AGENT_READ_PATHS = ["package.json", "tsconfig.json", "node_modules", "test/fake-agent"].map((p) => join(REPO, p));
+const FAKE_AGENT_READ_PATHS = ["package.json", "tsconfig.json", "node_modules", "test/fake-agent"].map((p) =>
+  join(REPO, p),
+);
 
 /**
  * Folders where fake agents write their trace and dump files: tests give them to the sandbox as

@@ -5,7 +5,14 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlink
 import { dirname, join, relative } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { agent, methods, ndJsonStream, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sdk";
-import type { AgentContext, SessionConfigOption, SessionUpdate, RequestPermissionRequest, StopReason, ToolCallUpdate } from "@agentclientprotocol/sdk";
+import type {
+  AgentContext,
+  SessionConfigOption,
+  SessionUpdate,
+  RequestPermissionRequest,
+  StopReason,
+  ToolCallUpdate,
+} from "@agentclientprotocol/sdk";
 import { runEscape } from "./escape.js";
 import { reportBlock } from "./scenario.js";
 import type { FakeDump, FakePermissionOption, FakeScenario, FakeStep } from "./scenario.js";
@@ -58,18 +65,28 @@ function dump(target: { file: string; needles: string[] }): void {
   listFiles(cwd, cwd, files);
   const matches: Record<string, string[]> = {};
   for (const needle of target.needles) {
-    matches[needle] = files.filter((file) => statSync(join(cwd, file)).size < 50_000_000 && readFileSync(join(cwd, file)).includes(needle));
+    matches[needle] = files.filter(
+      (file) => statSync(join(cwd, file)).size < 50_000_000 && readFileSync(join(cwd, file)).includes(needle),
+    );
   }
   const result: FakeDump = { env: { ...process.env } as Record<string, string>, cwd, files, matches };
   writeFileSync(target.file, JSON.stringify(result));
 }
 
-async function runStep(step: FakeStep, client: AgentContext, sessionId: string, turn: AbortController): Promise<StopReason | undefined> {
+async function runStep(
+  step: FakeStep,
+  client: AgentContext,
+  sessionId: string,
+  turn: AbortController,
+): Promise<StopReason | undefined> {
   const update = (u: SessionUpdate) => client.notify(methods.client.session.update, { sessionId, update: u });
   const say = (text: string) => update({ sessionUpdate: "agent_message_chunk", content: { type: "text", text } });
   switch (step.type) {
     case "plan":
-      await update({ sessionUpdate: "plan", entries: step.entries.map((e) => ({ ...e, priority: "medium" as const })) });
+      await update({
+        sessionUpdate: "plan",
+        entries: step.entries.map((e) => ({ ...e, priority: "medium" as const })),
+      });
       return undefined;
     case "message":
       await say(step.text);
@@ -140,7 +157,12 @@ async function runStep(step: FakeStep, client: AgentContext, sessionId: string, 
       // Raw notification: the scripted figures go out as they are, valid or not.
       await client.notify(methods.client.session.update, {
         sessionId,
-        update: { sessionUpdate: "usage_update", used: step.used, size: step.size, ...(step.cost !== undefined ? { cost: step.cost } : {}) },
+        update: {
+          sessionUpdate: "usage_update",
+          used: step.used,
+          size: step.size,
+          ...(step.cost !== undefined ? { cost: step.cost } : {}),
+        },
       } as never);
       return undefined;
     case "turn_usage":
@@ -164,8 +186,10 @@ const app = agent({ name: "fake-agent" })
   .onRequest(methods.agent.authenticate, ({ params }) => {
     trace("authenticate", params);
     const auth = scenario.requireAuth;
-    if (!auth || params.methodId !== auth.methodId) throw RequestError.invalidParams(undefined, `no sign-in method ${params.methodId}`);
-    if (auth.envVar && !process.env[auth.envVar]) throw RequestError.internalError(undefined, `${auth.envVar} is not set`);
+    if (!auth || params.methodId !== auth.methodId)
+      throw RequestError.invalidParams(undefined, `no sign-in method ${params.methodId}`);
+    if (auth.envVar && !process.env[auth.envVar])
+      throw RequestError.internalError(undefined, `${auth.envVar} is not set`);
     authenticated = true;
     return {};
   })
@@ -175,7 +199,8 @@ const app = agent({ name: "fake-agent" })
     if (scenario.authStatus) await client.notify("_auth/status_update", { authStatus: scenario.authStatus });
     if (scenario.hangOn === "session/new") await forever();
     if (scenario.requireAuth && !authenticated) throw new RequestError(-32000, "Authentication required");
-    if (scenario.sessionNewError) throw new RequestError(scenario.sessionNewError.code, scenario.sessionNewError.message);
+    if (scenario.sessionNewError)
+      throw new RequestError(scenario.sessionNewError.code, scenario.sessionNewError.message);
     const modes = scenario.modes && {
       currentModeId: currentMode ?? scenario.modes.current,
       availableModes: scenario.modes.available.map((id) => ({ id, name: id })),
@@ -185,13 +210,17 @@ const app = agent({ name: "fake-agent" })
   })
   .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
     trace("session/set_mode", params);
-    if (!scenario.modes?.available.includes(params.modeId)) throw RequestError.invalidParams(undefined, `no mode ${params.modeId}`);
+    if (!scenario.modes?.available.includes(params.modeId))
+      throw RequestError.invalidParams(undefined, `no mode ${params.modeId}`);
     if (setModeFails()) throw RequestError.internalError(undefined, "cannot change mode now");
     currentMode = params.modeId;
     if (scenario.announceMode) {
       await client.notify(methods.client.session.update, {
         sessionId: params.sessionId,
-        update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: `[MODE_UPDATE] ${params.modeId}` } },
+        update: {
+          sessionUpdate: "agent_message_chunk",
+          content: { type: "text", text: `[MODE_UPDATE] ${params.modeId}` },
+        },
       });
     }
     await client.notify(methods.client.session.update, {
@@ -208,7 +237,12 @@ const app = agent({ name: "fake-agent" })
       extra.current = value;
       return { configOptions: configOptions() ?? [] };
     }
-    if (!modeConfig || params.configId !== modeConfig.id || typeof value !== "string" || !modeConfig.values.includes(value)) {
+    if (
+      !modeConfig ||
+      params.configId !== modeConfig.id ||
+      typeof value !== "string" ||
+      !modeConfig.values.includes(value)
+    ) {
       throw RequestError.invalidParams(undefined, "unknown config option or value");
     }
     if (setModeFails()) throw RequestError.internalError(undefined, "cannot change mode now");

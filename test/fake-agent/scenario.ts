@@ -23,7 +23,14 @@ export interface FakePermissionOption {
 export type FakeStep =
   | { type: "plan"; entries: Array<{ content: string; status: "pending" | "in_progress" | "completed" }> }
   | { type: "message"; text: string }
-  | { type: "tool_call"; toolCallId: string; title: string; kind?: FakeToolKind; status?: "pending" | "in_progress" | "completed" | "failed"; rawInput?: unknown }
+  | {
+      type: "tool_call";
+      toolCallId: string;
+      title: string;
+      kind?: FakeToolKind;
+      status?: "pending" | "in_progress" | "completed" | "failed";
+      rawInput?: unknown;
+    }
   /**
    * `session/request_permission`; then the agent says which answer it got, as a message chunk
    * `permission <toolCallId>: selected <optionId>` or `permission <toolCallId>: cancelled`.

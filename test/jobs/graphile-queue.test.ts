@@ -21,7 +21,10 @@ function setup(): TestSchemas {
   return s;
 }
 
-async function replica(s: TestSchemas, opts: { concurrency?: number; shutdownGraceMs?: number } = {}): Promise<GraphileQueue> {
+async function replica(
+  s: TestSchemas,
+  opts: { concurrency?: number; shutdownGraceMs?: number } = {},
+): Promise<GraphileQueue> {
   const log = recordingLogger();
   const signals = createPgSignalBus({ connectionString: requireDatabaseUrl(), namespace: s.schema, log });
   const queue = await createGraphileQueue({

@@ -52,7 +52,9 @@ it("keeps a lease alive while its replica beats, and lets another replica take i
   advance(31_000);
   expect(await b.reap()).toBe(1);
   expect(await b.reap()).toBe(0);
-  expect(expired).toEqual([{ by: "replica-b", lease: expect.objectContaining({ runId: "run-1", owner: "replica-a", jobLock: "worker-a1" }) }]);
+  expect(expired).toEqual([
+    { by: "replica-b", lease: expect.objectContaining({ runId: "run-1", owner: "replica-a", jobLock: "worker-a1" }) },
+  ]);
 
   // A was only frozen, not dead: its next heartbeat finds the lease gone and aborts the run.
   await a.heartbeat();

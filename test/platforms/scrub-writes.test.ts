@@ -49,7 +49,13 @@ describe("scrubWrites", () => {
     await platform.publishReview(1, "c".repeat(40), {
       comments: [
         { findingId: "F1", path: "a.ts", line: 1, body: "b", suggestion: clean },
-        { findingId: "F2", path: "a.ts", line: 2, body: "b", suggestion: { text: `const key = "${SECRET}";\n`, startLine: 2, endLine: 2 } },
+        {
+          findingId: "F2",
+          path: "a.ts",
+          line: 2,
+          body: "b",
+          suggestion: { text: `const key = "${SECRET}";\n`, startLine: 2, endLine: 2 },
+        },
       ],
       resolutions: [],
     });

@@ -5,7 +5,9 @@ import { serverConfigSchema } from "../../src/config/server-config.js";
 import { blockText, inlineCode, inlineText } from "../../src/core/render/escape.js";
 import { createSecretScrubber } from "../../src/platforms/secret-scrubber.js";
 
-const pem = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const pem = generateKeyPairSync("rsa", { modulusLength: 1024 })
+  .privateKey.export({ type: "pkcs1", format: "pem" })
+  .toString();
 const bodyLines = pem.split("\n").filter((l) => l && !l.startsWith("-----"));
 
 describe("secret scrubber", () => {
@@ -36,13 +38,16 @@ describe("secret scrubber", () => {
   it("masks tokens remembered at run time even in no known format, and GitHub/GitLab token formats always", () => {
     const scrubber = createSecretScrubber();
     scrubber.remember("opaque-minted-value-123");
-    const out = scrubber.scrub("a opaque-minted-value-123 b ghs_abcdefghijklmnopqrstuvwxyz0123456789 c glpat-abcdefghijklmnopqrstu d");
+    const out = scrubber.scrub(
+      "a opaque-minted-value-123 b ghs_abcdefghijklmnopqrstuvwxyz0123456789 c glpat-abcdefghijklmnopqrstu d",
+    );
     expect(out).toBe("a [redacted] b [redacted] c [redacted] d");
   });
 
   it("leaves ordinary text, short configured values and commit ids alone", () => {
     const scrub = createSecretScrubber(() => ["1", "true", "short"]).scrub;
-    const text = "Use `const` (true for 1 short case) at 5ae66b2c2ff1b4a3b5d6e7f8091a2b3c4d5e6f70; see https://example.com/a-b";
+    const text =
+      "Use `const` (true for 1 short case) at 5ae66b2c2ff1b4a3b5d6e7f8091a2b3c4d5e6f70; see https://example.com/a-b";
     expect(scrub(text)).toBe(text);
   });
 });
@@ -53,7 +58,9 @@ describe("server secrets", () => {
       agents: { default: { command: "agent", env: ["ACME_API_KEY"], setEnv: { ACME_REGION: "eu-west-secret-1" } } },
     });
     // `gitlab.webhookSecrets` (group/project path → env var name) is read when present.
-    (serverConfig as unknown as { gitlab: unknown }).gitlab = { webhookSecrets: { "acme/platform": "GITLAB_SECRET_PLATFORM" } };
+    (serverConfig as unknown as { gitlab: unknown }).gitlab = {
+      webhookSecrets: { "acme/platform": "GITLAB_SECRET_PLATFORM" },
+    };
     const processEnv = {
       PRIVATE_KEY: pem.replace(/\n/g, "\\n"),
       WEBHOOK_SECRET: "github-webhook-secret",

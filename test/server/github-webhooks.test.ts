@@ -12,11 +12,16 @@ import { openSqliteStore } from "../../src/store/open-sqlite-store.js";
 import { recordingLogger } from "../agent/test-logger.js";
 import { loadFixture } from "../support/github-payloads.js";
 
-const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs1", format: "pem" })
+  .toString();
 
 /** The first error of Probot's AggregateError: what its middleware answers with. */
 async function answerOf(received: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  const err = (await received.then(() => null, (e: unknown) => e)) as { errors?: Error[] } | null;
+  const err = (await received.then(
+    () => null,
+    (e: unknown) => e,
+  )) as { errors?: Error[] } | null;
   if (!err?.errors?.[0]) throw new Error("the delivery was accepted");
   return err.errors[0] as Error & { status?: number };
 }
@@ -38,7 +43,13 @@ describe("GitHub webhook route", () => {
       pendingPermissions: () => undefined,
     };
     probot = new Probot({ appId: 1, privateKey, secret: "s", log: pino({ level: "silent" }) });
-    const queue = { enqueue: async () => undefined, cancel: async () => undefined, start: () => undefined, stop: async () => undefined, idle: async () => undefined };
+    const queue = {
+      enqueue: async () => undefined,
+      cancel: async () => undefined,
+      start: () => undefined,
+      stop: async () => undefined,
+      idle: async () => undefined,
+    };
     registerGitHubWebhooks(probot, { store, queue, clock: { now: () => new Date() }, log, metrics });
   });
   afterEach(async () => {
@@ -49,9 +60,16 @@ describe("GitHub webhook route", () => {
     const payload = loadFixture("pull_request.opened");
     payload.pull_request.head.sha = "not a sha";
     const answer = await answerOf(probot.receive({ id: "d-1", name: "pull_request", payload } as never));
-    expect(answer).toMatchObject({ name: "BadWebhookError", status: 400, message: expect.stringContaining("pull_request.head.sha") });
+    expect(answer).toMatchObject({
+      name: "BadWebhookError",
+      status: 400,
+      message: expect.stringContaining("pull_request.head.sha"),
+    });
     expect(counted).toEqual(["pull_request.opened:malformed"]);
-    expect(log.entries.find((e) => e.msg === "malformed webhook payload")).toMatchObject({ level: "warn", fields: { deliveryId: "d-1" } });
+    expect(log.entries.find((e) => e.msg === "malformed webhook payload")).toMatchObject({
+      level: "warn",
+      fields: { deliveryId: "d-1" },
+    });
   });
 
   it("answers 500 when intake fails, and logs the failure with its delivery", async () => {

@@ -27,7 +27,9 @@ describe("operational routes", () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get("content-type")).toContain("text/plain");
-    expect(await metrics.text()).toContain('warden_webhooks_total{platform="github",event="pull_request.opened",outcome="queued"} 1');
+    expect(await metrics.text()).toContain(
+      'warden_webhooks_total{platform="github",event="pull_request.opened",outcome="queued"} 1',
+    );
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 

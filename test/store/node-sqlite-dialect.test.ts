@@ -63,7 +63,10 @@ describe("NodeSqliteDialect", () => {
   });
 
   it("streams select results", async () => {
-    await db.insertInto("items").values([1, 2, 3].map((id) => ({ id, name: `n${id}` }))).execute();
+    await db
+      .insertInto("items")
+      .values([1, 2, 3].map((id) => ({ id, name: `n${id}` })))
+      .execute();
     const seen: number[] = [];
     for await (const row of db.selectFrom("items").select("id").orderBy("id").stream(2)) seen.push(row.id);
     expect(seen).toEqual([1, 2, 3]);
@@ -109,7 +112,10 @@ describe("NodeSqliteDialect", () => {
             .select((eb) => eb.fn.countAll<number>().as("n"))
             .executeTakeFirstOrThrow();
           await Promise.resolve();
-          await trx.insertInto("items").values({ id: Number(n) + 1, name: `t${i}` }).execute();
+          await trx
+            .insertInto("items")
+            .values({ id: Number(n) + 1, name: `t${i}` })
+            .execute();
         }),
       ),
     );

@@ -41,13 +41,23 @@ describePostgres("PostgreSQL store", () => {
       expect(await second.getRun(run!.id)).toStrictEqual(run);
       expect(await second.getChangeRequestState({ repo, number: 5 })).toStrictEqual({ findingSeq: 7 });
       const tables = await sql<{ table_name: string }>`
-        select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(second.db);
+        select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(
+        second.db,
+      );
       expect(tables.rows.map((r) => r.table_name)).toEqual(
         expect.arrayContaining(["change_requests", "deliveries", "findings", "runs", "warden_migration"]),
       );
-      const applied = await second.db.selectFrom("warden_migration" as never).selectAll().execute();
+      const applied = await second.db
+        .selectFrom("warden_migration" as never)
+        .selectAll()
+        .execute();
       const again = await open(schema);
-      expect(await again.db.selectFrom("warden_migration" as never).selectAll().execute()).toHaveLength(applied.length);
+      expect(
+        await again.db
+          .selectFrom("warden_migration" as never)
+          .selectAll()
+          .execute(),
+      ).toHaveLength(applied.length);
       await again.close();
       await second.close();
     });
@@ -63,7 +73,10 @@ describePostgres("PostgreSQL store", () => {
     it("lets four replicas migrate a fresh schema at the same moment, applying each migration once", async () => {
       const { schema } = schemas();
       const replicas = await Promise.all(Array.from({ length: 4 }, () => open(schema)));
-      const applied = await replicas[0]!.db.selectFrom("warden_migration" as never).selectAll().execute();
+      const applied = await replicas[0]!.db
+        .selectFrom("warden_migration" as never)
+        .selectAll()
+        .execute();
       const names = applied.map((r) => (r as { name: string }).name);
       expect(new Set(names).size).toBe(names.length);
       // Every replica works on the same tables: one delivery id is accepted once across them.

@@ -68,7 +68,11 @@ describePostgres("run leases on PostgreSQL", () => {
   describeLeases("postgres", async () => {
     const s = freshSchemas();
     created.push(s);
-    const store = await openPostgresStore({ connectionString: requireDatabaseUrl(), schema: s.schema, log: recordingLogger() });
+    const store = await openPostgresStore({
+      connectionString: requireDatabaseUrl(),
+      schema: s.schema,
+      log: recordingLogger(),
+    });
     return { leases: createRunLeases(store.db), close: () => store.close() };
   });
 });

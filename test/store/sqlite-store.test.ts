@@ -47,7 +47,10 @@ describe("openSqliteStore", () => {
     expect(await second.getRun(run!.id)).toStrictEqual(run);
     expect(await second.recordDelivery("github", "d-1")).toBe(false);
     expect(await second.getChangeRequestState({ repo, number: 5 })).toStrictEqual({ findingSeq: 7 });
-    const applied = await second.db.selectFrom("warden_migration" as never).selectAll().execute();
+    const applied = await second.db
+      .selectFrom("warden_migration" as never)
+      .selectAll()
+      .execute();
     expect(applied).toHaveLength(Object.keys(migrations).length);
     await second.close();
   });

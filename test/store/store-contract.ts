@@ -100,7 +100,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it("creates one event run out of many concurrent attempts", async () => {
         const runs = await Promise.all(
-          Array.from({ length: 20 }, () => store.createRun({ repo: github, number: 1, headSha: "sha1", trigger: "event" })),
+          Array.from({ length: 20 }, () =>
+            store.createRun({ repo: github, number: 1, headSha: "sha1", trigger: "event" }),
+          ),
         );
         expect(runs.filter((r) => r !== null)).toHaveLength(1);
         expect(await store.listActiveRuns(pr1)).toHaveLength(1);
@@ -150,7 +152,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it("does not transition unknown runs or from no status", async () => {
         const run = (await store.createRun({ repo: github, number: 1, headSha: "sha1", trigger: "event" }))!;
         expect(await store.transitionRun(run.id, [], { status: "running" })).toBe(false);
-        expect(await store.transitionRun("00000000-0000-4000-8000-000000000000", ["queued"], { status: "running" })).toBe(false);
+        expect(
+          await store.transitionRun("00000000-0000-4000-8000-000000000000", ["queued"], { status: "running" }),
+        ).toBe(false);
         expect((await store.getRun(run.id))!.status).toBe("queued");
       });
 
@@ -209,7 +213,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it("applies partial patches and keeps fields not in the patch", async () => {
         const at = new Date("2026-02-18T02:33:44.000Z");
-        await store.saveChangeRequestState(pr1, { summaryCommentId: "c-1", summaryBodyHash: "h1", summaryUpdatedAt: at });
+        await store.saveChangeRequestState(pr1, {
+          summaryCommentId: "c-1",
+          summaryBodyHash: "h1",
+          summaryUpdatedAt: at,
+        });
         await store.saveChangeRequestState(pr1, { findingSeq: 4, summaryBodyHash: "h2", lastReviewedSha: undefined });
         await store.saveChangeRequestState(pr1, {
           lastReviewedSha: "sha9",
@@ -277,7 +285,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it("orders by the number in the id", async () => {
-        await store.saveFindings(pr1, ["F10", "F2", "F1", "F21", "F3"].map((id) => finding(id)));
+        await store.saveFindings(
+          pr1,
+          ["F10", "F2", "F1", "F21", "F3"].map((id) => finding(id)),
+        );
         expect((await store.listFindings(pr1)).map((f) => f.id)).toEqual(["F1", "F2", "F3", "F10", "F21"]);
       });
 
@@ -322,7 +333,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it("creates a pending request and reads every field back", async () => {
         expect(await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0))).toBe(true);
         const read = await store.getPermissionRequest("p-aaaaaa");
-        expect(read).toMatchObject({ id: "p-aaaaaa", ref: pr1, runId: "run-1", seq: 0, ask, status: "pending", expiresAt: later });
+        expect(read).toMatchObject({
+          id: "p-aaaaaa",
+          ref: pr1,
+          runId: "run-1",
+          seq: 0,
+          ask,
+          status: "pending",
+          expiresAt: later,
+        });
         expect(read!.createdAt).toBeInstanceOf(Date);
         expect(read).not.toHaveProperty("decidedBy");
         expect(read).not.toHaveProperty("commentId");
@@ -350,16 +369,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           optionId: "allow",
         });
         const read = await store.getPermissionRequest("p-policy");
-        expect(read).toMatchObject({ ref: mr1, status: "allowed", source: "policy", decidedBy: "policy", reason: "allowed by rule: kind read", optionId: "allow" });
+        expect(read).toMatchObject({
+          ref: mr1,
+          status: "allowed",
+          source: "policy",
+          decidedBy: "policy",
+          reason: "allowed by rule: kind read",
+          optionId: "allow",
+        });
         expect(read!.decidedAt).toEqual(at);
         expect(read).not.toHaveProperty("expiresAt");
       });
 
       it("decides a pending request exactly once", async () => {
         await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0));
-        const decision = { status: "allowed" as const, source: "human" as const, decidedAt: at, decidedBy: "alice", optionId: "allow" };
+        const decision = {
+          status: "allowed" as const,
+          source: "human" as const,
+          decidedAt: at,
+          decidedBy: "alice",
+          optionId: "allow",
+        };
         expect(await store.decidePermissionRequest("p-aaaaaa", decision)).toBe(true);
-        expect(await store.decidePermissionRequest("p-aaaaaa", { ...decision, status: "denied", decidedBy: "bob" })).toBe(false);
+        expect(
+          await store.decidePermissionRequest("p-aaaaaa", { ...decision, status: "denied", decidedBy: "bob" }),
+        ).toBe(false);
         expect(await store.decidePermissionRequest("p-unknwn", decision)).toBe(false);
         const read = await store.getPermissionRequest("p-aaaaaa");
         expect(read).toMatchObject({ status: "allowed", source: "human", decidedBy: "alice", optionId: "allow" });
@@ -370,7 +404,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.createPermissionRequest(pending("p-aaaaaa", "run-1", 0));
         const results = await Promise.all(
           Array.from({ length: 10 }, (_, i) =>
-            store.decidePermissionRequest("p-aaaaaa", { status: i % 2 ? "denied" : "allowed", source: "human", decidedAt: at, decidedBy: `user${i}` }),
+            store.decidePermissionRequest("p-aaaaaa", {
+              status: i % 2 ? "denied" : "allowed",
+              source: "human",
+              decidedAt: at,
+              decidedBy: `user${i}`,
+            }),
           ),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
@@ -384,7 +423,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.createPermissionRequest(pending("p-other0", "run-2", 0, pr2));
         await store.decidePermissionRequest("p-first0", { status: "denied", source: "timeout", decidedAt: at });
         expect((await store.listPermissionRequests("run-1")).map((r) => r.id)).toEqual(["p-first0", "p-second"]);
-        expect((await store.listPermissionRequests("run-3"))).toEqual([]);
+        expect(await store.listPermissionRequests("run-3")).toEqual([]);
         expect((await store.listPendingPermissionRequests()).map((r) => r.id).sort()).toEqual(["p-other0", "p-second"]);
         expect((await store.listPendingPermissionRequests("run-2")).map((r) => r.id)).toEqual(["p-other0"]);
       });

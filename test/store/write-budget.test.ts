@@ -80,7 +80,12 @@ function describeBudget(name: string, open: () => Promise<Replicas>): void {
 describeBudget("sqlite", async () => {
   const store = await openSqliteStore({ file: ":memory:" });
   const budget = () => createStoreWriteBudget(store.db, { dialect: "sqlite", gapMs: GAP });
-  return { a: budget(), b: budget(), quick: createStoreWriteBudget(store.db, { dialect: "sqlite", gapMs: 100 }), close: () => store.close() };
+  return {
+    a: budget(),
+    b: budget(),
+    quick: createStoreWriteBudget(store.db, { dialect: "sqlite", gapMs: 100 }),
+    close: () => store.close(),
+  };
 });
 
 const created: TestSchemas[] = [];
@@ -91,7 +96,8 @@ afterAll(async () => {
 async function postgresReplicas() {
   const s = freshSchemas();
   created.push(s);
-  const open = () => openPostgresStore({ connectionString: requireDatabaseUrl(), schema: s.schema, log: recordingLogger() });
+  const open = () =>
+    openPostgresStore({ connectionString: requireDatabaseUrl(), schema: s.schema, log: recordingLogger() });
   const [one, two] = [await open(), await open()];
   return { one, two, schema: s.schema };
 }
@@ -123,7 +129,10 @@ describePostgres("write budget on PostgreSQL", () => {
       await dying.query("update write_budgets set next_at = next_at + 600000 where key = 'installation:1'");
       const { rows } = await dying.query<{ pid: number }>("select pg_backend_pid() as pid");
       const waiting = survivor.take("installation:1");
-      const blocked = await Promise.race([waiting.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 300))]);
+      const blocked = await Promise.race([
+        waiting.then(() => false),
+        new Promise((resolve) => setTimeout(() => resolve(true), 300)),
+      ]);
       expect(blocked).toBe(true);
       // Killed: the connection drops, its transaction and lock with it; its ten minutes never land.
       await one.pool.query("select pg_terminate_backend($1)", [rows[0]!.pid]);

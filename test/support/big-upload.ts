@@ -50,7 +50,12 @@ export async function bigUpload(
       };
       pump();
     });
-    return { ...answer, sent, rssBeforeMb: rssBefore / 2 ** 20, peakRssMb: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20 };
+    return {
+      ...answer,
+      sent,
+      rssBeforeMb: rssBefore / 2 ** 20,
+      peakRssMb: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20,
+    };
   } finally {
     clearInterval(sampler);
   }

@@ -44,7 +44,10 @@ export function testDial(routes: Record<string, number>): Dial {
 
 /** A long-lived process on the host with `secret` in its environment. */
 export function neighbourWithSecret(secret: string): ChildProcess {
-  return spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { env: { NEIGHBOUR_TOKEN: secret }, stdio: "ignore" });
+  return spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], {
+    env: { NEIGHBOUR_TOKEN: secret },
+    stdio: "ignore",
+  });
 }
 
 export interface EscapeTargets {

@@ -102,7 +102,8 @@ const PERMISSION_OF_PATH: Record<string, string> = {
 };
 
 export const APP_SLUG = "warden-test";
-export const SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+export const SECONDARY_LIMIT_MESSAGE =
+  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
 
 /** What GitHub counts as content-creating: REST writes but installation tokens, and GraphQL mutations. */
 function contentCreating(method: string, path: string, body: Record<string, unknown>): boolean {
@@ -118,7 +119,8 @@ export class FakeGitHub {
   readonly reviews: Array<{ id: number; pullNumber: number; commit_id: string; event: string; body?: string }> = [];
   /** Every accepted `pulls.createReview` body, as sent (validated against the published schema). */
   readonly reviewRequests: ReviewRequest[] = [];
-  readonly statuses: Array<{ sha: string; state: string; context: string; description: string; target_url?: string }> = [];
+  readonly statuses: Array<{ sha: string; state: string; context: string; description: string; target_url?: string }> =
+    [];
   readonly reactions: Array<{ commentId: number; kind: "issue" | "review"; content: string }> = [];
   /** Review threads resolved (GraphQL `resolveReviewThread`), by the id of their first comment. */
   readonly resolvedThreads = new Set<number>();
@@ -212,7 +214,10 @@ export class FakeGitHub {
     const denied = this.scopeDenies(method, path, String(req.headers.authorization ?? ""));
     if (denied) {
       this.outOfScope.push(`${method} ${path}`);
-      return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" });
+      return send(403, {
+        message: "Resource not accessible by integration",
+        documentation_url: "https://docs.github.com/rest",
+      });
     }
     if (write) {
       const refusal = this.overWriteLimit(String(req.headers.authorization ?? ""));
@@ -247,7 +252,11 @@ export class FakeGitHub {
     }
     this.writes.refused++;
     return {
-      body: { message: SECONDARY_LIMIT_MESSAGE, documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+      body: {
+        message: SECONDARY_LIMIT_MESSAGE,
+        documentation_url:
+          "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      },
       headers: { "retry-after": String(Math.max(1, Math.ceil((times[0]! + windowMs - now) / 1000))) },
     };
   }
@@ -260,18 +269,34 @@ export class FakeGitHub {
    */
   private mintToken(installationId: number, body: Record<string, unknown>): [number, unknown] {
     const parsed = tokenRequestSchema.safeParse(body);
-    if (!parsed.success) return [422, { message: "Invalid request.", errors: parsed.error.issues.map((i) => i.message) }];
+    if (!parsed.success)
+      return [422, { message: "Invalid request.", errors: parsed.error.issues.map((i) => i.message) }];
     const scope = parsed.data;
     const all = [...this.repos.values()];
     const picked = all.filter((r) => scope.repository_ids?.includes(r.id) || scope.repositories?.includes(r.name));
     const asked = (scope.repository_ids?.length ?? 0) + (scope.repositories?.length ?? 0);
     if (picked.length < asked) {
-      return [422, { message: "There is at least one repository that does not exist or is not accessible to the parent installation." }];
+      return [
+        422,
+        {
+          message:
+            "There is at least one repository that does not exist or is not accessible to the parent installation.",
+        },
+      ];
     }
     const scoped = asked > 0 || scope.permissions !== undefined;
-    const token = scoped ? `ghs_scoped_token_${installationId}_${this.mintedTokens.length + 1}` : `ghs_installation_token_${installationId}`;
+    const token = scoped
+      ? `ghs_scoped_token_${installationId}_${this.mintedTokens.length + 1}`
+      : `ghs_installation_token_${installationId}`;
     this.mintedTokens.push({ installationId, token, ...scope });
-    const permissions = scope.permissions ?? { contents: "read", metadata: "read", pull_requests: "write", issues: "write", statuses: "write", members: "read" };
+    const permissions = scope.permissions ?? {
+      contents: "read",
+      metadata: "read",
+      pull_requests: "write",
+      issues: "write",
+      statuses: "write",
+      members: "read",
+    };
     return [
       201,
       {
@@ -279,7 +304,9 @@ export class FakeGitHub {
         expires_at: new Date(Date.now() + 3_600_000).toISOString(),
         permissions,
         repository_selection: asked > 0 ? "selected" : "all",
-        ...(asked > 0 ? { repositories: picked.map((r) => ({ id: r.id, name: r.name, full_name: `${r.owner}/${r.name}` })) } : {}),
+        ...(asked > 0
+          ? { repositories: picked.map((r) => ({ id: r.id, name: r.name, full_name: `${r.owner}/${r.name}` })) }
+          : {}),
       },
     ];
   }
@@ -293,7 +320,8 @@ export class FakeGitHub {
     if (!repoPath) return true;
     const repo = this.repoOf(repoPath[1]!, repoPath[2]!);
     const allRepos = minted.repository_ids === undefined && minted.repositories === undefined;
-    if (!repo || !(allRepos || minted.repository_ids?.includes(repo.id) || minted.repositories?.includes(repo.name))) return true;
+    if (!repo || !(allRepos || minted.repository_ids?.includes(repo.id) || minted.repositories?.includes(repo.name)))
+      return true;
     if (minted.permissions === undefined) return false;
     const permission = PERMISSION_OF_PATH[repoPath[3]!] ?? "metadata";
     const granted = (minted.permissions as Record<string, string | undefined>)[permission];
@@ -391,8 +419,25 @@ export class FakeGitHub {
       return [200, slice, headers];
     }
     // GitHub refuses comment bodies over 65,536 characters (422 "body is too long").
-    if ((method === "POST" || method === "PATCH") && /^\/issues\/(\d+\/|)comments/.test(rest) && String(body.body ?? "").length > 65_536) {
-      return [422, { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }] }];
+    if (
+      (method === "POST" || method === "PATCH") &&
+      /^\/issues\/(\d+\/|)comments/.test(rest) &&
+      String(body.body ?? "").length > 65_536
+    ) {
+      return [
+        422,
+        {
+          message: "Validation Failed",
+          errors: [
+            {
+              resource: "IssueComment",
+              code: "custom",
+              field: "body",
+              message: "body is too long (maximum is 65536 characters)",
+            },
+          ],
+        },
+      ];
     }
     if ((m = rest.match(/^\/issues\/comments\/(\d+)$/))) {
       const c = this.comments.find((x) => x.id === Number(m![1]));
@@ -409,19 +454,32 @@ export class FakeGitHub {
       }
     }
     if (method === "POST" && (m = rest.match(/^\/issues\/(\d+)\/comments$/))) {
-      const c: FakeComment = { id: this.nextId++, issueNumber: Number(m[1]), body: String(body.body), user: BOT, created_at: now, updated_at: now };
+      const c: FakeComment = {
+        id: this.nextId++,
+        issueNumber: Number(m[1]),
+        body: String(body.body),
+        user: BOT,
+        created_at: now,
+        updated_at: now,
+      };
       this.comments.push(c);
       return [201, this.commentJson(repo, c)];
     }
     if (method === "POST" && (m = rest.match(/^\/statuses\/([0-9a-f]+)$/))) {
-      const s = { sha: m[1]!, state: String(body.state), context: String(body.context), description: String(body.description ?? "") };
+      const s = {
+        sha: m[1]!,
+        state: String(body.state),
+        context: String(body.context),
+        description: String(body.description ?? ""),
+      };
       this.statuses.push(body.target_url ? { ...s, target_url: String(body.target_url) } : s);
       return [201, { id: this.nextId++, ...s }];
     }
     if (method === "POST" && (m = rest.match(/^\/pulls\/(\d+)\/reviews$/))) {
       const pullNumber = Number(m[1]);
       const parsed = reviewRequestSchema.safeParse(body);
-      if (!parsed.success) return [422, { message: "Unprocessable Entity", errors: parsed.error.issues.map((i) => i.message) }];
+      if (!parsed.success)
+        return [422, { message: "Unprocessable Entity", errors: parsed.error.issues.map((i) => i.message) }];
       const review = { id: this.nextId++, pullNumber, commit_id: String(body.commit_id), event: String(body.event) };
       const comments = parsed.data.comments ?? [];
       // Warden places comments by line; `position` is closing down and would not place them here.
@@ -431,7 +489,16 @@ export class FakeGitHub {
       this.reviewRequests.push(parsed.data);
       this.reviews.push(review);
       for (const c of comments) {
-        const rc: FakeReviewComment = { id: this.nextId++, reviewId: review.id, pullNumber, path: c.path, line: c.line!, body: c.body, commit_id: review.commit_id, user: BOT };
+        const rc: FakeReviewComment = {
+          id: this.nextId++,
+          reviewId: review.id,
+          pullNumber,
+          path: c.path,
+          line: c.line!,
+          body: c.body,
+          commit_id: review.commit_id,
+          user: BOT,
+        };
         if (c.side !== undefined) rc.side = c.side;
         if (c.start_line !== undefined) rc.start_line = c.start_line;
         if (c.start_side !== undefined) rc.start_side = c.start_side;
@@ -446,7 +513,13 @@ export class FakeGitHub {
     if (method === "POST" && (m = rest.match(/^\/pulls\/(\d+)\/comments\/(\d+)\/replies$/))) {
       const parent = this.reviewComments.find((c) => c.id === Number(m![2]));
       if (!parent) return [404, { message: "Not Found" }];
-      const reply: FakeReviewComment = { id: this.nextId++, pullNumber: Number(m[1]), body: String(body.body), in_reply_to_id: parent.id, user: BOT };
+      const reply: FakeReviewComment = {
+        id: this.nextId++,
+        pullNumber: Number(m[1]),
+        body: String(body.body),
+        in_reply_to_id: parent.id,
+        user: BOT,
+      };
       this.reviewComments.push(reply);
       return [201, reply];
     }

@@ -128,7 +128,9 @@ export class FakeGitLab extends FakeGitLabState {
     if (method === "GET" && path === "/user") return [200, { ...this.bot, name: "Warden", state: "active" }];
     if (method === "GET" && (m = path.match(/^\/groups\/([^/]+)\/members\/all\/(\d+)$/))) {
       const level = this.groups.get(decodeURIComponent(m[1]!))?.[Number(m[2])];
-      return level === undefined ? [404, { message: "404 Not found" }] : [200, { id: Number(m[2]), access_level: level, state: "active" }];
+      return level === undefined
+        ? [404, { message: "404 Not found" }]
+        : [200, { id: Number(m[2]), access_level: level, state: "active" }];
     }
     // `:id` is "the ID or URL-encoded path of the project" (GitLab matches paths regardless of case).
     if (!(m = path.match(/^\/projects\/([^/]+)(\/.*)?$/))) return undefined;
@@ -137,17 +139,24 @@ export class FakeGitLab extends FakeGitLabState {
     if (method === "GET" && rest === "") return [200, this.projectJson(project)];
     if (method === "GET" && (m = rest.match(/^\/repository\/files\/([^/]+)\/raw$/))) {
       // The default branch only: a merge request never changes its own policy.
-      const file = url.searchParams.get("ref") === project.defaultBranch ? project.files[decodeURIComponent(m[1]!)] : undefined;
+      const file =
+        url.searchParams.get("ref") === project.defaultBranch ? project.files[decodeURIComponent(m[1]!)] : undefined;
       return file === undefined ? [404, { message: "404 File Not Found" }] : [200, file];
     }
     if (method === "GET" && (m = rest.match(/^\/members\/all\/(\d+)$/))) {
       const level = project.members[Number(m[1])];
-      return level === undefined ? [404, { message: "404 Not found" }] : [200, { id: Number(m[1]), access_level: level, state: "active" }];
+      return level === undefined
+        ? [404, { message: "404 Not found" }]
+        : [200, { id: Number(m[1]), access_level: level, state: "active" }];
     }
-    if (method === "POST" && (m = rest.match(/^\/statuses\/([0-9a-f]{40})$/))) return this.postStatus(project, m[1]!, body);
+    if (method === "POST" && (m = rest.match(/^\/statuses\/([0-9a-f]{40})$/)))
+      return this.postStatus(project, m[1]!, body);
     if (method === "GET" && (m = rest.match(/^\/repository\/commits\/([0-9a-f]{40})\/merge_requests$/))) {
       const sha = m[1];
-      return [200, [...project.mergeRequests.values()].filter((x) => x.sha === sha).map((x) => this.mergeRequestJson(project, x))];
+      return [
+        200,
+        [...project.mergeRequests.values()].filter((x) => x.sha === sha).map((x) => this.mergeRequestJson(project, x)),
+      ];
     }
     if (!(m = rest.match(/^\/merge_requests\/(\d+)(\/.*)?$/))) return undefined;
     const mr = this.mergeRequest(project, m[1]!);

@@ -10,7 +10,10 @@ import { reportBlock } from "../fake-agent/fake-agent-spec.js";
 export function inProcessRunner(report: (options: AgentRunOptions) => unknown): AgentRunner & { runs: number } {
   const runner = {
     runs: 0,
-    async run<T>(options: AgentRunOptions, work: (session: { prompt(text: string): Promise<{ stopReason: string; text: string }> }) => Promise<T>): Promise<T> {
+    async run<T>(
+      options: AgentRunOptions,
+      work: (session: { prompt(text: string): Promise<{ stopReason: string; text: string }> }) => Promise<T>,
+    ): Promise<T> {
       runner.runs += 1;
       return work({
         async prompt() {
@@ -47,7 +50,11 @@ export function inMemoryWorkspaces(files: Record<string, string>): WorkspaceProv
           yield `${diff}\n`;
         },
         diffStats: async () =>
-          Object.entries(files).map(([path, text]) => ({ path, added: text.replace(/\n$/, "").split("\n").length, deleted: 0 })),
+          Object.entries(files).map(([path, text]) => ({
+            path,
+            added: text.replace(/\n$/, "").split("\n").length,
+            deleted: 0,
+          })),
         changedFiles: async () => changed,
         isAncestor: async () => false,
         // The head's files as given, at any commit: what the in-memory "checkout" holds.

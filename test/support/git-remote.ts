@@ -34,7 +34,12 @@ export class GitRemote {
   }
 
   /** Commits `files` (and `symlinks`: path → target) on top of `parent` (or as a root commit). */
-  commit(files: Record<string, string | null>, message: string, parent?: string, symlinks: Record<string, string> = {}): string {
+  commit(
+    files: Record<string, string | null>,
+    message: string,
+    parent?: string,
+    symlinks: Record<string, string> = {},
+  ): string {
     if (parent) git(this.work, "checkout", "-q", "--detach", parent);
     else git(this.work, "checkout", "-q", "--orphan", `root-${Date.now()}-${Math.random()}`);
     for (const [path, content] of Object.entries(files)) {

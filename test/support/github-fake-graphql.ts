@@ -33,7 +33,10 @@ function reviewThreads(world: GraphqlWorld, query: string, vars: Record<string, 
   const repo = world.repos.get(`${String(vars.owner)}/${String(vars.name)}`);
   const pull = repo?.pulls.get(Number(vars.number));
   if (!repo || !pull) {
-    return [200, { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a Repository" }] }];
+    return [
+      200,
+      { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a Repository" }] },
+    ];
   }
   const roots = world.reviewComments.filter((c) => c.pullNumber === pull.number && c.in_reply_to_id === undefined);
   const first = Number(/reviewThreads\(first: (\d+)/.exec(query)?.[1] ?? 100);

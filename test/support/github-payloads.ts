@@ -31,11 +31,20 @@ export function pullRequestPayload(
   pull: FakePull,
   installationId = 1,
 ): Record<string, any> {
-  const payload = loadFixture(action === "closed" && pull.merged ? "pull_request.closed.merged" : `pull_request.${action}`);
+  const payload = loadFixture(
+    action === "closed" && pull.merged ? "pull_request.closed.merged" : `pull_request.${action}`,
+  );
   pointAtRepo(payload, repo, installationId);
   payload.number = pull.number;
   const pr = payload.pull_request;
-  Object.assign(pr, { number: pull.number, title: pull.title, body: pull.body, draft: pull.draft, state: pull.state, user: { ...pr.user, ...pull.user } });
+  Object.assign(pr, {
+    number: pull.number,
+    title: pull.title,
+    body: pull.body,
+    draft: pull.draft,
+    state: pull.state,
+    user: { ...pr.user, ...pull.user },
+  });
   pr.head = { ...pr.head, sha: pull.headSha, ref: pull.headRef };
   pr.base = { ...pr.base, sha: pull.baseSha, ref: pull.baseRef };
   if (action === "synchronize") payload.after = pull.headSha;
@@ -52,7 +61,12 @@ export function issueCommentPayload(
   const payload = loadFixture("issue_comment.created");
   pointAtRepo(payload, repo, installationId);
   payload.issue.number = pullNumber;
-  payload.comment = { ...payload.comment, id: comment.id, body: comment.body, user: { ...payload.comment.user, ...comment.user } };
+  payload.comment = {
+    ...payload.comment,
+    id: comment.id,
+    body: comment.body,
+    user: { ...payload.comment.user, ...comment.user },
+  };
   return payload;
 }
 
@@ -83,7 +97,9 @@ export async function deliver(
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (c: Buffer) => chunks.push(c));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         response.on("error", reject);
       },
     );

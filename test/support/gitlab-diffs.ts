@@ -17,7 +17,14 @@ export function mergeRequestDiffs(bareRepo: string, baseSha: string, headSha: st
     const oldPath = fields[i + 1]!;
     const newPath = renamed ? fields[i + 2]! : oldPath;
     i += renamed ? 3 : 2;
-    const text = git(bareRepo, ["diff", "--no-color", "-M", `${baseSha}...${headSha}`, "--", ...new Set([oldPath, newPath])]);
+    const text = git(bareRepo, [
+      "diff",
+      "--no-color",
+      "-M",
+      `${baseSha}...${headSha}`,
+      "--",
+      ...new Set([oldPath, newPath]),
+    ]);
     const hunks = text.indexOf("\n@@");
     files.push({
       old_path: oldPath,

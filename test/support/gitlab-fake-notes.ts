@@ -75,7 +75,8 @@ export function checkPosition(mr: FakeMergeRequest, raw: unknown): FakePosition 
   const oldLine = lineNumber(p.old_line);
   if (!file || newLine === null) throw new FakeHttpError(400, LINE_CODE_ERROR);
   const lines = fileLines(file);
-  const ok = (lines.added.has(newLine) && oldLine === null) || (oldLine !== null && lines.context.get(newLine) === oldLine);
+  const ok =
+    (lines.added.has(newLine) && oldLine === null) || (oldLine !== null && lines.context.get(newLine) === oldLine);
   if (!ok) throw new FakeHttpError(400, LINE_CODE_ERROR);
   return {
     base_sha: refs.base_sha,
@@ -112,7 +113,8 @@ function replyTarget(state: FakeGitLabState, req: NotesRequest): Pick<FakeDraft,
     throw new FakeHttpError(400, { message: { base: ["Thread to reply to cannot be found"] } });
   }
   const resolve = req.body.resolve_discussion === true || req.body.resolve_discussion === "true";
-  if (resolve && !discussion.resolvable) throw new FakeHttpError(400, { message: { base: ["User is not allowed to resolve thread"] } });
+  if (resolve && !discussion.resolvable)
+    throw new FakeHttpError(400, { message: { base: ["User is not allowed to resolve thread"] } });
   return { discussionId: discussion.id, resolveDiscussion: resolve };
 }
 
@@ -124,11 +126,17 @@ export function routeNotes(state: FakeGitLabState, req: NotesRequest): Answer | 
   if (method === "GET" && rest === "/notes") {
     const sorted = [...notes()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
     if (url.searchParams.get("sort") !== "asc") sorted.reverse();
-    return paged(sorted.map((n) => state.noteJson(n)), url);
+    return paged(
+      sorted.map((n) => state.noteJson(n)),
+      url,
+    );
   }
   if (method === "POST" && rest === "/notes") {
     state.notifications++;
-    return [201, state.noteJson(state.createNote(project.id, mr.iid, String(body.body), state.bot, { individual: true }))];
+    return [
+      201,
+      state.noteJson(state.createNote(project.id, mr.iid, String(body.body), state.bot, { individual: true })),
+    ];
   }
   if ((m = rest.match(/^\/notes\/(\d+)$/))) {
     const note = notes().find((n) => n.id === Number(m![1]));
@@ -152,12 +160,20 @@ export function routeNotes(state: FakeGitLabState, req: NotesRequest): Answer | 
     return [201, { id: state.id(), name, user: { id: state.bot.id } }];
   }
 
-  const discussions = () => [...state.discussions.values()].filter((d) => d.projectId === project.id && d.iid === mr.iid);
-  if (method === "GET" && rest === "/discussions") return paged(discussions().map((d) => state.discussionJson(d)), url);
+  const discussions = () =>
+    [...state.discussions.values()].filter((d) => d.projectId === project.id && d.iid === mr.iid);
+  if (method === "GET" && rest === "/discussions")
+    return paged(
+      discussions().map((d) => state.discussionJson(d)),
+      url,
+    );
   if (method === "POST" && rest === "/discussions") {
     const position = body.position ? checkPosition(mr, body.position) : undefined;
     state.notifications++;
-    const note = state.createNote(project.id, mr.iid, String(body.body), state.bot, { individual: false, ...(position ? { position } : {}) });
+    const note = state.createNote(project.id, mr.iid, String(body.body), state.bot, {
+      individual: false,
+      ...(position ? { position } : {}),
+    });
     return [201, state.discussionJson(state.discussions.get(note.discussionId)!)];
   }
   if ((m = rest.match(/^\/discussions\/([0-9a-f]+)(\/notes)?$/))) {
@@ -165,7 +181,15 @@ export function routeNotes(state: FakeGitLabState, req: NotesRequest): Answer | 
     if (!discussion) return [404, { message: "404 Not found" }];
     if (method === "POST" && m[2]) {
       state.notifications++;
-      return [201, state.noteJson(state.createNote(project.id, mr.iid, String(body.body), state.bot, { individual: false, discussionId: discussion.id }))];
+      return [
+        201,
+        state.noteJson(
+          state.createNote(project.id, mr.iid, String(body.body), state.bot, {
+            individual: false,
+            discussionId: discussion.id,
+          }),
+        ),
+      ];
     }
     if (method === "PUT" && !m[2]) {
       if (!discussion.resolvable) return [400, { message: "400 Bad request - discussion is not resolvable" }];
@@ -175,7 +199,8 @@ export function routeNotes(state: FakeGitLabState, req: NotesRequest): Answer | 
   }
 
   if (rest.startsWith("/draft_notes") && !state.draftNotesSupported) return [404, { error: "404 Not Found" }];
-  const drafts = () => state.drafts.filter((d) => d.projectId === project.id && d.iid === mr.iid && d.authorId === state.bot.id);
+  const drafts = () =>
+    state.drafts.filter((d) => d.projectId === project.id && d.iid === mr.iid && d.authorId === state.bot.id);
   const draftJson = (d: FakeDraft) => ({
     id: d.id,
     author_id: d.authorId,

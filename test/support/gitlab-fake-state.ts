@@ -138,7 +138,9 @@ export class FakeGitLabState {
     return this.nextId++;
   }
 
-  addProject(p: Omit<FakeProject, "mergeRequests" | "members" | "files"> & Partial<Pick<FakeProject, "files" | "members">>): FakeProject {
+  addProject(
+    p: Omit<FakeProject, "mergeRequests" | "members" | "files"> & Partial<Pick<FakeProject, "files" | "members">>,
+  ): FakeProject {
     const project: FakeProject = { files: {}, members: {}, ...p, mergeRequests: new Map() };
     this.projects.set(project.id, project);
     return project;
@@ -193,7 +195,18 @@ export class FakeGitLabState {
         resolved: false,
       });
     }
-    const note: FakeNote = { id: this.id(), projectId, iid, body, author, system: false, type, discussionId, createdAt: now, updatedAt: now };
+    const note: FakeNote = {
+      id: this.id(),
+      projectId,
+      iid,
+      body,
+      author,
+      system: false,
+      type,
+      discussionId,
+      createdAt: now,
+      updatedAt: now,
+    };
     if (opts.position) note.position = opts.position;
     this.notes.push(note);
     return note;
@@ -240,7 +253,9 @@ export class FakeGitLabState {
   findingDiscussions(projectId: number, iid: number): FakeDiscussion[] {
     return [...this.discussions.values()].filter((d) => {
       const first = this.notes.find((n) => n.discussionId === d.id);
-      return d.projectId === projectId && d.iid === iid && first?.type === "DiffNote" && first.author.id === this.bot.id;
+      return (
+        d.projectId === projectId && d.iid === iid && first?.type === "DiffNote" && first.author.id === this.bot.id
+      );
     });
   }
 }

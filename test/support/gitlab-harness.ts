@@ -10,7 +10,13 @@ import { createWarden, type Warden, type WardenOptions } from "../../src/app.js"
 import { parseEnv } from "../../src/config/env.js";
 import { type ServerConfig, serverConfigSchema } from "../../src/config/server-config.js";
 import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
-import { FakeGitLab, GITLAB_TOKEN, type FakeGitLabUser, type FakeMergeRequest, type FakeProject } from "./fake-gitlab.js";
+import {
+  FakeGitLab,
+  GITLAB_TOKEN,
+  type FakeGitLabUser,
+  type FakeMergeRequest,
+  type FakeProject,
+} from "./fake-gitlab.js";
 import { GitRemote } from "./git-remote.js";
 import { mergeBase, mergeRequestDiffs } from "./gitlab-diffs.js";
 import { deliverGitLab, mergeRequestHook, noteHook, type MergeRequestAction } from "./gitlab-payloads.js";
@@ -51,7 +57,10 @@ export class GitLabHarness {
 
   async start(opts: GitLabHarnessOptions): Promise<this> {
     await this.gitlab.start();
-    this.baseSha = this.remote.commit({ "README.md": "# demo\n", "src/app.ts": "export const answer = 42;\n" }, "initial");
+    this.baseSha = this.remote.commit(
+      { "README.md": "# demo\n", "src/app.ts": "export const answer = 42;\n" },
+      "initial",
+    );
     this.remote.setRef("refs/heads/main", this.baseSha);
     this.project = this.gitlab.addProject({
       id: PROJECT_ID,
@@ -76,7 +85,10 @@ export class GitLabHarness {
     };
     const env = parseEnv(processEnv, { fileExists: () => false });
     this.agentNetwork = opts.agentNetwork ?? [];
-    this.serverConfig = serverConfigSchema.parse({ agents: { default: this.agentEntry(opts.scenario) }, ...opts.serverConfig });
+    this.serverConfig = serverConfigSchema.parse({
+      agents: { default: this.agentEntry(opts.scenario) },
+      ...opts.serverConfig,
+    });
     this.warden = await createWarden({
       env,
       processEnv,
@@ -93,7 +105,14 @@ export class GitLabHarness {
 
   private agentEntry(scenario: FakeScenario) {
     const spec = fakeAgentSpec(scenario);
-    return { command: spec.command, args: spec.args, env: [], setEnv: spec.env, network: this.agentNetwork, readPaths: spec.readPaths ?? [] };
+    return {
+      command: spec.command,
+      args: spec.args,
+      env: [],
+      setEnv: spec.env,
+      network: this.agentNetwork,
+      readPaths: spec.readPaths ?? [],
+    };
   }
 
   /** Replaces the scripted behaviour of the default agent for the next runs. */
@@ -145,11 +164,19 @@ export class GitLabHarness {
     return oldrev;
   }
 
-  send(hook: string, payload: unknown, opts: { idempotencyKey?: string; token?: string | null; rawBody?: string } = {}) {
+  send(
+    hook: string,
+    payload: unknown,
+    opts: { idempotencyKey?: string; token?: string | null; rawBody?: string } = {},
+  ) {
     return deliverGitLab(this.port, hook, payload, { token: this.token, ...opts });
   }
 
-  sendMergeRequest(action: MergeRequestAction, mr: FakeMergeRequest, opts: { oldrev?: string; idempotencyKey?: string; token?: string | null } = {}) {
+  sendMergeRequest(
+    action: MergeRequestAction,
+    mr: FakeMergeRequest,
+    opts: { oldrev?: string; idempotencyKey?: string; token?: string | null } = {},
+  ) {
     const { oldrev, ...rest } = opts;
     return this.send("Merge Request Hook", mergeRequestHook(action, this.project, mr, oldrev), rest);
   }
@@ -178,12 +205,16 @@ export class GitLabHarness {
 
   /** The bot's permission request notes on the MR (marker on the first line). */
   permissionNotes(iid: number) {
-    return this.gitlab.notesOf(PROJECT_ID, iid).filter((n) => n.author.id === this.gitlab.bot.id && n.body.startsWith("<!-- warden:permission "));
+    return this.gitlab
+      .notesOf(PROJECT_ID, iid)
+      .filter((n) => n.author.id === this.gitlab.bot.id && n.body.startsWith("<!-- warden:permission "));
   }
 
   /** The bot's replies to commands. */
   replies(iid: number) {
-    return this.gitlab.notesOf(PROJECT_ID, iid).filter((n) => n.author.id === this.gitlab.bot.id && n.body.includes("<!-- warden:reply -->"));
+    return this.gitlab
+      .notesOf(PROJECT_ID, iid)
+      .filter((n) => n.author.id === this.gitlab.bot.id && n.body.includes("<!-- warden:reply -->"));
   }
 
   idle(): Promise<void> {

@@ -29,7 +29,12 @@ function projectFields(project: FakeProject) {
 export type MergeRequestAction = "open" | "reopen" | "update" | "update.title" | "close" | "merge";
 
 /** Merge Request Hook for the fake MR's current state; `update` needs the previous head (`oldrev`). */
-export function mergeRequestHook(action: MergeRequestAction, project: FakeProject, mr: FakeMergeRequest, oldrev?: string): Record<string, any> {
+export function mergeRequestHook(
+  action: MergeRequestAction,
+  project: FakeProject,
+  mr: FakeMergeRequest,
+  oldrev?: string,
+): Record<string, any> {
   const payload = loadGitLabFixture(`merge_request.${action}`);
   payload.project = { ...payload.project, ...projectFields(project) };
   const attrs = payload.object_attributes;
@@ -56,7 +61,13 @@ export function mergeRequestHook(action: MergeRequestAction, project: FakeProjec
 export function noteHook(
   project: FakeProject,
   mr: FakeMergeRequest,
-  note: { id: number; body: string; author: FakeGitLabUser; discussionId?: string; type?: "DiffNote" | "DiscussionNote" },
+  note: {
+    id: number;
+    body: string;
+    author: FakeGitLabUser;
+    discussionId?: string;
+    type?: "DiffNote" | "DiscussionNote";
+  },
 ): Record<string, any> {
   const payload = loadGitLabFixture(note.type === "DiffNote" ? "note.merge_request.diff" : "note.merge_request");
   payload.project = { ...payload.project, ...projectFields(project) };
@@ -70,7 +81,12 @@ export function noteHook(
     type: note.type ?? null,
     discussion_id: note.discussionId ?? null,
   });
-  payload.merge_request = { ...payload.merge_request, iid: mr.iid, target_project_id: project.id, source_project_id: mr.sourceProjectId };
+  payload.merge_request = {
+    ...payload.merge_request,
+    iid: mr.iid,
+    target_project_id: project.id,
+    source_project_id: mr.sourceProjectId,
+  };
   return payload;
 }
 
@@ -106,7 +122,9 @@ export async function deliverGitLab(
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (c: Buffer) => chunks.push(c));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         response.on("error", reject);
       },
     );

@@ -23,10 +23,11 @@ export const AUTHOR: FakeUser = { login: "octo-author", id: 501, type: "User" };
 
 let cachedKey: string | undefined;
 function privateKey(): string {
-  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return cachedKey;
 }
-
 
 export interface HarnessOptions {
   scenario: FakeScenario;
@@ -137,7 +138,14 @@ export class Harness {
 
   private agentEntry(scenario: FakeScenario) {
     const spec = fakeAgentSpec(scenario);
-    return { command: spec.command, args: spec.args, env: [], setEnv: spec.env, network: this.agentNetwork, readPaths: spec.readPaths ?? [] };
+    return {
+      command: spec.command,
+      args: spec.args,
+      env: [],
+      setEnv: spec.env,
+      network: this.agentNetwork,
+      readPaths: spec.readPaths ?? [],
+    };
   }
 
   /** Replaces the scripted behaviour of the default agent for the next runs. */
@@ -146,7 +154,12 @@ export class Harness {
   }
 
   /** Opens PR `number` whose head adds `files` on top of main. */
-  openPull(number: number, files: Record<string, string>, overrides: Partial<FakePull> = {}, symlinks: Record<string, string> = {}): FakePull {
+  openPull(
+    number: number,
+    files: Record<string, string>,
+    overrides: Partial<FakePull> = {},
+    symlinks: Record<string, string> = {},
+  ): FakePull {
     const headSha = this.remote.commit(files, `pr ${number}`, this.baseSha, symlinks);
     this.remote.setRef(`refs/pull/${number}/head`, headSha);
     const pull: FakePull = {
@@ -183,7 +196,11 @@ export class Harness {
     return this.baseSha;
   }
 
-  send(event: string, payload: unknown, opts: { deliveryId?: string; signature?: string | null; rawBody?: string } = {}) {
+  send(
+    event: string,
+    payload: unknown,
+    opts: { deliveryId?: string; signature?: string | null; rawBody?: string } = {},
+  ) {
     return deliver(this.port, event, payload, { secret: WEBHOOK_SECRET, ...opts });
   }
 
@@ -200,7 +217,9 @@ export class Harness {
 
   /** The app's permission request comments on PR `number`, oldest first. */
   permissionComments(number: number) {
-    return this.github.comments.filter((c) => c.issueNumber === number && c.user.type === "Bot" && c.body.startsWith("<!-- warden:permission "));
+    return this.github.comments.filter(
+      (c) => c.issueNumber === number && c.user.type === "Bot" && c.body.startsWith("<!-- warden:permission "),
+    );
   }
 
   idle(): Promise<void> {

@@ -2,7 +2,13 @@
 // git remote (test/support/git-remote.ts), head and base as committed there.
 import type { ChangeRequest } from "../../src/core/model/change-request.js";
 
-export function localChangeRequest(opts: { cloneUrl: string; headSha: string; baseSha: string; title: string; body: string }): ChangeRequest {
+export function localChangeRequest(opts: {
+  cloneUrl: string;
+  headSha: string;
+  baseSha: string;
+  title: string;
+  body: string;
+}): ChangeRequest {
   return {
     ref: { repo: { platform: "github", id: "1", fullName: "a/b" }, number: 1 },
     title: opts.title,

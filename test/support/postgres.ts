@@ -15,7 +15,9 @@ let warned = false;
 export function describePostgres(name: string, body: () => void): void {
   if (!TEST_DATABASE_URL && !warned) {
     warned = true;
-    console.warn(`PostgreSQL suites skipped: set WARDEN_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run them`);
+    console.warn(
+      `PostgreSQL suites skipped: set WARDEN_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run them`,
+    );
   }
   describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? name : `${name} ${SKIPPED}`, body);
 }

@@ -6,7 +6,9 @@ let cachedKey: string | undefined;
 
 /** A real RSA key (Probot signs app JWTs with it), generated once per process. */
 export function testPrivateKey(): string {
-  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return cachedKey;
 }
 

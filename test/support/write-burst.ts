@@ -77,7 +77,9 @@ export async function runWriteBurst(opts: BurstOptions): Promise<BurstResult> {
     gh.resetCalls();
 
     const t0 = performance.now();
-    const answers = await Promise.all(pulls.map((pull, i) => (i % 2 === 0 ? a : b).send("pull_request", pullRequestPayload("opened", a.repo, pull))));
+    const answers = await Promise.all(
+      pulls.map((pull, i) => (i % 2 === 0 ? a : b).send("pull_request", pullRequestPayload("opened", a.repo, pull))),
+    );
     const problems = answers.filter((r) => r.status !== 200).map((r) => `webhook answered ${r.status}`);
     // Idle on both, twice: a run taken by one replica may be queued while the other looks.
     await Promise.all([a.idle(), b.idle()]);
@@ -91,10 +93,14 @@ export async function runWriteBurst(opts: BurstOptions): Promise<BurstResult> {
         gh.reviews.filter((r) => r.pullNumber === pull.number).length === 1 &&
         gh.statusesFor(pull.headSha).join(",") === "pending,failure";
       if (ok) reviewedOnce++;
-      else problems.push(`#${pull.number}: statuses ${gh.statusesFor(pull.headSha).join(",")}, reviews ${gh.reviews.filter((r) => r.pullNumber === pull.number).length}`);
+      else
+        problems.push(
+          `#${pull.number}: statuses ${gh.statusesFor(pull.headSha).join(",")}, reviews ${gh.reviews.filter((r) => r.pullNumber === pull.number).length}`,
+        );
     }
     if (gh.unexpected.length > 0) problems.push(`unexpected calls: ${gh.unexpected.join(", ")}`);
-    const runs = (await a.warden.store.listRunsByStatus(["queued", "running", "succeeded", "failed", "interrupted"])).length;
+    const runs = (await a.warden.store.listRunsByStatus(["queued", "running", "succeeded", "failed", "interrupted"]))
+      .length;
     return {
       writes: gh.writes.accepted,
       refused: gh.writes.refused,

@@ -97,7 +97,12 @@ interface RequestHead {
   upstreamHead?: Buffer;
 }
 
-async function handle(client: Socket, allowed: (h: string, p: number) => Promise<boolean>, dial: Dial, log: Logger): Promise<void> {
+async function handle(
+  client: Socket,
+  allowed: (h: string, p: number) => Promise<boolean>,
+  dial: Dial,
+  log: Logger,
+): Promise<void> {
   const read = await readHead(client);
   if (!read) return refuse(client, 400, "bad proxy request");
   const { head, rest } = read;
@@ -128,7 +133,9 @@ async function handle(client: Socket, allowed: (h: string, p: number) => Promise
 
 function refuse(client: Socket, status: number, text: string): void {
   const reason = status === 403 ? "Forbidden" : status === 502 ? "Bad Gateway" : "Bad Request";
-  client.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(text) + 1}\r\nconnection: close\r\n\r\n${text}\n`);
+  client.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(text) + 1}\r\nconnection: close\r\n\r\n${text}\n`,
+  );
 }
 
 function readHead(client: Socket): Promise<{ head: string; rest: Buffer } | undefined> {
@@ -143,7 +150,8 @@ function readHead(client: Socket): Promise<{ head: string; rest: Buffer } | unde
     const onData = (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       const end = buffered.indexOf("\r\n\r\n");
-      if (end >= 0) return done({ head: buffered.subarray(0, end + 4).toString("latin1"), rest: buffered.subarray(end + 4) });
+      if (end >= 0)
+        return done({ head: buffered.subarray(0, end + 4).toString("latin1"), rest: buffered.subarray(end + 4) });
       if (buffered.length > MAX_HEAD_BYTES) done(undefined);
     };
     const onEnd = () => done(undefined);
@@ -172,6 +180,9 @@ function parseHead(head: string): RequestHead | undefined {
   if (url.protocol !== "http:" || url.username || url.password) return undefined;
   const port = url.port ? Number(url.port) : 80;
   const kept = headers.filter((h) => h !== "" && !/^proxy-/i.test(h));
-  const upstreamHead = Buffer.from([`${method} ${url.pathname}${url.search} ${version}`, ...kept, "", ""].join("\r\n"), "latin1");
+  const upstreamHead = Buffer.from(
+    [`${method} ${url.pathname}${url.search} ${version}`, ...kept, "", ""].join("\r\n"),
+    "latin1",
+  );
   return { method, host: url.hostname.replace(/^\[|\]$/g, ""), port, upstreamHead };
 }

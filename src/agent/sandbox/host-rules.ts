@@ -32,7 +32,10 @@ export function parseHostEntry(text: string): HostEntry {
 
 /** Loopback, unspecified and link-local addresses (and `localhost` names). */
 export function isLocalDestination(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   const mapped = h.startsWith("::ffff:") ? h.slice(7) : h;
   if (isIP(mapped) === 4) {
@@ -50,10 +53,15 @@ function hostMatches(pattern: string, host: string): boolean {
 
 /** allow: an entry covers it; deny: a local destination no entry names exactly; ask: the rest. */
 export function decideHost(entries: readonly HostEntry[], host: string, port: number): HostDecision {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   if (isLocalDestination(h)) {
     return entries.some((e) => e.port === port && e.host.replace(/^\[|\]$/g, "") === h) ? "allow" : "deny";
   }
-  const covered = entries.some((e) => hostMatches(e.host, h) && (e.port === undefined ? DEFAULT_PORTS.has(port) : e.port === port));
+  const covered = entries.some(
+    (e) => hostMatches(e.host, h) && (e.port === undefined ? DEFAULT_PORTS.has(port) : e.port === port),
+  );
   return covered ? "allow" : "ask";
 }

@@ -4,7 +4,10 @@
 import type { PermissionAsk } from "../../core/model/permission.js";
 import type { AgentRunOptions } from "../../core/ports/agent-runner.js";
 
-export function networkAsker(opts: Pick<AgentRunOptions, "onPermission">, signal: AbortSignal): (host: string, port: number) => Promise<boolean> {
+export function networkAsker(
+  opts: Pick<AgentRunOptions, "onPermission">,
+  signal: AbortSignal,
+): (host: string, port: number) => Promise<boolean> {
   let count = 0;
   return async (host, port) => {
     const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;

@@ -7,7 +7,8 @@ import { delimiter, join } from "node:path";
 
 export type SandboxProbe = { ok: true; bwrap: string; socat: string } | { ok: false; problem: string; fix: string };
 
-const INSTALL = "install bubblewrap and socat (Debian/Ubuntu: `apt-get install bubblewrap socat`; Fedora: `dnf install bubblewrap socat`; Alpine: `apk add bubblewrap socat`)";
+const INSTALL =
+  "install bubblewrap and socat (Debian/Ubuntu: `apt-get install bubblewrap socat`; Fedora: `dnf install bubblewrap socat`; Alpine: `apk add bubblewrap socat`)";
 const OFF = "or set `sandbox: off` in the server config to run agents unsandboxed";
 
 /** The first executable `name` on `path`. */
@@ -30,8 +31,12 @@ async function executable(file: string): Promise<boolean> {
 
 function run(file: string, args: string[]): Promise<{ ok: boolean; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout: 10_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }, (err, _stdout, stderr) =>
-      resolve({ ok: !err, stderr: String(stderr).trim() || (err ? String(err.message) : "") }),
+    execFile(
+      file,
+      args,
+      { timeout: 10_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
+      (err, _stdout, stderr) =>
+        resolve({ ok: !err, stderr: String(stderr).trim() || (err ? String(err.message) : "") }),
     );
   });
 }
@@ -39,7 +44,11 @@ function run(file: string, args: string[]): Promise<{ ok: boolean; stderr: strin
 /** Looks for bwrap and socat on `path` and starts one empty sandbox with the namespaces agents get. */
 export async function probeSandbox(path = process.env.PATH ?? ""): Promise<SandboxProbe> {
   if (process.platform !== "linux") {
-    return { ok: false, problem: `the agent sandbox needs Linux (this is ${process.platform})`, fix: `run Warden on Linux, ${OFF}` };
+    return {
+      ok: false,
+      problem: `the agent sandbox needs Linux (this is ${process.platform})`,
+      fix: `run Warden on Linux, ${OFF}`,
+    };
   }
   const bwrap = await findOnPath("bwrap", path);
   const socat = await findOnPath("socat", path);
@@ -47,7 +56,19 @@ export async function probeSandbox(path = process.env.PATH ?? ""): Promise<Sandb
   if (!bwrap || !socat) {
     return { ok: false, problem: `${missing.join(" and ")} not found on PATH`, fix: `${INSTALL}, ${OFF}` };
   }
-  const trial = await run(bwrap, ["--unshare-all", "--die-with-parent", "--cap-drop", "ALL", "--ro-bind", "/", "/", "--proc", "/proc", "--", "true"]);
+  const trial = await run(bwrap, [
+    "--unshare-all",
+    "--die-with-parent",
+    "--cap-drop",
+    "ALL",
+    "--ro-bind",
+    "/",
+    "/",
+    "--proc",
+    "/proc",
+    "--",
+    "true",
+  ]);
   if (!trial.ok) {
     return {
       ok: false,

@@ -83,7 +83,10 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
     // The cache's objects live in Warden's data dir, which is otherwise hidden: only these
     // folders of it, read-only, so the agent's git can read the history it borrows and write none.
     const cacheReads = (input.readOnlyPaths ?? []).map((p) => resolve(p));
-    const shells = readOnlyShells([...binds.map(([, p]) => p), ...(policy.extraWritePaths ?? []), ...cacheReads, cwd], ["/tmp", home]);
+    const shells = readOnlyShells(
+      [...binds.map(([, p]) => p), ...(policy.extraWritePaths ?? []), ...cacheReads, cwd],
+      ["/tmp", home],
+    );
     const args = [
       "--unshare-all",
       "--die-with-parent",
@@ -100,7 +103,10 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
       home,
       ...shells.flatMap((dir) => ["--tmpfs", dir]),
       ...binds.flatMap(([flag, path]) => [flag, path, path]),
-      ...(await maskArgs(binds.map(([, path]) => path), policy.protectedPaths)),
+      ...(await maskArgs(
+        binds.map(([, path]) => path),
+        policy.protectedPaths,
+      )),
       ...(policy.extraWritePaths ?? []).flatMap((path) => ["--bind", path, path]),
       "--bind",
       cwd,
@@ -155,7 +161,8 @@ function relayScript(socat: string, relays: readonly LoopbackRelay[]): string {
     `${quote(socat)} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${SOCKET_INSIDE} 2>/dev/null &`,
     // An HTTP CONNECT to the proxy per connection: the proxy's rules decide, as for any host.
     ...relays.map(
-      (r) => `${quote(socat)} TCP-LISTEN:${r.port},bind=${r.bind},fork,reuseaddr PROXY:127.0.0.1:${r.host}:${r.port},proxyport=${PROXY_PORT} 2>/dev/null &`,
+      (r) =>
+        `${quote(socat)} TCP-LISTEN:${r.port},bind=${r.bind},fork,reuseaddr PROXY:127.0.0.1:${r.host}:${r.port},proxyport=${PROXY_PORT} 2>/dev/null &`,
     ),
     'unset PWD OLDPWD; exec "$@"',
   ].join("\n");
@@ -178,13 +185,22 @@ function loopbackRelays(spec: AgentSpec, log: Logger): LoopbackRelay[] {
   const relays: LoopbackRelay[] = [];
   for (const entry of (spec.network ?? []).map(parseHostEntry)) {
     if (entry.port === undefined) continue;
-    const bind = entry.host === "localhost" ? "127.0.0.1" : isIP(entry.host) === 4 && entry.host.startsWith("127.") ? entry.host : undefined;
+    const bind =
+      entry.host === "localhost"
+        ? "127.0.0.1"
+        : isIP(entry.host) === 4 && entry.host.startsWith("127.")
+          ? entry.host
+          : undefined;
     if (!bind) continue;
     if (entry.port === PROXY_PORT) {
-      log.warn({ host: `${entry.host}:${entry.port}` }, "sandbox: the proxy's own port cannot be relayed; reach it through HTTP_PROXY");
+      log.warn(
+        { host: `${entry.host}:${entry.port}` },
+        "sandbox: the proxy's own port cannot be relayed; reach it through HTTP_PROXY",
+      );
       continue;
     }
-    if (!relays.some((r) => r.bind === bind && r.port === entry.port)) relays.push({ host: entry.host, port: entry.port, bind });
+    if (!relays.some((r) => r.bind === bind && r.port === entry.port))
+      relays.push({ host: entry.host, port: entry.port, bind });
   }
   return relays;
 }
@@ -236,7 +252,14 @@ const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => 
  * The agent's installation (where its command and `node` live, before and after symlinks), its
  * readPaths, its preset's login files under HOME: each folder that exists, once.
  */
-async function bindPlan(opts: { spec: AgentSpec; cwd: string; home: string; policy: SandboxPolicy; path: string; log: Logger }): Promise<Bind[]> {
+async function bindPlan(opts: {
+  spec: AgentSpec;
+  cwd: string;
+  home: string;
+  policy: SandboxPolicy;
+  path: string;
+  log: Logger;
+}): Promise<Bind[]> {
   const { spec, home, policy, log } = opts;
   const installs = new Set<string>();
   for (const name of [spec.command, "node"]) {

@@ -19,7 +19,9 @@ export function wardenSandboxPolicy(
   paths: WardenPaths,
   extra: Partial<Pick<SandboxPolicy, "probe" | "dial" | "extraWritePaths">> = {},
 ): SandboxPolicy {
-  const secrets = [paths.dataDir, paths.configPath, paths.privateKeyPath].filter((p): p is string => !!p).map((p) => resolve(p));
+  const secrets = [paths.dataDir, paths.configPath, paths.privateKeyPath]
+    .filter((p): p is string => !!p)
+    .map((p) => resolve(p));
   return {
     mode,
     forbiddenPaths: secrets,

@@ -15,7 +15,8 @@ import type { Logger } from "../../core/ports/logger.js";
 import { outcomeOf } from "../../core/change-request/error-outcome.js";
 import { fail, ok, type CheckResult } from "./check-result.js";
 
-export const PROBE_PROMPT = "This is a connectivity check from Warden. Reply with the single word OK and do nothing else.";
+export const PROBE_PROMPT =
+  "This is a connectivity check from Warden. Reply with the single word OK and do nothing else.";
 
 export interface AgentCheckOptions {
   prompt: boolean;
@@ -44,7 +45,13 @@ function describeSpec(spec: AgentSpec): string {
   return `${line}${preset && spec.preset ? ` (preset ${preset.name})` : ""}, ${env}`;
 }
 
-export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, processEnv: NodeJS.ProcessEnv, opts: AgentCheckOptions): Promise<CheckResult> {
+export async function checkAgent(
+  name: string,
+  cfg: ServerConfig,
+  env: AppEnv,
+  processEnv: NodeJS.ProcessEnv,
+  opts: AgentCheckOptions,
+): Promise<CheckResult> {
   const title = `agent ${name}`;
   let spec: AgentSpec;
   try {
@@ -70,16 +77,26 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
     });
     const { report } = result;
     const parts = [describeSpec(spec)];
-    const info = report.agentInfo ? `${report.agentInfo.name}${report.agentInfo.version ? ` ${report.agentInfo.version}` : ""}` : "an ACP agent";
+    const info = report.agentInfo
+      ? `${report.agentInfo.name}${report.agentInfo.version ? ` ${report.agentInfo.version}` : ""}`
+      : "an ACP agent";
     parts.push(`${info} ready in ${seconds(result.readyMs)}`);
     parts.push(report.offeredModes.length > 0 ? `modes ${report.offeredModes.join(", ")}` : "no modes");
     if (report.authStatus?.kind === "none") {
-      return fail(title, `${agentLabel(spec)} started but reports "${report.authStatus.label ?? "not signed in"}"`, signInHint(spec));
+      return fail(
+        title,
+        `${agentLabel(spec)} started but reports "${report.authStatus.label ?? "not signed in"}"`,
+        signInHint(spec),
+      );
     }
     const { startMode, target } = report.modes;
     if (forced !== undefined && result.notices.some((n) => n.includes(`has no mode "${forced}"`))) {
       const known = target !== undefined ? `; starts in ${startMode ?? "no reported mode"}` : "";
-      return fail(title, `${parts.join("; ")}${known}; it has no mode "${forced}", which the server forces`, "change overrides.agent.mode in warden.server.yml to a mode it offers");
+      return fail(
+        title,
+        `${parts.join("; ")}${known}; it has no mode "${forced}", which the server forces`,
+        "change overrides.agent.mode in warden.server.yml to a mode it offers",
+      );
     }
     if (target === undefined) {
       // Nothing to verify: the gate holds only if it asks for everything by itself.
@@ -97,13 +114,18 @@ export async function checkAgent(name: string, cfg: ServerConfig, env: AppEnv, p
     );
     const signIn = report.authStatus?.label ?? report.authStatus?.kind ?? report.authenticatedWith;
     if (signIn) parts.push(`signs in with ${signIn}`);
-    if (result.answer) parts.push(`answered a test prompt (${result.answer.stopReason}) after ${seconds(Date.now() - started)}`);
+    if (result.answer)
+      parts.push(`answered a test prompt (${result.answer.stopReason}) after ${seconds(Date.now() - started)}`);
     else if (!signIn) parts.push("sign-in unknown until it is prompted");
     return ok(title, parts.join("; "));
   } catch (err) {
     const outcome = outcomeOf(err);
     if (err instanceof AgentError && err.code === "mode") {
-      return fail(title, outcome.summaryLine, `list the mode it should use in allowedModes, or set overrides.agent.mode to one of its modes that asks`);
+      return fail(
+        title,
+        outcome.summaryLine,
+        `list the mode it should use in allowedModes, or set overrides.agent.mode to one of its modes that asks`,
+      );
     }
     if (outcome.kind === "agent") return fail(title, outcome.summaryLine);
     return fail(title, `could not be checked: ${(err as Error).message}`);

@@ -36,7 +36,11 @@ async function checkPostgres(url: string): Promise<CheckResult> {
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? "";
     const message = (err as Error).message.split("\n")[0] ?? "";
-    return fail(TITLE, `cannot use PostgreSQL at ${where}: ${[reason, message].filter(Boolean).join(" ")}`, "check DATABASE_URL (host, port, database, user and password) and that the server accepts connections from here");
+    return fail(
+      TITLE,
+      `cannot use PostgreSQL at ${where}: ${[reason, message].filter(Boolean).join(" ")}`,
+      "check DATABASE_URL (host, port, database, user and password) and that the server accepts connections from here",
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -50,7 +54,11 @@ async function checkSqlite(file: string): Promise<CheckResult> {
       await access(dir, constants.W_OK);
       return ok(TITLE, `SQLite ${path} does not exist yet; \`npm start\` creates it (${dir} is writable)`);
     } catch {
-      return fail(TITLE, `cannot create ${path}: ${dir} is not writable`, "set WARDEN_DATA_DIR to a writable directory");
+      return fail(
+        TITLE,
+        `cannot create ${path}: ${dir} is not writable`,
+        "set WARDEN_DATA_DIR to a writable directory",
+      );
     }
   }
   try {
@@ -62,7 +70,11 @@ async function checkSqlite(file: string): Promise<CheckResult> {
     }
     return ok(TITLE, `SQLite ${path}`);
   } catch (err) {
-    return fail(TITLE, `cannot open SQLite ${path}: ${(err as Error).message.split("\n")[0]}`, "check the file's permissions, or move it away to start with a new database");
+    return fail(
+      TITLE,
+      `cannot open SQLite ${path}: ${(err as Error).message.split("\n")[0]}`,
+      "check the file's permissions, or move it away to start with a new database",
+    );
   }
 }
 

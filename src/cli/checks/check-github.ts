@@ -26,19 +26,32 @@ export async function checkGitHub(env: AppEnv, processEnv: NodeJS.ProcessEnv, cw
       env.PRIVATE_KEY === undefined && env.PRIVATE_KEY_PATH === undefined && "PRIVATE_KEY (or PRIVATE_KEY_PATH)",
       env.WEBHOOK_SECRET === undefined && "WEBHOOK_SECRET",
     ].filter(Boolean);
-    if (missing.length === 3) return skip(TITLE, "not configured; `npm start` shows the setup page that registers the app and writes .env");
-    return fail(TITLE, `incomplete: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`, "set them from the app's settings page (or remove the others and use the setup page)");
+    if (missing.length === 3)
+      return skip(TITLE, "not configured; `npm start` shows the setup page that registers the app and writes .env");
+    return fail(
+      TITLE,
+      `incomplete: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`,
+      "set them from the app's settings page (or remove the others and use the setup page)",
+    );
   }
   let key: string;
   try {
     key = getPrivateKey({ env: processEnv, cwd }) ?? "";
     createPrivateKey(key);
   } catch {
-    return fail(TITLE, "the private key is not a valid PEM key", "paste the whole .pem file into PRIVATE_KEY (newlines as \\n are fine) or point PRIVATE_KEY_PATH at it");
+    return fail(
+      TITLE,
+      "the private key is not a valid PEM key",
+      "paste the whole .pem file into PRIVATE_KEY (newlines as \\n are fine) or point PRIVATE_KEY_PATH at it",
+    );
   }
   const base = githubApiBase(env);
   const appId = env.APP_ID as string;
-  const headers = { accept: "application/vnd.github+json", authorization: `Bearer ${appJwt(appId, key)}`, "x-github-api-version": "2022-11-28" };
+  const headers = {
+    accept: "application/vnd.github+json",
+    authorization: `Bearer ${appJwt(appId, key)}`,
+    "x-github-api-version": "2022-11-28",
+  };
   try {
     const app = await getJson(`${base}/app`, headers);
     if (app.status !== 200) {
@@ -52,7 +65,10 @@ export async function checkGitHub(env: AppEnv, processEnv: NodeJS.ProcessEnv, cw
     }
     const installations = await getJson(`${base}/app/installations?per_page=100`, headers);
     if (installations.status !== 200 || !Array.isArray(installations.body)) {
-      return fail(TITLE, `cannot list installations (HTTP ${installations.status}${apiMessage(installations.body) ? `: ${apiMessage(installations.body)}` : ""})`);
+      return fail(
+        TITLE,
+        `cannot list installations (HTTP ${installations.status}${apiMessage(installations.body) ? `: ${apiMessage(installations.body)}` : ""})`,
+      );
     }
     const slug = (app.body as { slug?: string; name?: string }).slug ?? appId;
     const count = installations.body.length;
@@ -65,6 +81,10 @@ export async function checkGitHub(env: AppEnv, processEnv: NodeJS.ProcessEnv, cw
     const detail = `${slug} (id ${appId}) on ${where}: ${count === 100 ? "100 or more" : count} installation${count === 1 ? "" : "s"}${listed}`;
     return ok(TITLE, count === 0 ? `${detail}; install it on a repository to get reviews` : detail);
   } catch (err) {
-    return fail(TITLE, `cannot reach ${base}: ${(err as Error).message}`, "check this machine's network access (and GHE_HOST / GHE_PROTOCOL for GitHub Enterprise)");
+    return fail(
+      TITLE,
+      `cannot reach ${base}: ${(err as Error).message}`,
+      "check this machine's network access (and GHE_HOST / GHE_PROTOCOL for GitHub Enterprise)",
+    );
   }
 }

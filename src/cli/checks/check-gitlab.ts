@@ -11,7 +11,11 @@ export async function checkGitLab(env: AppEnv): Promise<CheckResult> {
   try {
     const user = await getJson(`${base}/user`, headers);
     if (user.status === 401) {
-      return fail(TITLE, `${env.GITLAB_URL} rejected GITLAB_TOKEN (HTTP 401${apiMessage(user.body) ? `: ${apiMessage(user.body)}` : ""})`, "create a new token with scope `api` for the bot user and set GITLAB_TOKEN");
+      return fail(
+        TITLE,
+        `${env.GITLAB_URL} rejected GITLAB_TOKEN (HTTP 401${apiMessage(user.body) ? `: ${apiMessage(user.body)}` : ""})`,
+        "create a new token with scope `api` for the bot user and set GITLAB_TOKEN",
+      );
     }
     if (user.status !== 200) return fail(TITLE, `GET ${base}/user answered HTTP ${user.status}`, "check GITLAB_URL");
     const { username = "?", bot } = user.body as { username?: string; bot?: boolean };
@@ -19,10 +23,21 @@ export async function checkGitLab(env: AppEnv): Promise<CheckResult> {
     const self = await getJson(`${base}/personal_access_tokens/self`, headers).catch(() => undefined);
     const scopes = self?.status === 200 ? (self.body as { scopes?: string[] }).scopes : undefined;
     if (scopes && !scopes.includes("api")) {
-      return fail(TITLE, `GITLAB_TOKEN of @${username} has scopes ${scopes.join(", ")}, not api`, "create a token with scope `api` (Warden comments, sets statuses and reads the repository)");
+      return fail(
+        TITLE,
+        `GITLAB_TOKEN of @${username} has scopes ${scopes.join(", ")}, not api`,
+        "create a token with scope `api` (Warden comments, sets statuses and reads the repository)",
+      );
     }
-    return ok(TITLE, `${env.GITLAB_URL}: signed in as @${username}${bot ? " (bot)" : ""}${scopes ? `, scopes ${scopes.join(", ")}` : ""}`);
+    return ok(
+      TITLE,
+      `${env.GITLAB_URL}: signed in as @${username}${bot ? " (bot)" : ""}${scopes ? `, scopes ${scopes.join(", ")}` : ""}`,
+    );
   } catch (err) {
-    return fail(TITLE, `cannot reach ${env.GITLAB_URL}: ${(err as Error).message}`, "check GITLAB_URL and this machine's network access");
+    return fail(
+      TITLE,
+      `cannot reach ${env.GITLAB_URL}: ${(err as Error).message}`,
+      "check GITLAB_URL and this machine's network access",
+    );
   }
 }

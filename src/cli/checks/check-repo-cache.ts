@@ -25,8 +25,15 @@ export async function checkRepoCache(env: Pick<AppEnv, "WARDEN_DATA_DIR">, confi
   try {
     const usage = await cacheUsage(root);
     const count = usage.repositories.length;
-    return ok(TITLE, `${formatBytes(usage.bytes)} in ${count} repositor${count === 1 ? "y" : "ies"} under ${root} (bound ${formatBytes(bound)}, limits.repoCacheBytes)`);
+    return ok(
+      TITLE,
+      `${formatBytes(usage.bytes)} in ${count} repositor${count === 1 ? "y" : "ies"} under ${root} (bound ${formatBytes(bound)}, limits.repoCacheBytes)`,
+    );
   } catch (err) {
-    return fail(TITLE, `cannot read ${root}: ${(err as Error).message}`, "make WARDEN_DATA_DIR readable and writable by Warden");
+    return fail(
+      TITLE,
+      `cannot read ${root}: ${(err as Error).message}`,
+      "make WARDEN_DATA_DIR readable and writable by Warden",
+    );
   }
 }

@@ -16,13 +16,25 @@ export async function checkRuntime(): Promise<CheckResult> {
   try {
     gitVersion = (await run("git", ["--version"], { timeout: 10_000 })).stdout.trim().replace(/^git version /, "");
   } catch {
-    return fail("runtime", `node ${process.versions.node}; git not found`, "install git: agents review a git checkout of each change");
+    return fail(
+      "runtime",
+      `node ${process.versions.node}; git not found`,
+      "install git: agents review a git checkout of each change",
+    );
   }
-  if (!nodeOk) return fail("runtime", `node ${process.versions.node} is older than ${MIN_NODE.join(".")}`, "install Node.js 22.12 or newer (24 LTS recommended)");
+  if (!nodeOk)
+    return fail(
+      "runtime",
+      `node ${process.versions.node} is older than ${MIN_NODE.join(".")}`,
+      "install Node.js 22.12 or newer (24 LTS recommended)",
+    );
   return ok("runtime", `node ${process.versions.node}, git ${gitVersion}`);
 }
 
-export function checkEnvironment(processEnv: NodeJS.ProcessEnv, loadedDotEnv: boolean): { result: CheckResult; env?: AppEnv } {
+export function checkEnvironment(
+  processEnv: NodeJS.ProcessEnv,
+  loadedDotEnv: boolean,
+): { result: CheckResult; env?: AppEnv } {
   try {
     const env = parseEnv(processEnv);
     return { result: ok("environment", loadedDotEnv ? "valid (.env loaded)" : "valid"), env };
@@ -40,6 +52,12 @@ export function checkServerConfig(env: AppEnv): { result: CheckResult; config?: 
       : "no file; built-in defaults (copy warden.server.example.yml to warden.server.yml to define agents)";
     return { result: ok("server config", detail), config };
   } catch (err) {
-    return { result: fail("server config", (err as Error).message, "fix the file (its JSON Schema is schema/warden.server.schema.json)") };
+    return {
+      result: fail(
+        "server config",
+        (err as Error).message,
+        "fix the file (its JSON Schema is schema/warden.server.schema.json)",
+      ),
+    };
   }
 }

@@ -27,14 +27,20 @@ export async function endRun(
   status: Extract<RunStatus, "superseded" | "cancelled">,
   error: string,
 ): Promise<boolean> {
-  const ended = await deps.store.transitionRun(runId, ["queued", "running"], { status, finishedAt: deps.clock.now(), error });
+  const ended = await deps.store.transitionRun(runId, ["queued", "running"], {
+    status,
+    finishedAt: deps.clock.now(),
+    error,
+  });
   if (!ended) return false;
   await deps.queue.cancel(runId);
   if (deps.bus) {
     for (const request of await deps.store.listPendingPermissionRequests(runId)) {
-      await deps.bus.publish(PERMISSION_CHANNEL, request.id).catch((err: unknown) =>
-        deps.log.warn({ err, requestId: request.id }, "could not wake the relay of an ended run"),
-      );
+      await deps.bus
+        .publish(PERMISSION_CHANNEL, request.id)
+        .catch((err: unknown) =>
+          deps.log.warn({ err, requestId: request.id }, "could not wake the relay of an ended run"),
+        );
     }
   }
   return true;

@@ -52,7 +52,8 @@ const SELF_DESCRIBED: Partial<Record<AgentError["code"], string>> = {
   not_installed: " is not installed: ",
 };
 
-const COMMAND_FAILED = "Warden could not run this command because of an internal error; the server log has the details.";
+const COMMAND_FAILED =
+  "Warden could not run this command because of an internal error; the server log has the details.";
 
 function firstLine(text: string, max = 300): string {
   const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();

@@ -10,7 +10,10 @@ import type { SummaryFacts } from "./summary-view.js";
 export type StoredSummaryFacts = Pick<SummaryFacts, "terms" | "now" | "state" | "findings" | "permissions" | "cost">;
 
 export async function loadSummaryFacts(input: {
-  store: Pick<Store, "getChangeRequestState" | "listFindings" | "listPermissionRequests" | "getRunUsage" | "sumChangeRequestUsage">;
+  store: Pick<
+    Store,
+    "getChangeRequestState" | "listFindings" | "listPermissionRequests" | "getRunUsage" | "sumChangeRequestUsage"
+  >;
   ref: ChangeRequestRef;
   terms: SummaryFacts["terms"];
   now: Date;
@@ -24,7 +27,13 @@ export async function loadSummaryFacts(input: {
     runId === undefined ? [] : store.listPermissionRequests(runId),
     summaryCost(store, ref, runId),
   ]);
-  const facts: StoredSummaryFacts = { terms: input.terms, now: input.now, state, findings, permissions: requests.map(toAuditEntry) };
+  const facts: StoredSummaryFacts = {
+    terms: input.terms,
+    now: input.now,
+    state,
+    findings,
+    permissions: requests.map(toAuditEntry),
+  };
   if (cost) facts.cost = cost;
   return facts;
 }

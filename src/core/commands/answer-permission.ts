@@ -29,7 +29,8 @@ function belongsHere(ctx: CommandContext, request: PermissionRequestRecord): boo
 }
 
 function alreadyDecided(request: PermissionRequestRecord): string {
-  const by = request.source === "human" && request.decidedBy ? ` by ${inlineText(request.decidedBy, { maxLength: 100 })}` : "";
+  const by =
+    request.source === "human" && request.decidedBy ? ` by ${inlineText(request.decidedBy, { maxLength: 100 })}` : "";
   const when = request.decidedAt ? ` at ${formatUtc(request.decidedAt)}` : "";
   return `Request ${inlineCode(request.id)} was already decided: ${STATUS_WORDS[request.status]}${by}${when}. Nothing changed.`;
 }
@@ -57,7 +58,10 @@ export async function answerPermission(ctx: CommandContext, command: Answer): Pr
     // permission is only awaited, and its failure only counts, when the rules need it.
     const permission = platform.getPermission(event.author);
     permission.catch(() => undefined);
-    const [loaded, changeRequest] = await Promise.all([loadRepoConfig(platform, deps.server), platform.getChangeRequest(event.number)]);
+    const [loaded, changeRequest] = await Promise.all([
+      loadRepoConfig(platform, deps.server),
+      platform.getChangeRequest(event.number),
+    ]);
     if (!loaded.ok) return refuse(notCounted(id, `${configInvalid(loaded.problem)}.`));
     authorization = await authorizeApprover({
       platform,
@@ -88,19 +92,17 @@ export async function answerPermission(ctx: CommandContext, command: Answer): Pr
   }
 
   const status = command.name === "deny" ? "denied" : command.always ? "allowed_always" : "allowed";
-  const settled = await settleRequest(
-    { ...deps, platformFor: async () => platform },
-    request,
-    {
-      status,
-      source: "human",
-      decidedBy: event.author.login,
-      ...(command.name === "deny" && command.reason ? { reason: command.reason } : {}),
-    },
-  );
+  const settled = await settleRequest({ ...deps, platformFor: async () => platform }, request, {
+    status,
+    source: "human",
+    decidedBy: event.author.login,
+    ...(command.name === "deny" && command.reason ? { reason: command.reason } : {}),
+  });
   if (!settled) {
     const current = await deps.store.getPermissionRequest(id);
-    return refuse(current && current.status !== "pending" ? alreadyDecided(current) : notCounted(id, "it could not be recorded."));
+    return refuse(
+      current && current.status !== "pending" ? alreadyDecided(current) : notCounted(id, "it could not be recorded."),
+    );
   }
   log.info({ requestId: id, status, user: event.author.login, via: authorization.via }, "permission answer accepted");
   return done();

@@ -48,7 +48,10 @@ async function acknowledge(ctx: CommandContext, result: CommandResult): Promise<
   }
   if (result.reply === undefined) return;
   try {
-    const where = event.threadId === undefined ? { commentId: event.commentId } : { commentId: event.commentId, threadId: event.threadId };
+    const where =
+      event.threadId === undefined
+        ? { commentId: event.commentId }
+        : { commentId: event.commentId, threadId: event.threadId };
     await platform.replyToComment(event.number, where, `${result.reply}\n\n${REPLY_MARKER}`);
   } catch (err) {
     log.warn({ err }, "could not reply to the command comment");

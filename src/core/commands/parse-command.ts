@@ -25,7 +25,8 @@ const SUBCOMMANDS = ["review", "approve", "deny", "dismiss", "help"] as const;
 const MAX_REASON = 500;
 
 const USAGE = {
-  approve: "Usage: `/approve <request-id>` to allow once, or `/approve <request-id> always` to allow this kind of call for the rest of the run.",
+  approve:
+    "Usage: `/approve <request-id>` to allow once, or `/approve <request-id> always` to allow this kind of call for the rest of the run.",
   deny: "Usage: `/deny <request-id> [reason]`.",
   dismiss: "Usage: `/warden dismiss <finding-id> [reason]`, with a finding id like `F3`.",
   review: "Usage: `/warden review` (no arguments).",

@@ -29,7 +29,8 @@ export async function refreshSummary(input: {
   if (running) facts.inProgress = { headSha: running.headSha };
   else if (latest?.status === "failed") facts.failure = { headSha: latest.headSha, reason: latest.error ?? "" };
   // A head skipped with a notice (too many files) ended with an `error` conclusion; it stays said.
-  else if (latest?.status === "skipped" && latest.conclusion === "error") facts.skipped = { headSha: latest.headSha, reason: latest.error ?? "" };
+  else if (latest?.status === "skipped" && latest.conclusion === "error")
+    facts.skipped = { headSha: latest.headSha, reason: latest.error ?? "" };
   const writer = createSummaryWriter({ platform, ref, store, clock, log, throttleMs: 0 });
   const url = await writer.write(renderSummaryFromFacts(facts));
 

@@ -18,6 +18,9 @@ export async function requestReview(ctx: CommandContext): Promise<CommandResult>
   if (!run) throw new Error("the store did not create a command run");
   await supersedeOthers(deps, ref, run.id, changeRequest.headSha);
   await deps.queue.enqueue({ runId: run.id, key: prKey(ref) });
-  log.info({ runId: run.id, sha: shortSha(changeRequest.headSha), user: event.author.login }, "review requested by command");
+  log.info(
+    { runId: run.id, sha: shortSha(changeRequest.headSha), user: event.author.login },
+    "review requested by command",
+  );
   return done();
 }

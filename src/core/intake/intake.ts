@@ -63,7 +63,10 @@ async function queueReview(deps: IntakeDeps, event: ChangeRequestUpdated): Promi
   if (run) {
     await supersedeOthers(deps, ref, run.id, event.headSha);
     await deps.queue.enqueue({ runId: run.id, key: prKey(ref) });
-    deps.log.info({ runId: run.id, pr: event.number, sha: shortSha(event.headSha), action: event.action }, "review queued");
+    deps.log.info(
+      { runId: run.id, pr: event.number, sha: shortSha(event.headSha), action: event.action },
+      "review queued",
+    );
   }
   // Also after queueing: the delivery that could not be recorded is answered with an error.
   if (delivery.status === "rejected") throw delivery.reason;

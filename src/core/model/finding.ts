@@ -3,16 +3,7 @@
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const CATEGORIES = [
-  "Security",
-  "Bug",
-  "Performance",
-  "Reliability",
-  "Tests",
-  "Docs",
-  "Style",
-  "Other",
-] as const;
+export const CATEGORIES = ["Security", "Bug", "Performance", "Reliability", "Tests", "Docs", "Style", "Other"] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export type FindingState = "open" | "resolved" | "dismissed";

@@ -5,7 +5,9 @@ import { judgedKind } from "./judged-kind.js";
 import type { PermissionAuditEntry, PermissionRequestRecord } from "./permission.js";
 
 /** Why the policy rejected a request on its own; undefined for everything else. */
-export function policyReason(record: Partial<Pick<PermissionRequestRecord, "status" | "source" | "reason">>): string | undefined {
+export function policyReason(
+  record: Partial<Pick<PermissionRequestRecord, "status" | "source" | "reason">>,
+): string | undefined {
   return record.status === "denied" && record.source === "policy" && record.reason?.trim() ? record.reason : undefined;
 }
 

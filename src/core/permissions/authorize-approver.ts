@@ -60,7 +60,10 @@ export async function authorizeApprover(input: {
   const { short } = platform.terms;
   if (commenter.isBot) return { ok: false, reason: "bots cannot answer permission requests." };
   if (!rules.allowAuthor && sameActor(commenter, input.author)) {
-    return { ok: false, reason: `the author of this ${short} cannot answer its agent's permission requests (\`permissions.allowAuthor\` is false).` };
+    return {
+      ok: false,
+      reason: `the author of this ${short} cannot answer its agent's permission requests (\`permissions.allowAuthor\` is false).`,
+    };
   }
   const login = commenter.login.toLowerCase();
   const listed = rules.approvers.users.some((u) => plainName(u) === login);
@@ -92,7 +95,8 @@ export async function authorizeApprover(input: {
     }
     if (member) return { ok: true, via: `member of ${plainName(team)}` };
   }
-  const others = rules.approvers.users.length + rules.approvers.teams.length > 0 ? ", or be listed in `permissions.approvers`" : "";
+  const others =
+    rules.approvers.users.length + rules.approvers.teams.length > 0 ? ", or be listed in `permissions.approvers`" : "";
   return {
     ok: false,
     reason: `answering permission requests needs at least ${needed} permission on this repository${others} (yours: ${permission}).`,

@@ -82,7 +82,12 @@ export function createPermissionGate(deps: {
     for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       const request: NewPermissionRequest = { ...base, id: deps.newRequestId(), ...(optionId ? { optionId } : {}) };
       if (!(await deps.record.store.createPermissionRequest(request))) continue;
-      const entry: PermissionAuditEntry = { id: request.id, kind: judgedKind(ask), title: ask.title || ask.kind, outcome: request.status };
+      const entry: PermissionAuditEntry = {
+        id: request.id,
+        kind: judgedKind(ask),
+        title: ask.title || ask.kind,
+        outcome: request.status,
+      };
       if (request.decidedBy) entry.decidedBy = request.decidedBy;
       if (request.decidedAt) entry.decidedAt = request.decidedAt;
       const reason = policyReason(request);
@@ -121,11 +126,21 @@ export function createPermissionGate(deps: {
     const grant = alwaysAllowed.get(signature);
     if (grant && offersAllowOnce(ask)) {
       log.info({ grant }, "permission allowed by an earlier `always` approval");
-      return decided(ask, { status: "allowed", source: "human", decidedBy: grant, reason: "an earlier `always` approval covers this call" });
+      return decided(ask, {
+        status: "allowed",
+        source: "human",
+        decidedBy: grant,
+        reason: "an earlier `always` approval covers this call",
+      });
     }
     if (!deps.relay) {
       log.info({ reason: verdict.reason }, "permission rejected: no approver relay");
-      return decided(ask, { status: "denied", source: "policy", decidedBy: "policy (no approver relay)", reason: verdict.reason });
+      return decided(ask, {
+        status: "denied",
+        source: "policy",
+        decidedBy: "policy (no approver relay)",
+        reason: verdict.reason,
+      });
     }
     if (humanRequests >= maxHumanRequests) {
       log.warn({ max: maxHumanRequests }, "permission rejected: the run reached its limit of requests to humans");

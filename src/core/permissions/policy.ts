@@ -74,7 +74,9 @@ function pathMatcher(glob: string, budget: MatchBudget): (p: NormalisedPath) => 
   // A catch-all glob covers the workspace root too.
   const catchAll = /^\*\*(\/\*\*)*\/?$/.test(glob);
   return (p) =>
-    globMatches(compiled, p.relative, budget) || (p.relative === "." && catchAll) || (p.outside && globMatches(compiled, p.absolute, budget));
+    globMatches(compiled, p.relative, budget) ||
+    (p.relative === "." && catchAll) ||
+    (p.outside && globMatches(compiled, p.absolute, budget));
 }
 
 function describeRule(rule: PermissionRule): string {
@@ -128,7 +130,8 @@ function allowMatches(rule: PermissionRule, ask: Judged): boolean {
   if (isEmptyRule(rule)) return false;
   if (rule.kind !== undefined && rule.kind !== ask.kind) return false;
   if (rule.command !== undefined) {
-    if (ask.command === undefined || !globMatches(compileCommandGlob(rule.command), ask.command, ask.budget)) return false;
+    if (ask.command === undefined || !globMatches(compileCommandGlob(rule.command), ask.command, ask.budget))
+      return false;
   }
   if (rule.path !== undefined) {
     const matches = pathMatcher(rule.path, ask.budget);
@@ -142,7 +145,10 @@ export function evaluatePolicy(ask: PermissionAsk, rules: PolicyRules, workspace
     return evaluate(ask, rules, workspaceDir, new MatchBudget(MATCH_BUDGET));
   } catch (err) {
     if (!(err instanceof MatchBudgetExceeded)) throw err;
-    return { decision: "ask", reason: "matching the repository's rules against this request took too long to decide automatically" };
+    return {
+      decision: "ask",
+      reason: "matching the repository's rules against this request took too long to decide automatically",
+    };
   }
 }
 
@@ -150,7 +156,10 @@ function evaluate(ask: PermissionAsk, rules: PolicyRules, workspaceDir: string, 
   const workspace = resolve(workspaceDir);
   const kind = judgedKind(ask);
   if (ask.command !== undefined && Buffer.byteLength(ask.command, "utf8") > MAX_AUTO_COMMAND_BYTES) {
-    return { decision: "ask", reason: `the command is longer than ${MAX_AUTO_COMMAND_BYTES / 1024} KB, too long to decide automatically` };
+    return {
+      decision: "ask",
+      reason: `the command is longer than ${MAX_AUTO_COMMAND_BYTES / 1024} KB, too long to decide automatically`,
+    };
   }
   const resolved = ask.resolvedPaths?.length === ask.paths.length ? ask.resolvedPaths : undefined;
   const paths = ask.paths.map((p, i) => normalisePath(p, resolved?.[i], workspace));

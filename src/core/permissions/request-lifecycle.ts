@@ -24,10 +24,18 @@ export interface RequestLifecycleDeps {
 }
 
 /** Edits the request comment to show the outcome, who decided and when. Never throws. */
-export async function editRequestComment(platform: ScmPlatform, record: PermissionRequestRecord, log: Logger): Promise<void> {
+export async function editRequestComment(
+  platform: ScmPlatform,
+  record: PermissionRequestRecord,
+  log: Logger,
+): Promise<void> {
   if (!record.commentId) return;
   try {
-    await platform.updateComment(record.ref.number, record.commentId, renderPermissionRequest({ request: record, terms: platform.terms }));
+    await platform.updateComment(
+      record.ref.number,
+      record.commentId,
+      renderPermissionRequest({ request: record, terms: platform.terms }),
+    );
   } catch (err) {
     log.warn({ err, requestId: record.id }, "could not edit the permission request comment");
   }
@@ -51,7 +59,9 @@ export async function settleRequest(
   if (!(await deps.store.decidePermissionRequest(request.id, stored))) return null;
   const log = deps.log.child({ requestId: request.id });
   log.info({ status: stored.status, source: stored.source, by: stored.decidedBy }, "permission request decided");
-  await deps.bus.publish(PERMISSION_CHANNEL, request.id).catch((err: unknown) => log.warn({ err }, "could not signal the decision"));
+  await deps.bus
+    .publish(PERMISSION_CHANNEL, request.id)
+    .catch((err: unknown) => log.warn({ err }, "could not signal the decision"));
   const record = (await deps.store.getPermissionRequest(request.id)) ?? { ...request, ...stored };
   try {
     await editRequestComment(await deps.platformFor(record.ref.repo), record, log);
@@ -62,7 +72,11 @@ export async function settleRequest(
 }
 
 /** `expired` when the request is past its expiry, else `cancelled` because of `reason`. */
-export function endingFor(request: PermissionRequestRecord, now: Date, reason: string): Omit<PermissionDecision, "optionId"> {
+export function endingFor(
+  request: PermissionRequestRecord,
+  now: Date,
+  reason: string,
+): Omit<PermissionDecision, "optionId"> {
   if (request.expiresAt && request.expiresAt.getTime() <= now.getTime()) {
     return { status: "expired", source: "timeout", decidedAt: now, reason: "nobody answered in time" };
   }

@@ -14,12 +14,13 @@ import { policyReason } from "../model/permission-audit.js";
  * `allow_once` option, never `allow_always` (which would let the agent skip asking next time). An
  * `always` answer takes `allow_always`, or `allow_once` when that is all the agent offers.
  */
-export function pickOption(
-  options: PermissionOption[],
-  want: "allow" | "allow_always" | "reject",
-): PermissionOutcome {
+export function pickOption(options: PermissionOption[], want: "allow" | "allow_always" | "reject"): PermissionOutcome {
   const order: PermissionOption["kind"][] =
-    want === "allow_always" ? ["allow_always", "allow_once"] : want === "allow" ? ["allow_once"] : ["reject_once", "reject_always"];
+    want === "allow_always"
+      ? ["allow_always", "allow_once"]
+      : want === "allow"
+        ? ["allow_once"]
+        : ["reject_once", "reject_always"];
   for (const kind of order) {
     const option = options.find((o) => o.kind === kind);
     if (option) return { outcome: "selected", optionId: option.optionId };
@@ -46,13 +47,15 @@ export function optionFor(ask: PermissionAsk, status: Exclude<PermissionRequestS
 
 /** What the agent receives for a decided request; a pending or cancelled one is `cancelled`. */
 export function outcomeFor(
-  record: Pick<PermissionRequestRecord, "ask" | "status" | "optionId"> & Partial<Pick<PermissionRequestRecord, "source" | "reason">>,
+  record: Pick<PermissionRequestRecord, "ask" | "status" | "optionId"> &
+    Partial<Pick<PermissionRequestRecord, "source" | "reason">>,
 ): PermissionOutcome {
   const why = policyReason(record);
   const reason = why === undefined ? {} : { reason: why };
   if (record.status === "pending" || record.status === "cancelled") return { outcome: "cancelled" };
   const optionId = record.optionId ?? optionFor(record.ask, record.status);
   // Never an option the agent did not offer: the runner would refuse it anyway.
-  if (optionId === undefined || !record.ask.options.some((o) => o.optionId === optionId)) return { outcome: "cancelled", ...reason };
+  if (optionId === undefined || !record.ask.options.some((o) => o.optionId === optionId))
+    return { outcome: "cancelled", ...reason };
   return { outcome: "selected", optionId, ...reason };
 }

@@ -19,8 +19,8 @@ export function permissionLifecycle(deps: ReviewDeps, log: Logger): RequestLifec
 
 /** The agent is gone: nobody waits for the run's requests any more. Never throws. */
 export async function endRunRequests(deps: ReviewDeps, runId: string, log: Logger): Promise<void> {
-  await endPendingRequests(permissionLifecycle(deps, log), runId, "the run ended before anyone answered").catch((err: unknown) =>
-    log.warn({ err }, "could not end the run's pending permission requests"),
+  await endPendingRequests(permissionLifecycle(deps, log), runId, "the run ended before anyone answered").catch(
+    (err: unknown) => log.warn({ err }, "could not end the run's pending permission requests"),
   );
 }
 
@@ -52,7 +52,9 @@ export function createRunGate(input: {
     log,
     record: { store: deps.store, ref: input.ref, runId: input.runId },
     onChange: input.onChange,
-    ...(deps.server.maxPermissionRequestsPerRun !== undefined ? { maxHumanRequests: deps.server.maxPermissionRequestsPerRun } : {}),
+    ...(deps.server.maxPermissionRequestsPerRun !== undefined
+      ? { maxHumanRequests: deps.server.maxPermissionRequestsPerRun }
+      : {}),
     relay: createCommentRelay({
       store: deps.store,
       bus: deps.bus,

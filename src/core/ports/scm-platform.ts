@@ -1,5 +1,12 @@
 // The source-code platform (GitHub, GitLab), bound to one repository.
-import type { Actor, ChangeRequest, CommitStatus, Platform, PlatformComment, RepoRef } from "../model/change-request.js";
+import type {
+  Actor,
+  ChangeRequest,
+  CommitStatus,
+  Platform,
+  PlatformComment,
+  RepoRef,
+} from "../model/change-request.js";
 import type { InlineComment, InlineThreadRef, ThreadResolution } from "../model/finding.js";
 import type { RepoPermission } from "../model/permission.js";
 import type { CheckoutSource } from "./workspace.js";

@@ -57,7 +57,12 @@ export interface PermissionRequestStore {
 
 /** Everything a database adapter implements; the composition root hands out narrower views. */
 export interface Store
-  extends DeliveryStore, RunStore, ChangeRequestStateStore, FindingStore, PermissionRequestStore, RunUsageStore {
+  extends DeliveryStore,
+    RunStore,
+    ChangeRequestStateStore,
+    FindingStore,
+    PermissionRequestStore,
+    RunUsageStore {
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

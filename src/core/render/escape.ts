@@ -163,7 +163,9 @@ function trustsFences(lines: string[]): boolean {
  * own lines with a blank line after it, so nothing it leaves open can reach the markup that follows.
  */
 export function blockText(markdown: string, opts: BlockTextOptions = {}): string {
-  const text = clean(markdown).replace(/^(?:[ \t]*\n)+/, "").trimEnd();
+  const text = clean(markdown)
+    .replace(/^(?:[ \t]*\n)+/, "")
+    .trimEnd();
   const capped = truncate(text, opts.maxLength ?? 4000, "");
   const lines = capped.split("\n");
   const trusting = trustsFences(lines);

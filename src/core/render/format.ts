@@ -2,7 +2,10 @@
 
 /** `2026-02-18 02:33:44 UTC`. */
 export function formatUtc(date: Date): string {
-  return date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+  return date
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, " UTC");
 }
 
 /** Caps `text` at `max` code points (never splitting a surrogate pair), ending with `ellipsis`. */

@@ -68,7 +68,8 @@ export function askDetails(ask: PermissionAsk): string[] {
   if (ask.host !== undefined) blocks.push(`**Host:** ${visibleInlineCode(ask.host)}`);
   const paths = pathsBlock(ask);
   if (paths) blocks.push(paths);
-  if (ask.diff !== undefined) blocks.push("**Changes:**", visibleCodeBlock(ask.diff, { lang: "diff", spaces: false, newlines: "plain" }));
+  if (ask.diff !== undefined)
+    blocks.push("**Changes:**", visibleCodeBlock(ask.diff, { lang: "diff", spaces: false, newlines: "plain" }));
   if (ask.plan !== undefined && ask.plan.trim() !== "") {
     blocks.push("**The agent's plan:**", blockText(ask.plan, { maxLength: WHOLE }));
   }

@@ -41,8 +41,10 @@ function plainName(name: string): string {
 
 function whoMayAnswer(rules: ApproverRules, terms: PermissionRequestView["terms"]): string {
   const who = [`anyone with at least **${rules.minPermission}** permission on this repository`];
-  if (rules.users.length > 0) who.push(`the users ${rules.users.map((u) => inlineCode(plainName(u), { maxLength: 100 })).join(", ")}`);
-  if (rules.teams.length > 0) who.push(`members of ${rules.teams.map((t) => inlineCode(plainName(t), { maxLength: 100 })).join(", ")}`);
+  if (rules.users.length > 0)
+    who.push(`the users ${rules.users.map((u) => inlineCode(plainName(u), { maxLength: 100 })).join(", ")}`);
+  if (rules.teams.length > 0)
+    who.push(`members of ${rules.teams.map((t) => inlineCode(plainName(t), { maxLength: 100 })).join(", ")}`);
   const author = rules.allowAuthor
     ? `The author of this ${terms.changeRequest} may answer too.`
     : `The author of this ${terms.changeRequest} may not answer.`;
@@ -58,7 +60,10 @@ function howToAnswer(view: PermissionRequestView): string[] {
   if (always) lines.push(`- ${inlineCode(`/approve ${id} always`)} allows this kind of call for the rest of the run`);
   lines.push(`- ${inlineCode(`/deny ${id} [reason]`)} rejects it`);
   if (!once && always) {
-    lines.push("", `The agent offers no "allow once" option here: a plain ${inlineCode(`/approve ${id}`)} changes nothing.`);
+    lines.push(
+      "",
+      `The agent offers no "allow once" option here: a plain ${inlineCode(`/approve ${id}`)} changes nothing.`,
+    );
   }
   return [lines.join("\n")];
 }
@@ -72,9 +77,10 @@ function decidedLine(request: PermissionRequestView["request"]): string {
     case "cancelled":
       return `**Cancelled**${when}${why ? `: ${why}` : ""}.`;
     default: {
-      const by = request.source === "human" && request.decidedBy
-        ? `**${inlineText(request.decidedBy, { maxLength: 100 })}**`
-        : "the repository policy";
+      const by =
+        request.source === "human" && request.decidedBy
+          ? `**${inlineText(request.decidedBy, { maxLength: 100 })}**`
+          : "the repository policy";
       const reason = request.status === "denied" && why ? ` Reason: ${why}` : "";
       return `**Decided by** ${by}${when}.${reason}`;
     }
@@ -93,7 +99,9 @@ export function renderPermissionRequest(view: PermissionRequestView): string {
   blocks.push(...askDetails(request.ask));
   if (request.status === "pending") {
     if (request.reason?.trim()) {
-      blocks.push(`**Why you are asked:** the repository policy did not decide it: ${inlineText(request.reason, { maxLength: 2000 })}.`);
+      blocks.push(
+        `**Why you are asked:** the repository policy did not decide it: ${inlineText(request.reason, { maxLength: 2000 })}.`,
+      );
     }
     blocks.push(...howToAnswer(view));
     if (view.approvers) blocks.push(whoMayAnswer(view.approvers, view.terms));

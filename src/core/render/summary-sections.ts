@@ -56,7 +56,15 @@ export function issuesSection(findings: Finding[], notInline: readonly string[],
   for (const severity of SEVERITIES) {
     const group = open.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    lines.push("", SEVERITY_HEADINGS[severity], "", list(group.map((f) => openItem(f, skipped)), cap));
+    lines.push(
+      "",
+      SEVERITY_HEADINGS[severity],
+      "",
+      list(
+        group.map((f) => openItem(f, skipped)),
+        cap,
+      ),
+    );
   }
   return lines.join("\n");
 }

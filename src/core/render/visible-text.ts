@@ -67,7 +67,9 @@ function visibleValue(value: unknown): unknown {
   if (typeof value === "string") return visibleText(value, { newlines: "marker" });
   if (Array.isArray(value)) return value.map(visibleValue);
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [visibleText(k, { newlines: "marker" }), visibleValue(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [visibleText(k, { newlines: "marker" }), visibleValue(v)]),
+    );
   }
   return value;
 }

@@ -98,7 +98,11 @@ function changeRequestSection(input: PromptInput): string {
   const { changeRequest: cr, terms, nonce } = input;
   const title = stripMarkers(cr.title, nonce).replace(/\s+/g, " ").trim();
   const body = stripMarkers(cr.body, nonce).trim();
-  const who = [`Author: ${name(cr.author.login, nonce)}`, `Base branch: ${name(cr.baseRef, nonce)}`, `Head branch: ${name(cr.headRef, nonce)}`];
+  const who = [
+    `Author: ${name(cr.author.login, nonce)}`,
+    `Base branch: ${name(cr.baseRef, nonce)}`,
+    `Head branch: ${name(cr.headRef, nonce)}`,
+  ];
   return [
     `## The ${terms.changeRequest}`,
     "",
@@ -129,7 +133,8 @@ const WHY_NOT_INLINED: Record<NotInlined["reason"], string> = {
 function sizeOf(n: NotInlined): string {
   const parts: string[] = [];
   if (n.added !== undefined || n.deleted !== undefined) parts.push(`+${n.added ?? 0} −${n.deleted ?? 0} lines`);
-  if (n.bytes !== undefined) parts.push(n.bytes >= 1e6 ? `${(n.bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(n.bytes / 1000)} KB`);
+  if (n.bytes !== undefined)
+    parts.push(n.bytes >= 1e6 ? `${(n.bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(n.bytes / 1000)} KB`);
   return parts.length > 0 ? `, ${parts.join(", ")}` : "";
 }
 
@@ -138,7 +143,10 @@ function fileLine(file: ChangedFile, nonce: string, notInlined: Map<string, NotI
     file.status === "renamed" && file.oldPath !== undefined ? `renamed from ${name(file.oldPath, nonce)}` : file.status;
   // The budget cut is told by the note at the end of the diff; other reasons are told here.
   const listed = notInlined.get(file.path);
-  const why = listed && listed.reason !== "over-budget" ? `; diff not shown: ${WHY_NOT_INLINED[listed.reason]}${sizeOf(listed)}` : "";
+  const why =
+    listed && listed.reason !== "over-budget"
+      ? `; diff not shown: ${WHY_NOT_INLINED[listed.reason]}${sizeOf(listed)}`
+      : "";
   return `- ${name(file.path, nonce)} (${what}${why})`;
 }
 
@@ -148,13 +156,20 @@ function filesSection(input: PromptInput, diff: PromptDiff): string {
   const lines = files.slice(0, MAX_LISTED_FILES).map((f) => fileLine(f, input.nonce, notInlined));
   if (files.length > MAX_LISTED_FILES) lines.push(`- … and ${files.length - MAX_LISTED_FILES} more`);
   if (files.length === 0) lines.push("(none after the repository's include/exclude filters)");
-  return [`## Changed files (${files.length})`, "", untrusted("changed-files", input.nonce, lines.join("\n"))].join("\n");
+  return [`## Changed files (${files.length})`, "", untrusted("changed-files", input.nonce, lines.join("\n"))].join(
+    "\n",
+  );
 }
 
 function promptDiff(input: PromptInput): PromptDiff {
   if (typeof input.diff !== "string") return input.diff;
   const cut = cutDiff(input.diff, input.diffBudgetBytes);
-  return { text: cut.text, truncated: cut.truncated, notInlined: cut.omittedFiles.map((path) => ({ path, reason: "over-budget" })), partialFiles: cut.partialFiles };
+  return {
+    text: cut.text,
+    truncated: cut.truncated,
+    notInlined: cut.omittedFiles.map((path) => ({ path, reason: "over-budget" })),
+    partialFiles: cut.partialFiles,
+  };
 }
 
 function diffSection(input: PromptInput, cut: PromptDiff): { text: string; truncated: boolean } {

@@ -205,7 +205,9 @@ export class DiffParser {
     const section = this.section;
     const c = line[0];
     const hunkLine =
-      this.hunk !== undefined && (this.oldLeft > 0 || this.newLeft > 0) && (c === "+" || c === "-" || c === " " || c === "\\" || line === "");
+      this.hunk !== undefined &&
+      (this.oldLeft > 0 || this.newLeft > 0) &&
+      (c === "+" || c === "-" || c === " " || c === "\\" || line === "");
     // A `diff --git` line outside a hunk starts the next section and counts there.
     if (section && (hunkLine || !line.startsWith("diff --git "))) section.bytes += bytes;
     if (hunkLine && section) {
@@ -275,7 +277,13 @@ export class DiffParser {
     const deleted = facts.deleted || facts.plus === null;
     const added = facts.created || facts.minus === null;
     const moved = facts.renameFrom !== undefined || facts.copyFrom !== undefined;
-    const status = deleted ? "deleted" : added || facts.copyFrom !== undefined ? "added" : moved ? "renamed" : "modified";
+    const status = deleted
+      ? "deleted"
+      : added || facts.copyFrom !== undefined
+        ? "added"
+        : moved
+          ? "renamed"
+          : "modified";
     const text = s.header.join("") + s.hunks.map((h) => h.lines.join("")).join("");
     const section: Section = { ...s, path: deleted ? oldName : newName, status, binary: facts.binary, text };
     if (moved && !deleted) section.oldPath = oldName;

@@ -77,7 +77,10 @@ export function cutNote(budget: number, listed: string[], omittedCount: number, 
 /** The longest note a diff of these files could need, so that diff plus note stay within the budget. */
 export function noteReserve(budget: number, paths: string[], maxHunks: number): number {
   const bySize = [...paths].sort((x, y) => utf8Length(y) - utf8Length(x));
-  const partial = bySize[0] !== undefined ? { path: bySize[0], hunksShown: maxHunks, hunksTotal: maxHunks, cutInside: true } : undefined;
+  const partial =
+    bySize[0] !== undefined
+      ? { path: bySize[0], hunksShown: maxHunks, hunksTotal: maxHunks, cutInside: true }
+      : undefined;
   return utf8Length(cutNote(budget, bySize.slice(0, NOTE_NAMES), Math.max(paths.length, 1), partial)) + 1;
 }
 
@@ -126,7 +129,13 @@ export function cutDiff(diff: string, budgetBytes: number): CutDiff {
   if (utf8Length(diff) <= budgetBytes) return { text: diff, truncated: false, omittedFiles: [], partialFiles: [] };
   const { preamble, sections } = parseSections(diff);
   const maxHunks = Math.max(0, ...sections.map((s) => s.hunkCount));
-  let room = budgetBytes - noteReserve(budgetBytes, sections.map((s) => s.path), maxHunks);
+  let room =
+    budgetBytes -
+    noteReserve(
+      budgetBytes,
+      sections.map((s) => s.path),
+      maxHunks,
+    );
   // Text that is not a git diff at all is cut at a line boundary.
   const head = sections.length === 0 ? leadingLines(preamble.match(LINE) ?? [], room) : preamble;
   room -= utf8Length(head);

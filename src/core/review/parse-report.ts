@@ -142,10 +142,7 @@ function reportBlocks(text: string): string[] {
     const fence = FENCE.exec(line);
     if (open) {
       const closes =
-        fence !== null &&
-        fence[1]![0] === open.char &&
-        fence[1]!.length >= open.length &&
-        fence[2]!.trim() === "";
+        fence !== null && fence[1]![0] === open.char && fence[1]!.length >= open.length && fence[2]!.trim() === "";
       if (closes) {
         blocks.push(open.lines.join("\n"));
         open = undefined;

@@ -24,16 +24,17 @@ export type Preparation =
 /** What the steps after preparation work from. */
 export type Ready = Extract<Preparation, { kind: "ready" }>;
 
-export async function prepareReview(
-  platform: ScmPlatform,
-  server: ServerPolicy,
-  run: Run,
-): Promise<Preparation> {
+export async function prepareReview(platform: ScmPlatform, server: ServerPolicy, run: Run): Promise<Preparation> {
   const changeRequest = await platform.getChangeRequest(run.number);
-  if (changeRequest.state !== "open") return { kind: "skip", reason: `${platform.terms.short} is ${changeRequest.state}` };
+  if (changeRequest.state !== "open")
+    return { kind: "skip", reason: `${platform.terms.short} is ${changeRequest.state}` };
   if (changeRequest.headSha !== run.headSha) {
     // A newer push exists; its own event (or command) reviews it.
-    return { kind: "skip", reason: `head moved to ${shortSha(changeRequest.headSha)}`, currentHead: changeRequest.headSha };
+    return {
+      kind: "skip",
+      reason: `head moved to ${shortSha(changeRequest.headSha)}`,
+      currentHead: changeRequest.headSha,
+    };
   }
   const loaded = await loadReviewConfig(platform, server);
   if (!loaded.ok) return { kind: "invalid_config", message: loaded.problem };
@@ -104,5 +105,10 @@ export async function selectDiff(
   const full = await read(baseSha, incremental ? 0 : limits.budgetBytes, true);
   if (!incremental) return { changedFiles, diff: full.diff, diffKind: { kind: "full" }, commentable: full.commentable };
   const increment = await read(lastReviewedSha, limits.budgetBytes, false);
-  return { changedFiles, diff: increment.diff, diffKind: { kind: "incremental", sinceSha: lastReviewedSha }, commentable: full.commentable };
+  return {
+    changedFiles,
+    diff: increment.diff,
+    diffKind: { kind: "incremental", sinceSha: lastReviewedSha },
+    commentable: full.commentable,
+  };
 }

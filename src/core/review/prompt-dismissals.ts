@@ -11,7 +11,10 @@ const MAX_REASON_CHARS = 500;
 
 /** One line, no marker lookalike, no nonce, at most `max` characters. */
 function oneLine(text: string, nonce: string, max: number): string {
-  const flat = stripMarkers(text, nonce).replace(/\p{Cc}/gu, " ").replace(/\s+/g, " ").trim();
+  const flat = stripMarkers(text, nonce)
+    .replace(/\p{Cc}/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
 }
@@ -23,9 +26,14 @@ function codeSpan(text: string): string {
 }
 
 function dismissedLine(f: Finding, nonce: string): string {
-  const place = f.path === undefined ? "" : ` at ${codeSpan(oneLine(f.line === undefined ? f.path : `${f.path}:${f.line}`, nonce, 300))}`;
+  const place =
+    f.path === undefined
+      ? ""
+      : ` at ${codeSpan(oneLine(f.line === undefined ? f.path : `${f.path}:${f.line}`, nonce, 300))}`;
   const who = f.dismissedBy ? ` by ${codeSpan(oneLine(f.dismissedBy, nonce, 100))}` : "";
-  const why = f.dismissReason?.trim() ? `, reason: ${oneLine(f.dismissReason, nonce, MAX_REASON_CHARS)}` : ", no reason given";
+  const why = f.dismissReason?.trim()
+    ? `, reason: ${oneLine(f.dismissReason, nonce, MAX_REASON_CHARS)}`
+    : ", no reason given";
   return `- **${f.id}** · ${f.severity} · ${f.category} · ${oneLine(f.title, nonce, 200)}${place} — dismissed${who}${why}`;
 }
 

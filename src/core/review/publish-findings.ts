@@ -43,7 +43,8 @@ function toInlineComment(f: Finding, commentable: CommentableLines, attached: At
   const comment: InlineComment = { findingId: f.id, path: f.path!, line: f.endLine ?? f.line!, body };
   // A range across two hunks is no range GitHub can show (it refuses the review): the comment then
   // sits on its last line alone.
-  if (f.endLine !== undefined && f.endLine > f.line! && onNewSide(f.line!, f.endLine, commentable.get(f.path!))) comment.startLine = f.line!;
+  if (f.endLine !== undefined && f.endLine > f.line! && onNewSide(f.line!, f.endLine, commentable.get(f.path!)))
+    comment.startLine = f.line!;
   if (attached.suggestion) comment.suggestion = attached.suggestion;
   return comment;
 }
@@ -97,7 +98,8 @@ export async function publishFindings(input: {
       if (attached.get(f.id)?.suggestion) suggestions += 1;
     }
     const owed = new Set(resolutions.map((r) => r.findingId));
-    for (const id of result.resolved.filter((x) => owed.has(x))) byId.set(id, { ...byId.get(id)!, resolvedReplyPosted: true });
+    for (const id of result.resolved.filter((x) => owed.has(x)))
+      byId.set(id, { ...byId.get(id)!, resolvedReplyPosted: true });
     // A deleted thread takes no reply: the finding no longer lives on the platform, so none is owed.
     for (const id of result.gone.filter((x) => owed.has(x))) {
       const { inline: _deleted, ...rest } = byId.get(id)!;
@@ -105,7 +107,10 @@ export async function publishFindings(input: {
     }
     if (result.failed.length > 0) log.warn({ failed: result.failed }, "platform refused some inline comments");
     if (result.unresolved.length > 0) {
-      log.warn({ findings: result.unresolved }, "could not reply in the threads of resolved findings; a later run retries");
+      log.warn(
+        { findings: result.unresolved },
+        "could not reply in the threads of resolved findings; a later run retries",
+      );
     }
     if (result.gone.length > 0) log.info({ findings: result.gone }, "threads of resolved findings are gone");
   }

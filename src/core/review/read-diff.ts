@@ -94,7 +94,13 @@ export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOpti
     if (reason) listed.set(stat.path, reason);
   }
   const maxHunks = Math.max(0, ...stats.map(changedLines));
-  let room = budgetBytes - noteReserve(budgetBytes, stats.map((s) => s.path), maxHunks);
+  let room =
+    budgetBytes -
+    noteReserve(
+      budgetBytes,
+      stats.map((s) => s.path),
+      maxHunks,
+    );
 
   const pieces: (string | Section)[] = [];
   const notInlined: NotInlined[] = [];
@@ -124,7 +130,11 @@ export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOpti
       room -= s.bytes;
       return;
     }
-    notInlined.push({ path: s.path, reason: stopped ? "over-read-cap" : "over-budget", ...sizes(s.path, stopped ? undefined : s.bytes) });
+    notInlined.push({
+      path: s.path,
+      reason: stopped ? "over-read-cap" : "over-budget",
+      ...sizes(s.path, stopped ? undefined : s.bytes),
+    });
     if (firstSkipped === undefined && !stopped) {
       firstSkipped = s;
       pieces.push(s);
@@ -153,7 +163,8 @@ export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOpti
   parser.end();
   // Files git did not get to before it was stopped.
   for (const stat of stats) {
-    if (!seen.has(stat.path)) notInlined.push({ path: stat.path, reason: listed.get(stat.path) ?? "over-read-cap", ...sizes(stat.path) });
+    if (!seen.has(stat.path))
+      notInlined.push({ path: stat.path, reason: listed.get(stat.path) ?? "over-read-cap", ...sizes(stat.path) });
   }
 
   let partial: Partial | undefined;

@@ -28,7 +28,13 @@ export type ReapOutcome = "interrupted" | "not_running";
 export async function endRunOfLostReplica(deps: ReviewDeps, runId: string): Promise<ReapOutcome> {
   const run = await deps.store.getRun(runId);
   if (!run) return "not_running";
-  const log = deps.log.child({ runId, platform: run.repo.platform, repo: run.repo.fullName, pr: run.number, sha: shortSha(run.headSha) });
+  const log = deps.log.child({
+    runId,
+    platform: run.repo.platform,
+    repo: run.repo.fullName,
+    pr: run.number,
+    sha: shortSha(run.headSha),
+  });
   const ended = await deps.store.transitionRun(runId, ["running"], {
     status: "interrupted",
     finishedAt: deps.clock.now(),
@@ -39,8 +45,8 @@ export async function endRunOfLostReplica(deps: ReviewDeps, runId: string): Prom
     log.warn({}, "run of a lost replica ended as interrupted");
     const seconds = run.startedAt ? (deps.clock.now().getTime() - run.startedAt.getTime()) / 1000 : 0;
     deps.metrics.runFinished("interrupted", seconds);
-    await endPendingRequests(permissionLifecycle(deps, log), runId, "the server running it stopped").catch((err: unknown) =>
-      log.error({ err }, "could not end the permission requests of a lost run"),
+    await endPendingRequests(permissionLifecycle(deps, log), runId, "the server running it stopped").catch(
+      (err: unknown) => log.error({ err }, "could not end the permission requests of a lost run"),
     );
     await tellThePlatform(deps, run, log);
   }

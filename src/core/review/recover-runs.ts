@@ -5,9 +5,12 @@ import { endPendingRequests } from "../permissions/request-lifecycle.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "../change-request/review-deps.js";
 
-export const INTERRUPTED_REASON = "Review interrupted: the server restarted during the run. Comment `/warden review` to run it again.";
+export const INTERRUPTED_REASON =
+  "Review interrupted: the server restarted during the run. Comment `/warden review` to run it again.";
 
-export async function recoverRuns(deps: ReviewDeps): Promise<{ interrupted: number; requeued: number; requestsEnded: number }> {
+export async function recoverRuns(
+  deps: ReviewDeps,
+): Promise<{ interrupted: number; requeued: number; requestsEnded: number }> {
   let interrupted = 0;
   let requeued = 0;
   for (const run of await deps.store.listRunsByStatus(["running"])) {
@@ -22,7 +25,10 @@ export async function recoverRuns(deps: ReviewDeps): Promise<{ interrupted: numb
     const log = deps.log.child({ runId: run.id, repo: run.repo.fullName, pr: run.number });
     try {
       const platform = await deps.platforms.forRepo(run.repo, log);
-      await platform.setCommitStatus(run.headSha, { state: "error", description: "Review interrupted (server restart); comment /warden review to re-run" });
+      await platform.setCommitStatus(run.headSha, {
+        state: "error",
+        description: "Review interrupted (server restart); comment /warden review to re-run",
+      });
       log.warn({}, "run interrupted by a restart; status set to error");
     } catch (err) {
       log.error({ err }, "could not end the status of an interrupted run");

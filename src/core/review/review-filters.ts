@@ -39,7 +39,13 @@ export function isIgnoredAuthor(ignoreAuthors: readonly string[], author: Actor)
   });
 }
 
-function tooLarge(changeRequest: ChangeRequest, count: number, atLeast: boolean, limit: number, terms: Terms): FilterSkip {
+function tooLarge(
+  changeRequest: ChangeRequest,
+  count: number,
+  atLeast: boolean,
+  limit: number,
+  terms: Terms,
+): FilterSkip {
   const files = `${count}${atLeast ? " or more" : ""} files`;
   return {
     kind: "skip",
@@ -55,7 +61,12 @@ function tooLarge(changeRequest: ChangeRequest, count: number, atLeast: boolean,
 }
 
 /** Decided from what the platform told about the PR, before anything is checked out. */
-export function filterBeforeCheckout(review: Review, changeRequest: ChangeRequest, run: Run, terms: Terms): FilterSkip | undefined {
+export function filterBeforeCheckout(
+  review: Review,
+  changeRequest: ChangeRequest,
+  run: Run,
+  terms: Terms,
+): FilterSkip | undefined {
   if (run.trigger === "command") return undefined;
   if (isIgnoredAuthor(review.ignoreAuthors, changeRequest.author)) {
     return { kind: "skip", reason: `author ${changeRequest.author.login} is in review.ignoreAuthors` };
@@ -82,5 +93,7 @@ export async function filterAfterCheckout(
   const count = changeRequest.changedFileCount;
   if (count && !count.atLeast) return undefined;
   const files = await workspace.changedFiles(changeRequest.baseSha, changeRequest.headSha, { mergeBase: true });
-  return files.length > review.maxChangedFiles ? tooLarge(changeRequest, files.length, false, review.maxChangedFiles, terms) : undefined;
+  return files.length > review.maxChangedFiles
+    ? tooLarge(changeRequest, files.length, false, review.maxChangedFiles, terms)
+    : undefined;
 }

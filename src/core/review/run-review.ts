@@ -54,7 +54,9 @@ export async function runReview(deps: ReviewDeps, runId: string, signal: AbortSi
   } catch (err) {
     await endAfterError(deps, run, log, scope, err);
   } finally {
-    await scope?.summary.flush().catch((err: unknown) => log.warn({ err }, "a last progress edit of the summary failed"));
+    await scope?.summary
+      .flush()
+      .catch((err: unknown) => log.warn({ err }, "a last progress edit of the summary failed"));
     const finished = await deps.store.getRun(runId);
     const seconds = (deps.clock.now().getTime() - startedAt.getTime()) / 1000;
     deps.metrics.runFinished(finished?.status ?? "failed", seconds);
@@ -85,7 +87,13 @@ async function review(scope: RunScope): Promise<void> {
   await markPending(scope, prep.changeRequest);
   await withCheckout(scope, prep, async (workspace) => {
     // The count the platform could not give is known now (review.maxChangedFiles).
-    const tooLarge = await filterAfterCheckout(workspace, prep.config.review, prep.changeRequest, scope.run, scope.platform.terms);
+    const tooLarge = await filterAfterCheckout(
+      workspace,
+      prep.config.review,
+      prep.changeRequest,
+      scope.run,
+      scope.platform.terms,
+    );
     if (tooLarge) return endSkipped(scope, tooLarge);
     const input = await selectInput(scope, prep, workspace);
     const answer = await askAgent(scope, prep, input, workspace);
@@ -99,7 +107,11 @@ async function review(scope: RunScope): Promise<void> {
 }
 
 /** A checkout of the head for `work`, removed afterwards whatever happened. */
-async function withCheckout(scope: RunScope, ready: Ready, work: (workspace: Workspace) => Promise<void>): Promise<void> {
+async function withCheckout(
+  scope: RunScope,
+  ready: Ready,
+  work: (workspace: Workspace) => Promise<void>,
+): Promise<void> {
   const { deps, run, platform, log } = scope;
   const source = await platform.checkoutSource(ready.changeRequest);
   const workspace = await deps.workspaces.checkout(source, { runId: run.id, signal: scope.signal });

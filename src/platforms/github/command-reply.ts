@@ -17,11 +17,14 @@ export async function replyToCommand(
   const parsed = parseCommentId(comment.commentId);
   if (!parsed) throw new PlatformError(`not a GitHub comment id: "${comment.commentId}"`, 404);
   if (parsed.kind === "issue") {
-    await callGitHub("issues.createComment", () => octokit.rest.issues.createComment({ ...where, issue_number: number, body }));
+    await callGitHub("issues.createComment", () =>
+      octokit.rest.issues.createComment({ ...where, issue_number: number, body }),
+    );
     return;
   }
   // Thread ids come from the webhook (`in_reply_to_id`) as plain numbers.
-  const root = comment.threadId !== undefined && /^[1-9][0-9]*$/.test(comment.threadId) ? Number(comment.threadId) : parsed.id;
+  const root =
+    comment.threadId !== undefined && /^[1-9][0-9]*$/.test(comment.threadId) ? Number(comment.threadId) : parsed.id;
   await callGitHub("pulls.createReplyForReviewComment", () =>
     octokit.rest.pulls.createReplyForReviewComment({ ...where, pull_number: number, comment_id: root, body }),
   );

@@ -6,7 +6,6 @@ import type { Actor, RepoRef } from "../../core/model/change-request.js";
 import type { ChangeRequestUpdated, DomainEvent } from "../../core/model/events.js";
 import { reviewCommentId } from "./comment-ids.js";
 
-
 const user = z.object({ login: z.string().min(1), id: positiveInt, type: z.string() });
 const common = {
   repository: z.object({
@@ -51,7 +50,6 @@ const UPDATE_ACTIONS: Record<string, ChangeRequestUpdated["action"]> = {
   ready_for_review: "ready_for_review",
   synchronize: "pushed",
 };
-
 
 const repoFields = z.object(common);
 

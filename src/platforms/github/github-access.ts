@@ -17,7 +17,11 @@ interface Where {
  * `read` (the legacy `permission` field folds them together); a role GitHub adds later, or a custom
  * role, counts as none. A user GitHub does not know (404) has no permission.
  */
-export async function collaboratorPermission(octokit: ProbotOctokit, where: Where, user: Actor): Promise<RepoPermission> {
+export async function collaboratorPermission(
+  octokit: ProbotOctokit,
+  where: Where,
+  user: Actor,
+): Promise<RepoPermission> {
   try {
     const { data } = await callGitHub("repos.getCollaboratorPermissionLevel", () =>
       octokit.rest.repos.getCollaboratorPermissionLevel({ ...where, username: user.login }),
@@ -38,7 +42,11 @@ export function teamOf(team: string, owner: string): { org: string; slug: string
 }
 
 /** Active membership only: a pending invitation is not membership. 404 means not a member. */
-export async function isActiveTeamMember(octokit: ProbotOctokit, team: { org: string; slug: string }, user: Actor): Promise<boolean> {
+export async function isActiveTeamMember(
+  octokit: ProbotOctokit,
+  team: { org: string; slug: string },
+  user: Actor,
+): Promise<boolean> {
   if (team.org === "" || team.slug === "" || team.slug.includes("/")) return false;
   try {
     const { data } = await callGitHub("teams.getMembershipForUserInOrg", () =>

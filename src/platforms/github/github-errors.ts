@@ -10,9 +10,7 @@ interface HttpErrorLike extends Error {
 
 function isHttpError(error: unknown): error is HttpErrorLike {
   return (
-    error instanceof Error &&
-    error.name === "HttpError" &&
-    typeof (error as { status?: unknown }).status === "number"
+    error instanceof Error && error.name === "HttpError" && typeof (error as { status?: unknown }).status === "number"
   );
 }
 

@@ -126,7 +126,9 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
         state: data.merged ? "merged" : data.state === "open" ? "open" : "closed",
         url: data.html_url,
         cloneUrl: data.base.repo.clone_url,
-        ...(typeof data.changed_files === "number" ? { changedFileCount: { value: data.changed_files, atLeast: false } } : {}),
+        ...(typeof data.changed_files === "number"
+          ? { changedFileCount: { value: data.changed_files, atLeast: false } }
+          : {}),
       };
     },
 
@@ -149,10 +151,14 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
       // leaves this process. Asked for through the REST endpoint (the auth hook signs it with the
       // app's JWT) rather than `octokit.auth({ repositoryIds })`, which mints through a request
       // of its own that ignores GHE_HOST.
-      if (repo.installationId === undefined) throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
+      if (repo.installationId === undefined)
+        throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
       const installationId = repo.installationId;
       const { data } = await callGitHub("apps.createInstallationAccessToken", () =>
-        octokit.rest.apps.createInstallationAccessToken({ installation_id: installationId, ...checkoutTokenScope(repo) }),
+        octokit.rest.apps.createInstallationAccessToken({
+          installation_id: installationId,
+          ...checkoutTokenScope(repo),
+        }),
       );
       const token = installationToken(data);
       if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);

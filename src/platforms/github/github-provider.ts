@@ -61,7 +61,13 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
         options.request = { ...options.request, deadline: writeDeadline().getTime() } as typeof options.request;
       });
     }
-    return createGitHubPlatform({ octokit, repo, botLogin: login, log, ...(deps.secrets ? { secrets: deps.secrets } : {}) });
+    return createGitHubPlatform({
+      octokit,
+      repo,
+      botLogin: login,
+      log,
+      ...(deps.secrets ? { secrets: deps.secrets } : {}),
+    });
   }
 
   return { forRepo, botLogin };

@@ -32,9 +32,7 @@ function bodyOf(c: InlineComment): string {
 /** A multi-line comment per GitHub's REST docs: `start_line`/`start_side` to `line`/`side`, all on the new side. */
 function toReviewComment(c: InlineComment) {
   const range =
-    c.startLine !== undefined && c.startLine < c.line
-      ? { start_line: c.startLine, start_side: "RIGHT" as const }
-      : {};
+    c.startLine !== undefined && c.startLine < c.line ? { start_line: c.startLine, start_side: "RIGHT" as const } : {};
   return { path: c.path, line: c.line, side: "RIGHT" as const, ...range, body: bodyOf(c) };
 }
 

@@ -39,11 +39,13 @@ const threadsPage = z.object({
       reviewThreads: z.object({
         pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
         nodes: z.array(
-          z.object({
-            id: z.string(),
-            isResolved: z.boolean(),
-            comments: z.object({ nodes: z.array(z.object({ databaseId: z.number().nullish() }).nullable()) }),
-          }).nullable(),
+          z
+            .object({
+              id: z.string(),
+              isResolved: z.boolean(),
+              comments: z.object({ nodes: z.array(z.object({ databaseId: z.number().nullish() }).nullable()) }),
+            })
+            .nullable(),
         ),
       }),
     }),
@@ -80,7 +82,8 @@ async function findThreads(t: ThreadTarget, number: number, wanted: Set<number>)
     const page = threadsPage.parse(raw).repository.pullRequest.reviewThreads;
     for (const node of page.nodes) {
       const root = node?.comments.nodes[0]?.databaseId;
-      if (node && typeof root === "number" && wanted.has(root)) found.set(root, { id: node.id, isResolved: node.isResolved });
+      if (node && typeof root === "number" && wanted.has(root))
+        found.set(root, { id: node.id, isResolved: node.isResolved });
     }
     cursor = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
   } while (cursor !== null && found.size < wanted.size);
@@ -95,9 +98,12 @@ function mutationDocument(items: Ready[]): { query: string; variables: Record<st
     params.push(`$t${i}: ID!`, `$b${i}: String!`);
     variables[`t${i}`] = thread.id;
     variables[`b${i}`] = body;
-    fields.push(`reply${i}: addPullRequestReviewThreadReply(input: {pullRequestReviewThreadId: $t${i}, body: $b${i}}) { comment { id } }`);
+    fields.push(
+      `reply${i}: addPullRequestReviewThreadReply(input: {pullRequestReviewThreadId: $t${i}, body: $b${i}}) { comment { id } }`,
+    );
     // A thread someone already resolved keeps its state; the reply alone is owed.
-    if (!thread.isResolved) fields.push(`resolve${i}: resolveReviewThread(input: {threadId: $t${i}}) { thread { id } }`);
+    if (!thread.isResolved)
+      fields.push(`resolve${i}: resolveReviewThread(input: {threadId: $t${i}}) { thread { id } }`);
   });
   return { query: `mutation(${params.join(", ")}) {\n  ${fields.join("\n  ")}\n}`, variables };
 }
@@ -113,7 +119,9 @@ async function replyAndResolve(t: ThreadTarget, items: Ready[], out: Resolutions
   const { query, variables } = mutationDocument(items);
   let data: Record<string, unknown>;
   try {
-    data = await callGitHub("graphql resolve threads", () => t.octokit.graphql<Record<string, unknown>>(query, variables));
+    data = await callGitHub("graphql resolve threads", () =>
+      t.octokit.graphql<Record<string, unknown>>(query, variables),
+    );
   } catch (error) {
     const partial = partialData(error);
     if (partial === null) {
@@ -137,7 +145,11 @@ async function replyAndResolve(t: ThreadTarget, items: Ready[], out: Resolutions
 }
 
 /** Never throws: whatever could not be done is reported `unresolved`, for a later run. */
-export async function resolveThreads(t: ThreadTarget, number: number, resolutions: ThreadResolution[]): Promise<Resolutions> {
+export async function resolveThreads(
+  t: ThreadTarget,
+  number: number,
+  resolutions: ThreadResolution[],
+): Promise<Resolutions> {
   const out: Resolutions = { resolved: [], unresolved: [], gone: [] };
   if (resolutions.length === 0) return out;
   const rooted = resolutions.map((r) => ({ ...r, root: rootCommentId(r.thread) }));

@@ -19,20 +19,34 @@ const STATUS_STATES: Record<CommitState, "pending" | "success" | "failed"> = {
 type Target = { client: GitLabClient; projectId: string; log: Logger };
 
 /** The ref of a merge request whose head is `sha`: its source branch, or its MR ref for a fork. */
-export function statusRef(mr: { iid: number; source_branch: string; source_project_id: number; target_project_id: number }): string {
+export function statusRef(mr: {
+  iid: number;
+  source_branch: string;
+  source_project_id: number;
+  target_project_id: number;
+}): string {
   return mr.source_project_id === mr.target_project_id ? mr.source_branch : `refs/merge-requests/${mr.iid}/head`;
 }
 
 /** For a commit whose merge request this adapter has not read (a recovery, a command). */
 async function refOfCommit(target: Target, sha: string): Promise<string | undefined> {
-  const raw = await target.client.call("Commits.allMergeRequests", (api) => api.Commits.allMergeRequests(target.projectId, sha));
-  const list = Array.isArray(raw) ? raw.map((item) => parseAnswer(commitMergeRequestSchema, "merge request", item)) : [];
+  const raw = await target.client.call("Commits.allMergeRequests", (api) =>
+    api.Commits.allMergeRequests(target.projectId, sha),
+  );
+  const list = Array.isArray(raw)
+    ? raw.map((item) => parseAnswer(commitMergeRequestSchema, "merge request", item))
+    : [];
   const mr = list.find((m) => m.sha === sha);
   return mr ? statusRef(mr) : undefined;
 }
 
 /** Posts the status; returns the ref it went on (to reuse for the same head). */
-export async function postCommitStatus(target: Target, sha: string, status: CommitStatus, ref: string | undefined): Promise<string | undefined> {
+export async function postCommitStatus(
+  target: Target,
+  sha: string,
+  status: CommitStatus,
+  ref: string | undefined,
+): Promise<string | undefined> {
   const state = STATUS_STATES[status.state];
   const post = (onRef: string | undefined) =>
     target.client.call("Commits.editStatus", (api) =>
@@ -49,7 +63,8 @@ export async function postCommitStatus(target: Target, sha: string, status: Comm
       return ref;
     } catch (error) {
       // Without a ref GitLab looks for a branch holding the commit; a fork's commits are on none.
-      if (ref !== undefined || !hasStatus(error, 404) || !/references for commit/i.test((error as Error).message)) throw error;
+      if (ref !== undefined || !hasStatus(error, 404) || !/references for commit/i.test((error as Error).message))
+        throw error;
       const found = await refOfCommit(target, sha);
       if (found === undefined) throw error;
       await post(found);

@@ -79,5 +79,11 @@ export function indexDiffs(files: GitLabDiffFile[] | null): DiffIndex {
 export function textPosition(comment: InlineComment, refs: DiffRefs, index: DiffIndex): TextPosition | null {
   const where = index.locate(comment.path, comment.line);
   if (!where) return null;
-  return { position_type: "text", base_sha: refs.base_sha, start_sha: refs.start_sha, head_sha: refs.head_sha, ...where };
+  return {
+    position_type: "text",
+    base_sha: refs.base_sha,
+    start_sha: refs.start_sha,
+    head_sha: refs.head_sha,
+    ...where,
+  };
 }

@@ -27,7 +27,8 @@ export interface Drafted {
 }
 
 /** GitLab's answer when `in_reply_to_discussion_id` names no discussion of the merge request. */
-const isGoneThread = (error: unknown) => hasStatus(error, 400, 404) && /cannot be found/i.test((error as Error).message);
+const isGoneThread = (error: unknown) =>
+  hasStatus(error, 400, 404) && /cannot be found/i.test((error as Error).message);
 
 function create(t: InlineTarget, iid: number, request: DraftRequest): Promise<unknown> {
   // gitbeaker types positions as camelCase with string lines, and discussion ids as numbers; GitLab
@@ -46,7 +47,11 @@ function create(t: InlineTarget, iid: number, request: DraftRequest): Promise<un
  * token. A comment GitLab fails on (other than refusing its position) removes the drafts and
  * throws: nothing of the batch is out yet.
  */
-export async function createDrafts(t: InlineTarget, iid: number, requests: DraftRequest[]): Promise<Drafted | "unsupported"> {
+export async function createDrafts(
+  t: InlineTarget,
+  iid: number,
+  requests: DraftRequest[],
+): Promise<Drafted | "unsupported"> {
   const out: Drafted = { drafts: [], refused: [], gone: [], unresolved: [] };
   const ordered = [...requests.filter((r) => r.kind === "comment"), ...requests.filter((r) => r.kind === "reply")];
   for (const [i, request] of ordered.entries()) {
@@ -58,12 +63,19 @@ export async function createDrafts(t: InlineTarget, iid: number, requests: Draft
       if (request.kind === "reply") {
         if (isGoneThread(error)) out.gone.push(request.findingId);
         else {
-          t.log.warn({ err: error, finding: request.findingId }, "GitLab refused the reply draft of a resolved finding");
+          t.log.warn(
+            { err: error, finding: request.findingId },
+            "GitLab refused the reply draft of a resolved finding",
+          );
           out.unresolved.push(request.findingId);
         }
       } else if (isRefusal(error)) out.refused.push(request.findingId);
       else {
-        await discardDrafts(t, iid, out.drafts.map((d) => d.draftId));
+        await discardDrafts(
+          t,
+          iid,
+          out.drafts.map((d) => d.draftId),
+        );
         throw error;
       }
     }
@@ -74,7 +86,9 @@ export async function createDrafts(t: InlineTarget, iid: number, requests: Draft
 export async function discardDrafts(t: InlineTarget, iid: number, draftIds: number[]): Promise<void> {
   for (const draftId of draftIds) {
     await nullIfNotFound(
-      t.client.call("MergeRequestDraftNotes.remove", (api) => api.MergeRequestDraftNotes.remove(t.projectId, iid, draftId)),
+      t.client.call("MergeRequestDraftNotes.remove", (api) =>
+        api.MergeRequestDraftNotes.remove(t.projectId, iid, draftId),
+      ),
     ).catch((error: unknown) => t.log.warn({ err: error, draftId }, "could not remove a draft note"));
   }
 }
@@ -82,7 +96,9 @@ export async function discardDrafts(t: InlineTarget, iid: number, draftIds: numb
 /** The drafts known to be published; null when GitLab's answer leaves it unknown (read back to tell). */
 export async function publishDrafts(t: InlineTarget, iid: number, draftIds: number[]): Promise<Set<number> | null> {
   try {
-    await t.client.call("MergeRequestDraftNotes.publishBulk", (api) => api.MergeRequestDraftNotes.publishBulk(t.projectId, iid));
+    await t.client.call("MergeRequestDraftNotes.publishBulk", (api) =>
+      api.MergeRequestDraftNotes.publishBulk(t.projectId, iid),
+    );
     return new Set(draftIds);
   } catch (error) {
     if (!hasStatus(error, 404)) {

@@ -5,7 +5,6 @@ import { commitSha as sha, MalformedPayloadError, parsePayload as parse, positiv
 import type { Actor, RepoRef } from "../../core/model/change-request.js";
 import type { ChangeRequestUpdated, DomainEvent } from "../../core/model/events.js";
 
-
 export const MERGE_REQUEST_HOOK = "Merge Request Hook";
 export const NOTE_HOOK = "Note Hook";
 
@@ -29,9 +28,7 @@ const mergeRequestUpdated = z.object({
     work_in_progress: z.boolean().optional(),
     last_commit: z.object({ id: sha }),
   }),
-  changes: z
-    .object({ draft: draftChange.optional(), work_in_progress: draftChange.optional() })
-    .nullish(),
+  changes: z.object({ draft: draftChange.optional(), work_in_progress: draftChange.optional() }).nullish(),
 });
 
 const noteKind = z.object({
@@ -59,7 +56,6 @@ const noteCreated = z.object({
   }),
   merge_request: z.object({ iid: positiveInt }),
 });
-
 
 function repoOf(p: z.infer<typeof project>): RepoRef {
   // The hook's project is the target project, also for merge requests from forks.
@@ -156,7 +152,10 @@ export function toDomainEvent(eventHeader: string, deliveryId: string, payload: 
 /** `merge_request.update`, `note.create`, … for metrics and logs (bounded label values); never throws. */
 export function eventName(eventHeader: string, payload: unknown): string {
   const kind = /^[A-Z][A-Za-z ]{0,40} Hook$/.test(eventHeader)
-    ? eventHeader.replace(/ Hook$/, "").toLowerCase().replace(/ /g, "_")
+    ? eventHeader
+        .replace(/ Hook$/, "")
+        .toLowerCase()
+        .replace(/ /g, "_")
     : "other";
   if (!Object.hasOwn(HANDLERS, eventHeader)) return kind;
   const attrs = (payload as { object_attributes?: { action?: unknown } } | null)?.object_attributes;

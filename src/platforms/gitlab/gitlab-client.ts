@@ -30,7 +30,11 @@ export interface GitLabClient {
   /** One API request: counted, failures mapped to PlatformError. */
   call<T>(operation: string, fn: (api: Gitlab) => Promise<T>): Promise<T>;
   /** The pages of a list endpoint, lazily, one counted request each. */
-  pages(operation: string, fn: (api: Gitlab, page: PageRequest) => Promise<unknown>, perPage?: number): AsyncGenerator<unknown[]>;
+  pages(
+    operation: string,
+    fn: (api: Gitlab, page: PageRequest) => Promise<unknown>,
+    perPage?: number,
+  ): AsyncGenerator<unknown[]>;
 }
 
 const expandedPage = z.object({

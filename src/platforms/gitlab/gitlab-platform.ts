@@ -103,7 +103,9 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
   }
 
   async function createNote(iid: number, body: string): Promise<PlatformComment> {
-    const raw = await client.call("MergeRequestNotes.create", (api) => api.MergeRequestNotes.create(projectId, iid, body));
+    const raw = await client.call("MergeRequestNotes.create", (api) =>
+      api.MergeRequestNotes.create(projectId, iid, body),
+    );
     return toComment(iid, parseAnswer(noteSchema, "note", raw), true);
   }
 
@@ -130,7 +132,11 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
         ref: { repo, number },
         title: mr.title,
         body: mr.description ?? "",
-        author: { login: mr.author.username, id: String(mr.author.id), isBot: mr.author.bot === true || isBotUsername(mr.author.username) },
+        author: {
+          login: mr.author.username,
+          id: String(mr.author.id),
+          isBot: mr.author.bot === true || isBotUsername(mr.author.username),
+        },
         headSha,
         baseSha: await baseShaOf(mr),
         headRef: mr.source_branch,
@@ -147,7 +153,9 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
       const { default_branch: branch } = await loadProject();
       if (!branch) return null; // an empty repository
       const raw = await nullIfNotFound(
-        client.call("RepositoryFiles.showRaw", (api) => api.RepositoryFiles.showRaw(projectId, REPO_CONFIG_PATH, branch)),
+        client.call("RepositoryFiles.showRaw", (api) =>
+          api.RepositoryFiles.showRaw(projectId, REPO_CONFIG_PATH, branch),
+        ),
       );
       if (raw === null || typeof raw === "string") return raw;
       if (raw instanceof Blob) return raw.text();

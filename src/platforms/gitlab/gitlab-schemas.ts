@@ -116,7 +116,9 @@ export const readBackMergeRequestSchema = z.object({ iid: id, project_id: id, st
  * An MR's `changes_count` in the model's words: "42" is exact, "1000+" a lower bound (GitLab stops
  * counting at its diff limits). Nothing when GitLab has not computed it yet or says something else.
  */
-export function changedFileCount(raw: string | null | undefined): { changedFileCount?: { value: number; atLeast: boolean } } {
+export function changedFileCount(raw: string | null | undefined): {
+  changedFileCount?: { value: number; atLeast: boolean };
+} {
   const m = /^(\d{1,9})(\+?)$/.exec(raw?.trim() ?? "");
   return m ? { changedFileCount: { value: Number(m[1]), atLeast: m[2] === "+" } } : {};
 }

@@ -9,7 +9,13 @@ import { findingIdInBody } from "../../core/render/markers.js";
 import { indexDiffs, textPosition, type TextPosition } from "./diff-positions.js";
 import type { GitLabClient } from "./gitlab-client.js";
 import { hasStatus } from "./gitlab-errors.js";
-import { diffFileSchema, discussionSchema, mergeRequestSchema, parseAnswer, type GitLabDiffFile } from "./gitlab-schemas.js";
+import {
+  diffFileSchema,
+  discussionSchema,
+  mergeRequestSchema,
+  parseAnswer,
+  type GitLabDiffFile,
+} from "./gitlab-schemas.js";
 
 export interface InlineTarget {
   client: GitLabClient;
@@ -32,7 +38,9 @@ export const isRefusal = (error: unknown) => hasStatus(error, 400, 422);
 async function readDiffs(t: InlineTarget, iid: number, paths: Set<string>): Promise<GitLabDiffFile[] | null> {
   const files: GitLabDiffFile[] = [];
   try {
-    for await (const page of t.client.pages("MergeRequests.allDiffs", (api, p) => api.MergeRequests.allDiffs(t.projectId, iid, p))) {
+    for await (const page of t.client.pages("MergeRequests.allDiffs", (api, p) =>
+      api.MergeRequests.allDiffs(t.projectId, iid, p),
+    )) {
       for (const raw of page) {
         const file = parseAnswer(diffFileSchema, "diff file", raw);
         if (paths.has(file.new_path)) files.push(file);
@@ -61,7 +69,10 @@ export async function placeComments(
   );
   const refs = mr.diff_refs;
   if (!refs || refs.head_sha !== headSha) {
-    t.log.warn({ pr: iid, sha: headSha, current: refs?.head_sha }, "the merge request's diff is not at the reviewed head");
+    t.log.warn(
+      { pr: iid, sha: headSha, current: refs?.head_sha },
+      "the merge request's diff is not at the reviewed head",
+    );
     return { placed: [], refused: comments.map((c) => c.findingId) };
   }
   const index = indexDiffs(await readDiffs(t, iid, new Set(comments.map((c) => c.path))));
@@ -76,7 +87,13 @@ export async function placeComments(
 }
 
 /** `alreadyPublished`: items of this batch out another way; with any, a failure no longer throws. */
-export async function postDirectly(t: InlineTarget, iid: number, placed: Placed[], refused: string[], alreadyPublished = 0): Promise<Posted> {
+export async function postDirectly(
+  t: InlineTarget,
+  iid: number,
+  placed: Placed[],
+  refused: string[],
+  alreadyPublished = 0,
+): Promise<Posted> {
   const posted: Posted = [];
   for (const [i, { comment, position }] of placed.entries()) {
     try {
@@ -110,17 +127,25 @@ export interface ReadBack {
 }
 
 /** `findings`: ids whose discussion is looked for; `replies`: discussion id → the reply looked for in it. */
-export async function readBack(t: InlineTarget, iid: number, findings: Set<string>, replies: Map<string, string>): Promise<ReadBack> {
+export async function readBack(
+  t: InlineTarget,
+  iid: number,
+  findings: Set<string>,
+  replies: Map<string, string>,
+): Promise<ReadBack> {
   const out: ReadBack = { threads: new Map(), replied: new Set() };
   const botId = await t.botUserId();
-  const pages = t.client.pages("MergeRequestDiscussions.all", (api, p) => api.MergeRequestDiscussions.all(t.projectId, iid, p));
+  const pages = t.client.pages("MergeRequestDiscussions.all", (api, p) =>
+    api.MergeRequestDiscussions.all(t.projectId, iid, p),
+  );
   for await (const page of pages) {
     for (const raw of page) {
       const discussion = parseAnswer(discussionSchema, "discussion", raw);
       const [first, ...rest] = discussion.notes ?? [];
       if (!first) continue;
       const reply = replies.get(discussion.id);
-      if (reply !== undefined && rest.some((n) => n.author.id === botId && n.body === reply)) out.replied.add(discussion.id);
+      if (reply !== undefined && rest.some((n) => n.author.id === botId && n.body === reply))
+        out.replied.add(discussion.id);
       if (first.author.id !== botId) continue;
       const findingId = findingIdInBody(first.body ?? "");
       if (findingId === undefined || !findings.has(findingId) || out.threads.has(findingId)) continue;

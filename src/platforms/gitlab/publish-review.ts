@@ -18,8 +18,19 @@ function replyOf(draft: Draft): Reply | null {
 }
 
 /** Publishes the drafts and settles every one of them into `out`. */
-async function publishAndSettle(t: InlineTarget, iid: number, drafts: Draft[], placed: Placed[], refused: string[], out: Result) {
-  const published = await publishDrafts(t, iid, drafts.map((d) => d.draftId));
+async function publishAndSettle(
+  t: InlineTarget,
+  iid: number,
+  drafts: Draft[],
+  placed: Placed[],
+  refused: string[],
+  out: Result,
+) {
+  const published = await publishDrafts(
+    t,
+    iid,
+    drafts.map((d) => d.draftId),
+  );
   const comments = drafts.filter((d) => d.request.kind === "comment");
   const replies = drafts.flatMap((d) => {
     const reply = replyOf(d);
@@ -50,7 +61,11 @@ async function publishAndSettle(t: InlineTarget, iid: number, drafts: Draft[], p
   out.posted.push(...[...back.threads].map(([findingId, thread]) => ({ findingId, thread })));
   const missing = comments.filter((d) => !back.threads.has(d.request.findingId));
   // Not published: drop the drafts (a later publish must not post them); comments go out directly.
-  await discardDrafts(t, iid, [...unpublished, ...missing].map((d) => d.draftId));
+  await discardDrafts(
+    t,
+    iid,
+    [...unpublished, ...missing].map((d) => d.draftId),
+  );
   if (missing.length > 0) {
     const ids = new Set(missing.map((d) => d.request.findingId));
     const rest = placed.filter((p) => ids.has(p.comment.findingId));
@@ -65,10 +80,18 @@ async function publishAndSettle(t: InlineTarget, iid: number, drafts: Draft[], p
 function withGitLabSuggestion(c: InlineComment): InlineComment {
   const { suggestion: s, ...rest } = c;
   if (!s || s.endLine !== c.line || s.startLine > s.endLine) return rest;
-  return { ...rest, body: withSuggestionBlock(c.body, c.findingId, suggestionBlock(`suggestion:-${s.endLine - s.startLine}+0`, s.text)) };
+  return {
+    ...rest,
+    body: withSuggestionBlock(c.body, c.findingId, suggestionBlock(`suggestion:-${s.endLine - s.startLine}+0`, s.text)),
+  };
 }
 
-export async function publishGitLabReview(t: InlineTarget, iid: number, headSha: string, publication: ReviewPublication): Promise<Result> {
+export async function publishGitLabReview(
+  t: InlineTarget,
+  iid: number,
+  headSha: string,
+  publication: ReviewPublication,
+): Promise<Result> {
   const out: Result = { posted: [], failed: [], resolved: [], unresolved: [], gone: [] };
   const { placed, refused } = await placeComments(t, iid, headSha, publication.comments.map(withGitLabSuggestion));
   const replies: Reply[] = [];
@@ -78,7 +101,14 @@ export async function publishGitLabReview(t: InlineTarget, iid: number, headSha:
     else out.gone.push(r.findingId);
   }
   const requests: DraftRequest[] = [
-    ...placed.map((p): DraftRequest => ({ kind: "comment", findingId: p.comment.findingId, body: p.comment.body, position: p.position })),
+    ...placed.map(
+      (p): DraftRequest => ({
+        kind: "comment",
+        findingId: p.comment.findingId,
+        body: p.comment.body,
+        position: p.position,
+      }),
+    ),
     ...replies.map((r): DraftRequest => ({ kind: "reply", ...r })),
   ];
   if (requests.length > 0) {
@@ -96,6 +126,7 @@ export async function publishGitLabReview(t: InlineTarget, iid: number, headSha:
   }
   const done = new Set(out.posted.map((p) => p.findingId));
   out.failed = publication.comments.map((c) => c.findingId).filter((id) => !done.has(id));
-  if (out.failed.length > 0) t.log.warn({ pr: iid, sha: headSha, findings: out.failed }, "GitLab could not place some findings on the diff");
+  if (out.failed.length > 0)
+    t.log.warn({ pr: iid, sha: headSha, findings: out.failed }, "GitLab could not place some findings on the diff");
   return out;
 }

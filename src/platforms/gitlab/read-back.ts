@@ -37,15 +37,24 @@ export function createGitLabReadBack(client: GitLabClient): GitLabReadBack {
     async note(event) {
       const noteId = Number(event.commentId);
       const raw = await nullIfNotFound(
-        client.call("MergeRequestNotes.show", (api) => api.MergeRequestNotes.show(event.repo.fullName, event.number, noteId)),
+        client.call("MergeRequestNotes.show", (api) =>
+          api.MergeRequestNotes.show(event.repo.fullName, event.number, noteId),
+        ),
       );
-      if (raw === null) return refuse("note_not_found", `no note ${noteId} on !${event.number} of ${event.repo.fullName}`);
+      if (raw === null)
+        return refuse("note_not_found", `no note ${noteId} on !${event.number} of ${event.repo.fullName}`);
       const note = parseAnswer(readBackNoteSchema, "note", raw);
       if (note.project_id == null || String(note.project_id) !== event.repo.id) {
-        return refuse("other_project", `note ${noteId} belongs to project ${note.project_id ?? "?"}, the hook said ${event.repo.id}`);
+        return refuse(
+          "other_project",
+          `note ${noteId} belongs to project ${note.project_id ?? "?"}, the hook said ${event.repo.id}`,
+        );
       }
       if (note.noteable_type !== "MergeRequest" || (note.noteable_iid != null && note.noteable_iid !== event.number)) {
-        return refuse("other_merge_request", `note ${noteId} is on ${note.noteable_type} ${note.noteable_iid ?? "?"}, the hook said !${event.number}`);
+        return refuse(
+          "other_merge_request",
+          `note ${noteId} is on ${note.noteable_type} ${note.noteable_iid ?? "?"}, the hook said !${event.number}`,
+        );
       }
       if (note.system) return refuse("system_note", `note ${noteId} is a system note`);
       if (String(note.author.id) !== event.author.id) {
@@ -64,13 +73,20 @@ export function createGitLabReadBack(client: GitLabClient): GitLabReadBack {
       const raw = await nullIfNotFound(
         client.call("MergeRequests.show", (api) => api.MergeRequests.show(event.repo.fullName, event.number)),
       );
-      if (raw === null) return refuse("merge_request_not_found", `no merge request !${event.number} in ${event.repo.fullName}`);
+      if (raw === null)
+        return refuse("merge_request_not_found", `no merge request !${event.number} in ${event.repo.fullName}`);
       const mr = parseAnswer(readBackMergeRequestSchema, "merge request", raw);
       if (String(mr.project_id) !== event.repo.id || mr.iid !== event.number) {
-        return refuse("other_project", `!${mr.iid} of project ${mr.project_id} answered for !${event.number} of project ${event.repo.id}`);
+        return refuse(
+          "other_project",
+          `!${mr.iid} of project ${mr.project_id} answered for !${event.number} of project ${event.repo.id}`,
+        );
       }
       if (mr.state !== "closed" && mr.state !== "merged") {
-        return refuse("merge_request_open", `!${event.number} is ${mr.state}, the hook said it was ${event.merged ? "merged" : "closed"}`);
+        return refuse(
+          "merge_request_open",
+          `!${event.number} is ${mr.state}, the hook said it was ${event.merged ? "merged" : "closed"}`,
+        );
       }
       return { trusted: true, event: { ...event, merged: mr.state === "merged" } };
     },

@@ -31,7 +31,11 @@ export async function replyDirectly(t: InlineTarget, iid: number, replies: Reply
     // The reply is what must not be posted twice: it counts even when the thread stays open.
     out.resolved.push(findingId);
     await t.client
-      .call("MergeRequestDiscussions.resolve", (api) => api.MergeRequestDiscussions.resolve(t.projectId, iid, discussionId, true))
-      .catch((error: unknown) => t.log.warn({ err: error, finding: findingId }, "replied in the thread but could not resolve it"));
+      .call("MergeRequestDiscussions.resolve", (api) =>
+        api.MergeRequestDiscussions.resolve(t.projectId, iid, discussionId, true),
+      )
+      .catch((error: unknown) =>
+        t.log.warn({ err: error, finding: findingId }, "replied in the thread but could not resolve it"),
+      );
   }
 }

@@ -6,17 +6,43 @@ import { AgentError, ConfigError, MalformedPayloadError, PlatformError } from ".
 
 describe("outcomeOf", () => {
   it.each([
-    [new ConfigError(".github/warden.yml: review.failOn: invalid"), "config", "Configuration problem: .github/warden.yml: review.failOn: invalid", 500, "warn"],
-    [new MalformedPayloadError("pull_request", "number", "required"), "malformed_payload", "Malformed webhook payload: malformed pull_request payload: number: required", 400, "warn"],
-    [new PlatformError("GitHub getPull failed", 404), "platform", "The platform API failed (HTTP 404): GitHub getPull failed", 500, "error"],
-    [new AgentError("crashed", "exited with code 7\nstack…"), "agent", "The agent stopped unexpectedly: exited with code 7", 500, "error"],
+    [
+      new ConfigError(".github/warden.yml: review.failOn: invalid"),
+      "config",
+      "Configuration problem: .github/warden.yml: review.failOn: invalid",
+      500,
+      "warn",
+    ],
+    [
+      new MalformedPayloadError("pull_request", "number", "required"),
+      "malformed_payload",
+      "Malformed webhook payload: malformed pull_request payload: number: required",
+      400,
+      "warn",
+    ],
+    [
+      new PlatformError("GitHub getPull failed", 404),
+      "platform",
+      "The platform API failed (HTTP 404): GitHub getPull failed",
+      500,
+      "error",
+    ],
+    [
+      new AgentError("crashed", "exited with code 7\nstack…"),
+      "agent",
+      "The agent stopped unexpectedly: exited with code 7",
+      500,
+      "error",
+    ],
     [new Error("disk full"), "internal", "Internal error: disk full", 500, "error"],
     ["a thrown string", "internal", "Internal error: a thrown string", 500, "error"],
   ] as const)("%s → %s", (err, kind, summaryLine, httpStatus, logLevel) => {
     const outcome = outcomeOf(err);
     expect(outcome).toMatchObject({ kind, summaryLine, httpStatus, logLevel, commitState: "error" });
     expect(outcome.statusDescription).toBe(`Review failed: ${summaryLine}`);
-    expect(outcome.commandReply).toBe("Warden could not run this command because of an internal error; the server log has the details.");
+    expect(outcome.commandReply).toBe(
+      "Warden could not run this command because of an internal error; the server log has the details.",
+    );
   });
 
   it("keeps a config problem whole, in the loader's words", () => {
@@ -25,8 +51,13 @@ describe("outcomeOf", () => {
   });
 
   it("lets the runner's self-describing sentence stand, fix included", () => {
-    const err = new AgentError("not_signed_in", 'agent "default" (claude-agent-acp) is not signed in: no credentials. Set ANTHROPIC_API_KEY');
-    expect(outcomeOf(err).summaryLine).toBe('Agent "default" (claude-agent-acp) is not signed in: no credentials. Set ANTHROPIC_API_KEY');
+    const err = new AgentError(
+      "not_signed_in",
+      'agent "default" (claude-agent-acp) is not signed in: no credentials. Set ANTHROPIC_API_KEY',
+    );
+    expect(outcomeOf(err).summaryLine).toBe(
+      'Agent "default" (claude-agent-acp) is not signed in: no credentials. Set ANTHROPIC_API_KEY',
+    );
   });
 
   it("cuts the status description to 140 characters", () => {
@@ -38,7 +69,10 @@ describe("runEndingOf", () => {
   const err = new AgentError("cancelled", "the run was cancelled");
 
   it("posts nothing for a run another replica took over", () => {
-    expect(runEndingOf(err, { status: "interrupted", aborted: true, short: "PR" })).toEqual({ kind: "taken_over", logLevel: "warn" });
+    expect(runEndingOf(err, { status: "interrupted", aborted: true, short: "PR" })).toEqual({
+      kind: "taken_over",
+      logLevel: "warn",
+    });
   });
 
   it("ends a superseded run's status but leaves the summary to the newer run", () => {

@@ -7,7 +7,15 @@ import { createSummaryWriter } from "../../../src/core/change-request/summary-wr
 import { openSqliteStore } from "../../../src/store/open-sqlite-store.js";
 
 const ref: ChangeRequestRef = { repo: { platform: "github", id: "1", fullName: "acme/widgets" }, number: 5 };
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } };
+const silent = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silent;
+  },
+};
 
 /** Just the comment methods of a platform, recording every call. */
 function commentPlatform(existing: PlatformComment[] = []) {
@@ -35,7 +43,8 @@ function commentPlatform(existing: PlatformComment[] = []) {
   return { platform, comments, calls };
 }
 
-const body = (text: string, at = "2026-01-01 00:00:00") => `<!-- warden:summary -->\n## 🔍 Warden Review\n**Last Updated:** ${at} UTC\n${text}`;
+const body = (text: string, at = "2026-01-01 00:00:00") =>
+  `<!-- warden:summary -->\n## 🔍 Warden Review\n**Last Updated:** ${at} UTC\n${text}`;
 
 let store: Store;
 let now: number;

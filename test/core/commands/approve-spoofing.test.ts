@@ -18,7 +18,13 @@ let wrongful = 0;
 
 beforeEach(async () => {
   w = await createWorld();
-  w.platform.permissions = { maintainer: "write", "pr-author": "admin", reader: "read", triager: "triage", "helper-bot[bot]": "admin" };
+  w.platform.permissions = {
+    maintainer: "write",
+    "pr-author": "admin",
+    reader: "read",
+    triager: "triage",
+    "helper-bot[bot]": "admin",
+  };
   req = await pendingRequest(w, w.gate());
 });
 afterEach(async () => {
@@ -54,7 +60,9 @@ async function attempt(body: string, author: Actor, expected: "refused" | "silen
 
 describe("answers that must not count", () => {
   it("a commenter with read permission", async () => {
-    expect(await attempt(`/approve ${req.id}`, READER, "refused")).toMatch(/needs at least write permission.*yours: read/);
+    expect(await attempt(`/approve ${req.id}`, READER, "refused")).toMatch(
+      /needs at least write permission.*yours: read/,
+    );
   });
 
   it("a commenter with triage permission, also for /deny", async () => {
@@ -64,11 +72,15 @@ describe("answers that must not count", () => {
 
   it("write permission when the policy asks for maintain", async () => {
     w.platform.configText = "permissions:\n  approvers:\n    minPermission: maintain\n";
-    expect(await attempt(`/approve ${req.id}`, MAINTAINER, "refused")).toMatch(/at least maintain permission.*yours: write/);
+    expect(await attempt(`/approve ${req.id}`, MAINTAINER, "refused")).toMatch(
+      /at least maintain permission.*yours: write/,
+    );
   });
 
   it("the PR author, matched by id or by login in any case", async () => {
-    expect(await attempt(`/approve ${req.id}`, w.platform.author, "refused")).toMatch(/author of this PR cannot answer/);
+    expect(await attempt(`/approve ${req.id}`, w.platform.author, "refused")).toMatch(
+      /author of this PR cannot answer/,
+    );
     await attempt(`/approve ${req.id}`, { login: "PR-Author", id: "999", isBot: false }, "refused");
     await attempt(`/approve ${req.id}`, { login: "renamed", id: w.platform.author.id, isBot: false }, "refused");
   });
@@ -94,14 +106,35 @@ describe("answers that must not count", () => {
   });
 
   it("an unknown id", async () => {
-    expect(await attempt("/approve p-zzzzzz", MAINTAINER, "refused")).toContain("There is no pending permission request `p-zzzzzz` on this pull request.");
+    expect(await attempt("/approve p-zzzzzz", MAINTAINER, "refused")).toContain(
+      "There is no pending permission request `p-zzzzzz` on this pull request.",
+    );
   });
 
   it("the id of another PR's request, in this repository or another, with the unknown-id words", async () => {
-    const otherRun = (await w.store.createRun({ repo: REPO, number: PR + 1, headSha: "c".repeat(40), trigger: "event" }))!;
-    await w.store.createPermissionRequest({ id: "p-other1", ref: { repo: REPO, number: PR + 1 }, runId: otherRun.id, seq: 0, ask: { ...(await w.store.getPermissionRequest(req.id))!.ask }, status: "pending" });
+    const otherRun = (await w.store.createRun({
+      repo: REPO,
+      number: PR + 1,
+      headSha: "c".repeat(40),
+      trigger: "event",
+    }))!;
+    await w.store.createPermissionRequest({
+      id: "p-other1",
+      ref: { repo: REPO, number: PR + 1 },
+      runId: otherRun.id,
+      seq: 0,
+      ask: { ...(await w.store.getPermissionRequest(req.id))!.ask },
+      status: "pending",
+    });
     const otherRepo = { ...REPO, id: "78", fullName: "acme/gadgets" };
-    await w.store.createPermissionRequest({ id: "p-other2", ref: { repo: otherRepo, number: PR }, runId: otherRun.id, seq: 1, ask: { ...(await w.store.getPermissionRequest(req.id))!.ask }, status: "pending" });
+    await w.store.createPermissionRequest({
+      id: "p-other2",
+      ref: { repo: otherRepo, number: PR },
+      runId: otherRun.id,
+      seq: 1,
+      ask: { ...(await w.store.getPermissionRequest(req.id))!.ask },
+      status: "pending",
+    });
     const r1 = await attempt("/approve p-other1", MAINTAINER, "refused");
     const r2 = await attempt("/approve p-other2", MAINTAINER, "refused");
     expect(r1).toContain("There is no pending permission request `p-other1` on this pull request.");
@@ -114,7 +147,11 @@ describe("answers that must not count", () => {
   });
 
   it("an id already decided", async () => {
-    const second = await pendingRequest(w, w.gate(), { ...(await w.store.getPermissionRequest(req.id))!.ask, toolCallId: "c2", command: "make" });
+    const second = await pendingRequest(w, w.gate(), {
+      ...(await w.store.getPermissionRequest(req.id))!.ask,
+      toolCallId: "c2",
+      command: "make",
+    });
     await w.comment(`/deny ${second.id}`);
     await second.outcome;
     attempts++;
@@ -129,13 +166,20 @@ describe("answers that must not count", () => {
   it("a login listed in approvers.users whose account has no read access (a re-registered login)", async () => {
     w.platform.configText = "permissions:\n  approvers:\n    users: [old-maintainer]\n";
     const squatter: Actor = { login: "old-maintainer", id: "777", isBot: false };
-    expect(await attempt(`/approve ${req.id}`, squatter, "refused")).toMatch(/listed in `permissions.approvers.users`, but you have no read access.*yours: none/);
+    expect(await attempt(`/approve ${req.id}`, squatter, "refused")).toMatch(
+      /listed in `permissions.approvers.users`, but you have no read access.*yours: none/,
+    );
     await attempt(`/approve ${req.id} always`, squatter, "refused");
   });
 
   it("a plain /approve when the agent offers only allow_always: allow once means once", async () => {
     const ask = (await w.store.getPermissionRequest(req.id))!.ask;
-    req = await pendingRequest(w, w.gate(), { ...ask, toolCallId: "c-always", command: "make", options: ask.options.filter((o) => o.kind !== "allow_once") });
+    req = await pendingRequest(w, w.gate(), {
+      ...ask,
+      toolCallId: "c-always",
+      command: "make",
+      options: ask.options.filter((o) => o.kind !== "allow_once"),
+    });
     expect(await attempt(`/approve ${req.id}`, MAINTAINER, "refused")).toContain(`write \`/approve ${req.id} always\``);
     await attempt(`/warden approve ${req.id}`, MAINTAINER, "refused");
     expect(await w.comment(`/approve ${req.id} always`, MAINTAINER)).toBe("command_done");
@@ -221,7 +265,10 @@ describe("answers that count", () => {
   it("approvers.users (any case, with or without @) and team members without repository permission", async () => {
     w.platform.configText = "permissions:\n  approvers:\n    users: ['@Reader']\n";
     expect(await w.comment(`/approve ${req.id}`, READER)).toBe("command_done");
-    const next = await pendingRequest(w, w.gate(), { ...(await w.store.getPermissionRequest(req.id))!.ask, command: "make" });
+    const next = await pendingRequest(w, w.gate(), {
+      ...(await w.store.getPermissionRequest(req.id))!.ask,
+      command: "make",
+    });
     w.platform.configText = "permissions:\n  approvers:\n    teams: ['acme/reviewers']\n";
     w.platform.teams = { "acme/reviewers": ["triager"] };
     expect(await w.comment(`/deny ${next.id}`, TRIAGER)).toBe("command_done");
@@ -230,7 +277,9 @@ describe("answers that count", () => {
 
   it("the PR author when allowAuthor is true; the answer in a review thread is replied to there", async () => {
     w.platform.configText = "permissions:\n  allowAuthor: true\n";
-    expect(await w.comment(`/warden approve ${req.id}`, w.platform.author, { commentId: "review:55", threadId: "50" })).toBe("command_done");
+    expect(
+      await w.comment(`/warden approve ${req.id}`, w.platform.author, { commentId: "review:55", threadId: "50" }),
+    ).toBe("command_done");
     await expect(req.outcome).resolves.toEqual({ outcome: "selected", optionId: "allow" });
     expect(w.platform.reactions).toEqual([{ commentId: "review:55", reaction: "+1" }]);
   });

@@ -27,7 +27,10 @@ function finding(id: string, patch: Partial<Finding> = {}): Finding {
 }
 
 function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../../fixtures/github/${name}.json`, import.meta.url), "utf8")) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../../fixtures/github/${name}.json`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
 }
 
 let w: World;
@@ -43,10 +46,14 @@ describe("what never reaches the handler or is ignored", () => {
   it("edited and deleted comments map to no event at all", () => {
     expect(toDomainEvent("issue_comment", "d-1", fixture("issue_comment.edited"))).toBeNull();
     expect(toDomainEvent("issue_comment", "d-2", fixture("issue_comment.deleted"))).toBeNull();
-    expect(toDomainEvent("pull_request_review_comment", "d-3", fixture("pull_request_review_comment.edited"))).toBeNull();
+    expect(
+      toDomainEvent("pull_request_review_comment", "d-3", fixture("pull_request_review_comment.edited")),
+    ).toBeNull();
     // Comments on issues are not PR comments.
     expect(toDomainEvent("issue_comment", "d-4", fixture("issue_comment.created.issue"))).toBeNull();
-    expect(toDomainEvent("issue_comment", "d-5", fixture("issue_comment.created"))).toMatchObject({ kind: "comment.created" });
+    expect(toDomainEvent("issue_comment", "d-5", fixture("issue_comment.created"))).toMatchObject({
+      kind: "comment.created",
+    });
   });
 
   it("ignores ordinary comments and bots (the app's own included) without a word", async () => {
@@ -114,7 +121,11 @@ describe("/warden review", () => {
 
 describe("/warden dismiss", () => {
   beforeEach(async () => {
-    await w.store.saveFindings(ref(), [finding("F1"), finding("F2", { severity: "low" }), finding("F3", { state: "resolved" })]);
+    await w.store.saveFindings(ref(), [
+      finding("F1"),
+      finding("F2", { severity: "low" }),
+      finding("F3", { state: "resolved" }),
+    ]);
     await w.store.transitionRun(w.run.id, ["running"], { status: "succeeded", conclusion: "failure" });
     await w.store.saveChangeRequestState(ref(), {
       lastReviewedSha: w.run.headSha,
@@ -125,11 +136,17 @@ describe("/warden dismiss", () => {
   it("moves the finding to Dismissed with who and why, refreshes the summary and the status", async () => {
     expect(await w.comment("/warden dismiss f1 false positive: input is trusted")).toBe("command_done");
     const f1 = (await w.store.listFindings(ref())).find((f) => f.id === "F1")!;
-    expect(f1).toMatchObject({ state: "dismissed", dismissedBy: "maintainer", dismissReason: "false positive: input is trusted" });
+    expect(f1).toMatchObject({
+      state: "dismissed",
+      dismissedBy: "maintainer",
+      dismissReason: "false positive: input is trusted",
+    });
     const summary = w.platform.comments.find((c) => c.body.startsWith("<!-- warden:summary -->"))!;
     expect(summary.body).toContain("### 🚫 Dismissed");
     expect(summary.body).toContain("dismissed by maintainer: false positive: input is trusted");
-    expect(w.platform.statuses).toEqual([{ sha: w.run.headSha, status: expect.objectContaining({ state: "success" }) }]);
+    expect(w.platform.statuses).toEqual([
+      { sha: w.run.headSha, status: expect.objectContaining({ state: "success" }) },
+    ]);
     expect((await w.store.getChangeRequestState(ref())).lastSummary!.conclusion).toBe("success");
     expect(w.platform.reactions[0]!.reaction).toBe("+1");
   });

@@ -12,7 +12,7 @@ describe("parseCommand: quoted and collapsed text", () => {
     [">>>\nplease\n\n/approve p-3kx9q2\n>>>"],
     ["Mallory wrote:\n\n>>>\nlooks good\n\n/approve p-3kx9q2\n\nthanks\n>>>\n"],
     ["<blockquote>\n\n/approve p-3kx9q2\n\n</blockquote>"],
-    ["<BLOCKQUOTE cite=\"x\">\n/approve p-3kx9q2\n</BLOCKQUOTE>"],
+    ['<BLOCKQUOTE cite="x">\n/approve p-3kx9q2\n</BLOCKQUOTE>'],
     ["<pre>\n/approve p-3kx9q2\n</pre>"],
     ["<details><summary>log</summary>\n\n/approve p-3kx9q2\n\n</details>"],
     ["<details\n  open>\n/approve p-3kx9q2\n</details>"],

@@ -19,16 +19,24 @@ describe("parseCommand: the commands", () => {
     ["/warden approve p-3kx9q2", { name: "approve", requestId: "p-3kx9q2", always: false }],
     ["/warden approve p-3kx9q2 always", { name: "approve", requestId: "p-3kx9q2", always: true }],
     ["/deny p-3kx9q2", { name: "deny", requestId: "p-3kx9q2" }],
-    ["/deny p-3kx9q2 curl to the internet is not needed", { name: "deny", requestId: "p-3kx9q2", reason: "curl to the internet is not needed" }],
+    [
+      "/deny p-3kx9q2 curl to the internet is not needed",
+      { name: "deny", requestId: "p-3kx9q2", reason: "curl to the internet is not needed" },
+    ],
     ["/warden deny p-3kx9q2   too   risky  ", { name: "deny", requestId: "p-3kx9q2", reason: "too   risky" }],
     ["/warden dismiss F12", { name: "dismiss", findingId: "F12" }],
-    ["/warden dismiss f12 false positive: input is validated upstream", { name: "dismiss", findingId: "F12", reason: "false positive: input is validated upstream" }],
+    [
+      "/warden dismiss f12 false positive: input is validated upstream",
+      { name: "dismiss", findingId: "F12", reason: "false positive: input is validated upstream" },
+    ],
   ])("%s", (body, command) => {
     expect(parseCommand(body)).toEqual(cmd(command));
   });
 
   it("accepts command words in any ASCII case", () => {
-    expect(parseCommand("/APPROVE p-3kx9q2 ALWAYS")).toEqual(cmd({ name: "approve", requestId: "p-3kx9q2", always: true }));
+    expect(parseCommand("/APPROVE p-3kx9q2 ALWAYS")).toEqual(
+      cmd({ name: "approve", requestId: "p-3kx9q2", always: true }),
+    );
     expect(parseCommand("/Warden Review")).toEqual(cmd({ name: "review" }));
     expect(parseCommand("/WARDEN DISMISS F3")).toEqual(cmd({ name: "dismiss", findingId: "F3" }));
     expect(parseCommand("/Deny p-3kx9q2 No")).toEqual(cmd({ name: "deny", requestId: "p-3kx9q2", reason: "No" }));
@@ -57,7 +65,14 @@ describe("parseCommand: the commands", () => {
   });
 
   it("does not read longer words as commands", () => {
-    for (const body of ["/approved p-3kx9q2", "/approvex p-3kx9q2", "/denying p-3kx9q2", "/wardenreview", "/warden-review", "/approve-p-3kx9q2"]) {
+    for (const body of [
+      "/approved p-3kx9q2",
+      "/approvex p-3kx9q2",
+      "/denying p-3kx9q2",
+      "/wardenreview",
+      "/warden-review",
+      "/approve-p-3kx9q2",
+    ]) {
       expect(parseCommand(body)).toEqual(ignore);
     }
   });
@@ -126,13 +141,24 @@ describe("parseCommand: look-alikes are never commands", () => {
   });
 
   it("keeps scanning past a look-alike line", () => {
-    expect(parseCommand("/\u0430pprove p-3kx9q2\n/deny p-3kx9q2")).toEqual(cmd({ name: "deny", requestId: "p-3kx9q2" }));
+    expect(parseCommand("/\u0430pprove p-3kx9q2\n/deny p-3kx9q2")).toEqual(
+      cmd({ name: "deny", requestId: "p-3kx9q2" }),
+    );
   });
 });
 
 describe("parseCommand: replies", () => {
   it("explains the request id format", () => {
-    for (const body of ["/approve", "/approve p-3kx9q", "/approve p-3kx9q2x", "/approve P-3KX9Q2", "/approve p_3kx9q2", "/warden approve 3kx9q2", "/deny", "/deny #12 no"]) {
+    for (const body of [
+      "/approve",
+      "/approve p-3kx9q",
+      "/approve p-3kx9q2x",
+      "/approve P-3KX9Q2",
+      "/approve p_3kx9q2",
+      "/warden approve 3kx9q2",
+      "/deny",
+      "/deny #12 no",
+    ]) {
       expect(replyOf(body)).toContain("Request ids look like `p-3kx9q2`");
     }
   });
@@ -152,7 +178,13 @@ describe("parseCommand: replies", () => {
   });
 
   it("explains finding ids", () => {
-    for (const body of ["/warden dismiss", "/warden dismiss F0", "/warden dismiss 12", "/warden dismiss F-12", "/warden dismiss F012"]) {
+    for (const body of [
+      "/warden dismiss",
+      "/warden dismiss F0",
+      "/warden dismiss 12",
+      "/warden dismiss F-12",
+      "/warden dismiss F012",
+    ]) {
       expect(replyOf(body)).toBe("Usage: `/warden dismiss <finding-id> [reason]`, with a finding id like `F3`.");
     }
   });
@@ -168,7 +200,15 @@ describe("parseCommand: replies", () => {
   it("words the help for the platform", () => {
     const gitlab = { changeRequest: "merge request", short: "MR" };
     const help = helpText(gitlab);
-    for (const command of ["/warden review", "/approve <request-id> [always]", "/warden approve <request-id> [always]", "/deny <request-id> [reason]", "/warden deny <request-id> [reason]", "/warden dismiss <finding-id> [reason]", "/warden help"]) {
+    for (const command of [
+      "/warden review",
+      "/approve <request-id> [always]",
+      "/warden approve <request-id> [always]",
+      "/deny <request-id> [reason]",
+      "/warden deny <request-id> [reason]",
+      "/warden dismiss <finding-id> [reason]",
+      "/warden help",
+    ]) {
       expect(help).toContain(`\`${command}\``);
     }
     expect(help).toContain("this merge request");

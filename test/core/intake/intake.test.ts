@@ -15,7 +15,16 @@ const sha = (n: number) => n.toString(16).padStart(40, "a");
 let deliverySeq = 0;
 
 function pushed(number: number, head: number, deliveryId = `d-${++deliverySeq}`): ChangeRequestUpdated {
-  return { platform: "github", kind: "change_request.updated", deliveryId, repo, number, headSha: sha(head), action: "pushed", draft: false };
+  return {
+    platform: "github",
+    kind: "change_request.updated",
+    deliveryId,
+    repo,
+    number,
+    headSha: sha(head),
+    action: "pushed",
+    draft: false,
+  };
 }
 
 describe("handleEvent", () => {
@@ -62,7 +71,10 @@ describe("handleEvent", () => {
     await handleEvent(deps, pushed(2, 5));
     const [older] = await store.listActiveRuns({ repo, number: 1 });
     expect(await handleEvent(deps, pushed(1, 2))).toBe("queued");
-    expect(await store.getRun(older!.id)).toMatchObject({ status: "superseded", error: `superseded by ${sha(2).slice(0, 7)}` });
+    expect(await store.getRun(older!.id)).toMatchObject({
+      status: "superseded",
+      error: `superseded by ${sha(2).slice(0, 7)}`,
+    });
     expect(cancelled).toEqual([older!.id]);
     expect((await store.listActiveRuns({ repo, number: 1 })).map((r) => r.headSha)).toEqual([sha(2)]);
     expect(await store.listActiveRuns({ repo, number: 2 })).toHaveLength(1);
@@ -71,7 +83,14 @@ describe("handleEvent", () => {
   it("cancels the active runs of a closed PR", async () => {
     await handleEvent(deps, pushed(1, 1));
     const [run] = await store.listActiveRuns({ repo, number: 1 });
-    const closed = { platform: "github", kind: "change_request.closed", deliveryId: "close-1", repo, number: 1, merged: true } as const;
+    const closed = {
+      platform: "github",
+      kind: "change_request.closed",
+      deliveryId: "close-1",
+      repo,
+      number: 1,
+      merged: true,
+    } as const;
     expect(await handleEvent(deps, closed)).toBe("cancelled");
     expect(await store.getRun(run!.id)).toMatchObject({ status: "cancelled", error: "merged" });
     expect(await handleEvent(deps, closed)).toBe("duplicate");

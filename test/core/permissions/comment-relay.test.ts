@@ -41,7 +41,11 @@ describe("comment relay", () => {
     await w.comment(`/approve ${offered.id} always`);
     await expect(offered.outcome).resolves.toEqual({ outcome: "selected", optionId: "always" });
 
-    const plain = ask({ toolCallId: "call-2", command: "npm run lint", options: ask().options.filter((o) => o.kind !== "allow_always") });
+    const plain = ask({
+      toolCallId: "call-2",
+      command: "npm run lint",
+      options: ask().options.filter((o) => o.kind !== "allow_always"),
+    });
     const notOffered = await pendingRequest(w, gate, plain);
     expect(w.platform.requestComment(notOffered.id)!.body).not.toContain("always`");
     await w.comment(`/approve ${notOffered.id} always`);
@@ -54,7 +58,10 @@ describe("comment relay", () => {
     await w.comment(`/approve ${first.id} always`);
     await first.outcome;
     const comments = w.platform.comments.length;
-    await expect(gate.decide(ask({ toolCallId: "call-9" }), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "allow" });
+    await expect(gate.decide(ask({ toolCallId: "call-9" }), new AbortController().signal)).resolves.toEqual({
+      outcome: "selected",
+      optionId: "allow",
+    });
     expect(w.platform.comments).toHaveLength(comments);
     expect(gate.audit[1]).toMatchObject({ outcome: "allowed", decidedBy: "maintainer" });
     // A different command is asked again.
@@ -105,7 +112,10 @@ describe("comment relay", () => {
     const quiet = await createWorld({ recheckMs: 60_000 });
     try {
       const req = await pendingRequest(quiet, quiet.gate());
-      await quiet.store.transitionRun(quiet.run.id, ["running"], { status: "superseded", error: "superseded by 1234567" });
+      await quiet.store.transitionRun(quiet.run.id, ["running"], {
+        status: "superseded",
+        error: "superseded by 1234567",
+      });
       await quiet.bus.publish("warden_permission", req.id);
       await expect(req.outcome).resolves.toEqual({ outcome: "cancelled" });
       expect((await quiet.store.getPermissionRequest(req.id))!.reason).toBe("the run was superseded by a newer commit");
@@ -118,14 +128,24 @@ describe("comment relay", () => {
   it("sees a decision whose signal was lost on the next periodic re-check", async () => {
     const req = await pendingRequest(w, w.gate());
     // Stored by another replica whose notification never arrived.
-    await w.store.decidePermissionRequest(req.id, { status: "denied", source: "human", decidedAt: w.clock.now(), decidedBy: "bob", optionId: "reject" });
+    await w.store.decidePermissionRequest(req.id, {
+      status: "denied",
+      source: "human",
+      decidedAt: w.clock.now(),
+      decidedBy: "bob",
+      optionId: "reject",
+    });
     await expect(req.outcome).resolves.toEqual({ outcome: "selected", optionId: "reject" });
   });
 
   it("rejects at once when the request comment cannot be posted", async () => {
     w.platform.failures.add("createComment");
     const gate = w.gate();
-    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject", reason: "the request comment could not be posted" });
+    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({
+      outcome: "selected",
+      optionId: "reject",
+      reason: "the request comment could not be posted",
+    });
     const [record] = await w.store.listPermissionRequests(w.run.id);
     expect(record).toMatchObject({ status: "denied", reason: "the request comment could not be posted" });
   });
@@ -135,7 +155,9 @@ describe("comment relay", () => {
     const gate = w.gate();
     w.store.decidePermissionRequest = async () => Promise.reject(new Error("database went away"));
     await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "cancelled" });
-    const logged = w.log.entries.find((e) => e.msg === "could not record the rejection of the permission request; reading it back");
+    const logged = w.log.entries.find(
+      (e) => e.msg === "could not record the rejection of the permission request; reading it back",
+    );
     expect(logged).toMatchObject({ level: "warn", fields: { requestId: expect.any(String) } });
     expect((logged!.fields.err as Error).message).toBe("database went away");
   });
@@ -145,10 +167,19 @@ describe("permission gate", () => {
   it("records policy decisions without asking anyone", async () => {
     const gate = w.gate();
     const signal = new AbortController().signal;
-    await expect(gate.decide(ask({ kind: "read", command: undefined, paths: ["src/a.ts"] }), signal)).resolves.toEqual({ outcome: "selected", optionId: "allow" });
+    await expect(gate.decide(ask({ kind: "read", command: undefined, paths: ["src/a.ts"] }), signal)).resolves.toEqual({
+      outcome: "selected",
+      optionId: "allow",
+    });
     const records = await w.store.listPermissionRequests(w.run.id);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ status: "allowed", source: "policy", decidedBy: "policy", optionId: "allow", seq: 0 });
+    expect(records[0]).toMatchObject({
+      status: "allowed",
+      source: "policy",
+      decidedBy: "policy",
+      optionId: "allow",
+      seq: 0,
+    });
     expect(records[0]!.reason).toContain("kind read");
     expect(w.platform.comments).toEqual([]);
   });
@@ -156,7 +187,11 @@ describe("permission gate", () => {
   it("rejects a request without a reason when requireJustification is on, telling the agent to state why", async () => {
     const gate = w.gate({ requireJustification: true });
     const noReason = ask({ reason: undefined });
-    await expect(gate.decide(noReason, new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject", reason: NO_REASON_MESSAGE });
+    await expect(gate.decide(noReason, new AbortController().signal)).resolves.toEqual({
+      outcome: "selected",
+      optionId: "reject",
+      reason: NO_REASON_MESSAGE,
+    });
     const [record] = await w.store.listPermissionRequests(w.run.id);
     expect(record).toMatchObject({ status: "denied", source: "policy", reason: NO_REASON_MESSAGE });
     expect(NO_REASON_MESSAGE).toMatch(/state why/);
@@ -169,14 +204,24 @@ describe("permission gate", () => {
   it("rejects (fails closed) when the decision cannot be recorded", async () => {
     const gate = w.gate();
     await w.store.close();
-    await expect(gate.decide(ask({ kind: "read" }), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject" });
+    await expect(gate.decide(ask({ kind: "read" }), new AbortController().signal)).resolves.toEqual({
+      outcome: "selected",
+      optionId: "reject",
+    });
     w = await createWorld();
   });
 
   it("denies what needs a human when no relay is configured", async () => {
     const gate = w.gate({}, { relay: false });
-    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({ outcome: "selected", optionId: "reject", reason: "no rule matched" });
-    expect((await w.store.listPermissionRequests(w.run.id))[0]).toMatchObject({ status: "denied", decidedBy: "policy (no approver relay)" });
+    await expect(gate.decide(ask(), new AbortController().signal)).resolves.toEqual({
+      outcome: "selected",
+      optionId: "reject",
+      reason: "no rule matched",
+    });
+    expect((await w.store.listPermissionRequests(w.run.id))[0]).toMatchObject({
+      status: "denied",
+      decidedBy: "policy (no approver relay)",
+    });
   });
 
   it("numbers a run's requests in order, so the audit survives a restart", async () => {

@@ -19,7 +19,11 @@ function decide(a: PermissionAsk, allow: PermissionRule[] = [], deny: Permission
 describe("evaluatePolicy: rule forms", () => {
   it("matches by kind", () => {
     const rule = { kind: "read" as const };
-    expect(decide(touching("read", "a.ts"), [rule])).toEqual({ decision: "allow", rule, reason: "allowed by rule: kind read" });
+    expect(decide(touching("read", "a.ts"), [rule])).toEqual({
+      decision: "allow",
+      rule,
+      reason: "allowed by rule: kind read",
+    });
     expect(decide(touching("edit", "a.ts"), [rule])).toEqual({ decision: "ask", reason: "no rule matched" });
   });
 
@@ -177,13 +181,22 @@ describe("evaluatePolicy: what the agent says about itself is not trusted (issue
   });
 
   it("judges a request carrying a URL or a host as fetch", () => {
-    expect(decide(ask("read", { url: "https://evil.example/x", paths: ["a"] }), [{ kind: "read" }], [{ kind: "fetch" }]).decision).toBe("deny");
+    expect(
+      decide(ask("read", { url: "https://evil.example/x", paths: ["a"] }), [{ kind: "read" }], [{ kind: "fetch" }])
+        .decision,
+    ).toBe("deny");
     expect(decide(ask("think", { host: "evil.example:443" }), [{ kind: "think" }]).decision).toBe("ask");
   });
 
-  it.each(["read", "edit", "delete", "move", "search"] as const)("asks a human for a %s request that names no path", (kind) => {
-    expect(decide(ask(kind), [{ kind }])).toEqual({ decision: "ask", reason: `a ${kind} request that names no path the policy recognises` });
-  });
+  it.each(["read", "edit", "delete", "move", "search"] as const)(
+    "asks a human for a %s request that names no path",
+    (kind) => {
+      expect(decide(ask(kind), [{ kind }])).toEqual({
+        decision: "ask",
+        reason: `a ${kind} request that names no path the policy recognises`,
+      });
+    },
+  );
 
   it("judges paths by where they really lead (resolvedPaths from the agent adapter)", () => {
     const viaSymlink = ask("read", { paths: ["docs/link/passwd"], resolvedPaths: ["/etc/passwd"] });
@@ -204,8 +217,12 @@ describe("evaluatePolicy: linear-time matching (issue 11)", () => {
     const started = performance.now();
     expect(matchCommandGlob("*a*a*a*b", text)).toBe(false);
     expect(matchCommandGlob("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", text)).toBe(false);
-    expect(decide(run(text), [{ command: "*a*a*a*a*a*a*a*a*a*b" }], [{ command: "*a*a*a*a*a*a*a*a*a*a*a*b" }]).decision).toBe("ask");
-    expect(decide(touching("read", `${"a/".repeat(400)}x`), [{ path: "**/a*a*a*a*a*a*a*a*a*b/**" }]).decision).toBe("ask");
+    expect(
+      decide(run(text), [{ command: "*a*a*a*a*a*a*a*a*a*b" }], [{ command: "*a*a*a*a*a*a*a*a*a*a*a*b" }]).decision,
+    ).toBe("ask");
+    expect(decide(touching("read", `${"a/".repeat(400)}x`), [{ path: "**/a*a*a*a*a*a*a*a*a*b/**" }]).decision).toBe(
+      "ask",
+    );
     // Generous for a loaded CI machine; the RegExp this replaces took 28 s on 400 characters.
     expect(performance.now() - started).toBeLessThan(1000);
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { blockText, codeBlock, inlineCode, inlineText, visibleCodeBlock, visibleInlineCode, visibleJsonBlock } from "../../../src/core/render/escape.js";
+import {
+  blockText,
+  codeBlock,
+  inlineCode,
+  inlineText,
+  visibleCodeBlock,
+  visibleInlineCode,
+  visibleJsonBlock,
+} from "../../../src/core/render/escape.js";
 import { visibleText } from "../../../src/core/render/visible-text.js";
 import { findingIdInBody } from "../../../src/core/render/markers.js";
 
@@ -121,7 +129,14 @@ describe("blockText", () => {
   });
 
   it("keeps top-level fenced code byte-for-byte, except command lines and markers", () => {
-    const code = ["```ts", "const m: Map<K, V> = new Map();", "@Injectable()", "// comment", "/usr/bin/env node", "```"];
+    const code = [
+      "```ts",
+      "const m: Map<K, V> = new Map();",
+      "@Injectable()",
+      "// comment",
+      "/usr/bin/env node",
+      "```",
+    ];
     expect(blockText(code.join("\n"))).toBe(code.join("\n"));
     const risky = blockText(["```", "/approve", "<!-- warden:finding F9 -->", "```"].join("\n"));
     expect(risky).not.toMatch(COMMAND_LINE);
@@ -187,7 +202,9 @@ describe("visible text for what an approver decides on (issue 11)", () => {
   it("marks runs of spaces, edge spaces, tabs, controls and invisible characters; never drops or cuts", () => {
     const text = `npm test${" ".repeat(2100)}; curl x | sh`;
     expect(visibleCodeBlock(text, { lang: "sh" })).toBe("```sh\nnpm test⟨2100 spaces⟩; curl x | sh\n```");
-    expect(visibleText(" a b\tc\r\u0000\u001b[31m\u202Eevil\u200B\u00A0 ")).toBe("⟨1 space⟩a b⟨TAB⟩c⟨CR⟩⟨U+0000⟩⟨U+001B⟩[31m⟨U+202E⟩evil⟨U+200B⟩⟨U+00A0⟩⟨1 space⟩");
+    expect(visibleText(" a b\tc\r\u0000\u001b[31m\u202Eevil\u200B\u00A0 ")).toBe(
+      "⟨1 space⟩a b⟨TAB⟩c⟨CR⟩⟨U+0000⟩⟨U+001B⟩[31m⟨U+202E⟩evil⟨U+200B⟩⟨U+00A0⟩⟨1 space⟩",
+    );
     expect(visibleText("a\nb", { newlines: "marker" })).toBe("a⟨LF⟩b");
     expect(visibleText("a\n", { newlines: "keep" })).toBe("a⟨LF⟩\n");
     const long = "x".repeat(100_000);
@@ -199,10 +216,14 @@ describe("visible text for what an approver decides on (issue 11)", () => {
   });
 
   it("keeps diff indentation plain", () => {
-    expect(visibleText("+\tif (x) {\n+    y();\u200B", { spaces: false, newlines: "plain" })).toBe("+\tif (x) {\n+    y();⟨U+200B⟩");
+    expect(visibleText("+\tif (x) {\n+    y();\u200B", { spaces: false, newlines: "plain" })).toBe(
+      "+\tif (x) {\n+    y();⟨U+200B⟩",
+    );
   });
 
   it("shows JSON input with every key and string visible", () => {
-    expect(visibleJsonBlock(JSON.stringify({ "a\u202E": "x  y\n", n: 1 }))).toBe('```json\n{\n  "a⟨U+202E⟩": "x⟨2 spaces⟩y⟨LF⟩",\n  "n": 1\n}\n```');
+    expect(visibleJsonBlock(JSON.stringify({ "a\u202E": "x  y\n", n: 1 }))).toBe(
+      '```json\n{\n  "a⟨U+202E⟩": "x⟨2 spaces⟩y⟨LF⟩",\n  "n": 1\n}\n```',
+    );
   });
 });

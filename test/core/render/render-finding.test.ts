@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/model/finding.js";
 import { findingIdInBody } from "../../../src/core/render/markers.js";
-import {
-  findingLocation,
-  renderInlineFinding,
-  renderResolvedReply,
-} from "../../../src/core/render/render-finding.js";
+import { findingLocation, renderInlineFinding, renderResolvedReply } from "../../../src/core/render/render-finding.js";
 
 function finding(patch: Partial<Finding> = {}): Finding {
   return {
@@ -35,7 +31,7 @@ describe("renderInlineFinding", () => {
       severity: "critical",
       category: "Bug",
       endLine: 350,
-      recommendation: "Do this:\n\n```py\nreturn {\"id\": req.id}\n```",
+      recommendation: 'Do this:\n\n```py\nreturn {"id": req.id}\n```',
     });
     expect(renderInlineFinding(f)).toMatchSnapshot();
   });

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../../src/core/commands/parse-command.js";
 import type { PermissionAsk } from "../../../src/core/model/permission.js";
 import { findingIdInBody, permissionIdInBody, SUMMARY_MARKER } from "../../../src/core/render/markers.js";
-import { renderPermissionRequest, type PermissionRequestView } from "../../../src/core/render/render-permission-request.js";
+import {
+  renderPermissionRequest,
+  type PermissionRequestView,
+} from "../../../src/core/render/render-permission-request.js";
 
 const GITHUB = { changeRequest: "pull request", short: "PR" };
 const ZWJ = "\u200D";
@@ -21,7 +24,10 @@ const ask: PermissionAsk = {
   ],
 };
 
-function view(patch: Partial<PermissionRequestView["request"]> = {}, rest: Partial<PermissionRequestView> = {}): PermissionRequestView {
+function view(
+  patch: Partial<PermissionRequestView["request"]> = {},
+  rest: Partial<PermissionRequestView> = {},
+): PermissionRequestView {
   return {
     request: { id: "p-3kx9q2", ask, status: "pending", expiresAt: new Date("2026-02-18T03:03:44.000Z"), ...patch },
     terms: GITHUB,
@@ -50,9 +56,20 @@ describe("permission request comment", () => {
     const decidedAt = new Date("2026-02-18T02:40:00.000Z");
     for (const patch of [
       { status: "allowed_always" as const, source: "human" as const, decidedBy: "alice", decidedAt },
-      { status: "denied" as const, source: "human" as const, decidedBy: "alice", decidedAt, reason: "not during review" },
+      {
+        status: "denied" as const,
+        source: "human" as const,
+        decidedBy: "alice",
+        decidedAt,
+        reason: "not during review",
+      },
       { status: "expired" as const, source: "timeout" as const, decidedAt },
-      { status: "cancelled" as const, source: "cancelled" as const, decidedAt, reason: "the run was superseded by a newer commit" },
+      {
+        status: "cancelled" as const,
+        source: "cancelled" as const,
+        decidedAt,
+        reason: "the run was superseded by a newer commit",
+      },
     ]) {
       expect(renderPermissionRequest(view(patch))).toMatchSnapshot(patch.status);
     }
@@ -70,7 +87,9 @@ describe("permission request comment", () => {
   });
 
   it("drops notify entries that are not plain names", () => {
-    const body = renderPermissionRequest(view({}, { notify: ["@all everyone", "x](http://evil)", "<b>", "ok-team/sub", "..", "a."] }));
+    const body = renderPermissionRequest(
+      view({}, { notify: ["@all everyone", "x](http://evil)", "<b>", "ok-team/sub", "..", "a."] }),
+    );
     expect(mentions(body)).toEqual(["@ok-team/sub"]);
   });
 
@@ -100,7 +119,14 @@ describe("permission request comment", () => {
   });
 
   it("shows the plan when the agent asks to leave plan mode", () => {
-    const planAsk: PermissionAsk = { ...ask, kind: "switch_mode", title: "Ready to code?", command: undefined, paths: [], plan: "## Plan\n\n1. Add tests\n2. Fix the bug" };
+    const planAsk: PermissionAsk = {
+      ...ask,
+      kind: "switch_mode",
+      title: "Ready to code?",
+      command: undefined,
+      paths: [],
+      plan: "## Plan\n\n1. Add tests\n2. Fix the bug",
+    };
     const body = renderPermissionRequest(view({ ask: planAsk }));
     expect(body).toContain("leave plan mode");
     expect(body).toContain("**The agent's plan:**\n\n## Plan\n\n1. Add tests\n2. Fix the bug");

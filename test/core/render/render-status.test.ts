@@ -56,7 +56,9 @@ describe("commitStatusFor", () => {
 
 describe("errorDescription", () => {
   it("says the review failed and why, on one line", () => {
-    expect(errorDescription("agent timed out\nafter 20 minutes")).toBe("Review failed: agent timed out after 20 minutes");
+    expect(errorDescription("agent timed out\nafter 20 minutes")).toBe(
+      "Review failed: agent timed out after 20 minutes",
+    );
     expect(errorDescription("  ")).toBe("Review failed");
   });
 

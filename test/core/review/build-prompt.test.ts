@@ -77,7 +77,9 @@ describe("buildPrompt", () => {
     const { text } = buildPrompt(input());
     expect(text).toContain("Review the pull request below");
     expect(text).toContain(`checkout of the PR's head commit \`${HEAD}\``);
-    expect(text).toContain("do not modify, create or delete files, do not commit or push, and do\n  not use the network");
+    expect(text).toContain(
+      "do not modify, create or delete files, do not commit or push, and do\n  not use the network",
+    );
   });
 
   it("delimits the title and description as untrusted data", () => {
@@ -133,7 +135,9 @@ describe("buildPrompt", () => {
     const { text } = buildPrompt(input({ changeRequest: { ...input().changeRequest, body } }));
     // CPU time of this thread, so a busy machine does not count; the repeat-until-stable loop took over a second.
     expect(cpu() - started).toBeLessThan(100);
-    expect(between(text, `<untrusted-pr-description-${NONCE}>`, `</untrusted-pr-description-${NONCE}>`)).toBe("\nbefore  after\n");
+    expect(between(text, `<untrusted-pr-description-${NONCE}>`, `</untrusted-pr-description-${NONCE}>`)).toBe(
+      "\nbefore  after\n",
+    );
   });
 
   it("lists every changed file, with renames", () => {
@@ -217,7 +221,8 @@ describe("buildPrompt", () => {
   });
 
   it("puts the diff in a fence the diff cannot close", () => {
-    const diff = "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1,3 @@\n ```\n+````\n+done\n";
+    const diff =
+      "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1,3 @@\n ```\n+````\n+done\n";
     const { text } = buildPrompt(input({ diff }));
     const inside = between(text, `<untrusted-diff-${NONCE}>`, `</untrusted-diff-${NONCE}>`);
     expect(inside).toBe(`\n\`\`\`\`\`diff\n${diff}\`\`\`\`\`\n`);
@@ -254,7 +259,13 @@ describe("buildPrompt", () => {
       input({
         openFindings: [
           finding("F1"),
-          finding("F3", { severity: "low", category: "Docs", title: "Typo\nin README", path: "README.md", line: undefined }),
+          finding("F3", {
+            severity: "low",
+            category: "Docs",
+            title: "Typo\nin README",
+            path: "README.md",
+            line: undefined,
+          }),
           finding("F4", { path: undefined, line: undefined, title: "No tests" }),
           finding("F2", { state: "resolved" }),
         ],
@@ -264,7 +275,9 @@ describe("buildPrompt", () => {
     expect(text).toContain("- **F3** · low · Docs · Typo in README at `README.md`\n");
     expect(text).toContain("- **F4** · high · Security · No tests\n");
     expect(text).not.toContain("**F2**");
-    expect(text).toContain("`resolved`, and the id of every one still present in `stillOpen`. Do not report them again as new");
+    expect(text).toContain(
+      "`resolved`, and the id of every one still present in `stillOpen`. Do not report them again as new",
+    );
   });
 
   it("says there are no open findings when there are none", () => {
@@ -299,7 +312,10 @@ describe("buildPrompt", () => {
         "",
       ].join("\n");
     const diff = Array.from({ length: 50 }, (_, i) => file(i + 1)).join("");
-    const changedFiles = Array.from({ length: 50 }, (_, i) => ({ path: `src/module-${i + 1}.ts`, status: "modified" as const }));
+    const changedFiles = Array.from({ length: 50 }, (_, i) => ({
+      path: `src/module-${i + 1}.ts`,
+      status: "modified" as const,
+    }));
     const budget = 20_000;
     expect(Buffer.byteLength(diff)).toBeGreaterThan(5 * budget);
 

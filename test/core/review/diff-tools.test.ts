@@ -63,7 +63,11 @@ describe("parseDiffFiles", () => {
       'rename to "na\\303\\257ve \\"q\\".txt"',
       "",
     ].join("\n");
-    expect(parseDiffFiles(quotedRename)[0]).toMatchObject({ path: 'naïve "q".txt', oldPath: "plain.txt", status: "renamed" });
+    expect(parseDiffFiles(quotedRename)[0]).toMatchObject({
+      path: 'naïve "q".txt',
+      oldPath: "plain.txt",
+      status: "renamed",
+    });
   });
 
   it("returns nothing for an empty diff", () => {
@@ -130,7 +134,12 @@ describe("filterDiff", () => {
     const filtered = filterDiff(MIXED_DIFF, (p) => p.endsWith(".ts"));
     expect(parseDiffFiles(filtered).map((f) => f.path)).toEqual(["added.ts", "new-name.ts"]);
     const originals = parseDiffFiles(MIXED_DIFF);
-    expect(filtered).toBe(originals.filter((f) => f.path.endsWith(".ts")).map((f) => f.text).join(""));
+    expect(filtered).toBe(
+      originals
+        .filter((f) => f.path.endsWith(".ts"))
+        .map((f) => f.text)
+        .join(""),
+    );
   });
 
   it("keeps a rename when either side passes", () => {
@@ -229,7 +238,8 @@ describe("cutDiff", () => {
 
   it("counts bytes, not characters", () => {
     const line = "é😀".repeat(100);
-    const file = (n: number) => `diff --git a/f${n}.txt b/f${n}.txt\n--- a/f${n}.txt\n+++ b/f${n}.txt\n@@ -1 +1 @@\n-x\n+${line}\n`;
+    const file = (n: number) =>
+      `diff --git a/f${n}.txt b/f${n}.txt\n--- a/f${n}.txt\n+++ b/f${n}.txt\n@@ -1 +1 @@\n-x\n+${line}\n`;
     const diff = range(1, 10).map(file).join("");
     const budget = 2500;
     expect(diff.length).toBeLessThan(budget * 2);
@@ -243,7 +253,8 @@ describe("cutDiff", () => {
   });
 
   it("lists at most 20 omitted names in the note", () => {
-    const file = (n: number) => `diff --git a/f${n}.txt b/f${n}.txt\n--- a/f${n}.txt\n+++ b/f${n}.txt\n@@ -1 +1 @@\n-x\n+${"z".repeat(300)}\n`;
+    const file = (n: number) =>
+      `diff --git a/f${n}.txt b/f${n}.txt\n--- a/f${n}.txt\n+++ b/f${n}.txt\n@@ -1 +1 @@\n-x\n+${"z".repeat(300)}\n`;
     const cut = cutDiff(range(1, 40).map(file).join(""), 1000);
     expect(cut.omittedFiles.length).toBeGreaterThan(20);
     expect(cut.text).toContain(`and ${cut.omittedFiles.length - 20} more.`);
@@ -251,7 +262,10 @@ describe("cutDiff", () => {
   });
 
   it("cuts text that is not a git diff at a line boundary", () => {
-    const text = range(1, 200).map((n) => `line ${n}`).join("\n") + "\n";
+    const text =
+      range(1, 200)
+        .map((n) => `line ${n}`)
+        .join("\n") + "\n";
     const cut = cutDiff(text, 600);
     expect(bytes(cut.text)).toBeLessThanOrEqual(600);
     expect(text.startsWith(cut.text.slice(0, cut.text.indexOf("[warden]")))).toBe(true);

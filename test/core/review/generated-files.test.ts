@@ -25,18 +25,29 @@ describe("built-in classification", () => {
     expect(classifyPath(path, NO_ATTRIBUTES)).toBe(reason);
   });
 
-  it.each(["src/index.ts", "package.json", "go.mod", "docs/lockfile.md", "src/vendor.ts", "src/admin.js", "yarn.lock.md", "vendor"])(
-    "%s is reviewed",
-    (path) => {
-      expect(classifyPath(path, NO_ATTRIBUTES)).toBeUndefined();
-    },
-  );
+  it.each([
+    "src/index.ts",
+    "package.json",
+    "go.mod",
+    "docs/lockfile.md",
+    "src/vendor.ts",
+    "src/admin.js",
+    "yarn.lock.md",
+    "vendor",
+  ])("%s is reviewed", (path) => {
+    expect(classifyPath(path, NO_ATTRIBUTES)).toBeUndefined();
+  });
 });
 
 describe(".gitattributes", () => {
   it("follows git's matching: no slash matches at any depth, a slash anchors, ** crosses directories", () => {
     const attrs = parseGitAttributes(
-      ["*.pb.go linguist-generated", "/gen/* linguist-generated=true", "api/**/client.ts linguist-generated", "docs/ -diff"].join("\n"),
+      [
+        "*.pb.go linguist-generated",
+        "/gen/* linguist-generated=true",
+        "api/**/client.ts linguist-generated",
+        "docs/ -diff",
+      ].join("\n"),
     );
     expect(classifyPath("a/b/service.pb.go", attrs)).toBe("generated");
     expect(classifyPath("gen/x.ts", attrs)).toBe("generated");
@@ -50,9 +61,14 @@ describe(".gitattributes", () => {
 
   it("treats -diff and the binary macro as generated, and lets later lines win", () => {
     const attrs = parseGitAttributes(
-      ["*.snap -diff", "*.bin binary", "*.ts linguist-generated", "src/keep.ts -linguist-generated", "x.ts linguist-generated", "x.ts !linguist-generated"].join(
-        "\n",
-      ),
+      [
+        "*.snap -diff",
+        "*.bin binary",
+        "*.ts linguist-generated",
+        "src/keep.ts -linguist-generated",
+        "x.ts linguist-generated",
+        "x.ts !linguist-generated",
+      ].join("\n"),
     );
     expect(classifyPath("__snapshots__/a.snap", attrs)).toBe("generated");
     expect(classifyPath("data/blob.bin", attrs)).toBe("generated");
@@ -63,7 +79,11 @@ describe(".gitattributes", () => {
 
   it("lets the repository keep a built-in match reviewed, or mark vendored code", () => {
     const attrs = parseGitAttributes(
-      ["package-lock.json linguist-generated=false", "vendor/** linguist-vendored=false", "ext/** linguist-vendored"].join("\r\n"),
+      [
+        "package-lock.json linguist-generated=false",
+        "vendor/** linguist-vendored=false",
+        "ext/** linguist-vendored",
+      ].join("\r\n"),
     );
     expect(classifyPath("package-lock.json", attrs)).toBeUndefined();
     expect(classifyPath("yarn.lock", attrs)).toBe("lockfile");
@@ -73,7 +93,13 @@ describe(".gitattributes", () => {
 
   it("reads quoted patterns, [!x] classes and comments, and ignores negative patterns", () => {
     const attrs = parseGitAttributes(
-      ['# a comment', '"gen files/*.ts" linguist-generated', "[!a]*.out linguist-generated", "!*.ts linguist-generated", "plain.txt"].join("\n"),
+      [
+        "# a comment",
+        '"gen files/*.ts" linguist-generated',
+        "[!a]*.out linguist-generated",
+        "!*.ts linguist-generated",
+        "plain.txt",
+      ].join("\n"),
     );
     expect(classifyPath("gen files/x.ts", attrs)).toBe("generated");
     expect(classifyPath("b.out", attrs)).toBe("generated");
@@ -102,7 +128,13 @@ describe("generatedFiles", () => {
 
   it("reads .gitattributes at the base commit only", async () => {
     const reads: string[] = [];
-    const ws = workspaceWith({ base1: { ".gitattributes": "gen/** linguist-generated\n" }, head1: { ".gitattributes": "src/** linguist-generated\n" } }, reads);
+    const ws = workspaceWith(
+      {
+        base1: { ".gitattributes": "gen/** linguist-generated\n" },
+        head1: { ".gitattributes": "src/** linguist-generated\n" },
+      },
+      reads,
+    );
     const classify = (await generatedFiles(ws, "base1", true))!;
     expect(reads).toEqual(["base1:.gitattributes"]);
     expect(classify({ path: "gen/a.ts" })).toBe("generated");

@@ -40,7 +40,8 @@ describe("extractReport: finding the block", () => {
   });
 
   it("takes the LAST warden-report block", () => {
-    const text = message({ ...report, summary: "first" }) + "\nOn second thought:\n" + message({ ...report, summary: "second" });
+    const text =
+      message({ ...report, summary: "first" }) + "\nOn second thought:\n" + message({ ...report, summary: "second" });
     const result = extractReport(text);
     expect(result.ok && result.report.summary).toBe("second");
   });
@@ -86,7 +87,10 @@ describe("extractReport: finding the block", () => {
   });
 
   it("reports an empty block and bad JSON", () => {
-    expect(extractReport("```warden-report\n\n```")).toEqual({ ok: false, errors: ["the `warden-report` block is empty"] });
+    expect(extractReport("```warden-report\n\n```")).toEqual({
+      ok: false,
+      errors: ["the `warden-report` block is empty"],
+    });
     const bad = extractReport('```warden-report\n{"summary": "x",}\n```');
     expect(bad.ok).toBe(false);
     if (!bad.ok) {

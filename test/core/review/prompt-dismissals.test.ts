@@ -26,7 +26,15 @@ function finding(id: string, patch: Partial<Finding>): Finding {
 function prompt(patch: Partial<PromptInput>): string {
   return buildPrompt({
     terms: { changeRequest: "pull request", short: "PR" },
-    changeRequest: { title: "t", body: "b", headSha: SHA, baseSha: SHA, baseRef: "main", headRef: "f", author: { login: "a", id: "1", isBot: false } },
+    changeRequest: {
+      title: "t",
+      body: "b",
+      headSha: SHA,
+      baseSha: SHA,
+      baseRef: "main",
+      headRef: "f",
+      author: { login: "a", id: "1", isBot: false },
+    },
     changedFiles: [],
     diff: "",
     diffKind: { kind: "full" },
@@ -43,7 +51,14 @@ describe("dismissed findings in the prompt", () => {
     const text = prompt({
       dismissedFindings: [
         finding("F3", { dismissedBy: "octo-maintainer", dismissReason: "Intended: the loop\nskips the header row." }),
-        finding("F5", { title: "Unused import", category: "Style", severity: "low", path: undefined, line: undefined, dismissedBy: "bob" }),
+        finding("F5", {
+          title: "Unused import",
+          category: "Style",
+          severity: "low",
+          path: undefined,
+          line: undefined,
+          dismissedBy: "bob",
+        }),
       ],
     });
     const open = `<untrusted-dismissed-findings-${NONCE}>`;

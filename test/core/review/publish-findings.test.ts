@@ -26,7 +26,14 @@ const finding = (n: number): ReportedFinding => ({
   line: n,
 });
 
-const report = (patch: Partial<ReviewReport>): ReviewReport => ({ summary: "s", highlights: [], findings: [], resolved: [], stillOpen: [], ...patch });
+const report = (patch: Partial<ReviewReport>): ReviewReport => ({
+  summary: "s",
+  highlights: [],
+  findings: [],
+  resolved: [],
+  stillOpen: [],
+  ...patch,
+});
 
 let store: Store;
 let platform: FakePlatform;
@@ -74,7 +81,9 @@ describe("publishFindings", () => {
     await publish(THIRD, report({ stillOpen: ["F3", "F4"] }));
     expect(platform.publications[2]).toEqual({
       comments: [],
-      resolutions: [{ findingId: "F2", thread: { commentId: "c-F2", threadId: "t-F2" }, body: "✅ Resolved in 2222222" }],
+      resolutions: [
+        { findingId: "F2", thread: { commentId: "c-F2", threadId: "t-F2" }, body: "✅ Resolved in 2222222" },
+      ],
     });
     expect((await store.listFindings(REF)).filter((f) => f.resolvedReplyPosted).map((f) => f.id)).toEqual(["F1", "F2"]);
 

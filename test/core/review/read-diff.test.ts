@@ -24,7 +24,12 @@ describe("readDiff", () => {
   it("shows a diff within budget whole, from any chunking, with the commentable lines of every file", async () => {
     for (const diff of [MIXED_DIFF, TRICKY_DIFF, HUNKS_DIFF]) {
       for (const size of [1, 7, 4096]) {
-        const read = await readDiff(chunks(diff, size), { stats: statsOf(diff), keep: all, budgetBytes: 1_000_000, maxReadBytes: 1e9 });
+        const read = await readDiff(chunks(diff, size), {
+          stats: statsOf(diff),
+          keep: all,
+          budgetBytes: 1_000_000,
+          maxReadBytes: 1e9,
+        });
         expect(read.diff).toEqual({ text: diff, truncated: false, notInlined: [], partialFiles: [] });
         expect(read.complete).toBe(true);
         for (const [path, lines] of commentableLines(diff)) {
@@ -37,7 +42,12 @@ describe("readDiff", () => {
   it("cuts to the budget the way the whole-string cut does, keeping only what it shows", async () => {
     for (const budget of [700, 1000, 1500]) {
       const whole = cutDiff(MIXED_DIFF, budget);
-      const read = await readDiff(chunks(MIXED_DIFF, 13), { stats: statsOf(MIXED_DIFF), keep: all, budgetBytes: budget, maxReadBytes: 1e9 });
+      const read = await readDiff(chunks(MIXED_DIFF, 13), {
+        stats: statsOf(MIXED_DIFF),
+        keep: all,
+        budgetBytes: budget,
+        maxReadBytes: 1e9,
+      });
       expect(read.diff.text).toBe(whole.text);
       expect(read.diff.notInlined.map((n) => n.path)).toEqual(whole.omittedFiles);
       expect(read.diff.partialFiles).toEqual(whole.partialFiles);
@@ -48,8 +58,19 @@ describe("readDiff", () => {
   it("lists a file with more changed lines than the budget can hold, with its size, instead of inlining it", async () => {
     const big = Array.from({ length: 600 }, (_, i) => `+line ${i}\n`).join("");
     const diff = `diff --git a/lock.json b/lock.json\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/lock.json\n@@ -0,0 +1,600 @@\n${big}${MIXED_DIFF}`;
-    const read = await readDiff(chunks(diff, 100), { stats: statsOf(diff), keep: all, budgetBytes: 1000, maxReadBytes: 1e9 });
-    expect(read.diff.notInlined[0]).toEqual({ path: "lock.json", reason: "too-large", added: 600, deleted: 0, bytes: Buffer.byteLength(diff) - Buffer.byteLength(MIXED_DIFF) });
+    const read = await readDiff(chunks(diff, 100), {
+      stats: statsOf(diff),
+      keep: all,
+      budgetBytes: 1000,
+      maxReadBytes: 1e9,
+    });
+    expect(read.diff.notInlined[0]).toEqual({
+      path: "lock.json",
+      reason: "too-large",
+      added: 600,
+      deleted: 0,
+      bytes: Buffer.byteLength(diff) - Buffer.byteLength(MIXED_DIFF),
+    });
     expect(read.diff.text).not.toContain("+line 1\n");
     expect(read.diff.text).toContain("added.ts");
     expect(read.commentable.get("lock.json")?.has(600)).toBe(true);
@@ -65,7 +86,12 @@ describe("readDiff", () => {
         stopped = true;
       }
     }
-    const read = await readDiff(source(), { stats: statsOf(MIXED_DIFF), keep: all, budgetBytes: 100_000, maxReadBytes: 400 });
+    const read = await readDiff(source(), {
+      stats: statsOf(MIXED_DIFF),
+      keep: all,
+      budgetBytes: 100_000,
+      maxReadBytes: 400,
+    });
     expect(stopped).toBe(true);
     expect(read.complete).toBe(false);
     expect(read.bytesRead).toBeLessThanOrEqual(400);
@@ -76,7 +102,12 @@ describe("readDiff", () => {
   });
 
   it("leaves out the files the include/exclude filter drops, without listing them", async () => {
-    const read = await readDiff(chunks(MIXED_DIFF, 64), { stats: statsOf(MIXED_DIFF), keep: (p) => p.endsWith(".ts"), budgetBytes: 100_000, maxReadBytes: 1e9 });
+    const read = await readDiff(chunks(MIXED_DIFF, 64), {
+      stats: statsOf(MIXED_DIFF),
+      keep: (p) => p.endsWith(".ts"),
+      budgetBytes: 100_000,
+      maxReadBytes: 1e9,
+    });
     expect(parseDiffFiles(read.diff.text).map((f) => f.path)).toEqual(["added.ts", "new-name.ts"]);
     expect(read.diff.truncated).toBe(false);
     expect([...read.commentable.keys()]).toEqual(["added.ts", "new-name.ts"]);

@@ -10,11 +10,22 @@ const TERMS = { changeRequest: "pull request", short: "PR" };
 const HEAD = "abcdef0123456789abcdef0123456789abcdef01";
 
 function run(trigger: Run["trigger"]): Run {
-  return { id: "r1", repo: { platform: "github", id: "1", fullName: "a/b" }, number: 1, headSha: HEAD, trigger, status: "running", createdAt: new Date(0) };
+  return {
+    id: "r1",
+    repo: { platform: "github", id: "1", fullName: "a/b" },
+    number: 1,
+    headSha: HEAD,
+    trigger,
+    status: "running",
+    createdAt: new Date(0),
+  };
 }
 
 function pr(patch: Partial<ChangeRequest> = {}): ChangeRequest {
-  return { ...localChangeRequest({ cloneUrl: "file:///x", headSha: HEAD, baseSha: "b".repeat(40), title: "t", body: "" }), ...patch };
+  return {
+    ...localChangeRequest({ cloneUrl: "file:///x", headSha: HEAD, baseSha: "b".repeat(40), title: "t", body: "" }),
+    ...patch,
+  };
 }
 
 const bot = (login: string): Actor => ({ login, id: "9", isBot: true });
@@ -34,7 +45,10 @@ describe("review.ignoreAuthors", () => {
   it("skips events of a listed author but not a /warden review", () => {
     const review = parseRepoConfig('review:\n  ignoreAuthors: ["dependabot[bot]"]\n').review;
     const cr = pr({ author: bot("dependabot[bot]") });
-    expect(filterBeforeCheckout(review, cr, run("event"), TERMS)).toEqual({ kind: "skip", reason: "author dependabot[bot] is in review.ignoreAuthors" });
+    expect(filterBeforeCheckout(review, cr, run("event"), TERMS)).toEqual({
+      kind: "skip",
+      reason: "author dependabot[bot] is in review.ignoreAuthors",
+    });
     expect(filterBeforeCheckout(review, cr, run("command"), TERMS)).toBeUndefined();
   });
 });
@@ -49,26 +63,56 @@ describe("review.maxChangedFiles", () => {
   });
 
   it("decides on the platform's count before the checkout", () => {
-    expect(filterBeforeCheckout(review, pr({ changedFileCount: { value: 300, atLeast: false } }), run("event"), TERMS)).toBeUndefined();
-    const skip = filterBeforeCheckout(review, pr({ changedFileCount: { value: 301, atLeast: false } }), run("event"), TERMS);
+    expect(
+      filterBeforeCheckout(review, pr({ changedFileCount: { value: 300, atLeast: false } }), run("event"), TERMS),
+    ).toBeUndefined();
+    const skip = filterBeforeCheckout(
+      review,
+      pr({ changedFileCount: { value: 301, atLeast: false } }),
+      run("event"),
+      TERMS,
+    );
     expect(skip?.notice?.summary).toBe(
       "Commit abcdef0 was not reviewed: this PR changes 301 files, more than review.maxChangedFiles (300). Comment /warden review on the pull request to review it anyway.",
     );
     expect(skip?.notice?.status.length).toBeLessThanOrEqual(140);
-    expect(filterBeforeCheckout(review, pr({ changedFileCount: { value: 1000, atLeast: true } }), run("event"), TERMS)?.reason).toBe(
-      "1000 or more files changed, more than review.maxChangedFiles (300)",
-    );
-    expect(filterBeforeCheckout(review, pr({ changedFileCount: { value: 5000, atLeast: false } }), run("command"), TERMS)).toBeUndefined();
+    expect(
+      filterBeforeCheckout(review, pr({ changedFileCount: { value: 1000, atLeast: true } }), run("event"), TERMS)
+        ?.reason,
+    ).toBe("1000 or more files changed, more than review.maxChangedFiles (300)");
+    expect(
+      filterBeforeCheckout(review, pr({ changedFileCount: { value: 5000, atLeast: false } }), run("command"), TERMS),
+    ).toBeUndefined();
   });
 
   it("counts in the checkout only when the platform gave no exact count", async () => {
     let counted = 0;
     const files = Array.from({ length: 301 }, (_, i) => ({ path: `f${i}`, status: "added" as const }));
     const ws = { changedFiles: async () => ((counted += 1), files) } as unknown as Workspace;
-    expect(await filterAfterCheckout(ws, review, pr({ changedFileCount: { value: 12, atLeast: false } }), run("event"), TERMS)).toBeUndefined();
+    expect(
+      await filterAfterCheckout(
+        ws,
+        review,
+        pr({ changedFileCount: { value: 12, atLeast: false } }),
+        run("event"),
+        TERMS,
+      ),
+    ).toBeUndefined();
     expect(counted).toBe(0);
-    expect((await filterAfterCheckout(ws, review, pr(), run("event"), TERMS))?.reason).toBe("301 files changed, more than review.maxChangedFiles (300)");
-    expect((await filterAfterCheckout(ws, review, pr({ changedFileCount: { value: 200, atLeast: true } }), run("event"), TERMS))?.kind).toBe("skip");
+    expect((await filterAfterCheckout(ws, review, pr(), run("event"), TERMS))?.reason).toBe(
+      "301 files changed, more than review.maxChangedFiles (300)",
+    );
+    expect(
+      (
+        await filterAfterCheckout(
+          ws,
+          review,
+          pr({ changedFileCount: { value: 200, atLeast: true } }),
+          run("event"),
+          TERMS,
+        )
+      )?.kind,
+    ).toBe("skip");
     expect(counted).toBe(2);
     expect(await filterAfterCheckout(ws, review, pr(), run("command"), TERMS)).toBeUndefined();
   });

@@ -6,7 +6,15 @@ import { AgentError } from "../../../src/core/errors.js";
 import { prKey } from "../../../src/core/model/change-request.js";
 import { REPO } from "../support/fake-platform.js";
 import { until } from "../support/permission-world.js";
-import { answer, createReviewWorld, FILE, finding, PR, RUN_DEADLINE_MS, type ReviewWorld } from "../support/review-world.js";
+import {
+  answer,
+  createReviewWorld,
+  FILE,
+  finding,
+  PR,
+  RUN_DEADLINE_MS,
+  type ReviewWorld,
+} from "../support/review-world.js";
 
 const ref = { repo: REPO, number: PR };
 const IN_PROGRESS = "is in progress.**";
@@ -29,8 +37,16 @@ describe("runReview", () => {
       const [created, pending] = w.platform.calls;
       expect(created).toMatchObject({ kind: "comment.create", body: expect.stringContaining(IN_PROGRESS) });
       const summaryUrl = "https://x/5000";
-      expect(pending).toMatchObject({ kind: "status", sha: w.platform.headSha, status: { state: "pending", description: "Review in progress", targetUrl: summaryUrl } });
-      expect(w.platform.lastStatus()).toEqual({ state: "success", description: "No open issues", targetUrl: summaryUrl });
+      expect(pending).toMatchObject({
+        kind: "status",
+        sha: w.platform.headSha,
+        status: { state: "pending", description: "Review in progress", targetUrl: summaryUrl },
+      });
+      expect(w.platform.lastStatus()).toEqual({
+        state: "success",
+        description: "No open issues",
+        targetUrl: summaryUrl,
+      });
       expect(w.platform.summaryBody()).toContain("Looks reasonable.");
       expect(w.platform.summaryBody()).not.toContain(IN_PROGRESS);
       expect(w.runner.runs).toHaveLength(1);
@@ -52,7 +68,11 @@ describe("runReview", () => {
       expect(w.platform.publications[0]!.comments.map((c) => c.findingId)).toEqual([findings[0]!.id]);
       const state = await w.store.getChangeRequestState(ref);
       expect(state.lastReviewedSha).toBe(run.headSha);
-      expect(state.lastSummary).toMatchObject({ sha: run.headSha, summary: "Looks reasonable.", conclusion: "failure" });
+      expect(state.lastSummary).toMatchObject({
+        sha: run.headSha,
+        summary: "Looks reasonable.",
+        conclusion: "failure",
+      });
       expect(w.platform.summaryBody()).toContain("Off by one");
     });
 
@@ -73,7 +93,12 @@ describe("runReview", () => {
       w.platform.configText = "agent:\n  mode: plan\n  timeoutMinutes: 3\n";
       const controller = new AbortController();
       await w.review(await w.queueRun(), controller.signal);
-      expect(w.runner.runs[0]).toMatchObject({ agent: { name: "default" }, mode: "plan", timeoutMs: 180_000, signal: controller.signal });
+      expect(w.runner.runs[0]).toMatchObject({
+        agent: { name: "default" },
+        mode: "plan",
+        timeoutMs: 180_000,
+        signal: controller.signal,
+      });
     });
   });
 
@@ -112,7 +137,11 @@ describe("runReview", () => {
     it("ends with an error status naming the problem, before any pending status or agent", async () => {
       w.platform.configText = "review:\n  failOn: sometimes\n";
       const ended = await w.review(await w.queueRun());
-      expect(ended).toMatchObject({ status: "failed", conclusion: "error", error: expect.stringContaining(".github/warden.yml: review.failOn") });
+      expect(ended).toMatchObject({
+        status: "failed",
+        conclusion: "error",
+        error: expect.stringContaining(".github/warden.yml: review.failOn"),
+      });
       expect(w.platform.statusStates()).toEqual(["error"]);
       expect(w.platform.lastStatus()!.description).toMatch(/^Review failed: \.github\/warden\.yml: review\.failOn/);
       expect(w.platform.comments).toEqual([]);
@@ -123,7 +152,10 @@ describe("runReview", () => {
       w.platform.configText = "agent:\n  name: ghost\n";
       const ended = await w.review(await w.queueRun());
       expect(ended).toMatchObject({ status: "failed", error: 'agent "ghost" is not configured on this server' });
-      expect(w.platform.lastStatus()).toEqual({ state: "error", description: 'Review failed: agent "ghost" is not configured on this server' });
+      expect(w.platform.lastStatus()).toEqual({
+        state: "error",
+        description: 'Review failed: agent "ghost" is not configured on this server',
+      });
     });
   });
 
@@ -136,7 +168,11 @@ describe("runReview", () => {
       const reason = "The agent stopped unexpectedly: the agent process exited with code 7";
       expect(ended).toMatchObject({ status: "failed", conclusion: "error", error: reason });
       expect(w.platform.statusStates()).toEqual(["pending", "error"]);
-      expect(w.platform.lastStatus()).toEqual({ state: "error", description: `Review failed: ${reason}`, targetUrl: "https://x/5000" });
+      expect(w.platform.lastStatus()).toEqual({
+        state: "error",
+        description: `Review failed: ${reason}`,
+        targetUrl: "https://x/5000",
+      });
       expect(w.platform.summaryBody()).toContain(`failed**: ${reason}`);
       expect(w.platform.publications).toEqual([]);
       expect(w.workspaces.disposed).toBe(1);
@@ -157,7 +193,10 @@ describe("runReview", () => {
     it("still ends with an error status when the pending status could not be set", async () => {
       w.platform.failStatus = "pending";
       const ended = await w.review(await w.queueRun());
-      expect(ended).toMatchObject({ status: "failed", error: "Internal error: fake: the pending status could not be set" });
+      expect(ended).toMatchObject({
+        status: "failed",
+        error: "Internal error: fake: the pending status could not be set",
+      });
       expect(w.platform.statusStates()).toEqual(["error"]);
       expect(w.runner.runs).toHaveLength(0);
     });
@@ -177,7 +216,11 @@ describe("runReview", () => {
 
     it("superseded: posts no results, ends the pending status and leaves the summary to the newer run", async () => {
       const controller = new AbortController();
-      agentInterrupted(async (id) => void (await w.store.transitionRun(id, ["running"], { status: "superseded", error: "superseded by ddddddd" })), controller);
+      agentInterrupted(
+        async (id) =>
+          void (await w.store.transitionRun(id, ["running"], { status: "superseded", error: "superseded by ddddddd" })),
+        controller,
+      );
       const ended = await w.review(await w.queueRun(), controller.signal);
 
       expect(ended).toMatchObject({ status: "superseded" });
@@ -191,12 +234,18 @@ describe("runReview", () => {
 
     it("closed: posts no results and says so in the status and the summary", async () => {
       const controller = new AbortController();
-      agentInterrupted(async (id) => void (await w.store.transitionRun(id, ["running"], { status: "cancelled", error: "closed" })), controller);
+      agentInterrupted(
+        async (id) => void (await w.store.transitionRun(id, ["running"], { status: "cancelled", error: "closed" })),
+        controller,
+      );
       const ended = await w.review(await w.queueRun(), controller.signal);
 
       expect(ended).toMatchObject({ status: "cancelled" });
       expect(w.platform.publications).toEqual([]);
-      expect(w.platform.lastStatus()).toMatchObject({ state: "error", description: "Review cancelled: the PR was closed" });
+      expect(w.platform.lastStatus()).toMatchObject({
+        state: "error",
+        description: "Review cancelled: the PR was closed",
+      });
       expect(w.platform.summaryBody()).toContain("Review cancelled: the PR was closed");
     });
 
@@ -207,7 +256,10 @@ describe("runReview", () => {
 
       expect(ended).toMatchObject({ status: "interrupted", error: "Review interrupted: the server shut down" });
       expect(w.platform.publications).toEqual([]);
-      expect(w.platform.lastStatus()).toMatchObject({ state: "error", description: "Review interrupted: the server shut down" });
+      expect(w.platform.lastStatus()).toMatchObject({
+        state: "error",
+        description: "Review interrupted: the server shut down",
+      });
       expect(w.platform.summaryBody()).toContain("Review interrupted: the server shut down");
     });
 
@@ -223,7 +275,9 @@ describe("runReview", () => {
 
       expect(ended).toMatchObject({ status: "interrupted", error: "taken over" });
       expect(w.platform.calls.map((c) => c.kind)).toEqual(["comment.create", "status"]);
-      expect(w.log.entries.find((e) => e.msg === "run was taken over by another replica; posting nothing")?.level).toBe("warn");
+      expect(w.log.entries.find((e) => e.msg === "run was taken over by another replica; posting nothing")?.level).toBe(
+        "warn",
+      );
     });
   });
 });

@@ -112,9 +112,13 @@ export class FakePlatform implements ScmPlatform {
     this.publications.push(publication);
     const result: ReviewPublishResult = { posted: [], failed: [], resolved: [], unresolved: [], gone: [] };
     for (const c of publication.comments) {
-      result.posted.push({ findingId: c.findingId, thread: { commentId: `c-${c.findingId}`, threadId: `t-${c.findingId}` } });
+      result.posted.push({
+        findingId: c.findingId,
+        thread: { commentId: `c-${c.findingId}`, threadId: `t-${c.findingId}` },
+      });
     }
-    for (const r of publication.resolutions) result[this.threadFailures.get(r.findingId) ?? "resolved"].push(r.findingId);
+    for (const r of publication.resolutions)
+      result[this.threadFailures.get(r.findingId) ?? "resolved"].push(r.findingId);
     return result;
   }
 
@@ -138,7 +142,11 @@ export class FakePlatform implements ScmPlatform {
     return (this.teams[team] ?? []).includes(user.login.toLowerCase());
   }
 
-  async replyToComment(_number: number, comment: { commentId: string; threadId?: string }, body: string): Promise<void> {
+  async replyToComment(
+    _number: number,
+    comment: { commentId: string; threadId?: string },
+    body: string,
+  ): Promise<void> {
     this.replies.push({ ...comment, body });
   }
 

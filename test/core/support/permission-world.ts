@@ -85,7 +85,15 @@ export async function createWorld(opts: { recheckMs?: number } = {}): Promise<Wo
   const config = defaultRepoConfig();
   const run = (await store.createRun({ repo: REPO, number: PR, headSha: platform.headSha, trigger: "event" }))!;
   await store.transitionRun(run.id, ["queued"], { status: "running", startedAt: clock.now() });
-  const deps: CommandDeps = { store, queue, bus, platforms, server: { apply: (c) => ({ config: c, notes: [] }) }, clock, log };
+  const deps: CommandDeps = {
+    store,
+    queue,
+    bus,
+    platforms,
+    server: { apply: (c) => ({ config: c, notes: [] }) },
+    clock,
+    log,
+  };
   let idSeq = 0;
 
   const world: World = {

@@ -65,7 +65,11 @@ export class RecordingPlatform extends FakePlatform {
     await super.setCommitStatus(sha, status);
     this.calls.push({ kind: "status", sha, status, deadline });
   }
-  override async publishReview(number: number, headSha: string, publication: ReviewPublication): Promise<ReviewPublishResult> {
+  override async publishReview(
+    number: number,
+    headSha: string,
+    publication: ReviewPublication,
+  ): Promise<ReviewPublishResult> {
     this.calls.push({ kind: "publish", publication });
     return super.publishReview(number, headSha, publication);
   }
@@ -148,7 +152,12 @@ export async function createReviewWorld(): Promise<ReviewWorld> {
       return { ...ws, dispose: async () => void workspaces.disposed++ };
     },
   };
-  const metrics: Metrics = { webhook: () => undefined, runFinished: () => undefined, apiCall: () => undefined, pendingPermissions: () => undefined };
+  const metrics: Metrics = {
+    webhook: () => undefined,
+    runFinished: () => undefined,
+    apiCall: () => undefined,
+    pendingPermissions: () => undefined,
+  };
   const deps: ReviewDeps = {
     store,
     queue: {

@@ -8,7 +8,7 @@ describe("normaliseTitle", () => {
       "approval token returned to the calling agent.",
       "  Approval   token returned to the calling agent!!  ",
       "Approval token returned to the calling-agent",
-      "Approval `token` returned to the \"calling\" agent",
+      'Approval `token` returned to the "calling" agent',
       "“Approval” token — returned to the ‘calling’ agent…",
     ];
     for (const v of variants) expect(normaliseTitle(v)).toBe("approval token returned to the calling agent");
@@ -43,7 +43,9 @@ describe("normalisePath", () => {
 
 describe("fingerprint", () => {
   it("is (category, path, normalised title)", () => {
-    expect(fingerprint({ category: "Security", path: "./src/a.ts", title: "Token leaked." })).toBe("security|src/a.ts|token leaked");
+    expect(fingerprint({ category: "Security", path: "./src/a.ts", title: "Token leaked." })).toBe(
+      "security|src/a.ts|token leaked",
+    );
     expect(fingerprint({ category: "Docs", title: "Missing README" })).toBe("docs||missing readme");
   });
 

@@ -114,7 +114,9 @@ describe("mergeReport", () => {
   });
 
   it("keeps a dismissed finding dismissed and does not raise it again", () => {
-    const existing = [tracked("F1", "Style nit", { state: "dismissed", dismissedBy: "alice", dismissReason: "intended" })];
+    const existing = [
+      tracked("F1", "Style nit", { state: "dismissed", dismissedBy: "alice", dismissReason: "intended" }),
+    ];
     const out = merge(existing, { findings: [reported("Style nit", { severity: "critical" })] });
     expect(out.created).toEqual([]);
     expect(out.findings).toHaveLength(1);
@@ -132,11 +134,23 @@ describe("mergeReport", () => {
   });
 
   it("collapses two reported findings with one fingerprint, keeping the worse severity", () => {
-    const out = merge([], {
-      findings: [reported("Race in cache", { severity: "low" }), reported("race in cache!", { severity: "high", body: "second" })],
-    }, 0);
+    const out = merge(
+      [],
+      {
+        findings: [
+          reported("Race in cache", { severity: "low" }),
+          reported("race in cache!", { severity: "high", body: "second" }),
+        ],
+      },
+      0,
+    );
     expect(out.created).toHaveLength(1);
-    expect(out.created[0]).toMatchObject({ id: "F1", title: "Race in cache", body: "body of Race in cache", severity: "high" });
+    expect(out.created[0]).toMatchObject({
+      id: "F1",
+      title: "Race in cache",
+      body: "body of Race in cache",
+      severity: "high",
+    });
     expect(out.findingSeq).toBe(1);
   });
 
@@ -200,7 +214,10 @@ describe("mergeReport", () => {
       tracked("F2", "B"),
       tracked("F3", "C", { state: "dismissed" }),
     ];
-    const r = report({ findings: [reported("A", { severity: "critical" }), reported("C"), reported("D")], resolved: ["F2"] });
+    const r = report({
+      findings: [reported("A", { severity: "critical" }), reported("C"), reported("D")],
+      resolved: ["F2"],
+    });
     const before = structuredClone({ existing, r });
     const out = mergeReport({ existing, report: r, headSha: SHA2, findingSeq: 3 });
     expect({ existing, r }).toEqual(before);

@@ -23,7 +23,9 @@ describe("getPermission", () => {
       [{ permission: "admin" }, "none"],
     ];
     for (const [body, expected] of cases) {
-      nock(API).get(`${REPO_PATH}/collaborators/octocat/permission`).reply(200, { ...body, user: { login: "octocat" } });
+      nock(API)
+        .get(`${REPO_PATH}/collaborators/octocat/permission`)
+        .reply(200, { ...body, user: { login: "octocat" } });
       await expect(testPlatform().getPermission(user)).resolves.toBe(expected);
     }
   });
@@ -32,7 +34,9 @@ describe("getPermission", () => {
     nock(API).get(`${REPO_PATH}/collaborators/ghost/permission`).reply(404, { message: "Not Found" });
     await expect(testPlatform().getPermission({ login: "ghost", id: "2", isBot: false })).resolves.toBe("none");
     nock(API).get(`${REPO_PATH}/collaborators/octocat/permission`).reply(502, { message: "Bad Gateway" });
-    const error = await testPlatform().getPermission(user).catch((e: unknown) => e);
+    const error = await testPlatform()
+      .getPermission(user)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect(error).toMatchObject({ status: 502 });
   });
@@ -63,7 +67,10 @@ describe("isTeamMember", () => {
     await expect(platform.isTeamMember("acme/ghosts", user)).resolves.toBe(false);
     await expect(platform.isTeamMember("acme/a/b", user)).resolves.toBe(false);
     await expect(platform.isTeamMember("/x", user)).resolves.toBe(false);
-    await expect(platform.isTeamMember("acme/reviewers", user)).rejects.toMatchObject({ name: "PlatformError", status: 403 });
+    await expect(platform.isTeamMember("acme/reviewers", user)).rejects.toMatchObject({
+      name: "PlatformError",
+      status: 403,
+    });
   });
 });
 

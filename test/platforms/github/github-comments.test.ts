@@ -27,12 +27,16 @@ describe("GitHub platform: reading comments", () => {
   });
 
   it("does not trust a user account named like the bot", async () => {
-    nock(API).get(`${REPO_PATH}/issues/comments/11`).reply(200, comment(11, "x", { ...botUser, type: "User" }));
+    nock(API)
+      .get(`${REPO_PATH}/issues/comments/11`)
+      .reply(200, comment(11, "x", { ...botUser, type: "User" }));
     await expect(testPlatform().getComment(2, "11")).resolves.toMatchObject({ authorIsSelf: false });
   });
 
   it("gets review comments by their prefixed id", async () => {
-    nock(API).get(`${REPO_PATH}/pulls/comments/12`).reply(200, comment(12, "inline", humanUser));
+    nock(API)
+      .get(`${REPO_PATH}/pulls/comments/12`)
+      .reply(200, comment(12, "inline", humanUser));
     await expect(testPlatform().getComment(2, "review:12")).resolves.toMatchObject({
       id: "review:12",
       body: "inline",
@@ -102,7 +106,9 @@ describe("GitHub platform: writing comments", () => {
 
   it("throws PlatformError 404 when the comment is gone", async () => {
     nock(API).patch(`${REPO_PATH}/issues/comments/21`).reply(404, { message: "Not Found" });
-    const error = await testPlatform().updateComment(2, "21", "new").catch((e: unknown) => e);
+    const error = await testPlatform()
+      .updateComment(2, "21", "new")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect(error).toMatchObject({ status: 404 });
   });

@@ -8,7 +8,8 @@ useNock();
 
 const HEAD = "d".repeat(40);
 const NO_RESOLUTIONS = { resolved: [], unresolved: [], gone: [] };
-const postComments = (platform: ScmPlatform, comments: InlineComment[]) => platform.publishReview(2, HEAD, { comments, resolutions: [] });
+const postComments = (platform: ScmPlatform, comments: InlineComment[]) =>
+  platform.publishReview(2, HEAD, { comments, resolutions: [] });
 const body = (id: string) => `**[HIGH Security]** Something about ${id}\n<!-- warden:finding ${id} -->`;
 const finding = (findingId: string, line: number, startLine?: number): InlineComment => ({
   findingId,
@@ -37,7 +38,10 @@ describe("GitHub platform: inline findings (publishReview)", () => {
       .reply(200, [{ id: 501, body: body("F2") }], { link: next })
       .get(`${REPO_PATH}/pulls/2/reviews/77/comments`)
       .query({ per_page: "100", page: "2" })
-      .reply(200, [{ id: 500, body: body("F1") }, { id: 502, body: body("F3") }]);
+      .reply(200, [
+        { id: 500, body: body("F1") },
+        { id: 502, body: body("F3") },
+      ]);
 
     const result = await postComments(testPlatform(), [
       finding("F1", 10),
@@ -62,7 +66,10 @@ describe("GitHub platform: inline findings (publishReview)", () => {
       .reply(200, { id: 78 })
       .get(`${REPO_PATH}/pulls/2/reviews/78/comments`)
       .query({ per_page: "100" })
-      .reply(200, [{ id: 600, body: body("F1") }, { id: 601, body: "edited away" }]);
+      .reply(200, [
+        { id: 600, body: body("F1") },
+        { id: 601, body: "edited away" },
+      ]);
     const result = await postComments(testPlatform({ log }), [finding("F1", 1), finding("F2", 2)]);
     expect(result).toEqual({
       posted: [{ findingId: "F1", thread: { commentId: "review:600", threadId: "600" } }],

@@ -66,8 +66,12 @@ describe("GitHub platform: identity and pull requests", () => {
   });
 
   it("carries changed_files as the PR's changed file count", async () => {
-    nock(API).get(`${REPO_PATH}/pulls/7`).reply(200, pull({ changed_files: 412 }));
-    await expect(testPlatform().getChangeRequest(7)).resolves.toMatchObject({ changedFileCount: { value: 412, atLeast: false } });
+    nock(API)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, pull({ changed_files: 412 }));
+    await expect(testPlatform().getChangeRequest(7)).resolves.toMatchObject({
+      changedFileCount: { value: 412, atLeast: false },
+    });
   });
 
   it("maps HTTP failures to PlatformError with the status and no token", async () => {
@@ -75,7 +79,9 @@ describe("GitHub platform: identity and pull requests", () => {
     nock(API)
       .get(`${REPO_PATH}/pulls/7`)
       .reply(401, { message: `Bad credentials for ${token}`, documentation_url: "https://docs.github.com/rest" });
-    const error = await testPlatform({ token }).getChangeRequest(7).catch((e: unknown) => e);
+    const error = await testPlatform({ token })
+      .getChangeRequest(7)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect(error).toMatchObject({ status: 401 });
     expect((error as Error).message).toContain("pulls.get");
@@ -116,7 +122,9 @@ describe("GitHub platform: repository config", () => {
 
   it("returns null and warns when the path is a directory", async () => {
     const log = recordingLogger();
-    nock(API).get(contents).reply(200, [{ type: "file", name: "x.yml" }]);
+    nock(API)
+      .get(contents)
+      .reply(200, [{ type: "file", name: "x.yml" }]);
     await expect(testPlatform({ log }).readRepoConfig()).resolves.toBeNull();
     expect(log.entries.map((e) => e.level)).toEqual(["warn"]);
   });
@@ -133,7 +141,12 @@ describe("GitHub platform: checkout source", () => {
       .get(`${REPO_PATH}/pulls/7`)
       .reply(200, pull())
       .post("/app/installations/1/access_tokens", { repository_ids: [186853002], permissions: { contents: "read" } })
-      .reply(201, { token: "ghs_checkout", expires_at: "2030-01-01T00:00:00Z", permissions: { contents: "read", metadata: "read" }, repository_selection: "selected" });
+      .reply(201, {
+        token: "ghs_checkout",
+        expires_at: "2030-01-01T00:00:00Z",
+        permissions: { contents: "read", metadata: "read" },
+        repository_selection: "selected",
+      });
     const platform = createGitHubPlatform({
       octokit: testOctokit("ghs_install"),
       repo: REPO,

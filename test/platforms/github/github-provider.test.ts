@@ -75,7 +75,12 @@ describe("GitHub provider", () => {
       // The checkout's token: minted with the app's JWT, for this repository's contents only.
       .post("/app/installations/1/access_tokens", { repository_ids: [186853002], permissions: { contents: "read" } })
       .matchHeader("authorization", /^bearer /i)
-      .reply(201, { token: "ghs_checkout", expires_at: expiresAt(), permissions: { contents: "read", metadata: "read" }, repository_selection: "selected" });
+      .reply(201, {
+        token: "ghs_checkout",
+        expires_at: expiresAt(),
+        permissions: { contents: "read", metadata: "read" },
+        repository_selection: "selected",
+      });
     const platform = await provider().forRepo(REPO, recordingLogger());
     expect(platform.repo).toBe(REPO);
     await expect(platform.getComment(7, "5")).resolves.toMatchObject({ authorIsSelf: true });

@@ -42,7 +42,9 @@ function threadsPage(nodes: unknown[], endCursor: string | null = null) {
 function mutationAnswer(body: GraphqlBody, failing: string[] = []) {
   const data: Record<string, unknown> = {};
   const errors: unknown[] = [];
-  for (const [, alias, field] of body.query.matchAll(/(\w+): (addPullRequestReviewThreadReply|resolveReviewThread)\(/g)) {
+  for (const [, alias, field] of body.query.matchAll(
+    /(\w+): (addPullRequestReviewThreadReply|resolveReviewThread)\(/g,
+  )) {
     if (failing.includes(alias!)) {
       data[alias!] = null;
       errors.push({ type: "FORBIDDEN", path: [alias], message: `${field} refused` });
@@ -71,8 +73,19 @@ describe("GitHub platform: resolving finding threads", () => {
     expect(bodies[0]!.variables).toEqual({ owner: "Codertocat", name: "Hello-World", number: 2, cursor: null });
     expect(bodies[0]!.query).toMatch(/reviewThreads\(first: 100, after: \$cursor\)/);
     const mutation = bodies[1]!;
-    expect(mutation.variables).toEqual({ t0: "PRRT_40", b0: REPLY, t1: "PRRT_41", b1: REPLY, t2: "PRRT_42", b2: REPLY });
-    expect(mutation.query.match(/addPullRequestReviewThreadReply\(input: \{pullRequestReviewThreadId: \$t\d, body: \$b\d\}\)/g)).toHaveLength(3);
+    expect(mutation.variables).toEqual({
+      t0: "PRRT_40",
+      b0: REPLY,
+      t1: "PRRT_41",
+      b1: REPLY,
+      t2: "PRRT_42",
+      b2: REPLY,
+    });
+    expect(
+      mutation.query.match(
+        /addPullRequestReviewThreadReply\(input: \{pullRequestReviewThreadId: \$t\d, body: \$b\d\}\)/g,
+      ),
+    ).toHaveLength(3);
     // F2's thread was resolved by someone already: it gets the reply, its state is left alone.
     expect(mutation.query.match(/resolveReviewThread\(input: \{threadId: \$t(\d)\}\)/g)).toEqual([
       "resolveReviewThread(input: {threadId: $t0})",
@@ -104,11 +117,18 @@ describe("GitHub platform: resolving finding threads", () => {
     const result = await resolve([resolution("F1", 40), resolution("F2", 41)], log);
     expect(result).toMatchObject({ resolved: ["F1"], unresolved: ["F2"], gone: [] });
     const warnings = log.entries.filter((e) => e.level === "warn").map((e) => e.msg);
-    expect(warnings).toEqual(["GitHub refused some thread replies or resolutions", "replied in the thread but could not mark it resolved"]);
+    expect(warnings).toEqual([
+      "GitHub refused some thread replies or resolutions",
+      "replied in the thread but could not mark it resolved",
+    ]);
   });
 
   it("reports every finding unresolved, without throwing, when GitHub fails", async () => {
-    nock(API).post("/graphql").reply(200, threadsPage([threadNode(40)])).post("/graphql").reply(502, "Bad Gateway");
+    nock(API)
+      .post("/graphql")
+      .reply(200, threadsPage([threadNode(40)]))
+      .post("/graphql")
+      .reply(502, "Bad Gateway");
     await expect(resolve([resolution("F1", 40)])).resolves.toMatchObject({ resolved: [], unresolved: ["F1"] });
     nock(API).post("/graphql").reply(403, { message: "Resource not accessible by integration" });
     await expect(resolve([resolution("F1", 40)])).resolves.toMatchObject({ resolved: [], unresolved: ["F1"] });
@@ -140,7 +160,10 @@ describe("GitHub platform: resolving finding threads", () => {
       .post("/graphql")
       .reply(200, answer);
     const comment = { findingId: "F9", path: "src/a.ts", line: 3, body: "x\n<!-- warden:finding F9 -->" };
-    const result = await testPlatform().publishReview(2, HEAD, { comments: [comment], resolutions: [resolution("F1", 40)] });
+    const result = await testPlatform().publishReview(2, HEAD, {
+      comments: [comment],
+      resolutions: [resolution("F1", 40)],
+    });
     expect(result).toEqual({
       posted: [{ findingId: "F9", thread: { commentId: "review:500", threadId: "500" } }],
       failed: [],
@@ -171,7 +194,9 @@ describe("GitHub platform: resolving finding threads", () => {
       .post("/api/graphql")
       .reply(200, answer);
     const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log: recordingLogger() });
-    await expect(platform.publishReview(2, HEAD, { comments: [], resolutions: [resolution("F1", 40)] })).resolves.toMatchObject({
+    await expect(
+      platform.publishReview(2, HEAD, { comments: [], resolutions: [resolution("F1", 40)] }),
+    ).resolves.toMatchObject({
       resolved: ["F1"],
     });
   });

@@ -61,7 +61,9 @@ function appClass(log: Logger, more: Partial<WardenOctokitOptions> = {}) {
 
 /** @octokit/plugin-retry waits out its backoff on its own timer; each retry is logged with that wait. */
 function retryWaits(log: ReturnType<typeof recordingLogger>): unknown[] {
-  return log.entries.filter((e) => e.msg === "GitHub request failed; retrying").map((e) => (e.obj as { waitMs?: unknown }).waitMs);
+  return log.entries
+    .filter((e) => e.msg === "GitHub request failed; retrying")
+    .map((e) => (e.obj as { waitMs?: unknown }).waitMs);
 }
 
 /** @octokit/plugin-throttling computes a primary limit's wait from `Date.now()`: start the clock at 0 like `fakeTiming`. */
@@ -99,10 +101,15 @@ describe("Octokit options for the app", () => {
 
   it("gives up when GitHub's wait ends past the request's patience, saying the limit was reached", async () => {
     const log = recordingLogger();
-    const octokit = await installationOctokit(createWardenOctokit({ log, retryAfterBaseValue: 1, rateLimitPatienceMs: 1000 }));
+    const octokit = await installationOctokit(
+      createWardenOctokit({ log, retryAfterBaseValue: 1, rateLimitPatienceMs: 1000 }),
+    );
     nock(API).get(`${REPO_PATH}/pulls/7`).reply(403, secondaryLimit, { "retry-after": "3600" });
     const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log });
-    await expect(platform.getChangeRequest(7)).rejects.toMatchObject({ status: 403, message: expect.stringContaining("secondary rate limit was reached") });
+    await expect(platform.getChangeRequest(7)).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining("secondary rate limit was reached"),
+    });
     expect(log.entries).toContainEqual(expect.objectContaining({ obj: expect.objectContaining({ retry: false }) }));
   });
 
@@ -144,7 +151,10 @@ describe("Octokit options for the app", () => {
 
   it("retries rate limits however often GitHub refuses, as long as the wait ends by the deadline", () => {
     const timing = fakeTiming();
-    const { onRateLimit, onSecondaryRateLimit } = octokitThrottleOptions(recordingLogger(), { timing, rateLimitBaseValue: 1000 });
+    const { onRateLimit, onSecondaryRateLimit } = octokitThrottleOptions(recordingLogger(), {
+      timing,
+      rateLimitBaseValue: 1000,
+    });
     const request = { method: "POST", url: "/x", request: { deadline: 60_000 } };
     expect(onRateLimit(30, request, null, 0)).toBe(true);
     expect(onSecondaryRateLimit(60, request, null, 25)).toBe(true);
@@ -160,12 +170,20 @@ describe("pacing and retries through the Octokit plugins", () => {
     const Octokit = appClass(recordingLogger(), { timing });
     const [one, two] = [await installationOctokit(Octokit, 1), await installationOctokit(Octokit, 2)];
     nock(API)
-      .post(`${REPO_PATH}/issues/comments/5/reactions`).times(3).reply(201, {})
-      .get(`${REPO_PATH}/pulls/7`).reply(200, pull)
-      .post("/graphql").times(2).reply(200, { data: { viewer: { login: "x" } } })
-      .post(`${REPO_PATH}/issues/7/comments`).times(2).reply(201, { id: 1 });
+      .post(`${REPO_PATH}/issues/comments/5/reactions`)
+      .times(3)
+      .reply(201, {})
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, pull)
+      .post("/graphql")
+      .times(2)
+      .reply(200, { data: { viewer: { login: "x" } } })
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .times(2)
+      .reply(201, { id: 1 });
     const where = { owner: "Codertocat", repo: "Hello-World" };
-    const react = (o: ProbotOctokit) => o.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
+    const react = (o: ProbotOctokit) =>
+      o.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
     const comment = () => one.rest.issues.createComment({ ...where, issue_number: 7, body: "hi" });
     await react(one);
     expect(timing.sleeps).toEqual([]);
@@ -189,8 +207,16 @@ describe("pacing and retries through the Octokit plugins", () => {
     const octokit = await installationOctokit(appClass(log, { retryAfterBaseValue: 1000, timing }));
     let applied = 0;
     nock(API)
-      .post(`${REPO_PATH}/issues/7/comments`).times(3).reply(403, secondaryLimit, { "retry-after": "7" })
-      .post(`${REPO_PATH}/issues/7/comments`).reply(201, () => ({ id: ++applied, body: "hi", user: botUser, html_url: "https://github.com/Codertocat/Hello-World/pull/7#issuecomment-1" }));
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .times(3)
+      .reply(403, secondaryLimit, { "retry-after": "7" })
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .reply(201, () => ({
+        id: ++applied,
+        body: "hi",
+        user: botUser,
+        html_url: "https://github.com/Codertocat/Hello-World/pull/7#issuecomment-1",
+      }));
     const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log });
     await expect(platform.createComment(7, "hi")).resolves.toMatchObject({ id: "1" });
     expect(applied).toBe(1);
@@ -204,8 +230,11 @@ describe("pacing and retries through the Octokit plugins", () => {
     const Octokit = appClass(recordingLogger(), { retryAfterBaseValue: 1000, timing });
     const [one, two] = [await installationOctokit(Octokit, 1), await installationOctokit(Octokit, 2)];
     nock(API)
-      .post(`${REPO_PATH}/issues/comments/5/reactions`).reply(403, secondaryLimit, { "retry-after": "30" })
-      .post(`${REPO_PATH}/issues/comments/5/reactions`).times(3).reply(201, {});
+      .post(`${REPO_PATH}/issues/comments/5/reactions`)
+      .reply(403, secondaryLimit, { "retry-after": "30" })
+      .post(`${REPO_PATH}/issues/comments/5/reactions`)
+      .times(3)
+      .reply(201, {});
     const where = { owner: "Codertocat", repo: "Hello-World" };
     await one.rest.reactions.createForIssueComment({ ...where, comment_id: 5, content: "+1" });
     expect(timing.sleeps).toEqual([30_000]);
@@ -220,10 +249,14 @@ describe("pacing and retries through the Octokit plugins", () => {
     const log = recordingLogger();
     const octokit = await installationOctokit(appClass(log, { retryAfterBaseValue: 1, timing, writeSpacingMs: 0 }));
     nock(API)
-      .post(`${REPO_PATH}/issues/7/comments`).reply(502, "Bad Gateway")
-      .post("/graphql").reply(502, "Bad Gateway")
-      .post(`${REPO_PATH}/statuses/${SHA}`).reply(502, "Bad Gateway")
-      .post(`${REPO_PATH}/statuses/${SHA}`).reply(201, {});
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .reply(502, "Bad Gateway")
+      .post("/graphql")
+      .reply(502, "Bad Gateway")
+      .post(`${REPO_PATH}/statuses/${SHA}`)
+      .reply(502, "Bad Gateway")
+      .post(`${REPO_PATH}/statuses/${SHA}`)
+      .reply(201, {});
     const platform = createGitHubPlatform({ octokit, repo: REPO, botLogin: BOT, log: recordingLogger() });
     await expect(platform.createComment(7, "hi")).rejects.toMatchObject({ status: 502 });
     await expect(octokit.graphql("mutation { x }")).rejects.toMatchObject({ status: 502 });
@@ -246,7 +279,9 @@ describe("pacing and retries through the Octokit plugins", () => {
     const timing = fakeTiming();
     const octokit = await installationOctokit(appClass(recordingLogger(), { timing }));
     nock(API).get(`${REPO_PATH}/pulls/7`).reply(422, { message: "nope" });
-    await expect(octokit.rest.pulls.get({ owner: "Codertocat", repo: "Hello-World", pull_number: 7 })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      octokit.rest.pulls.get({ owner: "Codertocat", repo: "Hello-World", pull_number: 7 }),
+    ).rejects.toMatchObject({ status: 422 });
     expect(timing.sleeps).toEqual([]);
   });
 
@@ -256,20 +291,32 @@ describe("pacing and retries through the Octokit plugins", () => {
     const log = recordingLogger();
     const octokit = await installationOctokit(appClass(log, { retryAfterBaseValue: 1, timing }));
     const exhausted = { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "30" };
-    nock(API).get(`${REPO_PATH}/pulls/7`).reply(403, { message: "API rate limit exceeded" }, exhausted).get(`${REPO_PATH}/pulls/7`).reply(200, pull);
+    nock(API)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(403, { message: "API rate limit exceeded" }, exhausted)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, pull);
     await octokit.rest.pulls.get({ owner: "Codertocat", repo: "Hello-World", pull_number: 7 });
     // The fake clock stands at 0: reset at 30 s, plus GitHub's advised extra second.
     expect(timing.sleeps).toEqual([31]);
-    expect(log.entries).toContainEqual(expect.objectContaining({ obj: expect.objectContaining({ kind: "primary", retry: true }) }));
+    expect(log.entries).toContainEqual(
+      expect.objectContaining({ obj: expect.objectContaining({ kind: "primary", retry: true }) }),
+    );
   });
 
   it("retries a GraphQL answer that says RATE_LIMITED", async () => {
     dateAtZero();
     const timing = fakeTiming();
-    const octokit = await installationOctokit(appClass(recordingLogger(), { retryAfterBaseValue: 1, timing, writeSpacingMs: 0 }));
+    const octokit = await installationOctokit(
+      appClass(recordingLogger(), { retryAfterBaseValue: 1, timing, writeSpacingMs: 0 }),
+    );
     nock(API)
       .post("/graphql")
-      .reply(200, { data: null, errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded" }] }, { "x-ratelimit-reset": "9" })
+      .reply(
+        200,
+        { data: null, errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded" }] },
+        { "x-ratelimit-reset": "9" },
+      )
       .post("/graphql")
       .reply(200, { data: { viewer: { login: "x" } } });
     await expect(octokit.graphql("{ viewer { login } }")).resolves.toEqual({ viewer: { login: "x" } });

@@ -43,9 +43,19 @@ describe("text positions", () => {
   ]);
 
   it("places added lines, context lines and renamed files", () => {
-    expect(textPosition(comment("a.ts", 3), refs, index)).toEqual({ position_type: "text", ...refs, old_path: "a.ts", new_path: "a.ts", new_line: 3 });
+    expect(textPosition(comment("a.ts", 3), refs, index)).toEqual({
+      position_type: "text",
+      ...refs,
+      old_path: "a.ts",
+      new_path: "a.ts",
+      new_line: 3,
+    });
     expect(textPosition(comment("a.ts", 21), refs, index)).toMatchObject({ new_line: 21, old_line: 20 });
-    expect(textPosition(comment("new.ts", 1), refs, index)).toMatchObject({ old_path: "old.ts", new_path: "new.ts", new_line: 1 });
+    expect(textPosition(comment("new.ts", 1), refs, index)).toMatchObject({
+      old_path: "old.ts",
+      new_path: "new.ts",
+      new_line: 1,
+    });
   });
 
   it("refuses lines outside the hunks, unknown and deleted files", () => {
@@ -55,6 +65,10 @@ describe("text positions", () => {
   });
 
   it("leaves the decision to GitLab without diffs", () => {
-    expect(textPosition(comment("any.ts", 7), refs, indexDiffs(null))).toMatchObject({ old_path: "any.ts", new_path: "any.ts", new_line: 7 });
+    expect(textPosition(comment("any.ts", 7), refs, indexDiffs(null))).toMatchObject({
+      old_path: "any.ts",
+      new_path: "any.ts",
+      new_line: 7,
+    });
   });
 });

@@ -48,7 +48,10 @@ describe("toDomainEvent: Merge Request Hook", () => {
 
   it("maps reopen, and carries the draft flag (draft or work_in_progress)", () => {
     expect(toDomainEvent(MR, "k", fixture("merge_request.reopen"))).toMatchObject({ action: "reopened", draft: false });
-    expect(toDomainEvent(MR, "k", fixture("merge_request.open.draft"))).toMatchObject({ action: "opened", draft: true });
+    expect(toDomainEvent(MR, "k", fixture("merge_request.open.draft"))).toMatchObject({
+      action: "opened",
+      draft: true,
+    });
     const legacy = fixture("merge_request.open.draft");
     delete legacy.object_attributes.draft;
     expect(toDomainEvent(MR, "k", legacy)).toMatchObject({ draft: true });

@@ -64,10 +64,14 @@ describe("GitLab checkout", () => {
       cloneUrl: `${http.url}/gitlab/acme/widgets.git`,
     };
     const source = await testPlatform().checkoutSource(changeRequest);
-    const workspace = await createGitWorkspaces({ root: dataDir, log: recordingLogger() }).checkout(source, { runId: "gitlab-run" });
+    const workspace = await createGitWorkspaces({ root: dataDir, log: recordingLogger() }).checkout(source, {
+      runId: "gitlab-run",
+    });
     try {
       expect(execFileSync("git", ["rev-parse", "HEAD"], { cwd: workspace.dir, encoding: "utf8" }).trim()).toBe(head);
-      expect(await workspace.changedFiles(base, head, { mergeBase: true })).toEqual([{ path: "src/feature.ts", status: "added" }]);
+      expect(await workspace.changedFiles(base, head, { mergeBase: true })).toEqual([
+        { path: "src/feature.ts", status: "added" },
+      ]);
       const basic = `Basic ${Buffer.from(`oauth2:${TOKEN}`).toString("base64")}`;
       expect(http.authorizations.filter((a) => a !== undefined).every((a) => a === basic)).toBe(true);
       expect(http.authorizations).toContain(basic);

@@ -65,7 +65,8 @@ describe("counting and pagination", () => {
       .reply(200, [{ id: 3 }], pageHeaders(2, 2, 2));
     const client = testClient({ metrics });
     const seen: unknown[] = [];
-    for await (const page of client.pages("notes", (api, p) => api.MergeRequestNotes.all("42", 7, p), 2)) seen.push(...page);
+    for await (const page of client.pages("notes", (api, p) => api.MergeRequestNotes.all("42", 7, p), 2))
+      seen.push(...page);
     expect(seen).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(metrics.apiCalls).toBe(2);
   });
@@ -98,7 +99,9 @@ describe("errors", () => {
   it("never carries the token, even when the server echoes it", async () => {
     nock(GITLAB)
       .post("/api/v4/projects/42/merge_requests/7/notes")
-      .reply(500, { message: `token ${TOKEN} rejected; also glpat-AnotherToken0123456789 and https://u:pw@x.example/` });
+      .reply(500, {
+        message: `token ${TOKEN} rejected; also glpat-AnotherToken0123456789 and https://u:pw@x.example/`,
+      });
     const error = await testClient()
       .call("MergeRequestNotes.create", (api) => api.MergeRequestNotes.create("42", 7, "x"))
       .catch((e: unknown) => e as PlatformError);

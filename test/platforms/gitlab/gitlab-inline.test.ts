@@ -3,7 +3,19 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import type { InlineComment } from "../../../src/core/model/finding.js";
-import { BASE, BOT, GITLAB, HEAD, HUMAN, MR_PATH, START, mergeRequest, pageHeaders, testPlatform, useNock } from "./support.js";
+import {
+  BASE,
+  BOT,
+  GITLAB,
+  HEAD,
+  HUMAN,
+  MR_PATH,
+  START,
+  mergeRequest,
+  pageHeaders,
+  testPlatform,
+  useNock,
+} from "./support.js";
 
 useNock();
 
@@ -24,8 +36,21 @@ const DIFF = [
 ].join("\n");
 
 const diffs = [
-  { old_path: "src/feature.ts", new_path: "src/feature.ts", diff: DIFF, new_file: false, renamed_file: false, deleted_file: false },
-  { old_path: "src/old-name.ts", new_path: "src/new-name.ts", diff: "@@ -1 +1 @@\n-a\n+b\n", renamed_file: true, deleted_file: false },
+  {
+    old_path: "src/feature.ts",
+    new_path: "src/feature.ts",
+    diff: DIFF,
+    new_file: false,
+    renamed_file: false,
+    deleted_file: false,
+  },
+  {
+    old_path: "src/old-name.ts",
+    new_path: "src/new-name.ts",
+    diff: "@@ -1 +1 @@\n-a\n+b\n",
+    renamed_file: true,
+    deleted_file: false,
+  },
   { old_path: "big.json", new_path: "big.json", diff: "", too_large: true, deleted_file: false },
 ];
 
@@ -37,7 +62,8 @@ const comment = (findingId: string, path: string, line: number): InlineComment =
 });
 
 const NO_RESOLUTIONS = { resolved: [], unresolved: [], gone: [] };
-const postComments = (comments: InlineComment[]) => testPlatform().publishReview(7, HEAD, { comments, resolutions: [] });
+const postComments = (comments: InlineComment[]) =>
+  testPlatform().publishReview(7, HEAD, { comments, resolutions: [] });
 
 const refs = { base_sha: BASE, start_sha: START, head_sha: HEAD, position_type: "text" };
 
@@ -91,15 +117,29 @@ describe("publishReview: new findings", () => {
       ...NO_RESOLUTIONS,
     });
     expect(drafts).toEqual([
-      { note: comment("F1", "", 0).body, position: { ...refs, old_path: "src/feature.ts", new_path: "src/feature.ts", new_line: 3 } },
-      { note: comment("F2", "", 0).body, position: { ...refs, old_path: "src/feature.ts", new_path: "src/feature.ts", new_line: 4, old_line: 3 } },
-      { note: comment("F3", "", 0).body, position: { ...refs, old_path: "src/old-name.ts", new_path: "src/new-name.ts", new_line: 1 } },
-      { note: comment("F4", "", 0).body, position: { ...refs, old_path: "big.json", new_path: "big.json", new_line: 10 } },
+      {
+        note: comment("F1", "", 0).body,
+        position: { ...refs, old_path: "src/feature.ts", new_path: "src/feature.ts", new_line: 3 },
+      },
+      {
+        note: comment("F2", "", 0).body,
+        position: { ...refs, old_path: "src/feature.ts", new_path: "src/feature.ts", new_line: 4, old_line: 3 },
+      },
+      {
+        note: comment("F3", "", 0).body,
+        position: { ...refs, old_path: "src/old-name.ts", new_path: "src/new-name.ts", new_line: 1 },
+      },
+      {
+        note: comment("F4", "", 0).body,
+        position: { ...refs, old_path: "big.json", new_path: "big.json", new_line: 10 },
+      },
     ]);
   });
 
   it("fails every finding when the MR's diff is not at the reviewed head", async () => {
-    nock(GITLAB).get(MR_PATH).reply(200, mergeRequest({ diff_refs: { base_sha: BASE, start_sha: START, head_sha: "e".repeat(40) } }));
+    nock(GITLAB)
+      .get(MR_PATH)
+      .reply(200, mergeRequest({ diff_refs: { base_sha: BASE, start_sha: START, head_sha: "e".repeat(40) } }));
     await expect(postComments([comment("F1", "src/feature.ts", 3)])).resolves.toEqual({
       posted: [],
       failed: ["F1"],
@@ -124,7 +164,11 @@ describe("publishReview: new findings", () => {
       .query(true)
       .reply(200, [discussion("d2", 12, comment("F2", "", 0).body)], pageHeaders(1, 1));
     const result = await postComments([comment("F1", "src/feature.ts", 3), comment("F2", "src/feature.ts", 2)]);
-    expect(result).toEqual({ posted: [{ findingId: "F2", thread: { commentId: "12", threadId: "d2" } }], failed: ["F1"], ...NO_RESOLUTIONS });
+    expect(result).toEqual({
+      posted: [{ findingId: "F2", thread: { commentId: "12", threadId: "d2" } }],
+      failed: ["F1"],
+      ...NO_RESOLUTIONS,
+    });
   });
 
   it("posts discussions directly when the server has no draft notes (404), without a diffs endpoint either", async () => {
@@ -236,5 +280,6 @@ describe("publishReview: new findings", () => {
     ).rejects.toMatchObject({ status: 500 });
   });
 
-  it("does nothing without comments", () => expect(postComments([])).resolves.toEqual({ posted: [], failed: [], ...NO_RESOLUTIONS }));
+  it("does nothing without comments", () =>
+    expect(postComments([])).resolves.toEqual({ posted: [], failed: [], ...NO_RESOLUTIONS }));
 });

@@ -63,7 +63,15 @@ describe("GitLab platform: merge requests", () => {
       .get(PROJECT_PATH)
       .reply(200, project())
       .get(MR_PATH)
-      .reply(200, mergeRequest({ state: "merged", draft: undefined, work_in_progress: true, author: { id: 5, username: "project_42_bot_1a2b" } }))
+      .reply(
+        200,
+        mergeRequest({
+          state: "merged",
+          draft: undefined,
+          work_in_progress: true,
+          author: { id: 5, username: "project_42_bot_1a2b" },
+        }),
+      )
       .get(MR_PATH)
       .reply(200, mergeRequest({ state: "closed", diff_refs: null }))
       .get(`${PROJECT_PATH}/repository/branches/main`)
@@ -76,11 +84,15 @@ describe("GitLab platform: merge requests", () => {
       draft: true,
       author: { login: "project_42_bot_1a2b", isBot: true },
     });
-    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ state: "closed", headSha: HEAD, baseSha: BASE });
+    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({
+      state: "closed",
+      headSha: HEAD,
+      baseSha: BASE,
+    });
     await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ state: "closed" });
   });
 
-  it("reads changes_count: a number, GitLab's capped \"1000+\" as a lower bound, nothing while not computed", async () => {
+  it('reads changes_count: a number, GitLab\'s capped "1000+" as a lower bound, nothing while not computed', async () => {
     nock(GITLAB)
       .get(PROJECT_PATH)
       .reply(200, project())
@@ -91,8 +103,12 @@ describe("GitLab platform: merge requests", () => {
       .get(MR_PATH)
       .reply(200, mergeRequest({ changes_count: null }));
     const platform = testPlatform();
-    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ changedFileCount: { value: 7, atLeast: false } });
-    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({ changedFileCount: { value: 1000, atLeast: true } });
+    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({
+      changedFileCount: { value: 7, atLeast: false },
+    });
+    await expect(platform.getChangeRequest(7)).resolves.toMatchObject({
+      changedFileCount: { value: 1000, atLeast: true },
+    });
     expect((await platform.getChangeRequest(7)).changedFileCount).toBeUndefined();
   });
 
@@ -143,14 +159,26 @@ describe("GitLab platform: repository config", () => {
   });
 
   it("is null without the file or without any branch", async () => {
-    nock(GITLAB).get(PROJECT_PATH).reply(200, project()).get(raw).query({ ref: "main" }).reply(404, { message: "404 File Not Found" });
+    nock(GITLAB)
+      .get(PROJECT_PATH)
+      .reply(200, project())
+      .get(raw)
+      .query({ ref: "main" })
+      .reply(404, { message: "404 File Not Found" });
     await expect(testPlatform().readRepoConfig()).resolves.toBeNull();
-    nock(GITLAB).get(PROJECT_PATH).reply(200, project({ default_branch: null }));
+    nock(GITLAB)
+      .get(PROJECT_PATH)
+      .reply(200, project({ default_branch: null }));
     await expect(testPlatform().readRepoConfig()).resolves.toBeNull();
   });
 
   it("fails on other errors", async () => {
-    nock(GITLAB).get(PROJECT_PATH).reply(200, project()).get(raw).query({ ref: "main" }).reply(403, { message: "403 Forbidden" });
+    nock(GITLAB)
+      .get(PROJECT_PATH)
+      .reply(200, project())
+      .get(raw)
+      .query({ ref: "main" })
+      .reply(403, { message: "403 Forbidden" });
     await expect(testPlatform().readRepoConfig()).rejects.toMatchObject({ status: 403 });
   });
 });
@@ -199,7 +227,12 @@ describe("GitLab platform: notes", () => {
       .reply(200, note(10, "edited"));
     const platform = testPlatform();
     const created = await platform.createComment(7, "summary");
-    expect(created).toEqual({ id: "10", body: "summary", authorIsSelf: true, url: `${GITLAB}/acme/widgets/-/merge_requests/7#note_10` });
+    expect(created).toEqual({
+      id: "10",
+      body: "summary",
+      authorIsSelf: true,
+      url: `${GITLAB}/acme/widgets/-/merge_requests/7#note_10`,
+    });
     await expect(platform.getComment(7, "10")).resolves.toMatchObject({ authorIsSelf: true });
     await expect(platform.getComment(7, "11")).resolves.toMatchObject({ authorIsSelf: false, body: "theirs" });
     await expect(platform.getComment(7, "12")).resolves.toBeNull();

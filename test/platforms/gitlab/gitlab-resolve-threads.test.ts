@@ -4,7 +4,17 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import type { ThreadResolution } from "../../../src/core/model/finding.js";
-import { BOT, GITLAB, HEAD, MR_PATH, mergeRequest, pageHeaders, recordingLogger, testPlatform, useNock } from "./support.js";
+import {
+  BOT,
+  GITLAB,
+  HEAD,
+  MR_PATH,
+  mergeRequest,
+  pageHeaders,
+  recordingLogger,
+  testPlatform,
+  useNock,
+} from "./support.js";
 
 useNock();
 
@@ -20,7 +30,11 @@ const resolve = (resolutions: ThreadResolution[], log = recordingLogger()) =>
   testPlatform({ log }).publishReview(7, HEAD, { comments: [], resolutions });
 
 function discussion(id: string, notes: Array<{ id: number; body: string; author?: typeof BOT }>) {
-  return { id, individual_note: false, notes: notes.map((n) => ({ type: "DiffNote", system: false, author: BOT, ...n })) };
+  return {
+    id,
+    individual_note: false,
+    notes: notes.map((n) => ({ type: "DiffNote", system: false, author: BOT, ...n })),
+  };
 }
 
 describe("publishReview: resolved findings", () => {
@@ -47,8 +61,15 @@ describe("publishReview: resolved findings", () => {
       .reply(200, mergeRequest())
       .get(`${MR_PATH}/diffs`)
       .query(true)
-      .reply(200, [{ old_path: "a.ts", new_path: "a.ts", diff: "@@ -0,0 +1,2 @@\n+a\n+b\n", deleted_file: false }], pageHeaders(1, 1))
-      .post(`${MR_PATH}/draft_notes`, (b: Record<string, unknown>) => (kinds.push(b.position ? "comment" : "reply"), true))
+      .reply(
+        200,
+        [{ old_path: "a.ts", new_path: "a.ts", diff: "@@ -0,0 +1,2 @@\n+a\n+b\n", deleted_file: false }],
+        pageHeaders(1, 1),
+      )
+      .post(
+        `${MR_PATH}/draft_notes`,
+        (b: Record<string, unknown>) => (kinds.push(b.position ? "comment" : "reply"), true),
+      )
       .times(2)
       .reply(201, () => ({ id: 600 + kinds.length }))
       .post(`${MR_PATH}/draft_notes/bulk_publish`)
@@ -81,7 +102,10 @@ describe("publishReview: resolved findings", () => {
       .reply(400, { message: { base: ["User is not allowed to resolve thread"] } })
       .post(`${MR_PATH}/draft_notes/bulk_publish`)
       .reply(204);
-    const result = await resolve([resolution("F1", "d1"), resolution("F2", "gone"), resolution("F3", "d3"), resolution("F4")], log);
+    const result = await resolve(
+      [resolution("F1", "d1"), resolution("F2", "gone"), resolution("F3", "d3"), resolution("F4")],
+      log,
+    );
     expect(result).toMatchObject({ resolved: ["F1"], unresolved: ["F3"], gone: ["F4", "F2"] });
     expect(log.entries.filter((e) => e.level === "warn").map((e) => e.msg)).toEqual([
       "GitLab refused the reply draft of a resolved finding",
@@ -106,7 +130,12 @@ describe("publishReview: resolved findings", () => {
       .reply(403, { message: "403 Forbidden" })
       .post(`${MR_PATH}/discussions/d4/notes`)
       .reply(500, { message: "500 Internal Server Error" });
-    const result = await resolve([resolution("F1", "d1"), resolution("F2", "d2"), resolution("F3", "d3"), resolution("F4", "d4")]);
+    const result = await resolve([
+      resolution("F1", "d1"),
+      resolution("F2", "d2"),
+      resolution("F3", "d3"),
+      resolution("F4", "d4"),
+    ]);
     // F3's reply is out even though its discussion stayed open: it must not be posted again.
     expect(result).toMatchObject({ resolved: ["F1", "F3"], unresolved: ["F4"], gone: ["F2"] });
   });
@@ -124,8 +153,14 @@ describe("publishReview: resolved findings", () => {
       .reply(
         200,
         [
-          discussion("d1", [{ id: 10, body: "finding" }, { id: 11, body: REPLY }]),
-          discussion("d2", [{ id: 20, body: "finding" }, { id: 21, body: REPLY, author: { id: 31, username: "someone" } }]),
+          discussion("d1", [
+            { id: 10, body: "finding" },
+            { id: 11, body: REPLY },
+          ]),
+          discussion("d2", [
+            { id: 20, body: "finding" },
+            { id: 21, body: REPLY, author: { id: 31, username: "someone" } },
+          ]),
         ],
         pageHeaders(1, 1),
       )

@@ -17,7 +17,11 @@ describe("GitLab platform: commit status", () => {
       .times(4)
       .reply(201, { id: 1 });
     const platform = testPlatform();
-    await platform.setCommitStatus(HEAD, { state: "pending", description: "Review in progress", targetUrl: "https://x/#note_1" });
+    await platform.setCommitStatus(HEAD, {
+      state: "pending",
+      description: "Review in progress",
+      targetUrl: "https://x/#note_1",
+    });
     await platform.setCommitStatus(HEAD, { state: "success", description: "No open issues" });
     await platform.setCommitStatus(HEAD, { state: "failure", description: "1 open issue (1 high)" });
     await platform.setCommitStatus(HEAD, { state: "error", description: "Review failed: The agent ran out of time" });
@@ -62,12 +66,17 @@ describe("GitLab platform: commit status", () => {
   it("accepts GitLab's refusal to re-enter the state a status is in, and fails on others", async () => {
     nock(GITLAB)
       .post(statusPath)
-      .reply(400, { message: 'Cannot transition status via :enqueue from :pending (Reason(s): Status cannot transition via "enqueue")' })
+      .reply(400, {
+        message:
+          'Cannot transition status via :enqueue from :pending (Reason(s): Status cannot transition via "enqueue")',
+      })
       .post(statusPath)
       .reply(400, { message: "400 Bad request - state is invalid" });
     const platform = testPlatform();
     await platform.setCommitStatus(HEAD, { state: "pending", description: "Review in progress" });
-    await expect(platform.setCommitStatus(HEAD, { state: "pending", description: "x" })).rejects.toMatchObject({ status: 400 });
+    await expect(platform.setCommitStatus(HEAD, { state: "pending", description: "x" })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("finds the merge request of a head it has not seen when GitLab needs a ref (a fork)", async () => {
@@ -93,6 +102,8 @@ describe("GitLab platform: commit status", () => {
       .reply(404, { message: "404 References for commit Not Found" })
       .get(`${PROJECT_PATH}/repository/commits/${HEAD}/merge_requests`)
       .reply(200, []);
-    await expect(testPlatform().setCommitStatus(HEAD, { state: "error", description: "x" })).rejects.toMatchObject({ status: 404 });
+    await expect(testPlatform().setCommitStatus(HEAD, { state: "error", description: "x" })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });

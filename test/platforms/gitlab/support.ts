@@ -36,7 +36,11 @@ export function countingMetrics(): Metrics & { apiCalls: number } {
 }
 
 export function testClient(opts: { url?: string; metrics?: Metrics } = {}): GitLabClient {
-  return createGitLabClient({ url: opts.url ?? GITLAB, token: TOKEN, ...(opts.metrics ? { metrics: opts.metrics } : {}) });
+  return createGitLabClient({
+    url: opts.url ?? GITLAB,
+    token: TOKEN,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+  });
 }
 
 export function testPlatform(opts: { client?: GitLabClient; log?: Logger } = {}) {

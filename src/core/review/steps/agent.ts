@@ -11,11 +11,19 @@ import { recordRunUsage, reviewBudget, type UsageMeter } from "../review-budget.
 import type { ReviewInput } from "./review-input.js";
 import { writeSummary, type RunScope } from "./run-scope.js";
 
-export async function askAgent(scope: RunScope, ready: Ready, input: ReviewInput, workspace: Workspace): Promise<AgentAnswer> {
+export async function askAgent(
+  scope: RunScope,
+  ready: Ready,
+  input: ReviewInput,
+  workspace: Workspace,
+): Promise<AgentAnswer> {
   const { deps, run, platform, log } = scope;
   const { config, agent } = ready;
   const { selection, prompt } = input;
-  log.info({ files: selection.changedFiles.length, diff: selection.diffKind.kind, promptBytes: prompt.bytes }, "agent starting");
+  log.info(
+    { files: selection.changedFiles.length, diff: selection.diffKind.kind, promptBytes: prompt.bytes },
+    "agent starting",
+  );
 
   let plan: PlanEntry[] | undefined;
   let agentRunning = true;
@@ -36,7 +44,15 @@ export async function askAgent(scope: RunScope, ready: Ready, input: ReviewInput
     else if (update.type === "tool_call") log.debug({ tool: update.title, status: update.status }, "agent tool call");
     else if (update.type === "usage") usage.latest = update.usage;
   };
-  const gateInput = { deps, runId: run.id, ref: scope.ref, platform, config: config.permissions, workspaceDir: workspace.dir, log };
+  const gateInput = {
+    deps,
+    runId: run.id,
+    ref: scope.ref,
+    platform,
+    config: config.permissions,
+    workspaceDir: workspace.dir,
+    log,
+  };
   const gate = createRunGate({ ...gateInput, onChange: refreshProgress });
   return askAgentForReport(
     deps.runner,

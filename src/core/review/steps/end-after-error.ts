@@ -41,10 +41,14 @@ export async function endAfterError(
     log[ending.logLevel]({ why }, "run cancelled");
     if (ending.markInterrupted) await finish({ deps, run }, "interrupted", { error: why });
     if (scope?.posted.statusOwed) {
-      await setStatus(scope, "error", why).catch((e: unknown) => log.error({ err: e }, "could not end the pending status"));
+      await setStatus(scope, "error", why).catch((e: unknown) =>
+        log.error({ err: e }, "could not end the pending status"),
+      );
     }
     if (scope && ending.writeSummary) {
-      await writeSummary(scope, { notes: [why] }).catch((e: unknown) => log.warn({ err: e }, "could not update the summary"));
+      await writeSummary(scope, { notes: [why] }).catch((e: unknown) =>
+        log.warn({ err: e }, "could not update the summary"),
+      );
     }
     return;
   }

@@ -48,7 +48,13 @@ export async function setStatus(scope: RunScope, state: CommitState, description
 /** Renders the summary from the stored facts plus `extra`; throttled writes are progress edits. */
 export async function writeSummary(scope: RunScope, extra: Partial<SummaryFacts>, throttled = false): Promise<void> {
   const { deps, ref, platform } = scope;
-  const facts = await loadSummaryFacts({ store: deps.store, ref, terms: platform.terms, now: deps.clock.now(), runId: scope.run.id });
+  const facts = await loadSummaryFacts({
+    store: deps.store,
+    ref,
+    terms: platform.terms,
+    now: deps.clock.now(),
+    runId: scope.run.id,
+  });
   const body = renderSummaryFromFacts({ ...facts, ...extra });
   if (throttled) {
     scope.summary.writeThrottled(body);
@@ -70,5 +76,9 @@ export async function finish(
   status: RunStatus,
   patch: { error?: string; conclusion?: CommitState } = {},
 ): Promise<boolean> {
-  return scope.deps.store.transitionRun(scope.run.id, ["running"], { status, finishedAt: scope.deps.clock.now(), ...patch });
+  return scope.deps.store.transitionRun(scope.run.id, ["running"], {
+    status,
+    finishedAt: scope.deps.clock.now(),
+    ...patch,
+  });
 }
