@@ -7,11 +7,11 @@ lines.on("line", (line) => {
   const message = JSON.parse(line);
   if (message.method === "initialize") {
     process.stdout.write(
-      JSON.stringify({
+      `${JSON.stringify({
         jsonrpc: "2.0",
         id: message.id,
         result: { protocolVersion: 1, agentCapabilities: {}, authMethods: [] },
-      }) + "\n",
+      })}\n`,
     );
   }
 });

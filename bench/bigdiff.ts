@@ -10,25 +10,21 @@ import { GitRemote } from "../test/support/git-remote.js";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 
 function moduleBody(i: number): string {
-  return (
-    Array.from(
-      { length: 150 },
-      (_, l) => `export const item_${i}_${l} = compute(${l}, "module ${i}", [${l}, ${l + 1}]);`,
-    ).join("\n") + "\n"
-  );
+  return `${Array.from(
+    { length: 150 },
+    (_, l) => `export const item_${i}_${l} = compute(${l}, "module ${i}", [${l}, ${l + 1}]);`,
+  ).join("\n")}\n`;
 }
 
 function lockfileBody(): string {
-  return (
-    Array.from(
-      { length: 200_000 },
-      (_, l) => `    "node_modules/pkg-${l}": { "version": "1.0.${l % 97}", "integrity": "sha512-${l}" },`,
-    ).join("\n") + "\n"
-  );
+  return `${Array.from(
+    { length: 200_000 },
+    (_, l) => `    "node_modules/pkg-${l}": { "version": "1.0.${l % 97}", "integrity": "sha512-${l}" },`,
+  ).join("\n")}\n`;
 }
 
 function minifiedBody(): string {
-  return Array.from({ length: 150_000 }, (_, i) => `var a${i}=f(${i});`).join("") + "\n";
+  return `${Array.from({ length: 150_000 }, (_, i) => `var a${i}=f(${i});`).join("")}\n`;
 }
 
 export interface BigDiffRepo {

@@ -26,7 +26,7 @@ async function measure(n: number): Promise<Record<string, number>> {
     summaryThrottleMs: 5_000,
   });
   try {
-    const file = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join("\n") + "\n";
+    const file = `${Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join("\n")}\n`;
     const pull = h.openPull(1, { "src/big.ts": file });
     await h.sendPull("opened", pull);
     await h.idle();

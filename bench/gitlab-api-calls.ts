@@ -29,7 +29,7 @@ async function measure(n: number): Promise<Record<string, number>> {
     summaryThrottleMs: 5_000,
   });
   try {
-    const file = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join("\n") + "\n";
+    const file = `${Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join("\n")}\n`;
     const mr = h.openMergeRequest(1, { "src/big.ts": file });
     await h.sendMergeRequest("open", mr);
     await h.idle();

@@ -27,11 +27,10 @@ function lockfile(entries: number): string {
 }
 
 function module(i: number): string {
-  return (
-    Array.from({ length: 40 }, (_, l) => `export const dependency_${i}_${l} = require("pkg-${l}").version;`).join(
-      "\n",
-    ) + "\n"
-  );
+  return `${Array.from(
+    { length: 40 },
+    (_, l) => `export const dependency_${i}_${l} = require("pkg-${l}").version;`,
+  ).join("\n")}\n`;
 }
 
 export async function benchLockfilePromptBytes(): Promise<Record<string, number>> {

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 function fileBody(i: number, variant: string): string {
-  return Array.from({ length: 60 }, (_, l) => `export const item_${i}_${l} = "${variant}-${l}";`).join("\n") + "\n";
+  return `${Array.from({ length: 60 }, (_, l) => `export const item_${i}_${l} = "${variant}-${l}";`).join("\n")}\n`;
 }
 
 export async function benchPromptBytes(): Promise<Record<string, number>> {

@@ -48,12 +48,12 @@ async function startOnce(
     });
   });
   proc.stdin.write(
-    JSON.stringify({
+    `${JSON.stringify({
       jsonrpc: "2.0",
       id: 1,
       method: "initialize",
       params: { protocolVersion: 1, clientCapabilities: {} },
-    }) + "\n",
+    })}\n`,
   );
   await answered;
   const ms = performance.now() - started;

@@ -194,7 +194,10 @@ export class AgentRun {
       else if (!this.ending) this.finish(() => this.settle?.reject(cause));
       return;
     }
-    if (err instanceof AgentError) return this.end(err);
+    if (err instanceof AgentError) {
+      this.end(err);
+      return;
+    }
     void this.connectionLost().then((lost) => this.end(lost));
   }
 

@@ -202,5 +202,5 @@ export function presetFor(spec: Pick<AgentSpec, "preset" | "command" | "args">):
 export function authMethodFor(spec: AgentSpec): string | undefined {
   if (spec.authMethodId !== undefined) return spec.authMethodId;
   const auth = presetFor(spec)?.authenticate;
-  return auth && auth.whenEnv.some((name) => spec.env[name] !== undefined) ? auth.methodId : undefined;
+  return auth?.whenEnv.some((name) => spec.env[name] !== undefined) ? auth.methodId : undefined;
 }

@@ -145,7 +145,7 @@ export function gitWorkspace(dir: string, log: Logger, signal?: AbortSignal): Wo
       if (listed.code !== 0) return null;
       const entry = parseTreeEntries(listed.stdout).find((e) => e.path === path);
       // Regular files only: a symlink's blob is its target's name, a submodule has no blob here.
-      if (!entry || entry.type !== "blob" || !/^100(644|755)$/.test(entry.mode) || entry.size > maxBytes) return null;
+      if (entry?.type !== "blob" || !/^100(644|755)$/.test(entry.mode) || entry.size > maxBytes) return null;
       return gitBytes(["cat-file", "blob", entry.oid], { ...read, maxBuffer: maxBytes + 1 });
     },
     dispose() {

@@ -143,7 +143,10 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
         onPermission: (ask, askSignal) => gate.decide(ask, askSignal),
         onProgress: (update) => {
           if (update.type === "notice") return progress.notice(update.message);
-          if (update.type === "usage") return void (usage.latest = update.usage);
+          if (update.type === "usage") {
+            usage.latest = update.usage;
+            return;
+          }
           startedReviewing(update.type === "mode" ? update.modeId : undefined);
           if (update.type === "plan") progress.plan(update.entries);
           else if (update.type === "tool_call") progress.activity(update.title);

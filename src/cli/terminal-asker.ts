@@ -32,7 +32,7 @@ export function describeAsk(ask: PermissionAsk, id: string): string {
     lines.push(...diff.slice(0, DIFF_LINES).map((l) => `   ${l}`));
     if (diff.length > DIFF_LINES) lines.push(`   … ${diff.length - DIFF_LINES} more lines`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export function parseAnswer(text: string): Answer | undefined {

@@ -100,7 +100,7 @@ export function createProgress(
       if (lines.join("\n") === planLines.join("\n")) return;
       planLines = lines;
       if (live) draw();
-      else out.write(["Plan:", ...lines].join("\n") + "\n");
+      else out.write(`${["Plan:", ...lines].join("\n")}\n`);
     },
     activity(text) {
       activity = text.replace(/\s+/g, " ").trim();
@@ -124,7 +124,7 @@ export function createProgress(
       if (live) clear();
       current = undefined;
       // The plan's last state stays on screen: it is what the agent did.
-      if (live && planLines.length > 0) out.write(["Plan:", ...planLines].join("\n") + "\n");
+      if (live && planLines.length > 0) out.write(`${["Plan:", ...planLines].join("\n")}\n`);
     },
   };
 }

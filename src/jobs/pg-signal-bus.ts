@@ -130,7 +130,10 @@ export function createPgSignalBus(opts: PgSignalBusOptions): SignalBus & { ready
       const name = channelName(channel);
       let set = listeners.get(name);
       const first = set === undefined;
-      if (!set) listeners.set(name, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        listeners.set(name, set);
+      }
       set.add(onSignal);
       if (first) {
         try {

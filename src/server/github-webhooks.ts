@@ -36,7 +36,7 @@ export function registerGitHubWebhooks(probot: Probot, deps: IntakeDeps & { metr
       "action" in context.payload && typeof context.payload.action === "string"
         ? `${context.name}.${context.payload.action}`
         : context.name;
-    let event;
+    let event: ReturnType<typeof toDomainEvent>;
     try {
       event = toDomainEvent(context.name, context.id, context.payload);
     } catch (err) {
@@ -53,7 +53,7 @@ export function registerGitHubWebhooks(probot: Probot, deps: IntakeDeps & { metr
       deps.metrics.webhook("github", name, "ignored");
       return;
     }
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof handleEvent>>;
     try {
       outcome = await handleEvent(deps, event);
     } catch (err) {

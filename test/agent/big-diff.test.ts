@@ -30,16 +30,16 @@ beforeAll(() => {
   base = remote.commit({ "README.md": "demo\n" }, "base");
   remote.setRef("refs/heads/main", base);
   const files: Record<string, string> = {
-    "package-lock.json":
-      Array.from({ length: LOCK_LINES }, (_, i) => `    "node_modules/p${i}": { "version": "1.0.${i % 89}" },`).join(
-        "\n",
-      ) + "\n",
+    "package-lock.json": `${Array.from(
+      { length: LOCK_LINES },
+      (_, i) => `    "node_modules/p${i}": { "version": "1.0.${i % 89}" },`,
+    ).join("\n")}\n`,
   };
   for (let m = 0; m < MODULES; m++) {
-    files[`src/m${m}.ts`] =
-      Array.from({ length: 100 }, (_, l) => `export const v${m}_${l} = compute(${l}, "module ${m} line ${l}");`).join(
-        "\n",
-      ) + "\n";
+    files[`src/m${m}.ts`] = `${Array.from(
+      { length: 100 },
+      (_, l) => `export const v${m}_${l} = compute(${l}, "module ${m} line ${l}");`,
+    ).join("\n")}\n`;
   }
   head = remote.commit(files, "a huge change", base);
   remote.setRef("refs/pull/1/head", head);

@@ -35,7 +35,7 @@ let turnUsage: unknown;
 const forever = () => new Promise<never>(() => undefined);
 
 function trace(method: string, params?: unknown): void {
-  if (scenario.traceFile) appendFileSync(scenario.traceFile, JSON.stringify({ method, params }) + "\n");
+  if (scenario.traceFile) appendFileSync(scenario.traceFile, `${JSON.stringify({ method, params })}\n`);
 }
 
 function configOptions(): SessionConfigOption[] | undefined {
@@ -116,7 +116,7 @@ async function runStep(
     case "error":
       throw new RequestError(step.code, step.message, step.data);
     case "crash":
-      for (const line of step.stderr ?? []) process.stderr.write(line + "\n");
+      for (const line of step.stderr ?? []) process.stderr.write(`${line}\n`);
       process.exit(step.exitCode ?? 1);
     case "hang":
       await new Promise<void>((resolve) => {
@@ -175,7 +175,7 @@ const app = agent({ name: "fake-agent" })
   .onRequest(methods.agent.initialize, async ({ params }) => {
     trace("initialize", params);
     if (scenario.hangOn === "initialize") await forever();
-    if (scenario.stdoutNoise !== undefined) process.stdout.write(scenario.stdoutNoise + "\n");
+    if (scenario.stdoutNoise !== undefined) process.stdout.write(`${scenario.stdoutNoise}\n`);
     return {
       protocolVersion: scenario.protocolVersion ?? PROTOCOL_VERSION,
       agentCapabilities: {},

@@ -52,7 +52,7 @@ export async function answerPermission(ctx: CommandContext, command: Answer): Pr
     return refuse(`Request ${inlineCode(id)} has expired; the agent was told no. Nothing changed.`);
   }
 
-  let authorization;
+  let authorization: Awaited<ReturnType<typeof authorizeApprover>>;
   try {
     // Three independent reads at once (the relay's latency is mostly these round trips); the
     // permission is only awaited, and its failure only counts, when the rules need it.

@@ -15,6 +15,7 @@ import { done, type CommandContext, type CommandDeps, type CommandResult } from 
 import { dismissFinding } from "./dismiss-finding.js";
 import { helpText, parseCommand, type Command } from "./parse-command.js";
 import { requestReview } from "./request-review.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
 
 export type { CommandDeps } from "./command-context.js";
 
@@ -74,7 +75,7 @@ export async function handleComment(deps: CommandDeps, event: CommentCreated): P
     deliveryId: event.deliveryId,
     user: event.author.login,
   });
-  let platform;
+  let platform: ScmPlatform;
   try {
     platform = await deps.platforms.forRepo(event.repo, log);
   } catch (err) {

@@ -4,6 +4,7 @@
 // from an honest typo that deserves a usage reply.
 
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each mark is matched alone on purpose (invisible ones are shown).
   /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E0FFF}]/gu;
 
 const CONFUSABLES: Record<string, string> = {

@@ -15,6 +15,7 @@ import { visibleJson, visibleText, type VisibleOptions } from "./visible-text.js
 const ZWJ = "\u200D";
 
 // Control characters (except tab and newline) and bidirectional overrides ("Trojan Source").
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
 // Any `@` directly followed by something: also catches `@&#97;ll`, which renders as `@all`.

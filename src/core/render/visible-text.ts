@@ -11,6 +11,7 @@
 // U+0020, line and paragraph separators, unassigned code points, variation selectors, the Hangul
 // and Braille blanks, and our own brackets.
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each mark is matched alone on purpose (invisible ones are shown).
   /[\p{Cc}\p{Cf}\p{Cn}\p{Zs}\p{Zl}\p{Zp}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0\u27E8\u27E9]|[\u{E0100}-\u{E01EF}]/gu;
 
 export interface VisibleOptions {

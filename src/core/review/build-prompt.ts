@@ -247,6 +247,6 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     instructionsSection(input),
     ["## Output", "", reportContract()].join("\n"),
   ].filter((s): s is string => s !== undefined);
-  const text = sections.join("\n\n") + "\n";
+  const text = `${sections.join("\n\n")}\n`;
   return { text, bytes: utf8Length(text), diffTruncated: diff.truncated };
 }

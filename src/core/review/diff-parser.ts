@@ -126,15 +126,49 @@ function headerNames(rest: string): { a: string; b: string } {
   return split > 0 ? { a: rest.slice(0, split), b: rest.slice(split + 1) } : { a: rest, b: rest };
 }
 
+/** Header lines that name a side of the diff, and where the name goes. */
+const HEADER_NAMES: Array<[prefix: string, read: (facts: HeaderFacts, rest: string) => void]> = [
+  [
+    "--- ",
+    (f, v) => {
+      f.minus = sideName(v, "a/");
+    },
+  ],
+  [
+    "+++ ",
+    (f, v) => {
+      f.plus = sideName(v, "b/");
+    },
+  ],
+  [
+    "rename from ",
+    (f, v) => {
+      f.renameFrom = readName(v);
+    },
+  ],
+  [
+    "rename to ",
+    (f, v) => {
+      f.renameTo = readName(v);
+    },
+  ],
+  [
+    "copy from ",
+    (f, v) => {
+      f.copyFrom = readName(v);
+    },
+  ],
+  [
+    "copy to ",
+    (f, v) => {
+      f.copyTo = readName(v);
+    },
+  ],
+];
+
 function readHeaderLine(line: string, facts: HeaderFacts): void {
-  const field = (prefix: string) => (line.startsWith(prefix) ? line.slice(prefix.length) : undefined);
-  let v: string | undefined;
-  if ((v = field("--- ")) !== undefined) facts.minus = sideName(v, "a/");
-  else if ((v = field("+++ ")) !== undefined) facts.plus = sideName(v, "b/");
-  else if ((v = field("rename from ")) !== undefined) facts.renameFrom = readName(v);
-  else if ((v = field("rename to ")) !== undefined) facts.renameTo = readName(v);
-  else if ((v = field("copy from ")) !== undefined) facts.copyFrom = readName(v);
-  else if ((v = field("copy to ")) !== undefined) facts.copyTo = readName(v);
+  const named = HEADER_NAMES.find(([prefix]) => line.startsWith(prefix));
+  if (named) named[1](facts, line.slice(named[0].length));
   else if (line.startsWith("new file mode")) facts.created = true;
   else if (line.startsWith("deleted file mode")) facts.deleted = true;
   else if (line.startsWith("Binary files ") || line === "GIT binary patch") facts.binary = true;

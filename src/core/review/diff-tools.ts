@@ -71,7 +71,7 @@ export function cutNote(budget: number, listed: string[], omittedCount: number, 
     parts.push(`Shown in part: ${partial.path} (${shown}).`);
   }
   parts.push("Read the rest from the working tree when you need it.");
-  return parts.join(" ") + "\n";
+  return `${parts.join(" ")}\n`;
 }
 
 /** The longest note a diff of these files could need, so that diff plus note stay within the budget. */

@@ -78,7 +78,7 @@ const finding = z
     deletes: z.preprocess(nullToUndefined, z.boolean().optional()),
   })
   .superRefine((f, ctx) => {
-    suggestionProblems(f).forEach(([key, message]) => ctx.addIssue({ code: "custom", path: [key], message }));
+    for (const [key, message] of suggestionProblems(f)) ctx.addIssue({ code: "custom", path: [key], message });
     if (f.line !== undefined && f.path === undefined) {
       ctx.addIssue({ code: "custom", path: ["line"], message: "a line needs a path" });
     }

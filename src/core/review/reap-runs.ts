@@ -12,6 +12,7 @@ import { createSummaryWriter } from "../change-request/summary-writer.js";
 import { renderSummaryFromFacts } from "../change-request/summary-view.js";
 import { shortSha } from "../model/commit.js";
 import { summaryCost } from "../change-request/summary-cost.js";
+import type { ScmPlatform } from "../ports/scm-platform.js";
 
 export const LOST_REPLICA_REASON =
   "Review interrupted: the server running it stopped responding. Comment `/warden review` to run it again.";
@@ -56,7 +57,7 @@ export async function endRunOfLostReplica(deps: ReviewDeps, runId: string): Prom
 
 async function tellThePlatform(deps: ReviewDeps, run: Run, log: ReviewDeps["log"]): Promise<void> {
   const ref = { repo: run.repo, number: run.number };
-  let platform;
+  let platform: ScmPlatform;
   try {
     platform = await deps.platforms.forRepo(run.repo, log);
   } catch (err) {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../../../src/core/model/change-request.js";
 import type { Finding } from "../../../src/core/model/finding.js";
 import { toDomainEvent } from "../../../src/platforms/github/events.js";
-import { createWorld, MAINTAINER, PR, type World } from "../support/permission-world.js";
+import { createWorld, PR, type World } from "../support/permission-world.js";
 
 const READER: Actor = { login: "reader", id: "301", isBot: false };
 const ref = () => ({ repo: w.run.repo, number: PR });

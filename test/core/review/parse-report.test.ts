@@ -40,8 +40,7 @@ describe("extractReport: finding the block", () => {
   });
 
   it("takes the LAST warden-report block", () => {
-    const text =
-      message({ ...report, summary: "first" }) + "\nOn second thought:\n" + message({ ...report, summary: "second" });
+    const text = `${message({ ...report, summary: "first" })}\nOn second thought:\n${message({ ...report, summary: "second" })}`;
     const result = extractReport(text);
     expect(result.ok && result.report.summary).toBe("second");
   });
@@ -54,24 +53,24 @@ describe("extractReport: finding the block", () => {
   it("accepts ~~~ fences and longer fences", () => {
     expect(extractReport(message(report, "~~~")).ok).toBe(true);
     expect(extractReport(message(report, "````")).ok).toBe(true);
-    const longerCloser = "```warden-report\n" + JSON.stringify(report) + "\n`````\n";
+    const longerCloser = `\`\`\`warden-report\n${JSON.stringify(report)}\n\`\`\`\`\`\n`;
     expect(extractReport(longerCloser).ok).toBe(true);
   });
 
   it("does not close a fence on a shorter or different fence", () => {
     const json = JSON.stringify(report);
-    expect(extractReport("````warden-report\n" + json + "\n```\n````").ok).toBe(false);
-    expect(extractReport("```warden-report\n" + json + "\n~~~\n```").ok).toBe(false);
-    expect(extractReport("```warden-report\n" + json + "\n```\n").ok).toBe(true);
+    expect(extractReport(`\`\`\`\`warden-report\n${json}\n\`\`\`\n\`\`\`\``).ok).toBe(false);
+    expect(extractReport(`\`\`\`warden-report\n${json}\n~~~\n\`\`\``).ok).toBe(false);
+    expect(extractReport(`\`\`\`warden-report\n${json}\n\`\`\`\n`).ok).toBe(true);
   });
 
   it("finds a block the agent wrapped in an outer markdown fence", () => {
-    const text = "`````markdown\n## Review\n" + message(report) + "`````\n";
+    const text = `\`\`\`\`\`markdown\n## Review\n${message(report)}\`\`\`\`\`\n`;
     expect(extractReport(text).ok).toBe(true);
   });
 
   it("accepts an unclosed block at the end of the message", () => {
-    expect(extractReport("```warden-report\n" + JSON.stringify(report)).ok).toBe(true);
+    expect(extractReport(`\`\`\`warden-report\n${JSON.stringify(report)}`).ok).toBe(true);
   });
 
   it("ignores blocks with another tag", () => {

@@ -1,6 +1,6 @@
 import nock from "nock";
 import { pino } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot, type ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Logger } from "../../../src/core/ports/logger.js";
 import type { Metrics } from "../../../src/core/ports/metrics.js";
