@@ -220,19 +220,13 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
     log,
     enableStaticFiles: false,
   });
+  // What both webhook routes hand their events to; comment commands run inline in the handler
+  // (core/commands/handle-comment.ts).
+  const intake = { store, queue, clock, log, metrics, bus: deps.bus, commands: { ...deps, store } };
   await server.load((probot, { addHandler }) => {
     if (github) {
       providers.set("github", createGitHubProvider({ probot, log, secrets }));
-      // Comment commands run inline in the webhook handler (core/commands/handle-comment.ts).
-      registerGitHubWebhooks(probot, {
-        store,
-        queue,
-        clock,
-        log,
-        metrics,
-        bus: deps.bus,
-        commands: { ...deps, store },
-      });
+      registerGitHubWebhooks(probot, intake);
     }
     if (gitlabSecrets) {
       const gitlab = createGitLabProvider({
@@ -247,13 +241,7 @@ export async function createWarden(opts: WardenOptions): Promise<Warden> {
       const readBack = createGitLabReadBack(gitlab.client);
       addHandler(
         gitlabWebhookRoute({
-          store,
-          queue,
-          clock,
-          log,
-          metrics,
-          bus: deps.bus,
-          commands: { ...deps, store },
+          ...intake,
           secrets: gitlabSecrets,
           readBack,
           botUserId,

@@ -5,8 +5,6 @@ import { isCommitSha } from "../core/model/commit.js";
 
 const HEAD_REF = "refs/warden/head";
 const BASE_REF = "refs/warden/base";
-const INITIAL_DEPTH = 50;
-const FETCH_TIMEOUT_MS = 10 * 60_000;
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
 const SCHEMES = new Set(["https:", "http:", "file:", "ssh:", "git:"]);
 
@@ -23,22 +21,7 @@ export async function fetchChange(dir: string, source: CheckoutSource, signal?: 
   const remote: GitRun = { ...local, timeoutMs: FETCH_TIMEOUT_MS, env: fetchConfig(credentials) };
   const refspecs = [`+${source.headRef}:${HEAD_REF}`, `+refs/heads/${source.baseRef}:${BASE_REF}`];
   const where = `${source.headRef} and refs/heads/${source.baseRef} from ${displayUrl(source.url)}`;
-  const fetch = (options: string[], specs = refspecs, what = `fetching ${where}`) =>
-    git(
-      [
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-recurse-submodules",
-        "--no-write-fetch-head",
-        ...options,
-        "--",
-        source.url,
-        ...specs,
-      ],
-      remote,
-      what,
-    );
+  const fetch = fetcher(source.url, remote, refspecs, `fetching ${where}`);
 
   await git(["init", "--quiet"], local);
   await fetch([`--depth=${INITIAL_DEPTH}`]);
@@ -64,6 +47,33 @@ export async function fetchChange(dir: string, source: CheckoutSource, signal?: 
 }
 
 /** The fetch's Basic credentials, and the strings git's messages must never show. */
+/** The first fetch's depth; deepened only when the base is not in reach. */
+export const INITIAL_DEPTH = 50;
+export const FETCH_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * `git fetch` of `url` as both checkouts run it (the run's workspace and the repository cache): no
+ * tags, no submodules, no FETCH_HEAD, the refspecs given or the defaults.
+ */
+export function fetcher(url: string, remote: GitRun, defaultSpecs: string[], defaultWhat: string) {
+  return (options: string[], specs = defaultSpecs, what = defaultWhat) =>
+    git(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-recurse-submodules",
+        "--no-write-fetch-head",
+        ...options,
+        "--",
+        url,
+        ...specs,
+      ],
+      remote,
+      what,
+    );
+}
+
 export function fetchAuth(source: CheckoutSource): { credentials: string | undefined; secrets: string[] } {
   if (!source.auth) return { credentials: undefined, secrets: [] };
   const credentials = Buffer.from(`${source.auth.username}:${source.auth.password}`).toString("base64");

@@ -13,13 +13,19 @@ import { appendFile, copyFile, mkdir, readdir, rename, rm, writeFile } from "nod
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CheckoutSource } from "../core/ports/workspace.js";
-import { displayUrl, fetchAuth, fetchConfig, isShallow } from "./fetch-change.js";
+import {
+  displayUrl,
+  FETCH_TIMEOUT_MS,
+  fetchAuth,
+  fetchConfig,
+  fetcher,
+  INITIAL_DEPTH,
+  isShallow,
+} from "./fetch-change.js";
 import { git, lastLines, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 
 export const READY_MARKER = "warden-cache-ready";
-const INITIAL_DEPTH = 50;
-const FETCH_TIMEOUT_MS = 10 * 60_000;
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
 /** Past these, fetched packs and loose objects are folded together (geometric: cheap, incremental). */
 const MAX_PACKS = 40;
@@ -105,22 +111,7 @@ export async function updateCache(
   const baseRef = `refs/heads/${source.baseRef}`;
   const refspecs = [`+${source.headRef}:${source.headRef}`, `+${baseRef}:${baseRef}`];
   const where = `${source.headRef} and ${baseRef} from ${displayUrl(source.url)} into the repository cache`;
-  const fetch = (options: string[], specs = refspecs, what = `fetching ${where}`) =>
-    git(
-      [
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-recurse-submodules",
-        "--no-write-fetch-head",
-        ...options,
-        "--",
-        source.url,
-        ...specs,
-      ],
-      remote,
-      what,
-    );
+  const fetch = fetcher(source.url, remote, refspecs, `fetching ${where}`);
 
   await fetch(hasRefs ? [] : [`--depth=${INITIAL_DEPTH}`]);
   let state = await inspectChange(source, baseRef, local);
