@@ -8,9 +8,9 @@ import { cancelled, crashed, isRequestError, requestFailure, stdoutViolation, ti
 import type { FailureContext } from "./agent-failure.js";
 import { agentLabel } from "./agent-hints.js";
 import { askPermission } from "./ask-permission.js";
-import { DEFAULT_ALLOWED_MODES, agentModeAllowed } from "./allowed-modes.js";
-import { applyModeStep, modeRefused, openSession, type OpenedSession, type SessionReport } from "./open-session.js";
-import { presetFor } from "./presets.js";
+import { DEFAULT_ALLOWED_MODES } from "./allowed-modes.js";
+import { createModeGuard, type ModeGuard } from "./mode-guard.js";
+import { openSession, type OpenedSession, type SessionReport } from "./open-session.js";
 import { createSessionUpdateReader, readAuthStatus } from "./session-updates.js";
 import { guardedStream } from "./stdout-guard.js";
 import { createUsageGuard, type UsageGuard } from "./usage-guard.js";
@@ -55,11 +55,9 @@ export class AgentRun {
   private ctx?: ClientContext;
   private phase = "while starting";
   private timer?: NodeJS.Timeout;
-  /** The last mode the agent reported, and how many times Warden had to put it back. */
-  private reportedMode?: string;
-  private restores = 0;
   private readonly onAbort = () => void this.stop(cancelled(this.name, this.opts.signal.reason));
   private readonly usage: UsageGuard;
+  private readonly modes: ModeGuard;
 
   constructor(deps: { proc: AgentProcess; opts: AgentRunOptions; log: Logger; graceMs: number }) {
     this.proc = deps.proc;
@@ -70,6 +68,15 @@ export class AgentRun {
     this.failure = { spec: deps.opts.agent, authMethods: [], secrets: Object.values(deps.opts.agent.env) };
     const stop = (reason: AgentError) => void this.stop(reason);
     this.usage = createUsageGuard({ budget: deps.opts.budget, log: deps.log, progress: (u) => this.progress(u), stop });
+    this.modes = createModeGuard({
+      spec: deps.opts.agent,
+      allowedModes: this.allowedModes(),
+      call: (method, send) => this.call(method, send),
+      progress: (update) => this.progress(update),
+      ended: () => this.ending !== undefined || this.settled,
+      end: (err) => this.end(err),
+      log: deps.log,
+    });
   }
 
   execute<T>(work: (session: AgentSession) => Promise<T>): Promise<T> {
@@ -139,7 +146,7 @@ export class AgentRun {
     const sessionId = this.opened.sessionId;
     this.sessionId = sessionId;
     // A mode announced while the session was set up (e.g. by the agent's own start-up) counts too.
-    if (this.reportedMode !== undefined) await this.onModeReported(this.reportedMode);
+    await this.modes.onSessionOpened(this.opened, ctx);
     if (this.ending) throw this.ending;
     this.phase = "between prompts";
     return { prompt: (text) => this.prompt(ctx, sessionId, text) };
@@ -238,50 +245,6 @@ export class AgentRun {
     return this.opts.allowedModes ?? DEFAULT_ALLOWED_MODES;
   }
 
-  /**
-   * The agent changed mode (it may do so by itself, or after a maintainer approved leaving plan
-   * mode with an option such as "auto-accept edits"). A mode the server does not allow is left
-   * at once for the run's mode; when that fails, or keeps happening, the run ends.
-   */
-  private async onModeReported(modeId: string): Promise<void> {
-    this.reportedMode = modeId;
-    const opened = this.opened;
-    if (!opened || this.ending || this.settled) return;
-    if (agentModeAllowed(modeId, this.allowedModes(), presetFor(this.opts.agent))) return;
-    const { restore, target } = opened.modes;
-    this.log.warn({ modeId, target }, "agent entered a mode the server does not allow");
-    if (!restore || !this.ctx || this.restores >= 3) {
-      const why = !restore ? "Warden cannot switch it back" : "it kept leaving the allowed mode";
-      return this.end(
-        modeRefused(this.opts.agent, {
-          startMode: opened.modes.startMode,
-          refused: `it switched to ${modeId}, which is not in this server's allowedModes, and ${why}`,
-        }),
-      );
-    }
-    this.restores++;
-    this.progress({
-      type: "notice",
-      message: `agent "${this.opts.agent.name}" switched to mode ${modeId}, which this server does not allow; switching back to ${target}`,
-    });
-    try {
-      await applyModeStep(
-        { ctx: this.ctx, call: (method, send) => this.call(method, send) },
-        opened.sessionId,
-        restore,
-      );
-      if (this.reportedMode === modeId) this.reportedMode = target;
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      this.end(
-        modeRefused(this.opts.agent, {
-          startMode: opened.modes.startMode,
-          refused: `it switched to ${modeId}, which is not in this server's allowedModes, and switching back to ${target} failed: ${reason}`,
-        }),
-      );
-    }
-  }
-
   private onAgentMessage(message: Record<string, unknown>): void {
     if ("id" in message) return;
     if (message.method === "_auth/status_update") {
@@ -290,7 +253,7 @@ export class AgentRun {
     }
     if (message.method !== "session/update") return;
     const { progress, messageText, modeId, usageUpdate } = this.updates.read(message.params);
-    if (modeId !== undefined) void this.onModeReported(modeId);
+    if (modeId !== undefined) void this.modes.onModeReported(modeId);
     if (usageUpdate) this.usage.onUsageUpdate(usageUpdate, this.turn !== undefined);
     if (messageText !== undefined) this.turn?.chunks.push(messageText);
     // Text outside a turn is not an answer (gemini announces a mode change as "[MODE_UPDATE] plan").

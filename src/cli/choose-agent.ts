@@ -5,7 +5,8 @@ import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { isPresetName, PRESET_NAMES, PRESETS, type AgentPreset } from "../agent/presets.js";
 import { resolveAgent } from "../config/resolve-agent.js";
-import type { ServerAgentConfig, ServerConfig } from "../config/server-config.js";
+import type { ServerAgentConfig } from "../config/agent-entry-schema.js";
+import type { ServerConfig } from "../config/server-config.js";
 import { ConfigError } from "../core/errors.js";
 import type { AgentSpec } from "../core/model/agent.js";
 
