@@ -4,8 +4,7 @@
 // the command handler, main.ts, the CLI); what an error means is decided here.
 import { AgentError, ConfigError, MalformedPayloadError, PlatformError } from "../errors.js";
 import type { RunStatus } from "../model/run.js";
-import { truncate } from "../render/format.js";
-import { errorDescription, STATUS_DESCRIPTION_MAX } from "../render/render-status.js";
+import { errorDescription, fitStatusDescription } from "../render/render-status.js";
 
 export type ErrorKind = "config" | "malformed_payload" | "platform" | "agent" | "internal";
 
@@ -92,7 +91,7 @@ export function outcomeOf(err: unknown): ErrorOutcome {
     commitState: "error",
     statusDescription:
       err instanceof AgentError && err.code === "budget"
-        ? truncate(`Review stopped: ${err.message}`, STATUS_DESCRIPTION_MAX)
+        ? fitStatusDescription(`Review stopped: ${err.message}`)
         : errorDescription(summaryLine),
     httpStatus: kind === "malformed_payload" ? 400 : 500,
     logLevel: inputProblem ? "warn" : "error",

@@ -9,8 +9,7 @@ import type { Logger } from "../ports/logger.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { RunUsageStore } from "../ports/usage-store.js";
 import { formatUsd } from "../render/render-cost.js";
-import { STATUS_DESCRIPTION_MAX } from "../render/render-status.js";
-import { truncate } from "../render/format.js";
+import { fitStatusDescription } from "../render/render-status.js";
 import type { AgentUsage, UsageLimits } from "../model/usage.js";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -51,7 +50,7 @@ export async function recordRunUsage(
 }
 
 export interface DailyBudgetStop {
-  /** For the summary: why no agent ran (its failure block adds that `/warden review` runs it). */
+  /** For the summary: why no agent ran (steps/end-early.ts adds that `/warden review` runs it). */
   reason: string;
   /** The `error` status description (≤ 140 characters). */
   status: string;
@@ -76,9 +75,8 @@ export async function dailyBudgetStop(
     reason:
       `no agent was started: this ${terms.short}'s reviews cost ${formatUsd(spent)} in the last 24 hours, ` +
       `at or over this server's daily budget of ${formatUsd(limit)} per ${terms.short}`,
-    status: truncate(
+    status: fitStatusDescription(
       `Review not run: daily cost budget reached (${formatUsd(limit)}); comment /warden review to run it`,
-      STATUS_DESCRIPTION_MAX,
     ),
   };
 }
