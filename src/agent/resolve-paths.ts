@@ -7,6 +7,7 @@
 import { realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { MAX_PATH_CHARS } from "../core/permissions/policy.js";
+import { leavesDir } from "../core/model/paths.js";
 
 async function real(path: string): Promise<string | undefined> {
   try {
@@ -34,7 +35,7 @@ async function resolveOne(path: string, cwd: string, realCwd: string): Promise<s
     current = resolved ?? next;
   }
   const rel = relative(realCwd, current);
-  const inside = rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  const inside = !leavesDir(rel);
   return inside ? rel || "." : current;
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from "../../core/ports/logger.js";
 import { presetFor } from "../presets.js";
 import { findOnPath } from "./probe-sandbox.js";
 import type { SandboxPolicy } from "./sandbox-policy.js";
+import { isInside } from "../../core/model/paths.js";
 
 const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
 
@@ -44,10 +45,7 @@ export function readOnlyShells(dests: string[], writableRoots: string[]): string
 
 export type Bind = ["--ro-bind" | "--bind", string];
 
-function inside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
-}
+const inside = isInside;
 
 const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => inside(path, dir));
 

@@ -3,12 +3,13 @@
 // symlinks, see PermissionAsk.resolvedPaths), a chained shell command, a file tool without a path
 // or a command over 8 KB is never allowed automatically. Rules are matched in linear time
 // (glob-match.ts): the agent's text never reaches a regular expression built from a rule.
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import type { PermissionRule } from "../../config/repo-config.js";
 import type { PermissionAsk, ToolKind } from "../model/permission.js";
 import { commandForms } from "./command-program.js";
 import { compileCommandGlob, compilePathGlob, globMatches, MatchBudget, MatchBudgetExceeded } from "./glob-match.js";
 import { FILE_KINDS, judgedKind } from "../model/judged-kind.js";
+import { leavesDir } from "../model/paths.js";
 
 export interface PolicyRules {
   allow: PermissionRule[];
@@ -58,9 +59,7 @@ function normalisePath(given: string, resolved: string | undefined, workspace: s
     path.startsWith("~") ||
     given.length > MAX_PATH_CHARS ||
     given.includes("\0") ||
-    rel === ".." ||
-    rel.startsWith(`..${sep}`) ||
-    isAbsolute(rel);
+    leavesDir(rel);
   return {
     given,
     relative: rel === "" ? "." : rel.split(sep).join("/"),
