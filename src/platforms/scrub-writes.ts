@@ -11,6 +11,7 @@ export function scrubWrites(platform: ScmPlatform, scrub: (text: string) => stri
     platform: p.platform,
     repo: p.repo,
     terms: p.terms,
+    maxCommentChars: p.maxCommentChars,
     getChangeRequest: (number) => p.getChangeRequest(number),
     readRepoConfig: () => p.readRepoConfig(),
     checkoutSource: (changeRequest) => p.checkoutSource(changeRequest),

@@ -37,12 +37,10 @@ const DECIDED_MARGIN_CHARS = 2_000;
  * can (with room for the decided version of the comment, which is edited in later).
  */
 function oversize(request: PermissionRequestRecord, body: string, platform: ScmPlatform): string | undefined {
-  const limit = platform.maxCommentChars ?? GITHUB_MAX_COMMENT_CHARS;
+  const limit = platform.maxCommentChars;
   if (body.length + DECIDED_MARGIN_CHARS <= limit) return undefined;
   return `rejected automatically: the request is too large to show whole in a comment (${body.length} characters; this ${platform.terms.short} accepts ${limit}), and it is never shown cut; ask again with a shorter command or smaller input (request ${request.id})`;
 }
-
-const GITHUB_MAX_COMMENT_CHARS = 65_536;
 
 export function createCommentRelay(deps: CommentRelayDeps): HumanRelay {
   const lifecycle = { ...deps, platformFor: async () => deps.platform };

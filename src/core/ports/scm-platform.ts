@@ -38,10 +38,9 @@ export interface ScmPlatform {
   readonly terms: ChangeRequestTerms;
   /**
    * Longest comment body the platform accepts, in characters (GitHub 65,536; GitLab notes
-   * 1,000,000); default GitHub's. A permission request that cannot be shown whole within it is
-   * rejected, never cut.
+   * 1,000,000). A permission request that cannot be shown whole within it is rejected, never cut.
    */
-  readonly maxCommentChars?: number;
+  readonly maxCommentChars: number;
   getChangeRequest(number: number): Promise<ChangeRequest>;
   /** Text of the repository config file on the DEFAULT branch; null when the file does not exist. */
   readRepoConfig(): Promise<string | null>;

@@ -25,6 +25,8 @@ export interface StoredComment {
 export class FakePlatform implements ScmPlatform {
   readonly platform = "github" as const;
   readonly terms = { changeRequest: "pull request", short: "PR" };
+  /** GitHub's. */
+  readonly maxCommentChars = 65_536;
   readonly comments: StoredComment[] = [];
   readonly reactions: Array<{ commentId: string; reaction: "+1" | "confused" }> = [];
   readonly replies: Array<{ commentId: string; threadId?: string; body: string }> = [];

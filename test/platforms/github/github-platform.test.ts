@@ -27,6 +27,7 @@ describe("GitHub platform: identity and pull requests", () => {
     expect(platform.platform).toBe("github");
     expect(platform.repo).toBe(REPO);
     expect(platform.terms).toEqual({ changeRequest: "pull request", short: "PR" });
+    expect(platform.maxCommentChars).toBe(65_536);
   });
 
   it("maps pulls.get to a change request", async () => {

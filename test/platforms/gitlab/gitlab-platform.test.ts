@@ -38,6 +38,9 @@ describe("GitLab platform: merge requests", () => {
     expect(platform.platform).toBe("gitlab");
     expect(platform.repo).toBe(REPO);
     expect(platform.terms).toEqual({ changeRequest: "merge request", short: "MR" });
+    // GitLab's own note limit, through the secret-scrubbing wrapper every adapter returns: a
+    // permission request up to it is shown (it used to be held to GitHub's 65,536).
+    expect(platform.maxCommentChars).toBe(1_000_000);
   });
 
   it("maps the merge request and its diff_refs; the clone URL is the target project's", async () => {
