@@ -183,6 +183,14 @@ describe.each(["claude", "opencode"] as const)("%s: a full review against the sc
       expect(fixture.marker("claude-hook-ran")).toBe(false);
       expect(fixture.marker("claude-mcp-ran")).toBe(false);
       expect(fixture.marker("opencode-mcp-ran")).toBe(false);
+      // The agent's usage over ACP reached Warden (issue 14): the scripted model answers every
+      // call with 100 input and 20 output tokens, so whatever the agent sums, tokens are reported.
+      console.log(`${agent}: usage ${JSON.stringify(result.change.usage)}`);
+      expect(result.change.usage?.tokensReported).toBe(true);
+      expect(result.change.usage?.inputTokens).toBeGreaterThanOrEqual(100);
+      // claude-agent-acp also reports the session's cost (usage_update `cost`); opencode does not.
+      if (agent === "claude") expect(result.change.usage?.costUsd).toBeGreaterThan(0);
+      else expect(result.change.usage?.costUsd).toBeUndefined();
       console.log(
         `${agent}: asks ${JSON.stringify(asks)}; model requests ${JSON.stringify(endpoint.requests.map((r) => ({ main: r.main, toolResult: r.toolResult?.slice(0, 60) })))}`,
       );
