@@ -1,4 +1,4 @@
-// Webhook intake on the real SQLite store (group commit included) with a recording queue: one run
+// Webhook intake on the real SQLite store with a recording queue: one run
 // per (repo, PR, head), redeliveries ignored, older runs superseded, runs cancelled on close, and
 // no event lost when writing the delivery and the run fails half-way.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
