@@ -12,8 +12,6 @@ import type { DeliveryStore } from "../ports/store.js";
 import { endRun, supersedeOthers, type EndRunsDeps } from "../change-request/end-runs.js";
 import { shortSha } from "../model/commit.js";
 
-export { supersedeOthers } from "../change-request/end-runs.js";
-
 export interface IntakeDeps {
   /** Deliveries, and what ending runs needs; comment commands bring their own (`commands`). */
   store: DeliveryStore & EndRunsDeps["store"];
