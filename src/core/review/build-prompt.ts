@@ -13,8 +13,6 @@ import type { NotInlined, PromptDiff } from "./read-diff.js";
 import { stripMarkers } from "./strip-markers.js";
 import type { ChangeRequestTerms } from "../model/commit.js";
 
-export { stripMarkers } from "./strip-markers.js";
-
 export interface PromptInput {
   terms: ChangeRequestTerms;
   changeRequest: Pick<ChangeRequest, "title" | "body" | "headSha" | "baseSha" | "baseRef" | "headRef" | "author">;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/model/finding.js";
-import { buildPrompt, stripMarkers, type PromptInput } from "../../../src/core/review/build-prompt.js";
+import { buildPrompt, type PromptInput } from "../../../src/core/review/build-prompt.js";
 import { parseDiffFiles } from "../../../src/core/review/diff-tools.js";
 import { extractReport } from "../../../src/core/review/parse-report.js";
+import { stripMarkers } from "../../../src/core/review/strip-markers.js";
 import { MIXED_DIFF } from "./diff-samples.js";
 
 const NONCE = "n0nc3x7q";
