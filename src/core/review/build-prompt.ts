@@ -6,7 +6,8 @@
 import type { ChangeRequest } from "../model/change-request.js";
 import type { Finding } from "../model/finding.js";
 import type { ChangedFile } from "../model/diff.js";
-import { cutDiff, utf8Length } from "./diff-tools.js";
+import { utf8Length } from "./diff-parser.js";
+import { cutDiff } from "./diff-tools.js";
 import { reportContract } from "./parse-report.js";
 import { dismissedSection } from "./prompt-dismissals.js";
 import type { NotInlined, PromptDiff } from "./read-diff.js";

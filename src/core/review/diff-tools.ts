@@ -3,8 +3,6 @@
 // streamed through the same parser by read-diff.ts instead.
 import { LINE, parseSections, utf8Length, type DiffFile, type Section } from "./diff-parser.js";
 
-export { utf8Length, type DiffFile } from "./diff-parser.js";
-
 export interface CutDiff {
   text: string;
   truncated: boolean;
