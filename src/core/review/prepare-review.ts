@@ -11,7 +11,7 @@ import type { ChangeRequest } from "../model/change-request.js";
 import type { Run } from "../model/run.js";
 import type { ServerPolicy } from "../change-request/review-deps.js";
 import { generatedFiles } from "./generated-files.js";
-import { readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
+import { keptFile, readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
 import { filterBeforeCheckout, type SkipNotice } from "./review-filters.js";
 import { shortSha } from "../model/commit.js";
 
@@ -84,8 +84,8 @@ export async function selectDiff(
 ): Promise<DiffSelection> {
   const keep = pathFilter(review);
   const { baseSha, headSha } = changeRequest;
-  const changedFiles = (await workspace.changedFiles(baseSha, headSha, { mergeBase: true })).filter(
-    (f) => keep(f.path) || (f.oldPath !== undefined && keep(f.oldPath)),
+  const changedFiles = (await workspace.changedFiles(baseSha, headSha, { mergeBase: true })).filter((f) =>
+    keptFile(keep, f),
   );
   const maxReadBytes = limits.maxReadBytes ?? DIFF_MAX_READ_BYTES;
   const listOnly = await generatedFiles(workspace, baseSha, review.skipGenerated);
