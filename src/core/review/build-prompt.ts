@@ -8,6 +8,7 @@ import type { Finding } from "../model/finding.js";
 import type { ChangedFile } from "../model/diff.js";
 import { utf8Length } from "./diff-parser.js";
 import { cutDiff } from "./diff-tools.js";
+import { longestBacktickRun } from "../render/code-spans.js";
 import { reportContract } from "./parse-report.js";
 import { dismissedSection } from "./prompt-dismissals.js";
 import type { NotInlined, PromptDiff } from "./read-diff.js";
@@ -47,8 +48,7 @@ const MAX_LISTED_FILES = 1_000;
 /** One line of author-controlled text, safe inside a markdown code span. */
 function code(text: string): string {
   const flat = text.replace(/\p{Cc}/gu, " ");
-  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = "`".repeat(longestRun + 1);
+  const ticks = "`".repeat(longestBacktickRun(flat) + 1);
   const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
   return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
@@ -67,8 +67,7 @@ function untrusted(kind: string, nonce: string, content: string): string {
 }
 
 function fenceFor(text: string): string {
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  return "`".repeat(Math.max(3, longestRun + 1));
+  return "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
 }
 
 function taskSection(input: PromptInput): string {
