@@ -91,7 +91,7 @@ export function partOf(s: Section, room: number): { text: string; partial: Parti
 export function cutDiff(diff: string, budgetBytes: number): CutDiff {
   if (utf8Length(diff) <= budgetBytes) return { text: diff, truncated: false, omittedFiles: [], partialFiles: [] };
   const { preamble, sections } = parseSections(diff);
-  const maxHunks = Math.max(0, ...sections.map((s) => s.hunkCount));
+  const maxHunks = sections.reduce((max, s) => Math.max(max, s.hunkCount), 0);
   let room =
     budgetBytes -
     noteReserve(

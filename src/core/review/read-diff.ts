@@ -94,7 +94,8 @@ export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOpti
     const reason = listOnly(stat);
     if (reason) listed.set(stat.path, reason);
   }
-  const maxHunks = Math.max(0, ...stats.map(changedLines));
+  // A loop, not Math.max(...spread): a spread of more than ~125k files throws RangeError.
+  const maxHunks = stats.reduce((max, s) => Math.max(max, changedLines(s)), 0);
   let room =
     budgetBytes -
     noteReserve(
