@@ -12,8 +12,11 @@ import { SUMMARY_MARKER } from "../render/markers.js";
 export interface SummaryWriter {
   /** Writes now unless the body is unchanged. Returns the comment's URL when known. */
   write(body: string): Promise<string | undefined>;
-  /** Writes when the throttle allows, else once more when it expires (the latest body wins). */
-  writeThrottled(body: string): void;
+  /**
+   * Writes when the throttle allows, else once more when it expires (the latest wins). `render`
+   * runs only for the write that happens, so an edit the throttle drops costs nothing.
+   */
+  writeThrottled(render: () => Promise<string>): void;
   /** Cancels a pending throttled write and waits for any write in flight. */
   flush(): Promise<void>;
 }
@@ -35,7 +38,7 @@ export function createSummaryWriter(deps: {
   const { platform, ref, store, clock, log } = deps;
   let chain: Promise<unknown> = Promise.resolve();
   let lastWriteAt = 0;
-  let pendingBody: string | undefined;
+  let pendingRender: (() => Promise<string>) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let url: string | undefined;
 
@@ -79,30 +82,30 @@ export function createSummaryWriter(deps: {
     });
   }
 
-  function enqueue(body: string): Promise<void> {
-    const next = chain.then(() => doWrite(body));
+  function enqueue(render: () => string | Promise<string>): Promise<void> {
+    const next = chain.then(async () => doWrite(await render()));
     chain = next.catch(() => undefined);
     return next;
   }
 
   function fireThrottled(): void {
     timer = undefined;
-    const body = pendingBody;
-    pendingBody = undefined;
-    if (body === undefined) return;
-    enqueue(body).catch((err: unknown) => log.warn({ err }, "progress update of the summary failed"));
+    const render = pendingRender;
+    pendingRender = undefined;
+    if (render === undefined) return;
+    enqueue(render).catch((err: unknown) => log.warn({ err }, "progress update of the summary failed"));
   }
 
   return {
     async write(body) {
-      pendingBody = undefined;
+      pendingRender = undefined;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await enqueue(body);
+      await enqueue(() => body);
       return url;
     },
-    writeThrottled(body) {
-      pendingBody = body;
+    writeThrottled(render) {
+      pendingRender = render;
       if (timer) return;
       const wait = lastWriteAt + deps.throttleMs - clock.now().getTime();
       if (wait <= 0) {
@@ -115,7 +118,7 @@ export function createSummaryWriter(deps: {
     async flush() {
       if (timer) clearTimeout(timer);
       timer = undefined;
-      pendingBody = undefined;
+      pendingRender = undefined;
       await chain;
     },
   };

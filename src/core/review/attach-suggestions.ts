@@ -34,7 +34,10 @@ export async function attachSuggestions(input: {
   if (!workspace) return out;
   // The tracker made each new finding from the FIRST reported finding of its fingerprint.
   const byPrint = new Map<string, ReportedFinding>();
-  for (const r of input.reported) if (!byPrint.has(fingerprint(r))) byPrint.set(fingerprint(r), r);
+  for (const r of input.reported) {
+    const print = fingerprint(r);
+    if (!byPrint.has(print)) byPrint.set(print, r);
+  }
   const files = new Map<string, Promise<Uint8Array | null>>();
   for (const f of input.findings) {
     const r = byPrint.get(f.fingerprint);

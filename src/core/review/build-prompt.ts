@@ -6,14 +6,15 @@
 import type { ChangeRequest } from "../model/change-request.js";
 import type { Finding } from "../model/finding.js";
 import type { ChangedFile } from "../model/diff.js";
-import { cutDiff, utf8Length } from "./diff-tools.js";
+import { utf8Length } from "./diff-parser.js";
+import { cutDiff } from "./diff-tools.js";
+import { longestBacktickRun } from "../render/code-spans.js";
 import { reportContract } from "./parse-report.js";
+import { codeSpan } from "./prompt-code-span.js";
 import { dismissedSection } from "./prompt-dismissals.js";
 import type { NotInlined, PromptDiff } from "./read-diff.js";
 import { stripMarkers } from "./strip-markers.js";
 import type { ChangeRequestTerms } from "../model/commit.js";
-
-export { stripMarkers } from "./strip-markers.js";
 
 export interface PromptInput {
   terms: ChangeRequestTerms;
@@ -45,18 +46,9 @@ export interface BuiltPrompt {
 
 const MAX_LISTED_FILES = 1_000;
 
-/** One line of author-controlled text, safe inside a markdown code span. */
-function code(text: string): string {
-  const flat = text.replace(/\p{Cc}/gu, " ");
-  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = "`".repeat(longestRun + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-
 /** Author-controlled text for inside an untrusted block: no marker lookalike, no nonce, one line, a code span. */
 function name(text: string, nonce: string): string {
-  return code(stripMarkers(text, nonce));
+  return codeSpan(stripMarkers(text, nonce));
 }
 
 function escapeRegExp(text: string): string {
@@ -68,8 +60,7 @@ function untrusted(kind: string, nonce: string, content: string): string {
 }
 
 function fenceFor(text: string): string {
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  return "`".repeat(Math.max(3, longestRun + 1));
+  return "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
 }
 
 function taskSection(input: PromptInput): string {
@@ -181,7 +172,9 @@ function diffSection(input: PromptInput, cut: PromptDiff): { text: string; trunc
           `change since then (\`${diffKind.sinceSha}\`..\`${cr.headSha}\`). The full list of files the ${terms.short}`,
           "changes is above; read any of them in the working directory when the increment is not enough.",
         ]
-      : [`The whole change of the ${terms.short}, from its merge base with ${code(cr.baseRef)} to \`${cr.headSha}\`.`];
+      : [
+          `The whole change of the ${terms.short}, from its merge base with ${codeSpan(cr.baseRef)} to \`${cr.headSha}\`.`,
+        ];
   if (cut.truncated) intro.push("The diff was too large and was cut; the note at its end says what was left out.");
   // Only markers bearing this run's nonce go: the diff is code, and may legitimately mention markers.
   const ownMarker = new RegExp(`<\\s*/?\\s*untrusted-[^<>]*${escapeRegExp(nonce)}\\s*>`, "gi");

@@ -1,9 +1,7 @@
-// A diff held in a string (small ones, and tests): which files it touches, where an inline comment
-// may go, and how to show the agent as much of it as a byte budget allows. Diffs read from git are
-// streamed through the same parser by read-diff.ts instead.
-import { LINE, parseSections, utf8Length, type DiffFile, type Section } from "./diff-parser.js";
-
-export { utf8Length, type DiffFile } from "./diff-parser.js";
+// How to show the agent as much of a diff as a byte budget allows: the note naming what was cut,
+// the room it needs, the part of a file that fits, and the cut of a diff held in a string. Diffs
+// read from git are streamed and cut with the same pieces by read-diff.ts.
+import { LINE, parseSections, utf8Length, type Section } from "./diff-parser.js";
 
 export interface CutDiff {
   text: string;
@@ -12,41 +10,6 @@ export interface CutDiff {
   omittedFiles: string[];
   /** Files of which only the first hunks (or the start of the first hunk) are shown. */
   partialFiles: string[];
-}
-
-function publicFile(s: Section): DiffFile {
-  const file: DiffFile = { path: s.path, status: s.status, binary: s.binary, text: s.text };
-  if (s.oldPath !== undefined) file.oldPath = s.oldPath;
-  return file;
-}
-
-export function parseDiffFiles(diff: string): DiffFile[] {
-  return parseSections(diff).sections.map(publicFile);
-}
-
-/**
- * New-side line numbers of added and context lines, per file: the lines GitHub and GitLab accept
- * review comments on. Every file of the diff has an entry (empty for deleted or binary files).
- */
-export function commentableLines(diff: string): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>();
-  for (const s of parseSections(diff).sections) {
-    const lines = out.get(s.path) ?? new Set<number>();
-    if (s.status !== "deleted") {
-      for (let i = 0; i < s.newRanges.length; i += 2) {
-        for (let n = s.newRanges[i]!; n < s.newRanges[i]! + s.newRanges[i + 1]!; n++) lines.add(n);
-      }
-    }
-    out.set(s.path, lines);
-  }
-  return out;
-}
-
-/** Keeps the files whose path (or, for a rename, old path) passes `keep`. */
-export function filterDiff(diff: string, keep: (path: string) => boolean): string {
-  const { preamble, sections } = parseSections(diff);
-  const kept = sections.filter((s) => keep(s.path) || (s.oldPath !== undefined && keep(s.oldPath)));
-  return preamble + kept.map((s) => s.text).join("");
 }
 
 const NOTE_NAMES = 20;
@@ -128,7 +91,7 @@ export function partOf(s: Section, room: number): { text: string; partial: Parti
 export function cutDiff(diff: string, budgetBytes: number): CutDiff {
   if (utf8Length(diff) <= budgetBytes) return { text: diff, truncated: false, omittedFiles: [], partialFiles: [] };
   const { preamble, sections } = parseSections(diff);
-  const maxHunks = Math.max(0, ...sections.map((s) => s.hunkCount));
+  const maxHunks = sections.reduce((max, s) => Math.max(max, s.hunkCount), 0);
   let room =
     budgetBytes -
     noteReserve(

@@ -1,5 +1,5 @@
-// Everything a run decides before the agent starts: is there anything to do, under which policy,
-// with which agent, and which part of the change the agent is shown.
+// Everything a run decides before the agent starts: is there anything to do (and budget left for
+// it today), under which policy, with which agent, and which part of the change the agent is shown.
 import picomatch from "picomatch";
 import type { RepoConfig } from "../../config/repo-config.js";
 import { loadReviewConfig } from "../change-request/load-repo-config.js";
@@ -9,22 +9,27 @@ import type { ScmPlatform } from "../ports/scm-platform.js";
 import type { Workspace } from "../ports/workspace.js";
 import type { ChangeRequest } from "../model/change-request.js";
 import type { Run } from "../model/run.js";
-import type { ServerPolicy } from "../change-request/review-deps.js";
+import type { ReviewDeps } from "../change-request/review-deps.js";
+import { dailyBudgetStop } from "./review-budget.js";
 import { generatedFiles } from "./generated-files.js";
-import { readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
-import { filterBeforeCheckout, type SkipNotice } from "./review-filters.js";
+import { keptFile, readDiff, type LineRanges, type PromptDiff } from "./read-diff.js";
+import { filterBeforeCheckout, type FilterSkip } from "./review-filters.js";
 import { shortSha } from "../model/commit.js";
 
 export type Preparation =
   /** `currentHead`: the run is for an older head than the PR's current one. */
-  | { kind: "skip"; reason: string; currentHead?: string; notice?: SkipNotice; changeRequest?: ChangeRequest }
+  | (FilterSkip & { currentHead?: string })
   | { kind: "invalid_config"; message: string }
   | { kind: "ready"; changeRequest: ChangeRequest; config: RepoConfig; notes: string[]; agent: AgentSpec };
 
 /** What the steps after preparation work from. */
 export type Ready = Extract<Preparation, { kind: "ready" }>;
 
-export async function prepareReview(platform: ScmPlatform, server: ServerPolicy, run: Run): Promise<Preparation> {
+export async function prepareReview(
+  platform: ScmPlatform,
+  deps: Pick<ReviewDeps, "server" | "store" | "clock">,
+  run: Run,
+): Promise<Preparation> {
   const changeRequest = await platform.getChangeRequest(run.number);
   if (changeRequest.state !== "open")
     return { kind: "skip", reason: `${platform.terms.short} is ${changeRequest.state}` };
@@ -36,13 +41,21 @@ export async function prepareReview(platform: ScmPlatform, server: ServerPolicy,
       currentHead: changeRequest.headSha,
     };
   }
-  const loaded = await loadReviewConfig(platform, server);
+  const loaded = await loadReviewConfig(platform, deps.server);
   if (!loaded.ok) return { kind: "invalid_config", message: loaded.problem };
   const { config, notes, agent } = loaded;
   if (!config.review.enabled) return { kind: "skip", reason: "review.enabled is false" };
   if (changeRequest.draft && !config.review.drafts) return { kind: "skip", reason: "draft (review.drafts is false)" };
   const filtered = filterBeforeCheckout(config.review, changeRequest, run, platform.terms);
   if (filtered) return filtered;
+  const overDaily = await dailyBudgetStop(deps, deps.server.usageLimits, run, platform.terms);
+  if (overDaily) {
+    // The same honest skip as a PR too large: the summary and an `error` status say why.
+    const summary =
+      `Commit ${shortSha(run.headSha)} was not reviewed (${overDaily.reason}). ` +
+      `Comment /warden review on the ${platform.terms.changeRequest} to review it anyway.`;
+    return { kind: "skip", reason: overDaily.reason, notice: { summary, status: overDaily.status }, changeRequest };
+  }
   return { kind: "ready", changeRequest, config, notes, agent };
 }
 
@@ -84,8 +97,8 @@ export async function selectDiff(
 ): Promise<DiffSelection> {
   const keep = pathFilter(review);
   const { baseSha, headSha } = changeRequest;
-  const changedFiles = (await workspace.changedFiles(baseSha, headSha, { mergeBase: true })).filter(
-    (f) => keep(f.path) || (f.oldPath !== undefined && keep(f.oldPath)),
+  const changedFiles = (await workspace.changedFiles(baseSha, headSha, { mergeBase: true })).filter((f) =>
+    keptFile(keep, f),
   );
   const maxReadBytes = limits.maxReadBytes ?? DIFF_MAX_READ_BYTES;
   const listOnly = await generatedFiles(workspace, baseSha, review.skipGenerated);

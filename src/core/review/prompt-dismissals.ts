@@ -3,7 +3,7 @@
 // is untrusted: titles and paths come from an agent that read the PR, and the reason is whatever
 // the maintainer typed after `/warden dismiss`. It sits in a nonce-delimited block like the rest.
 import type { Finding } from "../model/finding.js";
-import { longestBacktickRun } from "../render/code-spans.js";
+import { codeSpan } from "./prompt-code-span.js";
 import { stripMarkers } from "./strip-markers.js";
 
 const MAX_LISTED = 50;
@@ -17,12 +17,6 @@ function oneLine(text: string, nonce: string, max: number): string {
     .trim();
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
-}
-
-function codeSpan(text: string): string {
-  const ticks = "`".repeat(longestBacktickRun(text) + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
 function dismissedLine(f: Finding, nonce: string): string {

@@ -73,7 +73,8 @@ const SLICE_BYTES = 256 * 1024;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function kept(keep: (path: string) => boolean, file: { path: string; oldPath?: string }): boolean {
+/** A file passes the include/exclude filter by its path or, renamed, by its old path. */
+export function keptFile(keep: (path: string) => boolean, file: { path: string; oldPath?: string }): boolean {
   return keep(file.path) || (file.oldPath !== undefined && keep(file.oldPath));
 }
 
@@ -83,7 +84,7 @@ function changedLines(stat: DiffStat): number {
 
 export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOptions): Promise<ReadDiff> {
   const { budgetBytes } = opts;
-  const stats = opts.stats.filter((s) => kept(opts.keep, s));
+  const stats = opts.stats.filter((s) => keptFile(opts.keep, s));
   const statOf = new Map(stats.map((s) => [s.path, s]));
   // Every changed line takes at least two bytes (its +/- and its newline).
   const listOnly = (stat: DiffStat): NotInlinedReason | undefined =>
@@ -93,7 +94,8 @@ export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOpti
     const reason = listOnly(stat);
     if (reason) listed.set(stat.path, reason);
   }
-  const maxHunks = Math.max(0, ...stats.map(changedLines));
+  // A loop, not Math.max(...spread): a spread of more than ~125k files throws RangeError.
+  const maxHunks = stats.reduce((max, s) => Math.max(max, changedLines(s)), 0);
   let room =
     budgetBytes -
     noteReserve(
@@ -117,7 +119,7 @@ export async function readDiff(chunks: AsyncIterable<string>, opts: ReadDiffOpti
   };
   let stopped = false;
   const onSection = (s: Section) => {
-    if (!kept(opts.keep, s)) return;
+    if (!keptFile(opts.keep, s)) return;
     seen.add(s.path);
     commentable.set(s.path, new LineRanges(s.status === "deleted" ? [] : s.newRanges));
     const reason = listed.get(s.path);

@@ -5,13 +5,12 @@
 import { prKey } from "../model/change-request.js";
 import type { Run } from "../model/run.js";
 import { endPendingRequests } from "../permissions/request-lifecycle.js";
-import { toAuditEntry } from "../model/permission-audit.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "../change-request/review-deps.js";
 import { createSummaryWriter } from "../change-request/summary-writer.js";
 import { renderSummaryFromFacts } from "../change-request/summary-view.js";
 import { shortSha } from "../model/commit.js";
-import { summaryCost } from "../change-request/summary-cost.js";
+import { loadSummaryFacts } from "../change-request/summary-facts.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 
 export const LOST_REPLICA_REASON =
@@ -70,16 +69,15 @@ async function tellThePlatform(deps: ReviewDeps, run: Run, log: ReviewDeps["log"
     const latest = await deps.store.getLatestRun(ref);
     if (!latest || latest.id === run.id) {
       const writer = createSummaryWriter({ platform, ref, store: deps.store, clock: deps.clock, log, throttleMs: 0 });
+      const facts = await loadSummaryFacts({
+        store: deps.store,
+        ref,
+        terms: platform.terms,
+        now: deps.clock.now(),
+        runId: run.id,
+      });
       await writer.write(
-        renderSummaryFromFacts({
-          terms: platform.terms,
-          now: deps.clock.now(),
-          state: await deps.store.getChangeRequestState(ref),
-          findings: await deps.store.listFindings(ref),
-          permissions: (await deps.store.listPermissionRequests(run.id)).map(toAuditEntry),
-          failure: { headSha: run.headSha, reason: LOST_REPLICA_REASON },
-          cost: await summaryCost(deps.store, ref, run.id),
-        }),
+        renderSummaryFromFacts({ ...facts, failure: { headSha: run.headSha, reason: LOST_REPLICA_REASON } }),
       );
     }
   } catch (err) {

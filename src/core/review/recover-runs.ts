@@ -1,9 +1,9 @@
 // Start-up recovery: a crash or kill leaves runs "running" with a pending status on GitHub.
 // They are ended honestly; runs that never started are queued again.
-import { prKey } from "../model/change-request.js";
 import { endPendingRequests } from "../permissions/request-lifecycle.js";
 import { permissionLifecycle } from "../permissions/run-gate.js";
 import type { ReviewDeps } from "../change-request/review-deps.js";
+import { resumeQueuedRuns } from "./reap-runs.js";
 
 export const INTERRUPTED_REASON =
   "Review interrupted: the server restarted during the run. Comment `/warden review` to run it again.";
@@ -12,7 +12,6 @@ export async function recoverRuns(
   deps: ReviewDeps,
 ): Promise<{ interrupted: number; requeued: number; requestsEnded: number }> {
   let interrupted = 0;
-  let requeued = 0;
   for (const run of await deps.store.listRunsByStatus(["running"])) {
     const ended = await deps.store.transitionRun(run.id, ["running"], {
       status: "interrupted",
@@ -35,10 +34,7 @@ export async function recoverRuns(
     }
   }
   const requestsEnded = await endOrphanedRequests(deps);
-  for (const run of await deps.store.listRunsByStatus(["queued"])) {
-    await deps.queue.enqueue({ runId: run.id, key: prKey({ repo: run.repo, number: run.number }) });
-    requeued++;
-  }
+  const requeued = await resumeQueuedRuns(deps);
   return { interrupted, requeued, requestsEnded };
 }
 

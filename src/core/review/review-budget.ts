@@ -50,7 +50,7 @@ export async function recordRunUsage(
 }
 
 export interface DailyBudgetStop {
-  /** For the summary: why no agent ran (steps/end-early.ts adds that `/warden review` runs it). */
+  /** For the summary: why no agent ran (prepare-review.ts adds that `/warden review` runs it). */
   reason: string;
   /** The `error` status description (≤ 140 characters). */
   status: string;

@@ -15,8 +15,7 @@ import type { ReviewDeps } from "../change-request/review-deps.js";
 import { askAgent } from "./steps/agent.js";
 import { conclude } from "./steps/conclude.js";
 import { endAfterError } from "./steps/end-after-error.js";
-import { endInvalidConfig, endOverDailyBudget, endSkipped } from "./steps/end-early.js";
-import { dailyBudgetStop } from "./review-budget.js";
+import { endInvalidConfig, endSkipped } from "./steps/end-early.js";
 import { markPending } from "./steps/pending.js";
 import { publishResults } from "./steps/publish.js";
 import { selectInput } from "./steps/review-input.js";
@@ -79,11 +78,9 @@ async function openScope(
 }
 
 async function review(scope: RunScope): Promise<void> {
-  const prep = await prepareReview(scope.platform, scope.deps.server, scope.run);
+  const prep = await prepareReview(scope.platform, scope.deps, scope.run);
   if (prep.kind === "skip") return endSkipped(scope, prep);
   if (prep.kind === "invalid_config") return endInvalidConfig(scope, prep.message);
-  const overDaily = await dailyBudgetStop(scope.deps, scope.deps.server.usageLimits, scope.run, scope.platform.terms);
-  if (overDaily) return endOverDailyBudget(scope, overDaily, prep);
   await markPending(scope, prep.changeRequest);
   await withCheckout(scope, prep, async (workspace) => {
     // The count the platform could not give is known now (review.maxChangedFiles).

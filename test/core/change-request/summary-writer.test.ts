@@ -91,12 +91,12 @@ describe("summary writer", () => {
     const { platform, calls, comments } = commentPlatform();
     const writer = createSummaryWriter({ platform, ref, store, clock, log: silent, throttleMs: 60_000 });
     await writer.write(body("start"));
-    writer.writeThrottled(body("plan 1"));
-    writer.writeThrottled(body("plan 2"));
+    writer.writeThrottled(async () => body("plan 1"));
+    writer.writeThrottled(async () => body("plan 2"));
     await writer.flush();
     expect(calls).toEqual(["find", "create"]);
     now += 60_000;
-    writer.writeThrottled(body("plan 3"));
+    writer.writeThrottled(async () => body("plan 3"));
     await writer.flush();
     await writer.write(body("final"));
     expect(calls).toEqual(["find", "create", "update:100", "update:100"]);

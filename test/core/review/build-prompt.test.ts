@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/model/finding.js";
-import { buildPrompt, stripMarkers, type PromptInput } from "../../../src/core/review/build-prompt.js";
-import { parseDiffFiles } from "../../../src/core/review/diff-tools.js";
+import { buildPrompt, type PromptInput } from "../../../src/core/review/build-prompt.js";
 import { extractReport } from "../../../src/core/review/parse-report.js";
+import { stripMarkers } from "../../../src/core/review/strip-markers.js";
 import { MIXED_DIFF } from "./diff-samples.js";
+import { parseDiffFiles } from "./diff-text.js";
 
 const NONCE = "n0nc3x7q";
 const HEAD = "5ae66b2c0ffee0000000000000000000000000aa";

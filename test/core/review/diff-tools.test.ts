@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  commentableLines,
-  cutDiff,
-  filterDiff,
-  parseDiffFiles,
-  utf8Length,
-} from "../../../src/core/review/diff-tools.js";
+import { utf8Length } from "../../../src/core/review/diff-parser.js";
+import { cutDiff } from "../../../src/core/review/diff-tools.js";
+import { commentableLines, filterDiff, parseDiffFiles } from "./diff-text.js";
 import { BINARY_PATCH_DIFF, HUNKS_DIFF, MIXED_DIFF, TRICKY_DIFF } from "./diff-samples.js";
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { commentableLines, cutDiff, parseDiffFiles } from "../../../src/core/review/diff-tools.js";
+import { cutDiff } from "../../../src/core/review/diff-tools.js";
 import { readDiff } from "../../../src/core/review/read-diff.js";
 import type { DiffStat } from "../../../src/core/model/diff.js";
+import { commentableLines, parseDiffFiles } from "./diff-text.js";
 import { HUNKS_DIFF, MIXED_DIFF, TRICKY_DIFF } from "./diff-samples.js";
 
 /** The diff split into chunks at awkward places (inside lines, inside multi-byte characters' strings). */

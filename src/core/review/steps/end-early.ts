@@ -3,8 +3,7 @@
 // config it cannot act on.
 import { prKey } from "../../model/change-request.js";
 import { errorDescription } from "../../render/render-status.js";
-import type { Preparation, Ready } from "../prepare-review.js";
-import type { DailyBudgetStop } from "../review-budget.js";
+import type { Preparation } from "../prepare-review.js";
 import { finish, setStatus, writeSummary, type RunScope } from "./run-scope.js";
 import { shortSha } from "../../model/commit.js";
 
@@ -35,22 +34,6 @@ export async function endInvalidConfig(scope: RunScope, problem: string): Promis
   scope.log.warn({ problem }, "invalid repository config");
   await setStatus(scope, "error", errorDescription(problem));
   await finish(scope, "failed", { error: problem, conclusion: "error" });
-}
-
-/**
- * No agent starts: the same honest skip as a PR too large (summary and `error` status say why),
- * with `/warden review` as the way to run it anyway.
- */
-export async function endOverDailyBudget(scope: RunScope, stop: DailyBudgetStop, ready: Ready): Promise<void> {
-  const { terms } = scope.platform;
-  const summary =
-    `Commit ${shortSha(scope.run.headSha)} was not reviewed (${stop.reason}). ` +
-    `Comment /warden review on the ${terms.changeRequest} to review it anyway.`;
-  await endSkipped(scope, {
-    reason: stop.reason,
-    notice: { summary, status: stop.status },
-    changeRequest: ready.changeRequest,
-  });
 }
 
 /**

@@ -45,22 +45,27 @@ export async function setStatus(scope: RunScope, state: CommitState, description
   scope.posted.statusOwed = state === "pending";
 }
 
-/** Renders the summary from the stored facts plus `extra`; throttled writes are progress edits. */
+/**
+ * Renders the summary from the stored facts plus `extra`; throttled writes are progress edits,
+ * whose facts are read only when the throttle lets the edit through.
+ */
 export async function writeSummary(scope: RunScope, extra: Partial<SummaryFacts>, throttled = false): Promise<void> {
   const { deps, ref, platform } = scope;
-  const facts = await loadSummaryFacts({
-    store: deps.store,
-    ref,
-    terms: platform.terms,
-    now: deps.clock.now(),
-    runId: scope.run.id,
-  });
-  const body = renderSummaryFromFacts({ ...facts, ...extra });
+  const render = async () => {
+    const facts = await loadSummaryFacts({
+      store: deps.store,
+      ref,
+      terms: platform.terms,
+      now: deps.clock.now(),
+      runId: scope.run.id,
+    });
+    return renderSummaryFromFacts({ ...facts, ...extra });
+  };
   if (throttled) {
-    scope.summary.writeThrottled(body);
+    scope.summary.writeThrottled(render);
     return;
   }
-  const url = (await scope.summary.write(body)) ?? scope.posted.summaryUrl ?? (await storedSummaryUrl(scope));
+  const url = (await scope.summary.write(await render())) ?? scope.posted.summaryUrl ?? (await storedSummaryUrl(scope));
   if (url !== undefined) scope.posted.summaryUrl = url;
 }
 
