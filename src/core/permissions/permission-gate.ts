@@ -13,9 +13,8 @@ import type {
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRequestStore } from "../ports/store.js";
 import { plural } from "../render/format.js";
-import { judgedKind } from "../model/judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
-import { policyReason } from "../model/permission-audit.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { offersAllowOnce, optionFor, outcomeFor } from "./request-outcome.js";
 
 export { pickOption } from "./request-outcome.js";
@@ -82,19 +81,10 @@ export function createPermissionGate(deps: {
     for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       const request: NewPermissionRequest = { ...base, id: deps.newRequestId(), ...(optionId ? { optionId } : {}) };
       if (!(await deps.record.store.createPermissionRequest(request))) continue;
-      const entry: PermissionAuditEntry = {
-        id: request.id,
-        kind: judgedKind(ask),
-        title: ask.title || ask.kind,
-        outcome: request.status,
-      };
-      if (request.decidedBy) entry.decidedBy = request.decidedBy;
-      if (request.decidedAt) entry.decidedAt = request.decidedAt;
-      const reason = policyReason(request);
-      if (reason) entry.reason = reason;
-      audit.push(entry);
+      const record: PermissionRequestRecord = { ...request, createdAt: now };
+      audit.push(toAuditEntry(record));
       deps.onChange?.();
-      return { ...request, createdAt: now };
+      return record;
     }
     throw new Error("could not draw an unused permission request id");
   }
