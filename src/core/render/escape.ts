@@ -116,7 +116,11 @@ export function inlineText(text: string, opts: InlineTextOptions = {}): string {
 /** Untrusted text shown as inline code (a path, a command): one line, delimiters it cannot close. */
 export function inlineCode(text: string, opts: { maxLength?: number } = {}): string {
   const body = disarmComments(truncate(clean(text).replace(/\s+/g, " ").trim(), opts.maxLength ?? 200));
-  if (body === "") return "";
+  return body === "" ? "" : codeSpan(body);
+}
+
+/** A code span around `body` with a delimiter longer than any backtick run inside it. */
+function codeSpan(body: string): string {
   const fence = "`".repeat(longestBacktickRun(body) + 1);
   const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
   return `${fence}${pad}${body}${pad}${fence}`;
@@ -191,11 +195,7 @@ export function blockText(markdown: string, opts: BlockTextOptions = {}): string
 /** Untrusted text as a fenced code block whose fence is longer than any backtick run inside. */
 export function codeBlock(text: string, opts: CodeBlockOptions = {}): string {
   const content = clean(text).replace(/\n+$/, "");
-  const capped = truncate(content, opts.maxLength ?? 4000);
-  const body = disarmComments(capped).replace(COMMAND_LINE_CODE, `$1${ZWJ}/`);
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
-  const lang = (opts.lang ?? "").replace(/[^\w+#.-]/g, "");
-  return `${fence}${lang}\n${body}\n${fence}`;
+  return fenced(truncate(content, opts.maxLength ?? 4000), opts.lang);
 }
 
 /**
@@ -204,10 +204,7 @@ export function codeBlock(text: string, opts: CodeBlockOptions = {}): string {
  */
 export function visibleInlineCode(text: string): string {
   const body = disarmComments(visibleText(text, { newlines: "marker" }));
-  if (body === "") return "`⟨empty⟩`";
-  const fence = "`".repeat(longestBacktickRun(body) + 1);
-  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
+  return body === "" ? "`⟨empty⟩`" : codeSpan(body);
 }
 
 /** A fenced block of text an approver decides on (a command, a diff): whole and visible. */
