@@ -8,6 +8,7 @@
 // code spans, so safety never depends on guessing where a markdown renderer thinks code is. The one
 // exception is a fenced code block we can prove is a top-level block (see `trustsFences`): there,
 // mentions and tags are inert anyway and code stays byte-for-byte copyable.
+import { closesFence, type Fence, opensFence } from "./code-fences.js";
 import { longestBacktickRun, splitCodeSpans } from "./code-spans.js";
 import { truncate } from "./format.js";
 import { visibleJson, visibleText, type VisibleOptions } from "./visible-text.js";
@@ -126,30 +127,17 @@ function codeSpan(body: string): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-interface Fence {
-  char: "`" | "~";
-  length: number;
+interface TrustedFence extends Fence {
   trusted: boolean;
 }
 
-const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
-const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 // Fence characters after indentation or a container prefix (quote, list item), and GitLab's
 // multi-line quote `>>>`, whose closing line ends a fence inside it.
 const NESTED_FENCE_LIKE = /^[ \t>*+\-.)0-9]+(?:`{3,}|~{3,})|^[ \t]*>>>/;
 
-function openingFence(line: string, trusting: boolean): Fence | undefined {
-  const match = FENCE_OPEN.exec(line);
-  if (!match) return undefined;
-  const run = match[2]!;
-  const char = run[0] as "`" | "~";
-  if (char === "`" && match[3]!.includes("`")) return undefined;
-  return { char, length: run.length, trusted: trusting && match[1] === "" };
-}
-
-function closesFence(line: string, fence: Fence): boolean {
-  const run = FENCE_CLOSE.exec(line)?.[1];
-  return run !== undefined && run[0] === fence.char && run.length >= fence.length;
+function openingFence(line: string, trusting: boolean): TrustedFence | undefined {
+  const fence = opensFence(line);
+  return fence && { ...fence, trusted: trusting && !fence.indented };
 }
 
 /**
@@ -175,7 +163,7 @@ export function blockText(markdown: string, opts: BlockTextOptions = {}): string
   const lines = capped.split("\n");
   const trusting = trustsFences(lines);
   const out: string[] = [];
-  let fence: Fence | undefined;
+  let fence: TrustedFence | undefined;
   for (const line of lines) {
     if (fence && closesFence(line, fence)) {
       out.push(line);
