@@ -10,12 +10,13 @@ import type {
   PermissionOutcome,
   PermissionRequestRecord,
 } from "../model/permission.js";
+import { offersAllowOnce } from "../model/permission.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRequestStore } from "../ports/store.js";
 import { plural } from "../render/format.js";
 import { evaluatePolicy } from "./policy.js";
 import { toAuditEntry } from "../model/permission-audit.js";
-import { offersAllowOnce, optionFor, outcomeFor } from "./request-outcome.js";
+import { optionFor, outcomeFor } from "./request-outcome.js";
 
 export { pickOption } from "./request-outcome.js";
 
