@@ -121,7 +121,7 @@ export interface PermissionAuditEntry {
   id: string;
   kind: string;
   title: string;
-  outcome: "pending" | "allowed" | "allowed_always" | "denied" | "expired" | "cancelled";
+  outcome: PermissionRequestStatus;
   decidedBy?: string;
   decidedAt?: Date;
   /** Why the policy rejected it on its own, shown so nobody wonders (too large, over the run's limit…). */
