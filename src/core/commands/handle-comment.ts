@@ -13,7 +13,8 @@ import { type ChangeRequestTerms, MERGE_REQUEST_TERMS, PULL_REQUEST_TERMS } from
 import { answerPermission } from "./answer-permission.js";
 import { done, type CommandContext, type CommandDeps, type CommandResult } from "./command-context.js";
 import { dismissFinding } from "./dismiss-finding.js";
-import { helpText, parseCommand, type Command } from "./parse-command.js";
+import { helpText } from "./help-text.js";
+import { parseCommand, type Command } from "./parse-command.js";
 import { requestReview } from "./request-review.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 

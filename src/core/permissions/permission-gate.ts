@@ -18,8 +18,6 @@ import { evaluatePolicy } from "./policy.js";
 import { toAuditEntry } from "../model/permission-audit.js";
 import { optionFor, outcomeFor } from "./request-outcome.js";
 
-export { pickOption } from "./request-outcome.js";
-
 /** Asks a human about a stored, pending request; resolves with the outcome for the agent. */
 export type HumanRelay = (
   request: PermissionRequestRecord,
