@@ -36,7 +36,7 @@ export const NO_REASON_MESSAGE =
   "rejected automatically: this repository requires every permission request to state why (e.g. a `description` in the tool input); ask again with a reason";
 
 const MAX_ID_ATTEMPTS = 5;
-export const DEFAULT_MAX_HUMAN_REQUESTS = 20;
+const DEFAULT_MAX_HUMAN_REQUESTS = 20;
 
 type Decided = Pick<NewPermissionRequest, "status" | "source" | "decidedBy" | "reason">;
 

@@ -33,7 +33,7 @@ interface NormalisedPath {
 }
 
 /** Longer commands are never decided automatically (and never cost a rule match). */
-export const MAX_AUTO_COMMAND_BYTES = 8192;
+const MAX_AUTO_COMMAND_BYTES = 8192;
 /** State visits one decision may spend on rule matching (tens of milliseconds), see glob-match.ts. */
 const MATCH_BUDGET = 5_000_000;
 /** Longer paths are no path a file system accepts: treated as outside. */
