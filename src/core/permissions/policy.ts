@@ -44,11 +44,6 @@ export const MAX_PATH_CHARS = 4096;
 const CHAINING = /[;&|`\n\r<>]|\$\(/;
 const SEGMENT_SPLIT = /&&|\|\||[;&|\n\r`(){}]|\$\(/;
 
-/** Whether the command glob matches the whole text (see glob-match.ts for the syntax). */
-export function matchCommandGlob(glob: string, text: string): boolean {
-  return globMatches(compileCommandGlob(glob), text);
-}
-
 function normalisePath(given: string, resolved: string | undefined, workspace: string): NormalisedPath {
   // `~` would be expanded by the agent's tools, not by us: treat it as outside.
   const path = resolved ?? given;
