@@ -19,7 +19,7 @@ export function longestBacktickRun(text: string): number {
  * `from` growing per length, so a line of agent text costs linear time however its runs are
  * arranged (a fresh scan per opener was quadratic: 400 KB of distinct runs took seconds).
  */
-function closingRuns(line: string): (length: number, from: number) => number {
+export function closingRuns(line: string): (length: number, from: number) => number {
   const starts = new Map<number, number[]>();
   for (const m of line.matchAll(/`+/g)) {
     const list = starts.get(m[0].length);
