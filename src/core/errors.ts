@@ -1,4 +1,4 @@
-// The few typed errors of the app. Outcomes are mapped from them in one place (core/error-outcome.ts).
+// The few typed errors of the app. Outcomes are mapped from them in one place (core/change-request/error-outcome.ts).
 // Refused authorisation is an answer, not an error (permissions/authorize-approver.ts returns it).
 
 export class ConfigError extends Error {

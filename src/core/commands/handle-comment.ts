@@ -10,10 +10,12 @@ import { outcomeOf } from "../change-request/error-outcome.js";
 import type { Platform } from "../model/change-request.js";
 import type { CommentCreated } from "../model/events.js";
 import { type ChangeRequestTerms, MERGE_REQUEST_TERMS, PULL_REQUEST_TERMS } from "../model/commit.js";
+import { REPLY_MARKER } from "../render/markers.js";
 import { answerPermission } from "./answer-permission.js";
 import { done, type CommandContext, type CommandDeps, type CommandResult } from "./command-context.js";
 import { dismissFinding } from "./dismiss-finding.js";
-import { helpText, parseCommand, type Command } from "./parse-command.js";
+import { helpText } from "./help-text.js";
+import { parseCommand, type Command } from "./parse-command.js";
 import { requestReview } from "./request-review.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 
@@ -22,9 +24,6 @@ export type { CommandDeps } from "./command-context.js";
 export type CommentOutcome = "ignored" | "duplicate" | "command_done" | "command_refused" | "command_failed";
 
 const TERMS: Record<Platform, ChangeRequestTerms> = { github: PULL_REQUEST_TERMS, gitlab: MERGE_REQUEST_TERMS };
-
-/** Every comment the app writes carries a hidden marker (SPEC §3). */
-export const REPLY_MARKER = "<!-- warden:reply -->";
 
 function run(ctx: CommandContext, command: Command): Promise<CommandResult> {
   switch (command.name) {

@@ -1,6 +1,6 @@
 // The command list (SPEC §4), worded for the platform: "pull request" on GitHub, "merge request"
 // on GitLab.
-import { type ChangeRequestTerms, PULL_REQUEST_TERMS } from "../model/commit.js";
+import type { ChangeRequestTerms } from "../model/commit.js";
 
 export function helpText(terms: ChangeRequestTerms): string {
   return [
@@ -17,5 +17,3 @@ export function helpText(terms: ChangeRequestTerms): string {
     "Request ids look like `p-3kx9q2` (`p-` and 6 lowercase letters or digits); finding ids look like `F3`.",
   ].join("\n");
 }
-
-export const HELP_TEXT = helpText(PULL_REQUEST_TERMS);

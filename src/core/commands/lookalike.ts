@@ -61,7 +61,7 @@ const CONFUSABLES: Record<string, string> = {
   ց: "g",
 };
 
-export function fold(word: string): string {
+function fold(word: string): string {
   const plain = word.normalize("NFKC").replace(INVISIBLE, "").toLowerCase();
   return Array.from(plain, (ch) => CONFUSABLES[ch] ?? ch).join("");
 }

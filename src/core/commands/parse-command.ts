@@ -120,5 +120,3 @@ export function parseCommand(body: string, terms: ChangeRequestTerms = PULL_REQU
   }
   return { type: "ignore" };
 }
-
-export { HELP_TEXT, helpText } from "./help-text.js";

@@ -4,6 +4,7 @@
 // `<blockquote>`, `<pre>` or `<details>` are skipped. Indented code needs no tracking: a command
 // must start within 3 spaces of the margin, and indented code never does. Where renderers could
 // disagree, the line counts as hidden: a quoted command must never act.
+import { closesFence, type Fence, opensFence } from "../render/code-fences.js";
 import { hidingDepthAfter } from "./hiding-tags.js";
 import { insideMultilineQuote, opensMultilineQuote, opensUnambiguously } from "./multiline-quote.js";
 
@@ -14,27 +15,7 @@ export interface VisibleLine {
   text: string;
 }
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const QUOTE = /^ {0,3}>/;
-
-interface Fence {
-  char: string;
-  length: number;
-}
-
-function closesFence(line: string, fence: Fence): boolean {
-  const m = /^ {0,3}(`+|~+)[ \t]*$/.exec(line);
-  return m !== null && m[1]![0] === fence.char && m[1]!.length >= fence.length;
-}
-
-function opensFence(line: string): Fence | undefined {
-  const m = FENCE_OPEN.exec(line);
-  if (!m) return undefined;
-  const marker = m[1]!;
-  // A backtick fence's info string cannot contain backticks (CommonMark); such a line is inline code.
-  if (marker[0] === "`" && m[2]!.includes("`")) return undefined;
-  return { char: marker[0]!, length: marker.length };
-}
 
 /** Removes complete comments; `open` tells whether one is left open at the end of the line. */
 function withoutComments(line: string): { text: string; open: boolean } {

@@ -8,11 +8,8 @@ export type Category = (typeof CATEGORIES)[number];
 
 export type FindingState = "open" | "resolved" | "dismissed";
 
-/** A finding tracked by the app across runs of one PR. Ids are `F1`, `F2`, … per PR. */
-export interface Finding {
-  id: string;
-  /** (category, path, normalised title): two findings with the same fingerprint are the same. */
-  fingerprint: string;
+/** What a finding says and where: the agent reports it, the tracker keeps it. */
+interface FindingContent {
   severity: Severity;
   category: Category;
   title: string;
@@ -21,6 +18,13 @@ export interface Finding {
   path?: string;
   line?: number;
   endLine?: number;
+}
+
+/** A finding tracked by the app across runs of one PR. Ids are `F1`, `F2`, … per PR. */
+export interface Finding extends FindingContent {
+  id: string;
+  /** (category, path, normalised title): two findings with the same fingerprint are the same. */
+  fingerprint: string;
   state: FindingState;
   firstSeenSha: string;
   lastSeenSha: string;
@@ -49,15 +53,7 @@ export interface ReviewReport {
   stillOpen: string[];
 }
 
-export interface ReportedFinding {
-  severity: Severity;
-  category: Category;
-  title: string;
-  body: string;
-  recommendation: string;
-  path?: string;
-  line?: number;
-  endLine?: number;
+export interface ReportedFinding extends FindingContent {
   /** Exact replacement for lines line..endLine; "" only with `deletes` (see review/suggestion-contract.ts). */
   suggestion?: string;
   /** The agent's copy of the lines it replaces, checked against the head commit. */

@@ -52,6 +52,15 @@ export interface PermissionAsk {
   options: PermissionOption[];
 }
 
+/**
+ * Whether a plain allow (a policy rule, `/approve <id>`) has an option to select: "allow once"
+ * means once, never `allow_always`. The gate, the `/approve` command and the request comment's
+ * instructions must agree on it.
+ */
+export function offersAllowOnce(ask: Pick<PermissionAsk, "options">): boolean {
+  return ask.options.some((o) => o.kind === "allow_once");
+}
+
 /** `reason`: why the policy rejected it on its own, passed on to the agent (response `_meta`). */
 export type PermissionOutcome =
   | { outcome: "selected"; optionId: string; reason?: string }
@@ -112,7 +121,7 @@ export interface PermissionAuditEntry {
   id: string;
   kind: string;
   title: string;
-  outcome: "pending" | "allowed" | "allowed_always" | "denied" | "expired" | "cancelled";
+  outcome: PermissionRequestStatus;
   decidedBy?: string;
   decidedAt?: Date;
   /** Why the policy rejected it on its own, shown so nobody wonders (too large, over the run's limit…). */

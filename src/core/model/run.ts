@@ -11,15 +11,6 @@ export type RunStatus =
   | "interrupted"
   | "skipped";
 
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = [
-  "succeeded",
-  "failed",
-  "cancelled",
-  "superseded",
-  "interrupted",
-  "skipped",
-];
-
 export type RunTrigger = "event" | "command";
 
 export interface Run {

@@ -11,7 +11,7 @@ import type { Logger } from "../ports/logger.js";
 import type { ScmPlatform } from "../ports/scm-platform.js";
 
 /** Effective permissions in increasing order, to compare one with `approvers.minPermission`. */
-export const PERMISSION_RANK: Record<RepoPermission, number> = {
+const PERMISSION_RANK: Record<RepoPermission, number> = {
   none: 0,
   read: 1,
   triage: 2,
@@ -25,7 +25,7 @@ export type Authorization = { ok: true; via: string } | { ok: false; reason: str
 const LOOKUP_FAILED =
   "your permission could not be verified right now, so the answer was not counted. Please try again in a minute.";
 
-export function sameActor(a: Actor, b: Actor): boolean {
+function sameActor(a: Actor, b: Actor): boolean {
   return a.id === b.id || a.login.toLowerCase() === b.login.toLowerCase();
 }
 

@@ -10,7 +10,7 @@ const WRAPPERS = new Set(["env", "command", "exec", "builtin", "nohup"]);
 const ENV_OPTIONS_WITH_VALUE = new Set(["-u", "--unset", "-C", "--chdir", "-S", "--split-string"]);
 
 /** `\rm`, `"rm"`, `'/bin/rm'` → `rm`. */
-export function programName(word: string): string {
+function programName(word: string): string {
   const unquoted = word.replace(/["'\\]/g, "");
   return unquoted.slice(unquoted.lastIndexOf("/") + 1);
 }

@@ -8,7 +8,7 @@ import type { ScmPlatform } from "../ports/scm-platform.js";
 import { renderPermissionRequest } from "../render/render-permission-request.js";
 import type { HumanRelay } from "./permission-gate.js";
 import { editRequestComment, settleRequest } from "./request-lifecycle.js";
-import { policyReason } from "../model/permission-audit.js";
+import { toAuditEntry } from "../model/permission-audit.js";
 import { outcomeFor } from "./request-outcome.js";
 import { waitForDecision, type WaitDeps } from "./wait-for-decision.js";
 
@@ -21,12 +21,9 @@ export interface CommentRelayDeps extends Omit<WaitDeps, "platformFor"> {
   onDecided?: () => void;
 }
 
+/** The run's audit entry (shared with the gate) now shows the decided record. */
 function updateEntry(entry: PermissionAuditEntry, record: PermissionRequestRecord): void {
-  entry.outcome = record.status;
-  if (record.decidedBy) entry.decidedBy = record.decidedBy;
-  if (record.decidedAt) entry.decidedAt = record.decidedAt;
-  const reason = policyReason(record);
-  if (reason) entry.reason = reason;
+  Object.assign(entry, toAuditEntry(record));
 }
 
 /** The longest a decided comment adds: who decided (100) and their reason (500), escaped. */

@@ -10,15 +10,13 @@ import type {
   PermissionOutcome,
   PermissionRequestRecord,
 } from "../model/permission.js";
+import { offersAllowOnce } from "../model/permission.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRequestStore } from "../ports/store.js";
 import { plural } from "../render/format.js";
-import { judgedKind } from "../model/judged-kind.js";
 import { evaluatePolicy } from "./policy.js";
-import { policyReason } from "../model/permission-audit.js";
-import { offersAllowOnce, optionFor, outcomeFor } from "./request-outcome.js";
-
-export { pickOption } from "./request-outcome.js";
+import { toAuditEntry } from "../model/permission-audit.js";
+import { optionFor, outcomeFor } from "./request-outcome.js";
 
 /** Asks a human about a stored, pending request; resolves with the outcome for the agent. */
 export type HumanRelay = (
@@ -38,7 +36,7 @@ export const NO_REASON_MESSAGE =
   "rejected automatically: this repository requires every permission request to state why (e.g. a `description` in the tool input); ask again with a reason";
 
 const MAX_ID_ATTEMPTS = 5;
-export const DEFAULT_MAX_HUMAN_REQUESTS = 20;
+const DEFAULT_MAX_HUMAN_REQUESTS = 20;
 
 type Decided = Pick<NewPermissionRequest, "status" | "source" | "decidedBy" | "reason">;
 
@@ -82,19 +80,10 @@ export function createPermissionGate(deps: {
     for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       const request: NewPermissionRequest = { ...base, id: deps.newRequestId(), ...(optionId ? { optionId } : {}) };
       if (!(await deps.record.store.createPermissionRequest(request))) continue;
-      const entry: PermissionAuditEntry = {
-        id: request.id,
-        kind: judgedKind(ask),
-        title: ask.title || ask.kind,
-        outcome: request.status,
-      };
-      if (request.decidedBy) entry.decidedBy = request.decidedBy;
-      if (request.decidedAt) entry.decidedAt = request.decidedAt;
-      const reason = policyReason(request);
-      if (reason) entry.reason = reason;
-      audit.push(entry);
+      const record: PermissionRequestRecord = { ...request, createdAt: now };
+      audit.push(toAuditEntry(record));
       deps.onChange?.();
-      return { ...request, createdAt: now };
+      return record;
     }
     throw new Error("could not draw an unused permission request id");
   }

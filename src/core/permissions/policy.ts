@@ -33,7 +33,7 @@ interface NormalisedPath {
 }
 
 /** Longer commands are never decided automatically (and never cost a rule match). */
-export const MAX_AUTO_COMMAND_BYTES = 8192;
+const MAX_AUTO_COMMAND_BYTES = 8192;
 /** State visits one decision may spend on rule matching (tens of milliseconds), see glob-match.ts. */
 const MATCH_BUDGET = 5_000_000;
 /** Longer paths are no path a file system accepts: treated as outside. */
@@ -43,11 +43,6 @@ export const MAX_PATH_CHARS = 4096;
 // its first words say, so a `command` glob must not vouch for it.
 const CHAINING = /[;&|`\n\r<>]|\$\(/;
 const SEGMENT_SPLIT = /&&|\|\||[;&|\n\r`(){}]|\$\(/;
-
-/** Whether the command glob matches the whole text (see glob-match.ts for the syntax). */
-export function matchCommandGlob(glob: string, text: string): boolean {
-  return globMatches(compileCommandGlob(glob), text);
-}
 
 function normalisePath(given: string, resolved: string | undefined, workspace: string): NormalisedPath {
   // `~` would be expanded by the agent's tools, not by us: treat it as outside.

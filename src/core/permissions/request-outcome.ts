@@ -28,11 +28,6 @@ export function pickOption(options: PermissionOption[], want: "allow" | "allow_a
   return { outcome: "cancelled" };
 }
 
-/** Whether a plain allow (a policy rule, `/approve <id>`) has an option to select. */
-export function offersAllowOnce(ask: Pick<PermissionAsk, "options">): boolean {
-  return ask.options.some((o) => o.kind === "allow_once");
-}
-
 /**
  * The option a decided status selects: `allow_always` only when a human said `always` AND the
  * agent offered it, else `allow_once` (never `allow_always` for a plain allow); the agent's reject

@@ -46,9 +46,10 @@ export function waitForDecision(
       if (signal.aborted) reason ??= "the run ended before anyone answered";
       const expired = current.expiresAt !== undefined && current.expiresAt.getTime() <= now.getTime();
       if (reason === undefined && !expired) return undefined;
-      await settleRequest(deps, current, endingFor(current, now, reason ?? "nobody answered in time"));
-      // Whoever won, the stored decision is the one that counts.
-      return (await deps.store.getPermissionRequest(request.id)) ?? undefined;
+      // settleRequest reads the record back when this side decided it; when another side won, the
+      // stored decision is the one that counts.
+      const settled = await settleRequest(deps, current, endingFor(current, now, reason ?? "nobody answered in time"));
+      return settled ?? (await deps.store.getPermissionRequest(request.id)) ?? undefined;
     };
 
     const schedule = () => {

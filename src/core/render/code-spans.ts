@@ -12,6 +12,31 @@ export function longestBacktickRun(text: string): number {
   return longest;
 }
 
+/**
+ * Finds where a code span of `length` backticks opened before `from` closes: the start of the
+ * first whole backtick run of exactly that length at or after `from`, or -1. Backslashes do not
+ * matter there (they are literal inside a span). Built from one pass over the runs and asked with
+ * `from` growing per length, so a line of agent text costs linear time however its runs are
+ * arranged (a fresh scan per opener was quadratic: 400 KB of distinct runs took seconds).
+ */
+export function closingRuns(line: string): (length: number, from: number) => number {
+  const starts = new Map<number, number[]>();
+  for (const m of line.matchAll(/`+/g)) {
+    const list = starts.get(m[0].length);
+    if (list) list.push(m.index);
+    else starts.set(m[0].length, [m.index]);
+  }
+  const cursor = new Map<number, number>();
+  return (length, from) => {
+    const list = starts.get(length);
+    if (!list) return -1;
+    let k = cursor.get(length) ?? 0;
+    while (k < list.length && list[k]! < from) k++;
+    cursor.set(length, k);
+    return k < list.length ? list[k]! : -1;
+  };
+}
+
 export interface Segment {
   code: boolean;
   text: string;
@@ -23,6 +48,7 @@ export interface Segment {
  * backslash-escaped so it cannot pair with a backtick of the markup that follows the text.
  */
 export function splitCodeSpans(line: string): Segment[] {
+  const closer = closingRuns(line);
   const segments: Segment[] = [];
   let prose = "";
   let i = 0;
@@ -39,11 +65,8 @@ export function splitCodeSpans(line: string): Segment[] {
       continue;
     }
     const run = backtickRunAt(line, i);
-    let close = i + run;
-    while (close < line.length && !(line[close] === "`" && backtickRunAt(line, close) === run)) {
-      close += line[close] === "`" ? backtickRunAt(line, close) : 1;
-    }
-    if (close >= line.length) {
+    const close = closer(run, i + run);
+    if (close < 0) {
       prose += "\\`".repeat(run);
       i += run;
       continue;

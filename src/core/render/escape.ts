@@ -8,6 +8,7 @@
 // code spans, so safety never depends on guessing where a markdown renderer thinks code is. The one
 // exception is a fenced code block we can prove is a top-level block (see `trustsFences`): there,
 // mentions and tags are inert anyway and code stays byte-for-byte copyable.
+import { closesFence, type Fence, opensFence } from "./code-fences.js";
 import { longestBacktickRun, splitCodeSpans } from "./code-spans.js";
 import { truncate } from "./format.js";
 import { visibleJson, visibleText, type VisibleOptions } from "./visible-text.js";
@@ -116,36 +117,27 @@ export function inlineText(text: string, opts: InlineTextOptions = {}): string {
 /** Untrusted text shown as inline code (a path, a command): one line, delimiters it cannot close. */
 export function inlineCode(text: string, opts: { maxLength?: number } = {}): string {
   const body = disarmComments(truncate(clean(text).replace(/\s+/g, " ").trim(), opts.maxLength ?? 200));
-  if (body === "") return "";
+  return body === "" ? "" : codeSpan(body);
+}
+
+/** A code span around `body` with a delimiter longer than any backtick run inside it. */
+function codeSpan(body: string): string {
   const fence = "`".repeat(longestBacktickRun(body) + 1);
   const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-interface Fence {
-  char: "`" | "~";
-  length: number;
+interface TrustedFence extends Fence {
   trusted: boolean;
 }
 
-const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
-const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 // Fence characters after indentation or a container prefix (quote, list item), and GitLab's
 // multi-line quote `>>>`, whose closing line ends a fence inside it.
 const NESTED_FENCE_LIKE = /^[ \t>*+\-.)0-9]+(?:`{3,}|~{3,})|^[ \t]*>>>/;
 
-function openingFence(line: string, trusting: boolean): Fence | undefined {
-  const match = FENCE_OPEN.exec(line);
-  if (!match) return undefined;
-  const run = match[2]!;
-  const char = run[0] as "`" | "~";
-  if (char === "`" && match[3]!.includes("`")) return undefined;
-  return { char, length: run.length, trusted: trusting && match[1] === "" };
-}
-
-function closesFence(line: string, fence: Fence): boolean {
-  const run = FENCE_CLOSE.exec(line)?.[1];
-  return run !== undefined && run[0] === fence.char && run.length >= fence.length;
+function openingFence(line: string, trusting: boolean): TrustedFence | undefined {
+  const fence = opensFence(line);
+  return fence && { ...fence, trusted: trusting && !fence.indented };
 }
 
 /**
@@ -171,7 +163,7 @@ export function blockText(markdown: string, opts: BlockTextOptions = {}): string
   const lines = capped.split("\n");
   const trusting = trustsFences(lines);
   const out: string[] = [];
-  let fence: Fence | undefined;
+  let fence: TrustedFence | undefined;
   for (const line of lines) {
     if (fence && closesFence(line, fence)) {
       out.push(line);
@@ -191,11 +183,7 @@ export function blockText(markdown: string, opts: BlockTextOptions = {}): string
 /** Untrusted text as a fenced code block whose fence is longer than any backtick run inside. */
 export function codeBlock(text: string, opts: CodeBlockOptions = {}): string {
   const content = clean(text).replace(/\n+$/, "");
-  const capped = truncate(content, opts.maxLength ?? 4000);
-  const body = disarmComments(capped).replace(COMMAND_LINE_CODE, `$1${ZWJ}/`);
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
-  const lang = (opts.lang ?? "").replace(/[^\w+#.-]/g, "");
-  return `${fence}${lang}\n${body}\n${fence}`;
+  return fenced(truncate(content, opts.maxLength ?? 4000), opts.lang);
 }
 
 /**
@@ -204,10 +192,7 @@ export function codeBlock(text: string, opts: CodeBlockOptions = {}): string {
  */
 export function visibleInlineCode(text: string): string {
   const body = disarmComments(visibleText(text, { newlines: "marker" }));
-  if (body === "") return "`⟨empty⟩`";
-  const fence = "`".repeat(longestBacktickRun(body) + 1);
-  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
+  return body === "" ? "`⟨empty⟩`" : codeSpan(body);
 }
 
 /** A fenced block of text an approver decides on (a command, a diff): whole and visible. */

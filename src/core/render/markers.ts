@@ -3,6 +3,8 @@
 // Markers are only trusted in comments written by the app's own account (the adapters check that).
 
 export const SUMMARY_MARKER = "<!-- warden:summary -->";
+/** Ends every reply to a command comment (SPEC §3: every comment the app writes carries a marker). */
+export const REPLY_MARKER = "<!-- warden:reply -->";
 
 const FINDING_MARKER = /<!-- warden:finding (F\d+) -->/g;
 const PERMISSION_MARKER = /^<!-- warden:permission (p-[a-z0-9]{6}) -->$/;

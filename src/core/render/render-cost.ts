@@ -3,6 +3,7 @@
 // reported nothing.
 import type { AgentUsage, UsageTotals } from "../model/usage.js";
 import { inlineText } from "./escape.js";
+import { plural } from "./format.js";
 
 export interface CostView {
   /** This review's usage, once the agent ran; `agent` is its name in the server config. */
@@ -44,7 +45,7 @@ function totalsText(pr: UsageTotals): string {
   if (pr.runsWithoutCost === pr.runs) parts.push("cost not reported");
   else parts.push(formatUsd(pr.costUsd));
   if (pr.runsWithoutCost > 0 && pr.runsWithoutCost < pr.runs) {
-    parts.push(`${pr.runsWithoutCost} run${pr.runsWithoutCost === 1 ? "" : "s"} without a reported cost`);
+    parts.push(`${plural(pr.runsWithoutCost, "run")} without a reported cost`);
   }
   return parts.join(", ");
 }

@@ -15,7 +15,7 @@ export function findingLocation(f: Pick<Finding, "path" | "line" | "endLine">): 
 }
 
 /** `**[HIGH Security]**`. */
-export function severityLabel(f: Pick<Finding, "severity" | "category">): string {
+function severityLabel(f: Pick<Finding, "severity" | "category">): string {
   return `**[${f.severity.toUpperCase()} ${inlineText(f.category)}]**`;
 }
 

@@ -32,10 +32,6 @@ const OPTION_KINDS: Record<PermissionOption["kind"], string> = {
 /** Prose the agent wrote about its request (title, reason, plan): never cut either. */
 const WHOLE = Number.MAX_SAFE_INTEGER;
 
-export function kindPhrase(kind: ToolKind): string {
-  return KIND_PHRASES[kind];
-}
-
 function pathsBlock(ask: PermissionAsk): string | undefined {
   if (ask.paths.length === 0) return undefined;
   const resolved = ask.resolvedPaths?.length === ask.paths.length ? ask.resolvedPaths : undefined;
@@ -51,7 +47,7 @@ function whatLine(ask: PermissionAsk): string {
   const kind = judgedKind(ask);
   const title = ask.title.trim() ? ` — ${inlineText(ask.title, { maxLength: WHOLE })}` : "";
   const declared = kind !== ask.kind ? `; the agent called it ${inlineCode(ask.kind)}` : "";
-  return `**What:** ${kindPhrase(kind)} (${inlineCode(kind)}${declared})${title}`;
+  return `**What:** ${KIND_PHRASES[kind]} (${inlineCode(kind)}${declared})${title}`;
 }
 
 function optionsLine(options: PermissionOption[]): string {

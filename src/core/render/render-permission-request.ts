@@ -1,7 +1,7 @@
 // The permission request comment (SPEC §5.3): marker on the FIRST line, what the agent wants, how
 // to answer, who may answer and when it expires while pending; the outcome, who decided and when
 // once decided (the same comment, edited). Deterministic: no clock access here.
-import type { PermissionRequestRecord, PermissionRequestStatus } from "../model/permission.js";
+import { offersAllowOnce, type PermissionRequestRecord, type PermissionRequestStatus } from "../model/permission.js";
 import { inlineCode, inlineText } from "./escape.js";
 import { formatUtc } from "./format.js";
 import { permissionMarker } from "./markers.js";
@@ -53,7 +53,7 @@ function whoMayAnswer(rules: ApproverRules, terms: PermissionRequestView["terms"
 
 function howToAnswer(view: PermissionRequestView): string[] {
   const { id, ask } = view.request;
-  const once = ask.options.some((o) => o.kind === "allow_once");
+  const once = offersAllowOnce(ask);
   const always = ask.options.some((o) => o.kind === "allow_always");
   const lines = ["**How to answer:** write one of these at the start of a line in a new comment:", ""];
   if (once) lines.push(`- ${inlineCode(`/approve ${id}`)} allows it once`);

@@ -6,7 +6,7 @@ import { SEVERITIES } from "../model/finding.js";
 import { plural } from "./format.js";
 
 /** Both platforms cap a status description at 140 characters. */
-export const STATUS_DESCRIPTION_MAX = 140;
+const STATUS_DESCRIPTION_MAX = 140;
 
 /**
  * At most 140 UTF-16 units (GitHub counts those; GitLab counts characters, which is never more),
@@ -35,7 +35,7 @@ function blocks(severity: Finding["severity"], failOn: FailOn): boolean {
 }
 
 /** `No open issues`, `1 open issue (1 critical)`, `3 open issues (1 high, 2 low)`. */
-export function openIssuesDescription(findings: Finding[]): string {
+function openIssuesDescription(findings: Finding[]): string {
   const open = findings.filter((f) => f.state === "open");
   if (open.length === 0) return "No open issues";
   const counts = SEVERITIES.map((s) => [s, open.filter((f) => f.severity === s).length] as const)

@@ -1,5 +1,6 @@
 // A suggestion block in an inline finding's body (issue 14). Each platform has its own tag
 // (GitHub `suggestion`, GitLab `suggestion:-N+0`); the adapters pick it, the markdown is here.
+import { longestBacktickRun } from "./code-spans.js";
 import { findingMarker } from "./markers.js";
 
 /**
@@ -8,8 +9,7 @@ import { findingMarker } from "./markers.js";
  * e.g. `suggestion` or `suggestion:-2+0`; `text` ends with a line break unless it is empty.
  */
 export function suggestionBlock(info: string, text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text === "" || text.endsWith("\n") ? text : `${text}\n`;
   return `${fence}${info}\n${body}${fence}`;
 }

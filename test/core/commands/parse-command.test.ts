@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { HELP_TEXT, helpText, parseCommand, type ParsedComment } from "../../../src/core/commands/parse-command.js";
+import { helpText } from "../../../src/core/commands/help-text.js";
+import { parseCommand, type ParsedComment } from "../../../src/core/commands/parse-command.js";
+import { PULL_REQUEST_TERMS } from "../../../src/core/model/commit.js";
+
+/** parseCommand's default wording (GitHub). */
+const HELP_TEXT = helpText(PULL_REQUEST_TERMS);
 
 const ignore: ParsedComment = { type: "ignore" };
 const cmd = (command: unknown) => ({ type: "command", command });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { PermissionRule } from "../../../src/config/repo-config.js";
-import { matchCommandGlob, evaluatePolicy, type PolicyRules } from "../../../src/core/permissions/policy.js";
+import { compileCommandGlob, globMatches } from "../../../src/core/permissions/glob-match.js";
+import { evaluatePolicy, type PolicyRules } from "../../../src/core/permissions/policy.js";
 import type { PermissionAsk, ToolKind } from "../../../src/core/model/permission.js";
 
 const WS = "/tmp/warden/ws-1";
+
+/** Whether a `command` rule's glob matches the whole text. */
+const matchCommandGlob = (glob: string, text: string): boolean => globMatches(compileCommandGlob(glob), text);
 
 function ask(kind: ToolKind, extra: Partial<PermissionAsk> = {}): PermissionAsk {
   return { toolCallId: "tc-1", kind, title: `${kind} something`, paths: [], options: [], ...extra };
