@@ -3,7 +3,7 @@
 // paths never bound and hidden where a bound folder would show them, and read-only shells around
 // binds deep inside the writable /tmp and HOME. sandboxed-command.ts puts them in order.
 import { lstat, readlink, realpath, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { AgentSpec } from "../../core/model/agent.js";
 import type { Logger } from "../../core/ports/logger.js";
 import { presetFor } from "../presets.js";
@@ -55,7 +55,8 @@ const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => 
  */
 export async function bindPlan(opts: {
   spec: AgentSpec;
-  cwd: string;
+  /** The agent's command as found on PATH (sandboxCommand looks it up). */
+  command: string;
   home: string;
   policy: SandboxPolicy;
   path: string;
@@ -63,8 +64,7 @@ export async function bindPlan(opts: {
 }): Promise<Bind[]> {
   const { spec, home, policy, log } = opts;
   const installs = new Set<string>();
-  for (const name of [spec.command, "node"]) {
-    const found = isAbsolute(spec.command) && name === spec.command ? spec.command : await findOnPath(name, opts.path);
+  for (const found of [opts.command, await findOnPath("node", opts.path)]) {
     if (!found) continue;
     for (const file of [found, await realpath(found).catch(() => found)]) {
       // <prefix>/bin/cmd → <prefix>: the package and the interpreter next to it. Not HOME or
