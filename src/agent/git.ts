@@ -42,6 +42,9 @@ const ISOLATED_CONFIG = [
   "submodule.recurse=false",
 ].flatMap((setting) => ["-c", setting]);
 
+/** For git calls that only read or write local files (no network). */
+export const LOCAL_TIMEOUT_MS = 2 * 60_000;
+
 export interface GitRun {
   cwd: string;
   /**

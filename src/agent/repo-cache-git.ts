@@ -22,11 +22,10 @@ import {
   INITIAL_DEPTH,
   isShallow,
 } from "./fetch-change.js";
-import { git, lastLines, runGit } from "./git.js";
+import { git, lastLines, LOCAL_TIMEOUT_MS, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 
 export const READY_MARKER = "warden-cache-ready";
-const LOCAL_TIMEOUT_MS = 2 * 60_000;
 /** Past these, fetched packs and loose objects are folded together (geometric: cheap, incremental). */
 const MAX_PACKS = 40;
 const MAX_LOOSE = 4000;

@@ -7,12 +7,11 @@ import type { Logger } from "../core/ports/logger.js";
 import type { Workspace, WorkspaceProvider } from "../core/ports/workspace.js";
 import { neutraliseAgentConfig } from "./agent-config-files.js";
 import { fetchChange } from "./fetch-change.js";
-import { git, gitBytes, runGit, streamGit } from "./git.js";
+import { git, gitBytes, LOCAL_TIMEOUT_MS, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
 import { createRepoCache } from "./repo-cache.js";
 import type { CheckedOut } from "./repo-cache.js";
 
-const LOCAL_TIMEOUT_MS = 2 * 60_000;
 /**
  * Bounds the buffered listings (`--name-status`, `--numstat`: a line per file). The diff itself
  * is streamed, never buffered, and its reader stops git past its own cap.
