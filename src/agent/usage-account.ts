@@ -124,10 +124,8 @@ export function createUsageAccount(): UsageAccount {
       // Cumulative: a lower amount than seen is not a refund.
       if (update.costUsd !== undefined) costUsd = Math.max(costUsd ?? 0, update.costUsd);
       const after = current();
-      const changed =
-        after.budgetTokens !== before.budgetTokens ||
-        after.costUsd !== before.costUsd ||
-        after.tokensReported !== before.tokensReported;
+      // Only the budget figure and the cost move here (tokensReported comes with a turn).
+      const changed = after.budgetTokens !== before.budgetTokens || after.costUsd !== before.costUsd;
       return changed ? after : undefined;
     },
     current,
