@@ -3,8 +3,9 @@ import { git, lastLines, LOCAL_TIMEOUT_MS, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 import { isCommitSha } from "../core/model/commit.js";
 
-const HEAD_REF = "refs/warden/head";
-const BASE_REF = "refs/warden/base";
+/** Where a checkout (fresh fetch or through the cache) leaves the change's head and base branch. */
+export const HEAD_REF = "refs/warden/head";
+export const BASE_REF = "refs/warden/base";
 const SCHEMES = new Set(["https:", "http:", "file:", "ssh:", "git:"]);
 
 /**

@@ -14,11 +14,13 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CheckoutSource } from "../core/ports/workspace.js";
 import {
+  BASE_REF,
   displayUrl,
   FETCH_TIMEOUT_MS,
   fetchAuth,
   fetchConfig,
   fetcher,
+  HEAD_REF,
   INITIAL_DEPTH,
   isShallow,
 } from "./fetch-change.js";
@@ -160,8 +162,8 @@ export async function prepareWorkspace(
   });
   // Loose ref files, as git itself writes them (ids validated by fetch-change's validate).
   await mkdir(join(gitDir, "refs", "warden"), { recursive: true });
-  await writeFile(join(gitDir, "refs", "warden", "head"), `${source.headSha}\n`);
-  if (hasBase) await writeFile(join(gitDir, "refs", "warden", "base"), `${source.baseSha}\n`);
+  await writeFile(join(gitDir, HEAD_REF), `${source.headSha}\n`);
+  if (hasBase) await writeFile(join(gitDir, BASE_REF), `${source.baseSha}\n`);
 }
 
 /**

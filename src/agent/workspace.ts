@@ -6,7 +6,7 @@ import type { ChangedFile, DiffStat } from "../core/model/diff.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { Workspace, WorkspaceProvider } from "../core/ports/workspace.js";
 import { neutraliseAgentConfig } from "./agent-config-files.js";
-import { fetchChange } from "./fetch-change.js";
+import { BASE_REF, fetchChange } from "./fetch-change.js";
 import { git, gitBytes, LOCAL_TIMEOUT_MS, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
 import { createRepoCache } from "./repo-cache.js";
@@ -17,9 +17,6 @@ import type { CheckedOut } from "./repo-cache.js";
  * is streamed, never buffered, and its reader stops git past its own cap.
  */
 const LISTING_MAX_BYTES = 32 * 1024 * 1024;
-/** Where fetchChange leaves the base branch, for when the base commit itself is gone. */
-const BASE_REF = "refs/warden/base";
-
 /** Server config `limits.repoCacheBytes` when none is given. */
 export const DEFAULT_REPO_CACHE_BYTES = 10 * 1024 ** 3;
 
@@ -54,7 +51,8 @@ export function createGitWorkspaces(opts: { root: string; log: Logger; repoCache
               release: () => undefined,
             };
         for (const warning of done.warnings) log.warn({ warning }, "workspace checkout incomplete");
-        // Before any agent starts in it: the change's own agent configuration never loads.
+        // Before any agent starts in it: the change's own agent configuration never loads (BASE_REF
+        // stands in for a base commit that is gone).
         const config = await neutraliseAgentConfig(dir, [source.baseSha, BASE_REF], {
           cwd: dir,
           timeoutMs: LOCAL_TIMEOUT_MS,
