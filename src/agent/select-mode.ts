@@ -179,7 +179,7 @@ function aliasOption(
 }
 
 /** Select options come flat or in groups. */
-function selectValues(options: unknown): string[] {
+export function selectValues(options: unknown): string[] {
   const values: string[] = [];
   for (const item of list(options)) {
     const entry = record(item);
