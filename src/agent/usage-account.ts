@@ -18,8 +18,8 @@ import type { AgentUsage } from "../core/model/usage.js";
 import { record } from "./raw-json.js";
 
 /** Far above any real run (a trillion tokens, a million dollars): bigger is garbage. */
-export const MAX_TOKENS = 1e12;
-export const MAX_COST_USD = 1e6;
+const MAX_TOKENS = 1e12;
+const MAX_COST_USD = 1e6;
 
 export interface TurnUsage {
   inputTokens: number;

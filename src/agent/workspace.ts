@@ -18,7 +18,7 @@ import type { CheckedOut } from "./repo-cache.js";
  */
 const LISTING_MAX_BYTES = 32 * 1024 * 1024;
 /** Server config `limits.repoCacheBytes` when none is given. */
-export const DEFAULT_REPO_CACHE_BYTES = 10 * 1024 ** 3;
+const DEFAULT_REPO_CACHE_BYTES = 10 * 1024 ** 3;
 
 /**
  * Checkouts under `${root}/workspaces`, one fresh directory per run, made from the repository
@@ -183,7 +183,7 @@ function parseTreeEntries(out: string): Array<{ mode: string; type: string; oid:
 }
 
 /** `--name-status -z` output: status NUL path NUL, with a second path for renames and copies. */
-export function parseNameStatus(out: string): ChangedFile[] {
+function parseNameStatus(out: string): ChangedFile[] {
   const fields = out.split("\0");
   const files: ChangedFile[] = [];
   for (let i = 0; i + 1 < fields.length; ) {
@@ -205,7 +205,7 @@ export function parseNameStatus(out: string): ChangedFile[] {
 }
 
 /** `--numstat -z`: `added TAB deleted TAB path NUL`, or for a rename `… TAB NUL old NUL new NUL`; `-` counts for binary files. */
-export function parseNumstat(out: string): DiffStat[] {
+function parseNumstat(out: string): DiffStat[] {
   const fields = out.split("\0");
   const stats: DiffStat[] = [];
   const count = (n: string | undefined) => (n === undefined || n === "-" ? null : Number(n));
