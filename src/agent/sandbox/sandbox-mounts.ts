@@ -34,7 +34,7 @@ export function readOnlyShells(dests: string[], writableRoots: string[]): string
   const shells = new Set<string>();
   for (const dest of dests.map((d) => resolve(d))) {
     for (const root of writableRoots.map((r) => resolve(r))) {
-      if (dest === root || !inside(dest, root)) continue;
+      if (dest === root || !isInside(dest, root)) continue;
       const top = join(root, relative(root, dest).split(sep)[0]!);
       if (top !== dest) shells.add(top);
     }
@@ -45,9 +45,7 @@ export function readOnlyShells(dests: string[], writableRoots: string[]): string
 
 export type Bind = ["--ro-bind" | "--bind", string];
 
-const inside = isInside;
-
-const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => inside(path, dir));
+const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => isInside(path, dir));
 
 /**
  * The agent's installation (where its command and `node` live, before and after symlinks), its
@@ -77,7 +75,7 @@ export async function bindPlan(opts: {
   const binds: Bind[] = [];
   const add = async (flag: Bind[0], path: string) => {
     const full = resolve(path);
-    if (policy.forbiddenPaths.some((p) => inside(full, resolve(p)))) {
+    if (policy.forbiddenPaths.some((p) => isInside(full, resolve(p)))) {
       log.warn({ path: full }, "sandbox: not binding a path of Warden's own");
       return;
     }
@@ -95,7 +93,7 @@ export async function maskArgs(bound: string[], protectedPaths: string[]): Promi
   const args: string[] = [];
   for (const raw of protectedPaths) {
     const path = resolve(raw);
-    const visible = [...SYSTEM_DIRS, ...bound].some((dir) => path !== resolve(dir) && inside(path, resolve(dir)));
+    const visible = [...SYSTEM_DIRS, ...bound].some((dir) => path !== resolve(dir) && isInside(path, resolve(dir)));
     if (!visible) continue;
     const info = await stat(path).catch(() => undefined);
     if (!info) continue;
