@@ -2,13 +2,13 @@ import { AgentError } from "../core/errors.js";
 import type { AgentRunner, AgentRunOptions, AgentSession } from "../core/ports/agent-runner.js";
 import type { Logger } from "../core/ports/logger.js";
 import { agentEnvironment } from "./agent-env.js";
-import { cancelled, notInstalled } from "./agent-failure.js";
+import { cancelled } from "./agent-failure.js";
 import { agentLabel } from "./agent-hints.js";
 import { spawnAgent } from "./agent-process.js";
 import { AgentRun, type SessionReport } from "./agent-run.js";
 import { presetFor } from "./presets.js";
 import { networkAsker } from "./sandbox/network-ask.js";
-import { findOnPath, probeSandboxOnce } from "./sandbox/probe-sandbox.js";
+import { probeSandboxOnce } from "./sandbox/probe-sandbox.js";
 import type { SandboxPolicy } from "./sandbox/sandbox-policy.js";
 import { sandboxCommand, type SandboxedCommand } from "./sandbox/sandboxed-command.js";
 
@@ -84,16 +84,11 @@ async function sandboxFor(
   if (!probe.ok) {
     throw new AgentError("sandbox", `the agent sandbox cannot start: ${probe.problem}. To fix: ${probe.fix}.`);
   }
-  // Inside the sandbox a missing command is only an exit code: say "not installed" before it starts.
-  const env = agentEnvironment(opts.agent);
-  if (!(await findOnPath(opts.agent.command, env.PATH ?? ""))) {
-    throw notInstalled(opts.agent, `command \`${opts.agent.command}\` not found`, undefined);
-  }
   return sandboxCommand({
     spec: opts.agent,
     cwd: opts.cwd,
     readOnlyPaths: opts.readOnlyPaths ?? [],
-    env,
+    env: agentEnvironment(opts.agent),
     policy,
     bwrap: probe.bwrap,
     socat: probe.socat,

@@ -51,7 +51,6 @@ export class AgentRun {
   private settled = false;
   private ending?: AgentError;
   private turn?: Turn;
-  private sessionId?: string;
   private ctx?: ClientContext;
   private phase = "while starting";
   private timer?: NodeJS.Timeout;
@@ -144,7 +143,6 @@ export class AgentRun {
       log: this.log,
     });
     const sessionId = this.opened.sessionId;
-    this.sessionId = sessionId;
     // A mode announced while the session was set up (e.g. by the agent's own start-up) counts too.
     await this.modes.onSessionOpened(this.opened, ctx);
     if (this.ending) throw this.ending;
@@ -214,7 +212,8 @@ export class AgentRun {
     this.ending = reason;
     this.log.info({ reason: reason.code }, "stopping agent");
     for (const controller of this.permissions) controller.abort(reason);
-    const { turn, ctx, sessionId } = this;
+    const { turn, ctx } = this;
+    const sessionId = this.opened?.sessionId;
     // An agent that ignores the cancel is ended anyway: shutdown kills its process group.
     if (turn && ctx && sessionId) {
       void ctx.notify(methods.agent.session.cancel, { sessionId }).catch(() => undefined);

@@ -1,11 +1,11 @@
 import type { CheckoutSource } from "../core/ports/workspace.js";
-import { git, lastLines, runGit } from "./git.js";
+import { git, lastLines, LOCAL_TIMEOUT_MS, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 import { isCommitSha } from "../core/model/commit.js";
 
-const HEAD_REF = "refs/warden/head";
-const BASE_REF = "refs/warden/base";
-const LOCAL_TIMEOUT_MS = 2 * 60_000;
+/** Where a checkout (fresh fetch or through the cache) leaves the change's head and base branch. */
+export const HEAD_REF = "refs/warden/head";
+export const BASE_REF = "refs/warden/base";
 const SCHEMES = new Set(["https:", "http:", "file:", "ssh:", "git:"]);
 
 /**
@@ -46,7 +46,6 @@ export async function fetchChange(dir: string, source: CheckoutSource, signal?: 
   return warnings;
 }
 
-/** The fetch's Basic credentials, and the strings git's messages must never show. */
 /** The first fetch's depth; deepened only when the base is not in reach. */
 export const INITIAL_DEPTH = 50;
 export const FETCH_TIMEOUT_MS = 10 * 60_000;
@@ -74,6 +73,7 @@ export function fetcher(url: string, remote: GitRun, defaultSpecs: string[], def
     );
 }
 
+/** The fetch's Basic credentials, and the strings git's messages must never show. */
 export function fetchAuth(source: CheckoutSource): { credentials: string | undefined; secrets: string[] } {
   if (!source.auth) return { credentials: undefined, secrets: [] };
   const credentials = Buffer.from(`${source.auth.username}:${source.auth.password}`).toString("base64");

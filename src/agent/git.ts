@@ -42,6 +42,9 @@ const ISOLATED_CONFIG = [
   "submodule.recurse=false",
 ].flatMap((setting) => ["-c", setting]);
 
+/** For git calls that only read or write local files (no network). */
+export const LOCAL_TIMEOUT_MS = 2 * 60_000;
+
 export interface GitRun {
   cwd: string;
   /**
@@ -85,22 +88,26 @@ function gitArgs(args: string[], run: GitRun): string[] {
   return run.userRepo ? args : [...ISOLATED_CONFIG, ...args];
 }
 
+/** What every git process gets, whether its output is buffered or streamed. */
+function processOptions(run: GitRun) {
+  return {
+    cwd: run.cwd,
+    env: gitEnv(run),
+    timeout: run.timeoutMs,
+    killSignal: "SIGKILL" as const,
+    windowsHide: true,
+    ...(run.signal ? { signal: run.signal } : {}),
+  };
+}
+
+const maxBuffer = (run: GitRun) => run.maxBuffer ?? 16 * 1024 * 1024;
+
 export function runGit(args: string[], run: GitRun): Promise<GitResult> {
-  const env = gitEnv(run);
   return new Promise((resolve, reject) => {
     execFile(
       "git",
       gitArgs(args, run),
-      {
-        cwd: run.cwd,
-        env,
-        timeout: run.timeoutMs,
-        killSignal: "SIGKILL",
-        maxBuffer: run.maxBuffer ?? 16 * 1024 * 1024,
-        encoding: "utf8",
-        windowsHide: true,
-        ...(run.signal ? { signal: run.signal } : {}),
-      },
+      { ...processOptions(run), maxBuffer: maxBuffer(run), encoding: "utf8" },
       (err, stdout, stderr) => {
         if (!err) return resolve({ code: 0, stdout, stderr });
         const code = typeof err.code === "number" ? err.code : undefined;
@@ -124,16 +131,7 @@ export function gitBytes(args: string[], run: GitRun, what = `git ${args[0]}`): 
     execFile(
       "git",
       gitArgs(args, run),
-      {
-        cwd: run.cwd,
-        env: gitEnv(run),
-        timeout: run.timeoutMs,
-        killSignal: "SIGKILL",
-        maxBuffer: run.maxBuffer ?? 16 * 1024 * 1024,
-        encoding: "buffer",
-        windowsHide: true,
-        ...(run.signal ? { signal: run.signal } : {}),
-      },
+      { ...processOptions(run), maxBuffer: maxBuffer(run), encoding: "buffer" },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         if (err.name === "AbortError") return reject(err);
@@ -173,15 +171,7 @@ export async function* streamGit(
   run: Omit<GitRun, "maxBuffer">,
   what = `git ${args[0]}`,
 ): AsyncGenerator<string> {
-  const child = spawn("git", gitArgs(args, run), {
-    cwd: run.cwd,
-    env: gitEnv(run),
-    timeout: run.timeoutMs,
-    killSignal: "SIGKILL",
-    stdio: ["ignore", "pipe", "pipe"],
-    windowsHide: true,
-    ...(run.signal ? { signal: run.signal } : {}),
-  });
+  const child = spawn("git", gitArgs(args, run), { ...processOptions(run), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (text: string) => {

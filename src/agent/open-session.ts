@@ -9,7 +9,7 @@ import { agentLabel } from "./agent-hints.js";
 import type { FailureContext } from "./agent-failure.js";
 import { authMethodFor, presetFor, type ModeAlias } from "./presets.js";
 import { list, record, str } from "./raw-json.js";
-import { planModes, type ModePlan, type ModeStep } from "./select-mode.js";
+import { planModes, selectValues, type ModePlan, type ModeStep } from "./select-mode.js";
 
 export interface OpenSessionDeps {
   ctx: ClientContext;
@@ -140,10 +140,7 @@ function offeredModes(created: unknown, aliases: Record<string, ModeAlias>): str
   for (const item of list(session.configOptions)) {
     const option = record(item);
     if (option.category !== "mode" && !aliasedOptions.has(String(option.id))) continue;
-    for (const entry of list(option.options)) {
-      const nested = Array.isArray(record(entry).options) ? list(record(entry).options) : [entry];
-      ids.push(...nested.map((o) => str(record(o).value)));
-    }
+    ids.push(...selectValues(option.options));
   }
   return [...new Set(ids.filter((id): id is string => id !== undefined && id !== ""))];
 }

@@ -7,7 +7,7 @@
 
 import { isCommitSha } from "../core/model/commit.js";
 
-export const MASK = "[redacted]";
+const MASK = "[redacted]";
 
 /** Formats that are credentials wherever they appear, whatever the text around them. */
 const CREDENTIAL_FORMATS: RegExp[] = [
@@ -37,7 +37,7 @@ const AUTH_SCHEME = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const OPAQUE = /[A-Za-z0-9_+=-]{32,}/g;
 
 /** Shorter known values are not masked: they would eat ordinary words (and are no real secret). */
-export const MIN_KNOWN_SECRET_LENGTH = 8;
+const MIN_KNOWN_SECRET_LENGTH = 8;
 
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;

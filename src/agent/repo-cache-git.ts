@@ -14,19 +14,20 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CheckoutSource } from "../core/ports/workspace.js";
 import {
+  BASE_REF,
   displayUrl,
   FETCH_TIMEOUT_MS,
   fetchAuth,
   fetchConfig,
   fetcher,
+  HEAD_REF,
   INITIAL_DEPTH,
   isShallow,
 } from "./fetch-change.js";
-import { git, lastLines, runGit } from "./git.js";
+import { git, lastLines, LOCAL_TIMEOUT_MS, runGit } from "./git.js";
 import type { GitRun } from "./git.js";
 
 export const READY_MARKER = "warden-cache-ready";
-const LOCAL_TIMEOUT_MS = 2 * 60_000;
 /** Past these, fetched packs and loose objects are folded together (geometric: cheap, incremental). */
 const MAX_PACKS = 40;
 const MAX_LOOSE = 4000;
@@ -161,8 +162,8 @@ export async function prepareWorkspace(
   });
   // Loose ref files, as git itself writes them (ids validated by fetch-change's validate).
   await mkdir(join(gitDir, "refs", "warden"), { recursive: true });
-  await writeFile(join(gitDir, "refs", "warden", "head"), `${source.headSha}\n`);
-  if (hasBase) await writeFile(join(gitDir, "refs", "warden", "base"), `${source.baseSha}\n`);
+  await writeFile(join(gitDir, HEAD_REF), `${source.headSha}\n`);
+  if (hasBase) await writeFile(join(gitDir, BASE_REF), `${source.baseSha}\n`);
 }
 
 /**

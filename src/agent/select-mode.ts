@@ -79,11 +79,12 @@ export function planModes(newSession: unknown, req: ModeRequest): ModePlan {
     const extra = aliasOption(session, alias);
     if (extra) steps.push(extra);
   } else if (requested !== "default" && offered.ids.includes(requested)) target = requested;
-  else if (requested !== "default" && otherModeOption(session, requested)) {
-    // Another option of category `mode` holds it (a collaboration mode on top of the asking mode).
-    steps.push(otherModeOption(session, requested) as ModeStep);
-  } else if (requested !== "default") {
-    notice = `has no mode "${requested}" (${offered.ids.length > 0 ? `it offers ${offered.ids.join(", ")}` : "it offers no modes"})`;
+  else if (requested !== "default") {
+    // Another option of category `mode` may hold it (a collaboration mode on top of the asking mode).
+    const other = otherModeOption(session, requested);
+    if (other) steps.push(other);
+    else
+      notice = `has no mode "${requested}" (${offered.ids.length > 0 ? `it offers ${offered.ids.join(", ")}` : "it offers no modes"})`;
   }
 
   if (target === undefined && offered.via !== undefined) {
@@ -178,7 +179,7 @@ function aliasOption(
 }
 
 /** Select options come flat or in groups. */
-function selectValues(options: unknown): string[] {
+export function selectValues(options: unknown): string[] {
   const values: string[] = [];
   for (const item of list(options)) {
     const entry = record(item);

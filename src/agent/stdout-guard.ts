@@ -17,7 +17,7 @@ export interface StdoutGuardHandlers {
  * notification handlers asynchronously, so a turn's last message chunks could otherwise be
  * handled after the prompt's response.
  */
-export function stdoutGuard(handlers: StdoutGuardHandlers): Transform {
+function stdoutGuard(handlers: StdoutGuardHandlers): Transform {
   let buffered: Buffer[] = [];
   let bufferedBytes = 0;
   let failed = false;

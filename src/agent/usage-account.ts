@@ -18,8 +18,8 @@ import type { AgentUsage } from "../core/model/usage.js";
 import { record } from "./raw-json.js";
 
 /** Far above any real run (a trillion tokens, a million dollars): bigger is garbage. */
-export const MAX_TOKENS = 1e12;
-export const MAX_COST_USD = 1e6;
+const MAX_TOKENS = 1e12;
+const MAX_COST_USD = 1e6;
 
 export interface TurnUsage {
   inputTokens: number;
@@ -124,10 +124,8 @@ export function createUsageAccount(): UsageAccount {
       // Cumulative: a lower amount than seen is not a refund.
       if (update.costUsd !== undefined) costUsd = Math.max(costUsd ?? 0, update.costUsd);
       const after = current();
-      const changed =
-        after.budgetTokens !== before.budgetTokens ||
-        after.costUsd !== before.costUsd ||
-        after.tokensReported !== before.tokensReported;
+      // Only the budget figure and the cost move here (tokensReported comes with a turn).
+      const changed = after.budgetTokens !== before.budgetTokens || after.costUsd !== before.costUsd;
       return changed ? after : undefined;
     },
     current,

@@ -27,7 +27,7 @@ export interface UsageGuard {
   current(): AgentUsage;
 }
 
-export function budgetReached(over: BudgetOverrun): AgentError {
+function budgetReached(over: BudgetOverrun): AgentError {
   return over.kind === "tokens"
     ? new AgentError("budget", `token budget reached (${formatTokens(over.limit)} tokens)`)
     : new AgentError("budget", `cost budget reached (${formatUsd(over.limit)})`);

@@ -6,23 +6,19 @@ import type { ChangedFile, DiffStat } from "../core/model/diff.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { Workspace, WorkspaceProvider } from "../core/ports/workspace.js";
 import { neutraliseAgentConfig } from "./agent-config-files.js";
-import { fetchChange } from "./fetch-change.js";
-import { git, gitBytes, runGit, streamGit } from "./git.js";
+import { BASE_REF, fetchChange } from "./fetch-change.js";
+import { git, gitBytes, LOCAL_TIMEOUT_MS, runGit, streamGit } from "./git.js";
 import type { GitRun } from "./git.js";
 import { createRepoCache } from "./repo-cache.js";
 import type { CheckedOut } from "./repo-cache.js";
 
-const LOCAL_TIMEOUT_MS = 2 * 60_000;
 /**
  * Bounds the buffered listings (`--name-status`, `--numstat`: a line per file). The diff itself
  * is streamed, never buffered, and its reader stops git past its own cap.
  */
 const LISTING_MAX_BYTES = 32 * 1024 * 1024;
-/** Where fetchChange leaves the base branch, for when the base commit itself is gone. */
-const BASE_REF = "refs/warden/base";
-
 /** Server config `limits.repoCacheBytes` when none is given. */
-export const DEFAULT_REPO_CACHE_BYTES = 10 * 1024 ** 3;
+const DEFAULT_REPO_CACHE_BYTES = 10 * 1024 ** 3;
 
 /**
  * Checkouts under `${root}/workspaces`, one fresh directory per run, made from the repository
@@ -55,7 +51,8 @@ export function createGitWorkspaces(opts: { root: string; log: Logger; repoCache
               release: () => undefined,
             };
         for (const warning of done.warnings) log.warn({ warning }, "workspace checkout incomplete");
-        // Before any agent starts in it: the change's own agent configuration never loads.
+        // Before any agent starts in it: the change's own agent configuration never loads (BASE_REF
+        // stands in for a base commit that is gone).
         const config = await neutraliseAgentConfig(dir, [source.baseSha, BASE_REF], {
           cwd: dir,
           timeoutMs: LOCAL_TIMEOUT_MS,
@@ -186,7 +183,7 @@ function parseTreeEntries(out: string): Array<{ mode: string; type: string; oid:
 }
 
 /** `--name-status -z` output: status NUL path NUL, with a second path for renames and copies. */
-export function parseNameStatus(out: string): ChangedFile[] {
+function parseNameStatus(out: string): ChangedFile[] {
   const fields = out.split("\0");
   const files: ChangedFile[] = [];
   for (let i = 0; i + 1 < fields.length; ) {
@@ -208,7 +205,7 @@ export function parseNameStatus(out: string): ChangedFile[] {
 }
 
 /** `--numstat -z`: `added TAB deleted TAB path NUL`, or for a rename `… TAB NUL old NUL new NUL`; `-` counts for binary files. */
-export function parseNumstat(out: string): DiffStat[] {
+function parseNumstat(out: string): DiffStat[] {
   const fields = out.split("\0");
   const stats: DiffStat[] = [];
   const count = (n: string | undefined) => (n === undefined || n === "-" ? null : Number(n));

@@ -30,12 +30,17 @@ export function parseHostEntry(text: string): HostEntry {
   return port === undefined ? { host } : { host, port };
 }
 
-/** Loopback, unspecified and link-local addresses (and `localhost` names). */
-export function isLocalDestination(host: string): boolean {
-  const h = host
+/** A host as the rules compare it: lower case, no IPv6 brackets, no trailing dot. */
+function normalHost(host: string): string {
+  return host
     .toLowerCase()
     .replace(/^\[|\]$/g, "")
     .replace(/\.$/, "");
+}
+
+/** Loopback, unspecified and link-local addresses (and `localhost` names). */
+export function isLocalDestination(host: string): boolean {
+  const h = normalHost(host);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   const mapped = h.startsWith("::ffff:") ? h.slice(7) : h;
   if (isIP(mapped) === 4) {
@@ -53,10 +58,7 @@ function hostMatches(pattern: string, host: string): boolean {
 
 /** allow: an entry covers it; deny: a local destination no entry names exactly; ask: the rest. */
 export function decideHost(entries: readonly HostEntry[], host: string, port: number): HostDecision {
-  const h = host
-    .toLowerCase()
-    .replace(/^\[|\]$/g, "")
-    .replace(/\.$/, "");
+  const h = normalHost(host);
   if (isLocalDestination(h)) {
     return entries.some((e) => e.port === port && e.host.replace(/^\[|\]$/g, "") === h) ? "allow" : "deny";
   }

@@ -3,7 +3,7 @@
 // paths never bound and hidden where a bound folder would show them, and read-only shells around
 // binds deep inside the writable /tmp and HOME. sandboxed-command.ts puts them in order.
 import { lstat, readlink, realpath, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { AgentSpec } from "../../core/model/agent.js";
 import type { Logger } from "../../core/ports/logger.js";
 import { presetFor } from "../presets.js";
@@ -34,7 +34,7 @@ export function readOnlyShells(dests: string[], writableRoots: string[]): string
   const shells = new Set<string>();
   for (const dest of dests.map((d) => resolve(d))) {
     for (const root of writableRoots.map((r) => resolve(r))) {
-      if (dest === root || !inside(dest, root)) continue;
+      if (dest === root || !isInside(dest, root)) continue;
       const top = join(root, relative(root, dest).split(sep)[0]!);
       if (top !== dest) shells.add(top);
     }
@@ -45,9 +45,7 @@ export function readOnlyShells(dests: string[], writableRoots: string[]): string
 
 export type Bind = ["--ro-bind" | "--bind", string];
 
-const inside = isInside;
-
-const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => inside(path, dir));
+const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => isInside(path, dir));
 
 /**
  * The agent's installation (where its command and `node` live, before and after symlinks), its
@@ -55,7 +53,8 @@ const underSystem = (path: string) => path === "/" || SYSTEM_DIRS.some((dir) => 
  */
 export async function bindPlan(opts: {
   spec: AgentSpec;
-  cwd: string;
+  /** The agent's command as found on PATH (sandboxCommand looks it up). */
+  command: string;
   home: string;
   policy: SandboxPolicy;
   path: string;
@@ -63,8 +62,7 @@ export async function bindPlan(opts: {
 }): Promise<Bind[]> {
   const { spec, home, policy, log } = opts;
   const installs = new Set<string>();
-  for (const name of [spec.command, "node"]) {
-    const found = isAbsolute(spec.command) && name === spec.command ? spec.command : await findOnPath(name, opts.path);
+  for (const found of [opts.command, await findOnPath("node", opts.path)]) {
     if (!found) continue;
     for (const file of [found, await realpath(found).catch(() => found)]) {
       // <prefix>/bin/cmd → <prefix>: the package and the interpreter next to it. Not HOME or
@@ -77,7 +75,7 @@ export async function bindPlan(opts: {
   const binds: Bind[] = [];
   const add = async (flag: Bind[0], path: string) => {
     const full = resolve(path);
-    if (policy.forbiddenPaths.some((p) => inside(full, resolve(p)))) {
+    if (policy.forbiddenPaths.some((p) => isInside(full, resolve(p)))) {
       log.warn({ path: full }, "sandbox: not binding a path of Warden's own");
       return;
     }
@@ -95,7 +93,7 @@ export async function maskArgs(bound: string[], protectedPaths: string[]): Promi
   const args: string[] = [];
   for (const raw of protectedPaths) {
     const path = resolve(raw);
-    const visible = [...SYSTEM_DIRS, ...bound].some((dir) => path !== resolve(dir) && inside(path, resolve(dir)));
+    const visible = [...SYSTEM_DIRS, ...bound].some((dir) => path !== resolve(dir) && isInside(path, resolve(dir)));
     if (!visible) continue;
     const info = await stat(path).catch(() => undefined);
     if (!info) continue;

@@ -27,9 +27,11 @@ import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import type { AgentSpec } from "../../core/model/agent.js";
 import type { Logger } from "../../core/ports/logger.js";
+import { notInstalled } from "../agent-failure.js";
 import { presetFor } from "../presets.js";
 import { startEgressProxy } from "./egress-proxy.js";
 import { parseHostEntry, type HostEntry } from "./host-rules.js";
+import { findOnPath } from "./probe-sandbox.js";
 import { bindPlan, maskArgs, readOnlyShells, systemArgs } from "./sandbox-mounts.js";
 import type { SandboxPolicy } from "./sandbox-policy.js";
 
@@ -63,6 +65,11 @@ export function hostEntries(spec: AgentSpec): HostEntry[] {
 
 export async function sandboxCommand(input: SandboxCommandInput): Promise<SandboxedCommand> {
   const { spec, cwd, policy, log } = input;
+  const path = input.env.PATH ?? "";
+  // Looked up once: inside the sandbox a missing command is only an exit code, so "not installed"
+  // is said here, before anything starts; the installation found is what bindPlan binds.
+  const command = await findOnPath(spec.command, path);
+  if (!command) throw notInstalled(spec, `command \`${spec.command}\` not found`, undefined);
   const runDir = await mkdtemp(join(tmpdir(), "warden-sandbox-"));
   const socketPath = join(runDir, "proxy.sock");
   const proxy = await startEgressProxy({
@@ -78,7 +85,7 @@ export async function sandboxCommand(input: SandboxCommandInput): Promise<Sandbo
   };
   try {
     const home = input.env.HOME ?? process.env.HOME ?? "/nonexistent";
-    const binds = await bindPlan({ spec, cwd, home, policy, path: input.env.PATH ?? "", log });
+    const binds = await bindPlan({ spec, command, home, policy, path, log });
     // The cache's objects live in Warden's data dir, which is otherwise hidden: only these
     // folders of it, read-only, so the agent's git can read the history it borrows and write none.
     const cacheReads = (input.readOnlyPaths ?? []).map((p) => resolve(p));
