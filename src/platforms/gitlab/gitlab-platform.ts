@@ -9,7 +9,7 @@ import type { CheckoutSource } from "../../core/ports/workspace.js";
 import { postCommitStatus, statusRef } from "./commit-status.js";
 import { isBotUsername } from "./events.js";
 import type { GitLabClient } from "./gitlab-client.js";
-import { hasStatus, nullIfNotFound } from "./gitlab-errors.js";
+import { hasStatus, nullIfNotFound } from "../platform-errors.js";
 import { isGroupMember, projectPermission } from "./gitlab-members.js";
 import {
   branchSchema,
