@@ -18,6 +18,7 @@ import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js
 import { scrubWrites } from "../scrub-writes.js";
 import { PULL_REQUEST_TERMS } from "../../core/model/commit.js";
 import { fitStatusDescription } from "../../core/render/render-status.js";
+import { firstLineIs } from "../../core/render/markers.js";
 
 export interface GitHubPlatformDeps {
   octokit: ProbotOctokit;
@@ -50,10 +51,6 @@ function splitFullName(fullName: string): { owner: string; name: string } {
     throw new Error(`GitHub repository name must be owner/name, got "${fullName}"`);
   }
   return { owner: fullName.slice(0, slash), name: fullName.slice(slash + 1) };
-}
-
-function firstLine(body: string): string {
-  return (body.split(/\r?\n/, 1)[0] ?? "").trim();
 }
 
 function requireCommentId(commentId: string): GitHubCommentId {
@@ -201,7 +198,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
       });
       return callGitHub("issues.listComments", async () => {
         for await (const page of pages) {
-          const found = page.data.find((c) => isSelf(c.user) && firstLine(c.body ?? "") === wanted);
+          const found = page.data.find((c) => isSelf(c.user) && firstLineIs(c.body ?? "", wanted));
           if (found) return toComment(found, String(found.id));
         }
         return null;
