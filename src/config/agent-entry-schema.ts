@@ -5,22 +5,13 @@ import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { PRESET_NAMES } from "../agent/presets.js";
 import { parseHostEntry } from "../agent/sandbox/host-rules.js";
-
-/** Warden's own secrets: no agent entry may pass them through (SPEC §7). */
-const APP_SECRETS = new Set([
-  "PRIVATE_KEY",
-  "PRIVATE_KEY_PATH",
-  "WEBHOOK_SECRET",
-  "GITLAB_TOKEN",
-  "GITLAB_WEBHOOK_SECRET",
-  "DATABASE_URL",
-]);
+import { APP_SECRET_VARIABLES } from "./app-secret-variables.js";
 
 const envName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
   .superRefine((name, ctx) => {
-    if (APP_SECRETS.has(name)) {
+    if (APP_SECRET_VARIABLES.has(name)) {
       ctx.addIssue({
         code: "custom",
         message: `${name} is one of Warden's own secrets and is never given to an agent`,

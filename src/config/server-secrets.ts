@@ -2,11 +2,10 @@
 // (platforms/secret-scrubber.ts): the GitHub App's private key and webhook secret, GitLab's token
 // and webhook secrets (also the per-project ones `gitlab.webhookSecrets` names), the database URL
 // and its password, and the values each configured agent gets in its environment (API keys).
+import { SECRET_VARIABLES } from "./app-secret-variables.js";
 import type { AppEnv } from "./env.js";
 import { resolveAgent } from "./resolve-agent.js";
 import type { ServerConfig } from "./server-config.js";
-
-const SECRET_VARIABLES = ["PRIVATE_KEY", "WEBHOOK_SECRET", "GITLAB_TOKEN", "GITLAB_WEBHOOK_SECRET", "DATABASE_URL"];
 
 export interface ServerSecretSources {
   env: Pick<AppEnv, "WARDEN_AGENT_COMMAND">;

@@ -1,11 +1,9 @@
-// What both platforms' webhook mappers share: the error a route answers with 400, validation that
-// names the first bad field, and the few field shapes that later reach git or the store.
+// What both platforms' webhook mappers share: validation that names the first bad field (as the
+// core's MalformedPayloadError, which a route answers with 400), and the few field shapes that
+// later reach git or the store.
 import { z } from "zod";
 import { MalformedPayloadError } from "../core/errors.js";
 import { COMMIT_SHA } from "../core/model/commit.js";
-
-// The error is the core's (core/errors.ts), so that its outcome (HTTP 400) is mapped with the others.
-export { MalformedPayloadError } from "../core/errors.js";
 
 export const positiveInt = z.number().int().positive();
 

@@ -6,16 +6,6 @@ import type { Metrics } from "../core/ports/metrics.js";
 import { handleEvent, type IntakeDeps } from "../core/intake/intake.js";
 import { toDomainEvent } from "../platforms/github/events.js";
 
-export const GITHUB_EVENTS = [
-  "pull_request.opened",
-  "pull_request.reopened",
-  "pull_request.ready_for_review",
-  "pull_request.synchronize",
-  "pull_request.closed",
-  "issue_comment.created",
-  "pull_request_review_comment.created",
-] as const;
-
 /**
  * What the webhook middleware answers: it reads `status` (the error map's HTTP status) and shows
  * `name: message` in the body.

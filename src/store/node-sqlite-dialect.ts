@@ -28,8 +28,8 @@ import type {
 } from "kysely";
 
 export interface NodeSqliteDialectConfig {
-  /** An open database, or a factory called once on first use. Kysely's `destroy()` closes it. */
-  database: DatabaseSync | (() => DatabaseSync | Promise<DatabaseSync>);
+  /** An open database. Kysely's `destroy()` closes it. */
+  database: DatabaseSync;
 }
 
 export class NodeSqliteDialect implements Dialect {
@@ -83,8 +83,7 @@ class NodeSqliteDriver implements Driver {
   }
 
   async init(): Promise<void> {
-    const { database } = this.#config;
-    this.#db = typeof database === "function" ? await database() : database;
+    this.#db = this.#config.database;
     this.#connection = new NodeSqliteConnection(this.#db);
   }
 

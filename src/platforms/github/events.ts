@@ -1,7 +1,7 @@
 // GitHub webhook payload → domain event. Only the fields the app uses are validated; the rest of
 // the (large, evolving) payload is ignored so that new GitHub fields never break the app.
 import { z } from "zod";
-import { commitSha as sha, MalformedPayloadError, parsePayload as parse, positiveInt } from "../webhook-payload.js";
+import { commitSha as sha, parsePayload as parse, positiveInt } from "../webhook-payload.js";
 import type { Actor, RepoRef } from "../../core/model/change-request.js";
 import type { ChangeRequestUpdated, DomainEvent } from "../../core/model/events.js";
 import { reviewCommentId } from "./comment-ids.js";
@@ -134,5 +134,3 @@ export function toDomainEvent(name: string, deliveryId: string, payload: unknown
   const { action } = parse(withAction, name, payload);
   return handler(deliveryId, action, payload);
 }
-
-export { MalformedPayloadError };

@@ -3,7 +3,8 @@
 import type { ProbotOctokit } from "probot";
 import type { Actor } from "../../core/model/change-request.js";
 import type { RepoPermission } from "../../core/model/permission.js";
-import { callGitHub, isNotFound } from "./github-errors.js";
+import { callGitHub } from "./github-errors.js";
+import { hasStatus } from "../platform-errors.js";
 
 const ROLES: ReadonlySet<string> = new Set(["admin", "maintain", "write", "triage", "read"]);
 
@@ -29,7 +30,7 @@ export async function collaboratorPermission(
     const role = (data as { role_name?: unknown }).role_name;
     return typeof role === "string" && ROLES.has(role) ? (role as RepoPermission) : "none";
   } catch (error) {
-    if (isNotFound(error)) return "none";
+    if (hasStatus(error, 404)) return "none";
     throw error;
   }
 }
@@ -54,7 +55,7 @@ export async function isActiveTeamMember(
     );
     return data.state === "active";
   } catch (error) {
-    if (isNotFound(error)) return false;
+    if (hasStatus(error, 404)) return false;
     throw error;
   }
 }

@@ -30,17 +30,3 @@ export async function callGitHub<T>(operation: string, fn: () => Promise<T>): Pr
     throw toPlatformError(operation, error);
   }
 }
-
-export function isNotFound(error: unknown): boolean {
-  return error instanceof PlatformError && error.status === 404;
-}
-
-/** The value, or null when GitHub answered 404. */
-export async function nullIfNotFound<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}

@@ -10,13 +10,15 @@ import { parseCommentId, type GitHubCommentId } from "./comment-ids.js";
 import { fileText } from "./file-content.js";
 import { replyToCommand } from "./command-reply.js";
 import { collaboratorPermission, isActiveTeamMember, teamOf } from "./github-access.js";
-import { callGitHub, nullIfNotFound } from "./github-errors.js";
+import { callGitHub } from "./github-errors.js";
+import { nullIfNotFound } from "../platform-errors.js";
 import { postInlineReview } from "./inline-review.js";
 import { resolveThreads } from "./resolve-threads.js";
 import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js";
 import { scrubWrites } from "../scrub-writes.js";
 import { PULL_REQUEST_TERMS } from "../../core/model/commit.js";
 import { fitStatusDescription } from "../../core/render/render-status.js";
+import { firstLineIs } from "../../core/render/markers.js";
 
 export interface GitHubPlatformDeps {
   octokit: ProbotOctokit;
@@ -49,10 +51,6 @@ function splitFullName(fullName: string): { owner: string; name: string } {
     throw new Error(`GitHub repository name must be owner/name, got "${fullName}"`);
   }
   return { owner: fullName.slice(0, slash), name: fullName.slice(slash + 1) };
-}
-
-function firstLine(body: string): string {
-  return (body.split(/\r?\n/, 1)[0] ?? "").trim();
 }
 
 function requireCommentId(commentId: string): GitHubCommentId {
@@ -200,7 +198,7 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
       });
       return callGitHub("issues.listComments", async () => {
         for await (const page of pages) {
-          const found = page.data.find((c) => isSelf(c.user) && firstLine(c.body ?? "") === wanted);
+          const found = page.data.find((c) => isSelf(c.user) && firstLineIs(c.body ?? "", wanted));
           if (found) return toComment(found, String(found.id));
         }
         return null;

@@ -9,6 +9,7 @@ import { PlatformError } from "../../core/errors.js";
 import { callGitHub } from "./github-errors.js";
 import { createGitHubPlatform } from "./github-platform.js";
 import type { SecretScrubber } from "../secret-scrubber.js";
+import { shareUntilFailure } from "../share-until-failure.js";
 
 export interface GitHubProviderDeps {
   probot: Probot;
@@ -24,9 +25,6 @@ export type GitHubProvider = PlatformProvider & {
 
 export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
   const { probot } = deps;
-  // Per provider, not per module: concurrent callers share one request; a failure is not cached
-  // so that the next caller tries again.
-  let pendingLogin: Promise<string> | undefined;
 
   async function fetchBotLogin(): Promise<string> {
     const appOctokit = await probot.auth();
@@ -36,14 +34,10 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
     return `${slug}[bot]`;
   }
 
-  function botLogin(): Promise<string> {
-    pendingLogin ??= fetchBotLogin().catch((error: unknown) => {
-      pendingLogin = undefined;
-      deps.log.error({ err: error }, "could not read the GitHub App's identity");
-      throw error;
-    });
-    return pendingLogin;
-  }
+  // Per provider, not per module.
+  const botLogin = shareUntilFailure(fetchBotLogin, (error) =>
+    deps.log.error({ err: error }, "could not read the GitHub App's identity"),
+  );
 
   async function forRepo(repo: RepoRef, log: Logger, opts: PlatformOptions = {}): Promise<ScmPlatform> {
     if (repo.platform !== "github") {

@@ -4,11 +4,11 @@ import type { ProbotOctokit } from "probot";
 import type { InlineComment } from "../../core/model/finding.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
-import { PlatformError } from "../../core/errors.js";
 import { findingIdInBody } from "../../core/render/markers.js";
 import { suggestionBlock, withSuggestionBlock } from "../../core/render/suggestion-block.js";
 import { reviewCommentId } from "./comment-ids.js";
 import { callGitHub } from "./github-errors.js";
+import { hasStatus } from "../platform-errors.js";
 
 type InlinePostResult = Pick<ReviewPublishResult, "posted" | "failed">;
 
@@ -63,7 +63,7 @@ export async function postInlineReview(
     // 422 means GitHub refused to place at least one comment (typically a line outside the diff)
     // and rejected the whole review without saying which. Guessing would mean posting twice, so
     // every finding is reported failed and the summary lists them instead.
-    if (error instanceof PlatformError && error.status === 422) {
+    if (hasStatus(error, 422)) {
       log.warn({ pr: number, sha: headSha, findings: findingIds, err: error }, "GitHub refused the inline review");
       return { posted: [], failed: findingIds };
     }

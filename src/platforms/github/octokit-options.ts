@@ -21,8 +21,6 @@ import { createLocalWriteBudget, DEFAULT_WRITE_GAP_MS, type WriteBudget } from "
 import { installationLimits, realTiming, type LimitHandler, type RequestTiming } from "./installation-limits.js";
 import { isRepeatable } from "./repeatable-requests.js";
 
-export type { LimitHandler, RequestTiming } from "./installation-limits.js";
-
 /** @octokit/plugin-retry's options. */
 export interface OctokitRetryOptions {
   enabled: boolean;

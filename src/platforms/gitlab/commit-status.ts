@@ -3,7 +3,7 @@
 import type { CommitState, CommitStatus } from "../../core/model/change-request.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { GitLabClient } from "./gitlab-client.js";
-import { hasStatus } from "./gitlab-errors.js";
+import { hasStatus } from "../platform-errors.js";
 import { commitMergeRequestSchema, parseAnswer } from "./gitlab-schemas.js";
 import { fitStatusDescription } from "../../core/render/render-status.js";
 

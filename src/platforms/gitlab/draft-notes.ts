@@ -3,7 +3,7 @@
 // resolved finding's thread becomes a draft in its discussion that resolves the discussion when
 // it is published.
 import type { TextPosition } from "./diff-positions.js";
-import { hasStatus, nullIfNotFound } from "./gitlab-errors.js";
+import { hasStatus, nullIfNotFound } from "../platform-errors.js";
 import { draftNoteSchema, parseAnswer } from "./gitlab-schemas.js";
 import { isRefusal, type InlineTarget } from "./inline-discussions.js";
 

@@ -1,7 +1,7 @@
 // GitLab webhook payload → domain event. Only the fields the app uses are validated; the rest of
 // the payload is ignored so that new GitLab fields never break the app.
 import { z } from "zod";
-import { commitSha as sha, MalformedPayloadError, parsePayload as parse, positiveInt } from "../webhook-payload.js";
+import { commitSha as sha, parsePayload as parse, positiveInt } from "../webhook-payload.js";
 import type { Actor, RepoRef } from "../../core/model/change-request.js";
 import type { ChangeRequestUpdated, DomainEvent } from "../../core/model/events.js";
 
@@ -161,5 +161,3 @@ export function eventName(eventHeader: string, payload: unknown): string {
   const attrs = (payload as { object_attributes?: { action?: unknown } } | null)?.object_attributes;
   return typeof attrs?.action === "string" && /^[a-z_]{1,40}$/.test(attrs.action) ? `${kind}.${attrs.action}` : kind;
 }
-
-export { MalformedPayloadError };

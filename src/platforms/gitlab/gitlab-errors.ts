@@ -44,17 +44,3 @@ export function toPlatformError(operation: string, error: unknown, secrets: read
   }
   return error;
 }
-
-export function hasStatus(error: unknown, ...statuses: number[]): boolean {
-  return error instanceof PlatformError && statuses.includes(error.status);
-}
-
-/** The value, or null when GitLab answered 404. */
-export async function nullIfNotFound<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (hasStatus(error, 404)) return null;
-    throw error;
-  }
-}

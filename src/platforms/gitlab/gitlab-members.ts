@@ -3,7 +3,7 @@
 import type { Actor } from "../../core/model/change-request.js";
 import type { RepoPermission } from "../../core/model/permission.js";
 import type { GitLabClient } from "./gitlab-client.js";
-import { nullIfNotFound } from "./gitlab-errors.js";
+import { nullIfNotFound } from "../platform-errors.js";
 import { memberSchema, parseAnswer } from "./gitlab-schemas.js";
 
 /** GitLab access levels: Guest 10, Planner 15, Reporter 20, Developer 30, Maintainer 40, Owner 50. */

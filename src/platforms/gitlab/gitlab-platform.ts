@@ -9,7 +9,7 @@ import type { CheckoutSource } from "../../core/ports/workspace.js";
 import { postCommitStatus, statusRef } from "./commit-status.js";
 import { isBotUsername } from "./events.js";
 import type { GitLabClient } from "./gitlab-client.js";
-import { hasStatus, nullIfNotFound } from "./gitlab-errors.js";
+import { hasStatus, nullIfNotFound } from "../platform-errors.js";
 import { isGroupMember, projectPermission } from "./gitlab-members.js";
 import {
   branchSchema,
@@ -27,6 +27,7 @@ import { publishGitLabReview } from "./publish-review.js";
 import { createSecretScrubber, type SecretScrubber } from "../secret-scrubber.js";
 import { scrubWrites } from "../scrub-writes.js";
 import { MERGE_REQUEST_TERMS } from "../../core/model/commit.js";
+import { firstLineIs } from "../../core/render/markers.js";
 
 export interface GitLabPlatformDeps {
   client: GitLabClient;
@@ -40,10 +41,6 @@ export interface GitLabPlatformDeps {
 
 export const REPO_CONFIG_PATH = REPO_CONFIG_PATHS.gitlab;
 const AWARD_NAMES = { "+1": "thumbsup", confused: "confused" } as const;
-
-function firstLine(body: string): string {
-  return (body.split(/\r?\n/, 1)[0] ?? "").trim();
-}
 
 function noteId(commentId: string): number | null {
   return /^[1-9][0-9]*$/.test(commentId) && Number.isSafeInteger(Number(commentId)) ? Number(commentId) : null;
@@ -192,7 +189,7 @@ export function createGitLabPlatform(deps: GitLabPlatformDeps): ScmPlatform {
       for await (const page of pages) {
         for (const raw of page) {
           const note = parseAnswer(noteSchema, "note", raw);
-          if (note.system !== true && note.author.id === self && firstLine(note.body ?? "") === wanted) {
+          if (note.system !== true && note.author.id === self && firstLineIs(note.body ?? "", wanted)) {
             return toComment(number, note);
           }
         }

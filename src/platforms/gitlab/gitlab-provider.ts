@@ -9,6 +9,7 @@ import { createGitLabClient, type GitLabClient } from "./gitlab-client.js";
 import { createGitLabPlatform } from "./gitlab-platform.js";
 import { parseAnswer, userSchema, type GitLabUser } from "./gitlab-schemas.js";
 import type { SecretScrubber } from "../secret-scrubber.js";
+import { shareUntilFailure } from "../share-until-failure.js";
 
 export interface GitLabProviderDeps {
   /** `GITLAB_URL`, possibly with a path prefix (`https://example.com/gitlab`). */
@@ -34,20 +35,14 @@ export function createGitLabProvider(deps: GitLabProviderDeps): GitLabProvider {
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
   });
-  // Per provider, not per module: concurrent callers share one request; a failure is not cached.
-  let pendingUser: Promise<GitLabUser> | undefined;
-
-  function botUser(): Promise<GitLabUser> {
-    pendingUser ??= client
-      .call("Users.showCurrentUser", (api) => api.Users.showCurrentUser())
-      .then((raw) => parseAnswer(userSchema, "user", raw))
-      .catch((error: unknown) => {
-        pendingUser = undefined;
-        deps.log.error({ err: error }, "could not read the GitLab bot user");
-        throw error;
-      });
-    return pendingUser;
-  }
+  // Per provider, not per module.
+  const botUser = shareUntilFailure(
+    () =>
+      client
+        .call("Users.showCurrentUser", (api) => api.Users.showCurrentUser())
+        .then((raw) => parseAnswer(userSchema, "user", raw)),
+    (error) => deps.log.error({ err: error }, "could not read the GitLab bot user"),
+  );
 
   async function forRepo(repo: RepoRef, log: Logger): Promise<ScmPlatform> {
     if (repo.platform !== "gitlab") {

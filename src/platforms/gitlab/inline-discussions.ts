@@ -8,7 +8,7 @@ import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
 import { findingIdInBody } from "../../core/render/markers.js";
 import { indexDiffs, textPosition, type TextPosition } from "./diff-positions.js";
 import type { GitLabClient } from "./gitlab-client.js";
-import { hasStatus } from "./gitlab-errors.js";
+import { hasStatus } from "../platform-errors.js";
 import {
   diffFileSchema,
   discussionSchema,

@@ -8,7 +8,7 @@
 import type { ChangeRequestClosed, CommentCreated, DomainEvent } from "../../core/model/events.js";
 import { isBotUsername } from "./events.js";
 import type { GitLabClient } from "./gitlab-client.js";
-import { nullIfNotFound } from "./gitlab-errors.js";
+import { nullIfNotFound } from "../platform-errors.js";
 import { parseAnswer, readBackMergeRequestSchema, readBackNoteSchema } from "./gitlab-schemas.js";
 
 export type SpoofReason =

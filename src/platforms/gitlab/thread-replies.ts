@@ -2,7 +2,7 @@
 // discussion, then the discussion resolved. Two calls and one notification per thread, which the
 // draft path (draft-notes.ts) avoids; this is only the fallback.
 import type { ReviewPublishResult } from "../../core/ports/scm-platform.js";
-import { hasStatus } from "./gitlab-errors.js";
+import { hasStatus } from "../platform-errors.js";
 import type { InlineTarget } from "./inline-discussions.js";
 
 export interface Reply {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MalformedPayloadError, toDomainEvent } from "../../../src/platforms/github/events.js";
+import { MalformedPayloadError } from "../../../src/core/errors.js";
+import { toDomainEvent } from "../../../src/platforms/github/events.js";
 import { fixture } from "./support.js";
 
 const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";

@@ -11,7 +11,7 @@ import {
   octokitThrottleOptions,
   type WardenOctokitOptions,
 } from "../../../src/platforms/github/octokit-options.js";
-import type { RequestTiming } from "../../../src/platforms/github/octokit-options.js";
+import type { RequestTiming } from "../../../src/platforms/github/installation-limits.js";
 import { API, BOT, botUser, REPO, REPO_PATH, recordingLogger, useNock } from "./support.js";
 
 useNock();

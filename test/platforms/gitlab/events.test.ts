@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eventName, MalformedPayloadError, toDomainEvent } from "../../../src/platforms/gitlab/events.js";
+import { MalformedPayloadError } from "../../../src/core/errors.js";
+import { eventName, toDomainEvent } from "../../../src/platforms/gitlab/events.js";
 import { fixture } from "./support.js";
 
 const MR = "Merge Request Hook";
