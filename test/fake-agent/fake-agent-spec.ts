@@ -77,6 +77,19 @@ export function fakeAgentSpec(scenario: FakeScenario, name = "fake"): AgentSpec 
   };
 }
 
+/** The server config's agent entry that starts the fake agent with `scenario`; its sandbox may reach `network`. */
+export function fakeAgentEntry(scenario: FakeScenario, network: string[]) {
+  const spec = fakeAgentSpec(scenario);
+  return {
+    command: spec.command,
+    args: spec.args,
+    env: [],
+    setEnv: spec.env,
+    network,
+    readPaths: spec.readPaths ?? [],
+  };
+}
+
 /** What the fake agent received, in order (scenario.traceFile). */
 export function readFakeTrace(file: string): FakeTraceEntry[] {
   let text: string;
