@@ -1,38 +1,25 @@
 // Agent permission requests end to end (issue 3): the scripted ACP agent asks, the app posts the
 // request comment on the PR, humans answer with real signed `issue_comment` webhooks, and the agent
 // gets the option the authorised answer selected.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { readFakeTrace, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { AUTHOR, nextRequest, reactionsOn, startHarness, type Harness } from "../support/harness.js";
+import {
+  ALLOW_ALWAYS_REJECT,
+  permissionOutcomes as outcomes,
+  reportAfterPermission,
+  runTestsRequest,
+  traceFileIn,
+} from "../support/permission-steps.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
 const READER: FakeUser = { login: "rea-der", id: 602, type: "User" };
 const MALLORY: FakeUser = { login: "mallory", id: 603, type: "User" };
 const OTHER_BOT: FakeUser = { login: "helper[bot]", id: 604, type: "Bot" };
 const FILES = { "src/feature.ts": "export const feature = 1;\n" };
-// Starts on a new line: the agent's `permission …: selected …` chunk before it ends without one.
-const REPORT: FakeStep = {
-  type: "message",
-  text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}`,
-};
-const RUN_TESTS: FakeStep = {
-  type: "permission",
-  toolCall: {
-    toolCallId: "call-tests",
-    title: "Run the test suite",
-    kind: "execute",
-    rawInput: { command: "npm test", description: "to check the change" },
-  },
-  options: [
-    { optionId: "allow", name: "Allow", kind: "allow_once" },
-    { optionId: "always", name: "Always allow", kind: "allow_always" },
-    { optionId: "reject", name: "Reject", kind: "reject_once" },
-  ],
-};
+const REPORT = reportAfterPermission("Reviewed with tests run.");
+const RUN_TESTS = runTestsRequest({ command: "npm test", description: "to check the change" }, ALLOW_ALWAYS_REJECT);
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -40,15 +27,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-function traceFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "perm-trace-")), "trace.jsonl");
-}
-
-function outcomes(file: string): unknown[] {
-  return readFakeTrace(file)
-    .filter((t) => t.method === "permission_outcome")
-    .map((t) => t.params);
-}
+const traceFile = () => traceFileIn("perm-trace-");
 
 async function start(scenario: FakeScenario, config: string): Promise<Harness> {
   const harness = await startHarness({ scenario, repoFiles: { ".github/warden.yml": config } });

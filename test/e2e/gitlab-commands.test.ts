@@ -1,39 +1,27 @@
 // The GitHub scenarios of the permission relay and comment commands, on GitLab: the agent asks,
 // the request note is posted on the MR, humans answer with Note Hooks, GitLab access levels
 // (inherited membership) decide who may answer, award emoji acknowledge, replies go in the thread.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
-import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { GITLAB_BOT, type FakeGitLabUser } from "../support/fake-gitlab.js";
 import { MR_AUTHOR, PROJECT_ID, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
 import { waitFor } from "../support/harness.js";
 import { LOGGED_TOKEN_FINDING as FINDING } from "../support/logged-token.js";
+import {
+  permissionOutcomes as outcomes,
+  reportAfterPermission,
+  runTestsRequest,
+  traceFileIn,
+} from "../support/permission-steps.js";
 
 const DEVELOPER: FakeGitLabUser = { id: 41, username: "dev-eloper" };
 const REPORTER: FakeGitLabUser = { id: 42, username: "re-porter" };
 const MALLORY: FakeGitLabUser = { id: 43, username: "mallory" };
 const PROJECT_BOT: FakeGitLabUser = { id: 44, username: "project_4321_bot_5f3a" };
 const FILES = { "src/feature.ts": "let x = 1;\nconsole.log(token);\nexport default x;\n" };
-const REPORT: FakeStep = {
-  type: "message",
-  text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}`,
-};
-const RUN_TESTS: FakeStep = {
-  type: "permission",
-  toolCall: {
-    toolCallId: "call-tests",
-    title: "Run the test suite",
-    kind: "execute",
-    rawInput: { command: "npm test", description: "to check the change" },
-  },
-  options: [
-    { optionId: "allow", name: "Allow", kind: "allow_once" },
-    { optionId: "reject", name: "Reject", kind: "reject_once" },
-  ],
-};
+const REPORT = reportAfterPermission("Reviewed with tests run.");
+const RUN_TESTS = runTestsRequest({ command: "npm test", description: "to check the change" });
 
 let h: GitLabHarness | undefined;
 afterEach(async () => {
@@ -41,15 +29,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-function traceFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "gitlab-perm-")), "trace.jsonl");
-}
-
-function outcomes(file: string): unknown[] {
-  return readFakeTrace(file)
-    .filter((t) => t.method === "permission_outcome")
-    .map((t) => t.params);
-}
+const traceFile = () => traceFileIn("gitlab-perm-");
 
 async function start(scenario: FakeScenario, config: string): Promise<GitLabHarness> {
   const harness = await startGitLabHarness({ scenario, repoFiles: { ".gitlab/warden.yml": config } });
