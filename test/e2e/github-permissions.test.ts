@@ -2,7 +2,7 @@
 // request comment on the PR, humans answer with real signed `issue_comment` webhooks, and the agent
 // gets the option the authorised answer selected.
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { AUTHOR, nextRequest, reactionsOn, startHarness, type Harness } from "../support/harness.js";
 import {
@@ -10,7 +10,6 @@ import {
   permissionOutcomes as outcomes,
   reportAfterPermission,
   runTestsRequest,
-  traceFileIn,
 } from "../support/permission-steps.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
@@ -27,8 +26,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const traceFile = () => traceFileIn("perm-trace-");
-
 async function start(scenario: FakeScenario, config: string): Promise<Harness> {
   const harness = await startHarness({ scenario, repoFiles: { ".github/warden.yml": config } });
   harness.repo.permissions = {
@@ -42,7 +39,7 @@ async function start(scenario: FakeScenario, config: string): Promise<Harness> {
 
 describe("permission requests through PR comments", () => {
   it("round-trips: request posted, unauthorised answers refused, authorised /approve relayed, comment and audit updated", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
       "permissions:\n  notify: ['@acme/maintainers']\n",
@@ -101,7 +98,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("plan mode: the plan is shown, a team member's /approve lets the agent proceed and the report is posted", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const plan = "1. Read the diff\n2. Run the tests\n3. Write the report";
     const exitPlan: FakeStep = {
       type: "permission",
@@ -133,7 +130,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("a repository asking for bypassPermissions does not get it", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       {
         turns: [[REPORT]],
@@ -153,7 +150,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("requireJustification rejects a request that states no reason, without asking anyone", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const noReason: FakeStep = {
       type: "permission",
       toolCall: { toolCallId: "call-x", title: "Run a script", kind: "execute", rawInput: { command: "make" } },
@@ -170,7 +167,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("an unanswered request expires at timeoutMinutes: rejected, comment edited, audit updated", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: trace }, "permissions:\n  timeoutMinutes: 0.005\n");
     const pull = h.openPull(25, FILES);
     await h.sendPull("opened", pull);
@@ -184,7 +181,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("a push supersedes the run: its pending request is cancelled and its comment says so", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: trace }, "");
     const pull = h.openPull(26, FILES);
     await h.sendPull("opened", pull);

@@ -4,14 +4,10 @@
 // wrongful approvals are counted (must be 0), then the plain answer still works.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
+import { freshTraceFile } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { startHarness, waitFor, type Harness } from "../support/harness.js";
-import {
-  permissionOutcomes,
-  reportAfterPermission,
-  runTestsRequest,
-  traceFileIn,
-} from "../support/permission-steps.js";
+import { permissionOutcomes, reportAfterPermission, runTestsRequest } from "../support/permission-steps.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
 const REPORT = reportAfterPermission("Reviewed.");
@@ -31,7 +27,7 @@ afterAll(() => {
 
 describe("quoted commands on GitHub", () => {
   it("ignores /approve inside <details>, <blockquote>, <pre> and a >>> quote; the plain one approves", async () => {
-    const trace = traceFileIn("gh-quote-");
+    const trace = freshTraceFile();
     h = await startHarness({
       scenario: { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
       repoFiles: { ".github/warden.yml": "" },

@@ -3,17 +3,12 @@
 // (inherited membership) decide who may answer, award emoji acknowledge, replies go in the thread.
 import { afterEach, describe, expect, it } from "vitest";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
-import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { GITLAB_BOT, type FakeGitLabUser } from "../support/fake-gitlab.js";
 import { MR_AUTHOR, PROJECT_ID, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
 import { waitFor } from "../support/harness.js";
 import { LOGGED_TOKEN_FINDING as FINDING } from "../support/logged-token.js";
-import {
-  permissionOutcomes as outcomes,
-  reportAfterPermission,
-  runTestsRequest,
-  traceFileIn,
-} from "../support/permission-steps.js";
+import { permissionOutcomes as outcomes, reportAfterPermission, runTestsRequest } from "../support/permission-steps.js";
 
 const DEVELOPER: FakeGitLabUser = { id: 41, username: "dev-eloper" };
 const REPORTER: FakeGitLabUser = { id: 42, username: "re-porter" };
@@ -29,8 +24,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const traceFile = () => traceFileIn("gitlab-perm-");
-
 async function start(scenario: FakeScenario, config: string): Promise<GitLabHarness> {
   const harness = await startGitLabHarness({ scenario, repoFiles: { ".gitlab/warden.yml": config } });
   // Access levels as members/all reports them (Developer 30, Reporter 20, Owner 50).
@@ -45,7 +38,7 @@ async function nextRequest(harness: GitLabHarness, iid: number): Promise<string>
 
 describe("permission requests through MR notes", () => {
   it("round-trips: request note, unauthorised answers refused with 😕 and a reply, a Developer's /approve relayed", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
       "permissions:\n  notify: ['@acme/maintainers']\n",
@@ -105,7 +98,7 @@ describe("permission requests through MR notes", () => {
   });
 
   it("lets a member of an approver group answer, and fails closed when GitLab cannot say", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
       "permissions:\n  approvers:\n    minPermission: maintain\n    teams: [acme/reviewers]\n",
@@ -128,7 +121,7 @@ describe("permission requests through MR notes", () => {
   });
 
   it("cancels the pending request when the MR is closed", async () => {
-    h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: traceFile() }, "");
+    h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: freshTraceFile() }, "");
     const mr = h.openMergeRequest(23, FILES);
     await h.sendMergeRequest("open", mr);
     const id = await nextRequest(h, 23);

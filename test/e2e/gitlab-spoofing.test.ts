@@ -5,6 +5,7 @@
 // approvals (must be 0), then shows that the genuine answer still works.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
+import { freshTraceFile } from "../fake-agent/fake-agent-spec.js";
 import type { FakeGitLabUser, FakeMergeRequest } from "../support/fake-gitlab.js";
 import {
   GitLabHarness,
@@ -15,12 +16,7 @@ import {
 } from "../support/gitlab-harness.js";
 import { mergeRequestHook, noteHook } from "../support/gitlab-payloads.js";
 import { waitFor } from "../support/harness.js";
-import {
-  permissionOutcomes,
-  reportAfterPermission,
-  runTestsRequest,
-  traceFileIn,
-} from "../support/permission-steps.js";
+import { permissionOutcomes, reportAfterPermission, runTestsRequest } from "../support/permission-steps.js";
 
 const DEVELOPER: FakeGitLabUser = { id: 41, username: "dev-eloper" };
 const MALLORY: FakeGitLabUser = { id: 43, username: "mallory" };
@@ -51,7 +47,7 @@ interface World {
 }
 
 async function world(opts: Partial<GitLabHarnessOptions> = {}): Promise<World> {
-  const trace = traceFileIn("gitlab-spoof-");
+  const trace = freshTraceFile();
   h = await startGitLabHarness({
     scenario: { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
     repoFiles: { ".gitlab/warden.yml": "" },
@@ -195,7 +191,7 @@ describe("a secret per group or project (gitlab.webhookSecrets)", () => {
   };
 
   it("refuses a delivery for one project signed with another project's secret or with the fallback", async () => {
-    const trace = traceFileIn("gitlab-spoof-");
+    const trace = freshTraceFile();
     h = await startGitLabHarness({ scenario: { turns: [[RUN_TESTS, REPORT]], traceFile: trace }, ...perProject });
     h.token = PLATFORM_SECRET;
     h.project.members = { [DEVELOPER.id]: 30 };

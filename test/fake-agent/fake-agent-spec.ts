@@ -90,6 +90,11 @@ export function fakeAgentEntry(scenario: FakeScenario, network: string[]) {
   };
 }
 
+/** A new file for scenario.traceFile, in a folder of its own. */
+export function freshTraceFile(): string {
+  return join(mkdtempSync(join(tmpdir(), "warden-fake-trace-")), "trace.jsonl");
+}
+
 /** What the fake agent received, in order (scenario.traceFile). */
 export function readFakeTrace(file: string): FakeTraceEntry[] {
   let text: string;

@@ -1,8 +1,5 @@
 // The scripted side of the end-to-end permission relay tests: the agent asks to run the test
 // suite, ends with a report, and its trace says what it was answered.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { readFakeTrace, reportBlock, type FakePermissionOption, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 
 export const ALLOW_REJECT: FakePermissionOption[] = [
@@ -27,11 +24,6 @@ export function runTestsRequest(rawInput: Record<string, unknown>, options = ALL
 /** The report, starting on a new line: the agent's `permission …: selected …` chunk before it ends without one. */
 export function reportAfterPermission(summary: string): FakeStep {
   return { type: "message", text: `\n\n${reportBlock({ summary, findings: [] })}` };
-}
-
-/** A trace file of its own for the agent (`prefix` names its folder). */
-export function traceFileIn(prefix: string): string {
-  return join(mkdtempSync(join(tmpdir(), prefix)), "trace.jsonl");
 }
 
 /** What the agent was answered to its permission requests, in order. */
