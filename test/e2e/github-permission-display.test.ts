@@ -6,24 +6,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  freshTraceFile,
-  readFakeTrace,
-  reportBlock,
-  type FakeScenario,
-  type FakeStep,
-} from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { nextRequest, reactionsOn, startHarness, type Harness, type HarnessOptions } from "../support/harness.js";
+import { ALLOW_ALWAYS_REJECT, reportAfterPermission } from "../support/permission-steps.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
 const FILES = { "src/feature.ts": "export const feature = 1;\n" };
-const REPORT: FakeStep = { type: "message", text: `\n\n${reportBlock({ summary: "Reviewed.", findings: [] })}` };
-const ONCE_ALWAYS_REJECT = [
-  { optionId: "allow", name: "Allow", kind: "allow_once" as const },
-  { optionId: "always", name: "Always allow", kind: "allow_always" as const },
-  { optionId: "reject", name: "Reject", kind: "reject_once" as const },
-];
+const REPORT = reportAfterPermission("Reviewed.");
 const ALWAYS_REJECT = [
   { optionId: "always", name: "Always allow", kind: "allow_always" as const },
   { optionId: "reject", name: "Reject", kind: "reject_once" as const },
@@ -51,7 +41,7 @@ function permission(
   toolCallId: string,
   rawInput: unknown,
   extra: Partial<Extract<FakeStep, { type: "permission" }>["toolCall"]> = {},
-  options = ONCE_ALWAYS_REJECT,
+  options = ALLOW_ALWAYS_REJECT,
 ): FakeStep {
   return {
     type: "permission",
