@@ -6,10 +6,9 @@ import { join } from "node:path";
 import pino from "pino";
 import { createGitWorkspaces } from "../src/agent/workspace.js";
 import { defaultRepoConfig } from "../src/config/repo-config.js";
-import { buildPrompt } from "../src/core/review/build-prompt.js";
-import { selectDiff } from "../src/core/review/prepare-review.js";
 import { localChangeRequest } from "../test/support/local-change-request.js";
 import { startLoopMonitor } from "../test/support/loop-monitor.js";
+import { reviewPrompt } from "../test/support/review-prompt.js";
 
 const [url, base, head] = process.argv.slice(2) as [string, string, string];
 const root = mkdtempSync(join(tmpdir(), "warden-bench-bigdiff-"));
@@ -33,18 +32,7 @@ try {
     });
     // skipGenerated off: the lockfile and the minified file stand for any oversized file, as before it existed.
     const review = { ...defaultRepoConfig().review, skipGenerated: false };
-    const selection = await selectDiff(ws, cr, review, undefined, { budgetBytes: 200_000 });
-    const prompt = buildPrompt({
-      terms: { changeRequest: "pull request", short: "PR" },
-      changeRequest: cr,
-      changedFiles: selection.changedFiles,
-      diff: selection.diff,
-      diffKind: selection.diffKind,
-      diffBudgetBytes: 200_000,
-      openFindings: [],
-      instructions: "",
-      nonce: "benchnonce01",
-    });
+    const { selection, prompt } = await reviewPrompt(ws, cr, { review, budgetBytes: 200_000, nonce: "benchnonce01" });
     const done = performance.now();
     const stall = await monitor.stop();
     console.log(

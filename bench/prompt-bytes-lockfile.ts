@@ -3,10 +3,9 @@
 import pino from "pino";
 import { createGitWorkspaces } from "../src/agent/workspace.js";
 import { defaultRepoConfig } from "../src/config/repo-config.js";
-import { buildPrompt } from "../src/core/review/build-prompt.js";
-import { selectDiff } from "../src/core/review/prepare-review.js";
 import { GitRemote } from "../test/support/git-remote.js";
 import { localChangeRequest } from "../test/support/local-change-request.js";
+import { reviewPrompt } from "../test/support/review-prompt.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,21 +55,12 @@ export async function benchLockfilePromptBytes(): Promise<Record<string, number>
         body: "",
       });
       const bytes = async (skipGenerated: boolean) => {
-        const sel = await selectDiff(ws, cr, { ...defaultRepoConfig().review, skipGenerated }, undefined, {
+        const { selection, prompt } = await reviewPrompt(ws, cr, {
+          review: { ...defaultRepoConfig().review, skipGenerated },
           budgetBytes: BUDGET,
-        });
-        const prompt = buildPrompt({
-          terms: { changeRequest: "pull request", short: "PR" },
-          changeRequest: cr,
-          changedFiles: sel.changedFiles,
-          diff: sel.diff,
-          diffKind: sel.diffKind,
-          diffBudgetBytes: BUDGET,
-          openFindings: [],
-          instructions: "",
           nonce: "benchnonce02",
         });
-        return { prompt: prompt.bytes, diff: Buffer.byteLength(sel.diff.text) };
+        return { prompt: prompt.bytes, diff: Buffer.byteLength(selection.diff.text) };
       };
       const on = await bytes(true);
       const off = await bytes(false);

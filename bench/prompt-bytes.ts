@@ -4,10 +4,9 @@
 import pino from "pino";
 import { createGitWorkspaces } from "../src/agent/workspace.js";
 import { defaultRepoConfig } from "../src/config/repo-config.js";
-import { buildPrompt } from "../src/core/review/build-prompt.js";
-import { selectDiff } from "../src/core/review/prepare-review.js";
 import { GitRemote } from "../test/support/git-remote.js";
 import { localChangeRequest } from "../test/support/local-change-request.js";
+import { reviewPrompt } from "../test/support/review-prompt.js";
 import { benchLockfilePromptBytes } from "./prompt-bytes-lockfile.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,20 +45,9 @@ export async function benchPromptBytes(): Promise<Record<string, number>> {
         body: "A large change.",
       });
       const review = defaultRepoConfig().review;
-      const prompt = async (last: string | undefined) => {
-        const sel = await selectDiff(ws, cr, review, last, { budgetBytes: 1_000_000 });
-        return buildPrompt({
-          terms: { changeRequest: "pull request", short: "PR" },
-          changeRequest: cr,
-          changedFiles: sel.changedFiles,
-          diff: sel.diff,
-          diffKind: sel.diffKind,
-          diffBudgetBytes: 1_000_000,
-          openFindings: [],
-          instructions: "",
-          nonce: "benchnonce01",
-        }).bytes;
-      };
+      const prompt = async (last: string | undefined) =>
+        (await reviewPrompt(ws, cr, { review, budgetBytes: 1_000_000, nonce: "benchnonce01", lastReviewedSha: last }))
+          .prompt.bytes;
       const full = await prompt(undefined);
       const incremental = await prompt(reviewed);
       return {

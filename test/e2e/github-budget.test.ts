@@ -2,11 +2,14 @@
 // the summary and on /metrics; a run passing the per-review budget is cancelled mid-turn with an
 // `error` status saying so while the summary keeps the previous results; an agent reporting nothing
 // is said to; and a PR over its daily budget gets no agent on push until `/warden review`.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import {
+  freshTraceFile,
+  readFakeTrace,
+  reportBlock,
+  type FakeScenario,
+  type FakeStep,
+} from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
@@ -36,7 +39,6 @@ function paidTurn(costUsd: number): FakeStep[] {
   ];
 }
 
-const traceFile = () => join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
 const prompts = (file: string) => readFakeTrace(file).filter((e) => e.method === "session/prompt").length;
 
 let h: Harness | undefined;
@@ -59,7 +61,7 @@ describe("GitHub: review cost and budgets", () => {
     expect(h.summaryComments(7)[0]!.body).toContain("**Cost:** 48.2k tokens in, 3.1k out, $0.25 (this review)");
 
     // The next push: the agent's context passes 2M tokens while it is still working.
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h.setScenario({
       traceFile: trace,
       turns: [
@@ -112,7 +114,7 @@ describe("GitHub: review cost and budgets", () => {
   });
 
   it("starts no agent on push once the PR's daily budget is spent; /warden review runs it", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const scenario: FakeScenario = { traceFile: trace, turns: [paidTurn(25)] };
     h = await startHarness({
       scenario,

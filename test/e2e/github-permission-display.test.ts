@@ -6,18 +6,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { nextRequest, reactionsOn, startHarness, type Harness, type HarnessOptions } from "../support/harness.js";
+import { ALLOW_ALWAYS_REJECT, reportAfterPermission } from "../support/permission-steps.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
 const FILES = { "src/feature.ts": "export const feature = 1;\n" };
-const REPORT: FakeStep = { type: "message", text: `\n\n${reportBlock({ summary: "Reviewed.", findings: [] })}` };
-const ONCE_ALWAYS_REJECT = [
-  { optionId: "allow", name: "Allow", kind: "allow_once" as const },
-  { optionId: "always", name: "Always allow", kind: "allow_always" as const },
-  { optionId: "reject", name: "Reject", kind: "reject_once" as const },
-];
+const REPORT = reportAfterPermission("Reviewed.");
 const ALWAYS_REJECT = [
   { optionId: "always", name: "Always allow", kind: "allow_always" as const },
   { optionId: "reject", name: "Reject", kind: "reject_once" as const },
@@ -28,10 +24,6 @@ afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-function traceFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "perm-display-")), "trace.jsonl");
-}
 
 function traced(file: string, method: string): unknown[] {
   return readFakeTrace(file)
@@ -49,7 +41,7 @@ function permission(
   toolCallId: string,
   rawInput: unknown,
   extra: Partial<Extract<FakeStep, { type: "permission" }>["toolCall"]> = {},
-  options = ONCE_ALWAYS_REJECT,
+  options = ALLOW_ALWAYS_REJECT,
 ): FakeStep {
   return {
     type: "permission",
@@ -61,7 +53,7 @@ function permission(
 describe("the request comment shows exactly what runs (issue 11 item 3)", () => {
   /** One request, answered /deny by the maintainer; returns the request comment's body. */
   async function shown(number: number, step: FakeStep, config = ""): Promise<string> {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start({ turns: [[step, REPORT]], traceFile: trace }, config);
     const pull = h.openPull(number, FILES);
     await h.sendPull("opened", pull);
@@ -110,7 +102,7 @@ describe("the request comment shows exactly what runs (issue 11 item 3)", () => 
   });
 
   it("rejects what cannot be shown whole within GitHub's 65,536 characters, never cut; the agent and the summary get the reason", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const huge = `echo ${"x".repeat(66_000)}`;
     h = await start(
       { turns: [[permission("huge", { command: huge, description: "print" }), REPORT]], traceFile: trace },
@@ -133,7 +125,7 @@ describe("the request comment shows exactly what runs (issue 11 item 3)", () => 
 
 describe("allow once means once (issue 11 item 4)", () => {
   it("a plain /approve never selects allow_always: the approver is told to write `always`, then that counts", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       {
         turns: [[permission("only-always", { command: "npm test", description: "tests" }, {}, ALWAYS_REJECT), REPORT]],
@@ -162,7 +154,7 @@ describe("allow once means once (issue 11 item 4)", () => {
   });
 
   it("an automatic allow asks a human instead when the agent offers no allow_once", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const read = permission("read-readme", { file_path: "README.md" }, { kind: "read" }, ALWAYS_REJECT);
     h = await start({ turns: [[read, REPORT]], traceFile: trace }, "");
     const pull = h.openPull(34, FILES);
@@ -180,7 +172,7 @@ describe("allow once means once (issue 11 item 4)", () => {
 
 describe("paths are judged by where they lead (issue 11 item 5)", () => {
   it("a read through a symlink that leaves the workspace asks a human, showing where it leads", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const outside = mkdtempSync(join(tmpdir(), "outside-"));
     const steps: FakeStep[] = [
       { type: "symlink", path: "docs/elsewhere", target: outside },
@@ -203,7 +195,7 @@ describe("paths are judged by where they lead (issue 11 item 5)", () => {
 
 describe("requests per run to humans are limited (issue 11 item 11)", () => {
   it("beyond limits.maxPermissionRequestsPerRun requests are rejected automatically and the summary says so", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const steps = [permission("first", { command: "make a" }), permission("second", { command: "make b" }), REPORT];
     h = await start({ turns: [steps], traceFile: trace }, "", {
       serverConfig: {

@@ -1,54 +1,30 @@
 // Agent permission requests end to end (issue 3): the scripted ACP agent asks, the app posts the
 // request comment on the PR, humans answer with real signed `issue_comment` webhooks, and the agent
 // gets the option the authorised answer selected.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { AUTHOR, nextRequest, reactionsOn, startHarness, type Harness } from "../support/harness.js";
+import {
+  ALLOW_ALWAYS_REJECT,
+  permissionOutcomes as outcomes,
+  reportAfterPermission,
+  runTestsRequest,
+} from "../support/permission-steps.js";
 
 const MAINTAINER: FakeUser = { login: "mai-tainer", id: 601, type: "User" };
 const READER: FakeUser = { login: "rea-der", id: 602, type: "User" };
 const MALLORY: FakeUser = { login: "mallory", id: 603, type: "User" };
 const OTHER_BOT: FakeUser = { login: "helper[bot]", id: 604, type: "Bot" };
 const FILES = { "src/feature.ts": "export const feature = 1;\n" };
-// Starts on a new line: the agent's `permission …: selected …` chunk before it ends without one.
-const REPORT: FakeStep = {
-  type: "message",
-  text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}`,
-};
-const RUN_TESTS: FakeStep = {
-  type: "permission",
-  toolCall: {
-    toolCallId: "call-tests",
-    title: "Run the test suite",
-    kind: "execute",
-    rawInput: { command: "npm test", description: "to check the change" },
-  },
-  options: [
-    { optionId: "allow", name: "Allow", kind: "allow_once" },
-    { optionId: "always", name: "Always allow", kind: "allow_always" },
-    { optionId: "reject", name: "Reject", kind: "reject_once" },
-  ],
-};
+const REPORT = reportAfterPermission("Reviewed with tests run.");
+const RUN_TESTS = runTestsRequest({ command: "npm test", description: "to check the change" }, ALLOW_ALWAYS_REJECT);
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-function traceFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "perm-trace-")), "trace.jsonl");
-}
-
-function outcomes(file: string): unknown[] {
-  return readFakeTrace(file)
-    .filter((t) => t.method === "permission_outcome")
-    .map((t) => t.params);
-}
 
 async function start(scenario: FakeScenario, config: string): Promise<Harness> {
   const harness = await startHarness({ scenario, repoFiles: { ".github/warden.yml": config } });
@@ -63,7 +39,7 @@ async function start(scenario: FakeScenario, config: string): Promise<Harness> {
 
 describe("permission requests through PR comments", () => {
   it("round-trips: request posted, unauthorised answers refused, authorised /approve relayed, comment and audit updated", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
       "permissions:\n  notify: ['@acme/maintainers']\n",
@@ -122,7 +98,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("plan mode: the plan is shown, a team member's /approve lets the agent proceed and the report is posted", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const plan = "1. Read the diff\n2. Run the tests\n3. Write the report";
     const exitPlan: FakeStep = {
       type: "permission",
@@ -154,7 +130,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("a repository asking for bypassPermissions does not get it", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       {
         turns: [[REPORT]],
@@ -174,7 +150,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("requireJustification rejects a request that states no reason, without asking anyone", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     const noReason: FakeStep = {
       type: "permission",
       toolCall: { toolCallId: "call-x", title: "Run a script", kind: "execute", rawInput: { command: "make" } },
@@ -191,7 +167,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("an unanswered request expires at timeoutMinutes: rejected, comment edited, audit updated", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: trace }, "permissions:\n  timeoutMinutes: 0.005\n");
     const pull = h.openPull(25, FILES);
     await h.sendPull("opened", pull);
@@ -205,7 +181,7 @@ describe("permission requests through PR comments", () => {
   });
 
   it("a push supersedes the run: its pending request is cancelled and its comment says so", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: trace }, "");
     const pull = h.openPull(26, FILES);
     await h.sendPull("opened", pull);

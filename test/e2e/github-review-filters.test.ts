@@ -1,11 +1,8 @@
 // What nobody wants reviewed, end to end on GitHub: `review.ignoreAuthors`, `review.skipGenerated`
 // and `review.maxChangedFiles` through real webhook payloads, the real checkout and the fake agent,
 // asserting on what GitHub got and on the prompt the agent received.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
@@ -22,7 +19,7 @@ afterEach(async () => {
 });
 
 function traced(): { traceFile: string; prompts: () => string[] } {
-  const traceFile = join(mkdtempSync(join(tmpdir(), "filters-trace-")), "trace.jsonl");
+  const traceFile = freshTraceFile();
   const prompts = () =>
     readFakeTrace(traceFile)
       .filter((t) => t.method === "session/prompt")

@@ -1,11 +1,8 @@
 // The GitHub review loop end to end: real webhook payloads, signed, through Probot and the whole
 // app, to the scripted ACP agent running in a real git checkout, against a fake GitHub API.
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { startHarness, type Harness } from "../support/harness.js";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 const HIGH_FINDING = {
   severity: "high",
@@ -49,7 +46,7 @@ afterEach(async () => {
 
 describe("GitHub review loop", () => {
   it("reviews a new PR: pending, one summary, one review with inline findings, failing status", async () => {
-    const traceFile = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
+    const traceFile = freshTraceFile();
     h = await startHarness({
       scenario: {
         turns: [
@@ -100,7 +97,7 @@ describe("GitHub review loop", () => {
   });
 
   it("tracks findings across a push: same summary edited, resolved reply, incremental diff, success", async () => {
-    const traceFile = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
+    const traceFile = freshTraceFile();
     h = await startHarness({
       scenario: { turns: [reportTurn({ summary: "First look.", findings: [HIGH_FINDING] })], traceFile },
     });

@@ -4,45 +4,31 @@
 // schema (validated by the fake against @octokit/openapi-types' `pulls/create-review`).
 import { afterEach, describe, expect, it } from "vitest";
 import { findingIdInBody } from "../../src/core/render/markers.js";
-import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { startHarness, type Harness } from "../support/harness.js";
+import {
+  ACROSS_HUNKS,
+  FEATURE_TS,
+  LOGGED_TOKEN_RANGE,
+  LONG_FILE,
+  LONG_FILE_CHANGED,
+  STALE_ORIGINAL,
+  PREFER_CONST,
+  reportTurn,
+  SUGGESTION_BASE,
+} from "../support/suggestion-findings.js";
 
 const FEATURE = {
-  "src/feature.ts": "let x = 1;\nlet y = x + 1;\nconsole.log(token);\nexport default y;\n",
+  "src/feature.ts": FEATURE_TS,
   "src/win.ts": "const a = 1;\r\nconsole.log(a)\r\n",
 };
 
-const base = { body: "Explained.", recommendation: "Fix it.", path: "src/feature.ts" };
 const MULTI = {
-  ...base,
-  severity: "high",
-  category: "Security",
-  title: "Token written to the log",
-  line: 2,
-  endLine: 3,
+  ...LOGGED_TOKEN_RANGE,
   original: "let y = x + 1;\nconsole.log(token);",
   suggestion: "const y = x + 1;\nconsole.log(redact(token));",
 };
-const SINGLE = {
-  ...base,
-  severity: "low",
-  category: "Style",
-  title: "Prefer const",
-  line: 1,
-  original: "let x = 1;",
-  suggestion: "const x = 1;",
-};
-const MISMATCH = {
-  ...base,
-  severity: "low",
-  category: "Style",
-  title: "Export a const",
-  line: 4,
-  original: "export default x;",
-  suggestion: "export default Object.freeze(y);",
-};
 const CRLF = {
-  ...base,
+  ...SUGGESTION_BASE,
   severity: "low",
   category: "Style",
   title: "Missing semicolon",
@@ -50,10 +36,6 @@ const CRLF = {
   line: 2,
   suggestion: "console.log(a);",
 };
-
-function reportTurn(report: object, before: FakeScenario["turns"][number] = []): FakeScenario["turns"][number] {
-  return [...before, { type: "message", text: `Done.\n\n${reportBlock(report)}` }];
-}
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -67,7 +49,7 @@ describe("GitHub suggestions", () => {
       scenario: {
         turns: [
           // The agent changes the working tree before reporting: the head's lines are read from git, not from here.
-          reportTurn({ summary: "s", findings: [MULTI, SINGLE, MISMATCH, CRLF] }, [
+          reportTurn({ summary: "s", findings: [MULTI, PREFER_CONST, STALE_ORIGINAL, CRLF] }, [
             { type: "write_file", path: "src/feature.ts", content: "rewritten\n" },
           ]),
         ],
@@ -103,28 +85,17 @@ describe("GitHub suggestions", () => {
   });
 
   it("posts no suggestion across lines outside the diff, and keeps a fenced suggestion inside its block", async () => {
-    const long = `${Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n")}\n`;
     h = await startHarness({ scenario: { turns: [reportTurn({ summary: "s", findings: [] })] } });
-    const pull = h.openPull(22, { "src/long.ts": long });
+    const pull = h.openPull(22, { "src/long.ts": LONG_FILE });
     pull.baseSha = pull.headSha;
     h.push(pull, {
-      "src/long.ts": long.replace("line 5\n", "line five\n").replace("line 25\n", "line twenty-five\n"),
+      "src/long.ts": LONG_FILE_CHANGED,
       "docs/a.md": "# A\n",
     });
 
-    const GAP = {
-      ...base,
-      severity: "low",
-      category: "Style",
-      title: "Spans two hunks",
-      path: "src/long.ts",
-      line: 6,
-      endLine: 23,
-      suggestion: "x",
-    };
     // A suggestion may hold code fences and a finding marker of its own: neither escapes its block.
     const FENCED = {
-      ...base,
+      ...SUGGESTION_BASE,
       severity: "low",
       category: "Docs",
       title: "Show an example",
@@ -132,7 +103,7 @@ describe("GitHub suggestions", () => {
       line: 1,
       suggestion: "# A\n\n```ts\nrun();\n```\n<!-- warden:finding F1 -->",
     };
-    h.setScenario({ turns: [reportTurn({ summary: "s", findings: [GAP, FENCED] })] });
+    h.setScenario({ turns: [reportTurn({ summary: "s", findings: [ACROSS_HUNKS, FENCED] })] });
     await h.sendPull("opened", pull);
     await h.idle();
 

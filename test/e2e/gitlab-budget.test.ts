@@ -1,10 +1,7 @@
 // Review cost on GitLab, end to end: the cost shows in the summary note, and a run whose agent
 // reports a cost past the per-review budget is cancelled mid-turn with a `failed` status saying so.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, reportBlock, type FakeStep } from "../fake-agent/fake-agent-spec.js";
 import { startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
 
 const FINDING = {
@@ -47,7 +44,7 @@ describe("GitLab: review cost and budget", () => {
     expect(h.gitlab.statusesFor(mr.sha)).toEqual(["pending", "success"]);
     expect(h.summaryNotes(7)[0]!.body).toContain("**Cost:** 12.0k tokens in, 1.0k out, $0.50 (this review)");
 
-    const trace = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
+    const trace = freshTraceFile();
     h.setScenario({
       traceFile: trace,
       turns: [

@@ -1,55 +1,28 @@
 // The GitHub scenarios of the permission relay and comment commands, on GitLab: the agent asks,
 // the request note is posted on the MR, humans answer with Note Hooks, GitLab access levels
 // (inherited membership) decide who may answer, award emoji acknowledge, replies go in the thread.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
-import { readFakeTrace, reportBlock, type FakeScenario, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { GITLAB_BOT, type FakeGitLabUser } from "../support/fake-gitlab.js";
 import { MR_AUTHOR, PROJECT_ID, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
 import { waitFor } from "../support/harness.js";
 import { LOGGED_TOKEN_FINDING as FINDING } from "../support/logged-token.js";
+import { permissionOutcomes as outcomes, reportAfterPermission, runTestsRequest } from "../support/permission-steps.js";
 
 const DEVELOPER: FakeGitLabUser = { id: 41, username: "dev-eloper" };
 const REPORTER: FakeGitLabUser = { id: 42, username: "re-porter" };
 const MALLORY: FakeGitLabUser = { id: 43, username: "mallory" };
 const PROJECT_BOT: FakeGitLabUser = { id: 44, username: "project_4321_bot_5f3a" };
 const FILES = { "src/feature.ts": "let x = 1;\nconsole.log(token);\nexport default x;\n" };
-const REPORT: FakeStep = {
-  type: "message",
-  text: `\n\n${reportBlock({ summary: "Reviewed with tests run.", findings: [] })}`,
-};
-const RUN_TESTS: FakeStep = {
-  type: "permission",
-  toolCall: {
-    toolCallId: "call-tests",
-    title: "Run the test suite",
-    kind: "execute",
-    rawInput: { command: "npm test", description: "to check the change" },
-  },
-  options: [
-    { optionId: "allow", name: "Allow", kind: "allow_once" },
-    { optionId: "reject", name: "Reject", kind: "reject_once" },
-  ],
-};
+const REPORT = reportAfterPermission("Reviewed with tests run.");
+const RUN_TESTS = runTestsRequest({ command: "npm test", description: "to check the change" });
 
 let h: GitLabHarness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-function traceFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "gitlab-perm-")), "trace.jsonl");
-}
-
-function outcomes(file: string): unknown[] {
-  return readFakeTrace(file)
-    .filter((t) => t.method === "permission_outcome")
-    .map((t) => t.params);
-}
 
 async function start(scenario: FakeScenario, config: string): Promise<GitLabHarness> {
   const harness = await startGitLabHarness({ scenario, repoFiles: { ".gitlab/warden.yml": config } });
@@ -65,7 +38,7 @@ async function nextRequest(harness: GitLabHarness, iid: number): Promise<string>
 
 describe("permission requests through MR notes", () => {
   it("round-trips: request note, unauthorised answers refused with 😕 and a reply, a Developer's /approve relayed", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
       "permissions:\n  notify: ['@acme/maintainers']\n",
@@ -125,7 +98,7 @@ describe("permission requests through MR notes", () => {
   });
 
   it("lets a member of an approver group answer, and fails closed when GitLab cannot say", async () => {
-    const trace = traceFile();
+    const trace = freshTraceFile();
     h = await start(
       { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
       "permissions:\n  approvers:\n    minPermission: maintain\n    teams: [acme/reviewers]\n",
@@ -148,7 +121,7 @@ describe("permission requests through MR notes", () => {
   });
 
   it("cancels the pending request when the MR is closed", async () => {
-    h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: traceFile() }, "");
+    h = await start({ turns: [[RUN_TESTS, REPORT]], traceFile: freshTraceFile() }, "");
     const mr = h.openMergeRequest(23, FILES);
     await h.sendMergeRequest("open", mr);
     const id = await nextRequest(h, 23);

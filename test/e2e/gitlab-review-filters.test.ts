@@ -1,10 +1,7 @@
 // `review.ignoreAuthors` and `review.maxChangedFiles` end to end on GitLab: real-shaped hooks, the
 // MR as GitLab's API answers it (`changes_count` a string, null while GitLab computes the diff).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import type { FakeGitLabUser } from "../support/fake-gitlab.js";
 import { MR_AUTHOR, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
 
@@ -26,7 +23,7 @@ afterEach(async () => {
 });
 
 async function start(config: string): Promise<{ harness: GitLabHarness; prompts: () => number }> {
-  const traceFile = join(mkdtempSync(join(tmpdir(), "gitlab-filters-")), "trace.jsonl");
+  const traceFile = freshTraceFile();
   const harness = await startGitLabHarness({
     scenario: { turns: [NO_FINDINGS], traceFile },
     repoFiles: { ".gitlab/warden.yml": config },

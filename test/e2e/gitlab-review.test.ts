@@ -1,11 +1,8 @@
 // The GitLab review loop end to end: real-shaped hooks with GitLab's headers, through the whole
 // app, to the scripted ACP agent in a real checkout of refs/merge-requests/<iid>/head, against a
 // fake GitLab API served under a path prefix (self-managed GitLab at …/gitlab).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { GITLAB_BOT } from "../support/fake-gitlab.js";
 import { PROJECT_ID, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
 import { waitFor } from "../support/harness.js";
@@ -47,7 +44,7 @@ afterEach(async () => {
 
 describe("GitLab review loop", () => {
   it("reviews a new MR: pending, one summary note, discussions from one bulk publish, failed status", async () => {
-    const traceFile = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
+    const traceFile = freshTraceFile();
     h = await startGitLabHarness({
       scenario: {
         turns: [

@@ -3,12 +3,9 @@
 // leave the request pending and the agent unanswered; GitLab's API (the fake, answering as
 // GitLab's docs show) is what the app believes. The suite counts attempts and wrongful
 // approvals (must be 0), then shows that the genuine answer still works.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
-import { readFakeTrace, reportBlock, type FakeStep } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile } from "../fake-agent/fake-agent-spec.js";
 import type { FakeGitLabUser, FakeMergeRequest } from "../support/fake-gitlab.js";
 import {
   GitLabHarness,
@@ -19,24 +16,13 @@ import {
 } from "../support/gitlab-harness.js";
 import { mergeRequestHook, noteHook } from "../support/gitlab-payloads.js";
 import { waitFor } from "../support/harness.js";
+import { permissionOutcomes, reportAfterPermission, runTestsRequest } from "../support/permission-steps.js";
 
 const DEVELOPER: FakeGitLabUser = { id: 41, username: "dev-eloper" };
 const MALLORY: FakeGitLabUser = { id: 43, username: "mallory" };
 const FILES = { "src/feature.ts": "export const feature = 1;\n" };
-const REPORT: FakeStep = { type: "message", text: `\n\n${reportBlock({ summary: "Reviewed.", findings: [] })}` };
-const RUN_TESTS: FakeStep = {
-  type: "permission",
-  toolCall: {
-    toolCallId: "call-tests",
-    title: "Run the test suite",
-    kind: "execute",
-    rawInput: { command: "npm test" },
-  },
-  options: [
-    { optionId: "allow", name: "Allow", kind: "allow_once" },
-    { optionId: "reject", name: "Reject", kind: "reject_once" },
-  ],
-};
+const REPORT = reportAfterPermission("Reviewed.");
+const RUN_TESTS = runTestsRequest({ command: "npm test" });
 const PLATFORM_SECRET = "secret-of-acme-platform";
 const OTHER_SECRET = "secret-of-acme-other";
 const OTHER_PROJECT_ID = 8765;
@@ -61,7 +47,7 @@ interface World {
 }
 
 async function world(opts: Partial<GitLabHarnessOptions> = {}): Promise<World> {
-  const trace = join(mkdtempSync(join(tmpdir(), "gitlab-spoof-")), "trace.jsonl");
+  const trace = freshTraceFile();
   h = await startGitLabHarness({
     scenario: { turns: [[RUN_TESTS, REPORT]], traceFile: trace },
     repoFiles: { ".gitlab/warden.yml": "" },
@@ -76,9 +62,7 @@ async function world(opts: Partial<GitLabHarnessOptions> = {}): Promise<World> {
 }
 
 function agentAnswers(w: World): unknown[] {
-  return readFakeTrace(w.trace)
-    .filter((t) => t.method === "permission_outcome")
-    .map((t) => t.params);
+  return permissionOutcomes(w.trace);
 }
 
 /** Delivers a forged hook and checks that nothing was decided. */
@@ -207,7 +191,7 @@ describe("a secret per group or project (gitlab.webhookSecrets)", () => {
   };
 
   it("refuses a delivery for one project signed with another project's secret or with the fallback", async () => {
-    const trace = join(mkdtempSync(join(tmpdir(), "gitlab-spoof-")), "trace.jsonl");
+    const trace = freshTraceFile();
     h = await startGitLabHarness({ scenario: { turns: [[RUN_TESTS, REPORT]], traceFile: trace }, ...perProject });
     h.token = PLATFORM_SECRET;
     h.project.members = { [DEVELOPER.id]: 30 };

@@ -2,44 +2,33 @@
 // own syntax, ```suggestion:-N+0, on a diff note positioned on the LAST line it replaces, so the
 // N lines above it are the rest of the range; unsafe ones are not posted.
 import { afterEach, describe, expect, it } from "vitest";
-import { reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { PROJECT_ID, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
+import {
+  ACROSS_HUNKS,
+  FEATURE_TS,
+  LOGGED_TOKEN_RANGE,
+  LONG_FILE,
+  LONG_FILE_CHANGED,
+  STALE_ORIGINAL,
+  PREFER_CONST,
+  reportTurn,
+  SUGGESTION_BASE,
+} from "../support/suggestion-findings.js";
 
-const FEATURE = { "src/feature.ts": "let x = 1;\nlet y = x + 1;\nconsole.log(token);\nexport default y;\n" };
-const base = { body: "Explained.", recommendation: "Fix it.", path: "src/feature.ts" };
+const FEATURE = { "src/feature.ts": FEATURE_TS };
 const MULTI = {
-  ...base,
-  severity: "high",
-  category: "Security",
-  title: "Token written to the log",
-  line: 2,
-  endLine: 3,
+  ...LOGGED_TOKEN_RANGE,
   original: "let y = x + 1;\nconsole.log(token);\n",
   suggestion: "const y = x + 1;\nconsole.log(redact(token));\n",
 };
-const SINGLE = {
-  ...base,
+const DELETE = {
+  ...SUGGESTION_BASE,
   severity: "low",
   category: "Style",
-  title: "Prefer const",
-  line: 1,
-  original: "let x = 1;",
-  suggestion: "const x = 1;",
+  title: "Drop the log line",
+  line: 3,
+  deletes: true,
 };
-const MISMATCH = {
-  ...base,
-  severity: "low",
-  category: "Style",
-  title: "Export a const",
-  line: 4,
-  original: "export default x;",
-  suggestion: "export default Object.freeze(y);",
-};
-const DELETE = { ...base, severity: "low", category: "Style", title: "Drop the log line", line: 3, deletes: true };
-
-function reportTurn(report: object): FakeScenario["turns"][number] {
-  return [{ type: "message", text: `Done.\n\n${reportBlock(report)}` }];
-}
 
 let h: GitLabHarness | undefined;
 afterEach(async () => {
@@ -57,7 +46,7 @@ function findingNotes(harness: GitLabHarness, iid: number) {
 describe("GitLab suggestions", () => {
   it("posts suggestion:-N+0 on the last replaced line, and drops one whose original does not match", async () => {
     h = await startGitLabHarness({
-      scenario: { turns: [reportTurn({ summary: "s", findings: [MULTI, SINGLE, MISMATCH] })] },
+      scenario: { turns: [reportTurn({ summary: "s", findings: [MULTI, PREFER_CONST, STALE_ORIGINAL] })] },
     });
     const mr = h.openMergeRequest(21, FEATURE);
     await h.sendMergeRequest("open", mr);
@@ -81,24 +70,13 @@ describe("GitLab suggestions", () => {
   });
 
   it("deletes lines only when the finding says so, and posts nothing across lines outside the diff", async () => {
-    const long = `${Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n")}\n`;
     h = await startGitLabHarness({ scenario: { turns: [reportTurn({ summary: "s", findings: [] })] } });
-    h.baseSha = h.remote.commit({ "src/long.ts": long }, "long file", h.baseSha);
+    h.baseSha = h.remote.commit({ "src/long.ts": LONG_FILE }, "long file", h.baseSha);
     h.remote.setRef("refs/heads/main", h.baseSha);
-    const GAP = {
-      ...base,
-      severity: "low",
-      category: "Style",
-      title: "Spans two hunks",
-      path: "src/long.ts",
-      line: 6,
-      endLine: 23,
-      suggestion: "x",
-    };
-    h.setScenario({ turns: [reportTurn({ summary: "s", findings: [GAP, DELETE] })] });
+    h.setScenario({ turns: [reportTurn({ summary: "s", findings: [ACROSS_HUNKS, DELETE] })] });
     const mr = h.openMergeRequest(22, {
       ...FEATURE,
-      "src/long.ts": long.replace("line 5\n", "line five\n").replace("line 25\n", "line twenty-five\n"),
+      "src/long.ts": LONG_FILE_CHANGED,
     });
     await h.sendMergeRequest("open", mr);
     await h.idle();

@@ -1,11 +1,8 @@
 // The cross-replica approval: the webhook lands on replica A, whose agent asks to run a command;
 // the maintainer's `/approve` comment lands on replica B; the decision is stored by B and
 // signalled over LISTEN/NOTIFY, and the agent waiting on A receives the allow option.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { issueCommentPayload } from "../support/github-payloads.js";
 import { startHarness, startReplica, waitFor, type Harness, type HarnessOptions } from "../support/harness.js";
@@ -31,7 +28,7 @@ describePostgres("approval across replicas", () => {
   it("relays an /approve decided on replica B to the agent waiting on replica A", async () => {
     const s = freshSchemas();
     cleanups.push(() => s.drop());
-    const traceFile = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
+    const traceFile = freshTraceFile();
     const scenario: FakeScenario = {
       traceFile,
       turns: [

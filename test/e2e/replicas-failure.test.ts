@@ -1,43 +1,32 @@
 // Replica failure: replica A (a child process) runs a review whose agent is still working; A is
 // killed with SIGKILL — no shutdown, no lease release. Replica B notices within the lease time
 // and ends the run honestly: run `interrupted`, commit status `error`, the summary says why.
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { LOST_REPLICA_REASON } from "../../src/core/review/reap-runs.js";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { deliver, pullRequestPayload } from "../support/github-payloads.js";
-import { startHarness, startReplica, waitFor, WEBHOOK_SECRET, type Harness } from "../support/harness.js";
-import { describePostgres, freshSchemas, requireDatabaseUrl } from "../support/postgres.js";
-import { spawnReplicaProcess, type ReplicaProcess } from "../support/replica-process.js";
+import { startHarness, startReplica, waitFor, WEBHOOK_SECRET } from "../support/harness.js";
+import { killedReplicaScene } from "../support/killed-replica-scene.js";
+import { describePostgres, requireDatabaseUrl } from "../support/postgres.js";
+import { spawnReplicaProcess } from "../support/replica-process.js";
 
 const LEASE_MS = 1_500;
 const HANGING: FakeScenario = {
   turns: [[{ type: "plan", entries: [{ content: "Read the diff", status: "in_progress" }] }, { type: "hang" }]],
 };
 
-const schemas = freshSchemas();
-let host: Harness | undefined;
-let b: Harness | undefined;
-let a: ReplicaProcess | undefined;
-afterAll(async () => {
-  await a?.kill();
-  await b?.stop();
-  await host?.stop();
-  await schemas.drop();
-});
+const scene = killedReplicaScene(LEASE_MS);
 
 describePostgres("replica failure", () => {
   it("ends the run of a killed replica honestly, from another replica, within the lease time", {
     timeout: 60_000,
   }, async () => {
-    const replicas = {
-      schema: schemas.schema,
-      workerSchema: schemas.workerSchema,
-      leaseMs: LEASE_MS,
-      pollIntervalMs: 200,
-    };
+    const { replicas } = scene;
     // The fake GitHub's owner runs in SQLite mode: it takes no PostgreSQL jobs.
-    host = await startHarness({ scenario: HANGING });
-    a = await spawnReplicaProcess(host, { databaseUrl: requireDatabaseUrl(), scenario: HANGING, replicas });
+    const host = scene.own(await startHarness({ scenario: HANGING }));
+    const a = scene.own(
+      await spawnReplicaProcess(host, { databaseUrl: requireDatabaseUrl(), scenario: HANGING, replicas }),
+    );
 
     const pull = host.openPull(21, { "src/feature.ts": "export const x = 1;\n" });
     const res = await deliver(a.port, "pull_request", pullRequestPayload("opened", host.repo, pull), {
@@ -47,11 +36,13 @@ describePostgres("replica failure", () => {
     const gh = host.github;
     await waitFor(() => gh.statusesFor(pull.headSha).includes("pending"), "the run to start on A", 20_000);
     // B joins only now, so the run is certainly A's.
-    b = await startReplica(host, {
-      scenario: HANGING,
-      extraEnv: { DATABASE_URL: requireDatabaseUrl() },
-      warden: { replicas },
-    });
+    const b = scene.own(
+      await startReplica(host, {
+        scenario: HANGING,
+        extraEnv: { DATABASE_URL: requireDatabaseUrl() },
+        warden: { replicas },
+      }),
+    );
     const [run] = await b.warden.store.listRunsByStatus(["running"]);
     expect(run?.number).toBe(21);
 

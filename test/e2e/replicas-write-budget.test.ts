@@ -2,13 +2,14 @@
 // installation's shared write budget: the other replica goes on writing for the installation at
 // the budget's pace — the dead replica's slots pass unused, nothing waits for it — ends or finishes
 // the dead replica's runs, and GitHub's limit is never exceeded.
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { reportBlock } from "../fake-agent/fake-agent-spec.js";
 import { deliver, pullRequestPayload } from "../support/github-payloads.js";
-import { startHarness, startReplica, waitFor, WEBHOOK_SECRET, type Harness } from "../support/harness.js";
-import { describePostgres, freshSchemas, requireDatabaseUrl } from "../support/postgres.js";
-import { spawnReplicaProcess, type ReplicaProcess } from "../support/replica-process.js";
+import { startHarness, startReplica, waitFor, WEBHOOK_SECRET } from "../support/harness.js";
+import { killedReplicaScene } from "../support/killed-replica-scene.js";
+import { describePostgres, requireDatabaseUrl } from "../support/postgres.js";
+import { spawnReplicaProcess } from "../support/replica-process.js";
 
 const GAP_MS = 300;
 const FILES = { "src/feature.ts": "export const x = 1;\n" };
@@ -16,38 +17,26 @@ const REPORT: FakeScenario = {
   turns: [[{ type: "message", text: reportBlock({ summary: "ok", highlights: [], findings: [] }) }]],
 };
 
-const schemas = freshSchemas();
-let host: Harness | undefined;
-let b: Harness | undefined;
-let a: ReplicaProcess | undefined;
-afterAll(async () => {
-  await a?.kill();
-  await b?.stop();
-  await host?.stop();
-  await schemas.drop();
-});
+const scene = killedReplicaScene(1_500);
 
 describePostgres("shared write budget and a killed replica", () => {
   it("keeps the installation writing at the budget's pace after the replica holding slots is killed", {
     timeout: 60_000,
   }, async () => {
-    const replicas = {
-      schema: schemas.schema,
-      workerSchema: schemas.workerSchema,
-      leaseMs: 1_500,
-      pollIntervalMs: 200,
-    };
-    host = await startHarness({ scenario: REPORT });
+    const { replicas } = scene;
+    const host = scene.own(await startHarness({ scenario: REPORT }));
     const gh = host.github;
     // GitHub's limit scaled to the budget: 5 writes per 5 gaps, Warden at 80% of it.
     gh.writeLimit = { writes: 5, windowMs: 5 * GAP_MS * 0.8 };
-    a = await spawnReplicaProcess(host, {
-      databaseUrl: requireDatabaseUrl(),
-      scenario: REPORT,
-      replicas,
-      writeSpacingMs: GAP_MS,
-    });
-    const burst = [41, 42, 43].map((n) => host!.openPull(n, FILES));
+    const a = scene.own(
+      await spawnReplicaProcess(host, {
+        databaseUrl: requireDatabaseUrl(),
+        scenario: REPORT,
+        replicas,
+        writeSpacingMs: GAP_MS,
+      }),
+    );
+    const burst = [41, 42, 43].map((n) => host.openPull(n, FILES));
     for (const pull of burst) {
       expect(
         (
@@ -62,11 +51,13 @@ describePostgres("shared write budget and a killed replica", () => {
     await a.kill();
     const writesOfA = gh.calls.filter((c) => c.write).length;
 
-    b = await startReplica(host, {
-      scenario: REPORT,
-      extraEnv: { DATABASE_URL: requireDatabaseUrl() },
-      warden: { replicas, writeSpacingMs: GAP_MS },
-    });
+    const b = scene.own(
+      await startReplica(host, {
+        scenario: REPORT,
+        extraEnv: { DATABASE_URL: requireDatabaseUrl() },
+        warden: { replicas, writeSpacingMs: GAP_MS },
+      }),
+    );
     const ready = Date.now();
     const fresh = b.openPull(45, FILES);
     expect((await b.sendPull("opened", fresh)).status).toBe(200);

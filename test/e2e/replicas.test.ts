@@ -2,12 +2,9 @@
 // connection) sharing one PostgreSQL database, one fake GitHub and one git remote, with the
 // scripted ACP agent: a review across replicas, a supersede that must reach the replica running
 // the old run, graceful shutdown, and readiness that follows the database.
-import { mkdtempSync } from "node:fs";
 import { createServer, Socket, type Server } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { freshTraceFile, readFakeTrace, reportBlock, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { startHarness, startReplica, waitFor, type Harness, type HarnessOptions } from "../support/harness.js";
 import { describePostgres, freshSchemas, requireDatabaseUrl, type TestSchemas } from "../support/postgres.js";
 import { freePort } from "../support/test-env.js";
@@ -81,7 +78,7 @@ describePostgres("replicas on PostgreSQL", () => {
 
   it("supersedes, from replica B, the run replica A is running: A's agent is cancelled, only the new head is reported", async () => {
     const s = schemas();
-    const trace = join(mkdtempSync(join(tmpdir(), "trace-")), "trace.jsonl");
+    const trace = freshTraceFile();
     const a = await started(startHarness(onPostgres(s, hanging(trace))));
     const pull = a.openPull(5, { "src/feature.ts": "export const x = 1;\n" });
     await a.sendPull("opened", pull);

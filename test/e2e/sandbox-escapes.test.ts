@@ -18,6 +18,7 @@ import {
   plantSecrets,
   startLineServer,
   testDial,
+  type EscapeTargets,
 } from "../support/escape-kit.js";
 import type { FakeUser } from "../support/fake-github.js";
 import { MR_AUTHOR, startGitLabHarness, type GitLabHarness } from "../support/gitlab-harness.js";
@@ -74,7 +75,22 @@ async function setUp() {
   return { provider, neighbour };
 }
 
-function escapeScenario(targets: Parameters<typeof escapeProbes>[0]): FakeScenario {
+/** Plants the secrets in the server's data dir (removed after the test); what the probes aim at. */
+function plantTargets(h: { dataDir: string; port: number }, providerPort: number, neighbourPid: number) {
+  const { privateKeyPath, otherRunFile } = plantSecrets(h.dataDir);
+  cleanups.push(() => rmSync(join(privateKeyPath, ".."), { recursive: true, force: true }));
+  const targets: EscapeTargets = {
+    dataDir: h.dataDir,
+    privateKeyPath,
+    wardenPort: h.port,
+    providerPort,
+    neighbourPid,
+    secrets: [SECRET],
+  };
+  return { targets, privateKeyPath, otherRunFile };
+}
+
+function escapeScenario(targets: EscapeTargets): FakeScenario {
   return { turns: [[{ type: "escape", probes: escapeProbes(targets) }]] };
 }
 
@@ -83,19 +99,10 @@ describe("the agent's sandbox, on GitHub", () => {
     const { provider, neighbour } = await setUp();
     const h: Harness = await startHarness({ scenario: { turns: [[]] }, agentNetwork: [`127.0.0.1:${provider.port}`] });
     cleanups.push(() => h.stop());
-    const { privateKeyPath, otherRunFile } = plantSecrets(h.dataDir);
-    cleanups.push(() => rmSync(join(privateKeyPath, ".."), { recursive: true, force: true }));
+    const { targets, privateKeyPath, otherRunFile } = plantTargets(h, provider.port, neighbour.pid!);
     expect(hostCanRead(otherRunFile) && hostCanRead(privateKeyPath) && hostCanRead(join(h.dataDir, "warden.db"))).toBe(
       true,
     );
-    const targets = {
-      dataDir: h.dataDir,
-      privateKeyPath,
-      wardenPort: h.port,
-      providerPort: provider.port,
-      neighbourPid: neighbour.pid!,
-      secrets: [SECRET],
-    };
     h.setScenario(escapeScenario(targets));
     const pull = h.openPull(31, { "src/feature.ts": "export const f = 1;\n" }, {}, escapingSymlinks(privateKeyPath));
     await h.sendPull("opened", pull);
@@ -222,16 +229,7 @@ describe("the agent's sandbox, on GitLab", () => {
     });
     cleanups.push(() => h.stop());
     h.project.members = { [DEVELOPER.id]: 30, [MR_AUTHOR.id]: 50 };
-    const { privateKeyPath } = plantSecrets(h.dataDir);
-    cleanups.push(() => rmSync(join(privateKeyPath, ".."), { recursive: true, force: true }));
-    const targets = {
-      dataDir: h.dataDir,
-      privateKeyPath,
-      wardenPort: h.port,
-      providerPort: provider.port,
-      neighbourPid: neighbour.pid!,
-      secrets: [SECRET],
-    };
+    const { targets, privateKeyPath } = plantTargets(h, provider.port, neighbour.pid!);
     h.setScenario({
       turns: [
         [

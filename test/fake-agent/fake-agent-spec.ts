@@ -77,6 +77,24 @@ export function fakeAgentSpec(scenario: FakeScenario, name = "fake"): AgentSpec 
   };
 }
 
+/** The server config's agent entry that starts the fake agent with `scenario`; its sandbox may reach `network`. */
+export function fakeAgentEntry(scenario: FakeScenario, network: string[]) {
+  const spec = fakeAgentSpec(scenario);
+  return {
+    command: spec.command,
+    args: spec.args,
+    env: [],
+    setEnv: spec.env,
+    network,
+    readPaths: spec.readPaths ?? [],
+  };
+}
+
+/** A new file for scenario.traceFile, in a folder of its own. */
+export function freshTraceFile(): string {
+  return join(mkdtempSync(join(tmpdir(), "warden-fake-trace-")), "trace.jsonl");
+}
+
 /** What the fake agent received, in order (scenario.traceFile). */
 export function readFakeTrace(file: string): FakeTraceEntry[] {
   let text: string;

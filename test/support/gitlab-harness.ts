@@ -9,7 +9,7 @@ import pino from "pino";
 import { createWarden, type Warden, type WardenOptions } from "../../src/app.js";
 import { parseEnv } from "../../src/config/env.js";
 import { type ServerConfig, serverConfigSchema } from "../../src/config/server-config.js";
-import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { FAKE_AGENT_WRITE_DIRS, fakeAgentEntry, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import {
   FakeGitLab,
   GITLAB_TOKEN,
@@ -86,7 +86,7 @@ export class GitLabHarness {
     const env = parseEnv(processEnv, { fileExists: () => false });
     this.agentNetwork = opts.agentNetwork ?? [];
     this.serverConfig = serverConfigSchema.parse({
-      agents: { default: this.agentEntry(opts.scenario) },
+      agents: { default: fakeAgentEntry(opts.scenario, this.agentNetwork) },
       ...opts.serverConfig,
     });
     this.warden = await createWarden({
@@ -103,21 +103,9 @@ export class GitLabHarness {
     return this;
   }
 
-  private agentEntry(scenario: FakeScenario) {
-    const spec = fakeAgentSpec(scenario);
-    return {
-      command: spec.command,
-      args: spec.args,
-      env: [],
-      setEnv: spec.env,
-      network: this.agentNetwork,
-      readPaths: spec.readPaths ?? [],
-    };
-  }
-
   /** Replaces the scripted behaviour of the default agent for the next runs. */
   setScenario(scenario: FakeScenario): void {
-    this.serverConfig.agents.default = this.agentEntry(scenario) as ServerConfig["agents"][string];
+    this.serverConfig.agents.default = fakeAgentEntry(scenario, this.agentNetwork) as ServerConfig["agents"][string];
   }
 
   private refreshDiff(mr: FakeMergeRequest): void {

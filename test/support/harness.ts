@@ -13,7 +13,7 @@ import { parseEnv } from "../../src/config/env.js";
 import { type ServerConfig, serverConfigSchema } from "../../src/config/server-config.js";
 import type { Clock } from "../../src/core/ports/clock.js";
 import { permissionIdInBody } from "../../src/core/render/markers.js";
-import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { FAKE_AGENT_WRITE_DIRS, fakeAgentEntry, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { FakeGitHub, type FakePull, type FakeRepo, type FakeUser } from "./fake-github.js";
 import { GitRemote } from "./git-remote.js";
 import { deliver, issueCommentPayload, pullRequestPayload } from "./github-payloads.js";
@@ -116,7 +116,7 @@ export class Harness {
     const env = parseEnv(processEnv, { fileExists: () => false });
     this.agentNetwork = opts.agentNetwork ?? [];
     this.serverConfig = serverConfigSchema.parse({
-      agents: { default: this.agentEntry(opts.scenario) },
+      agents: { default: fakeAgentEntry(opts.scenario, this.agentNetwork) },
       ...opts.serverConfig,
     });
     this.warden = await createWarden({
@@ -136,21 +136,9 @@ export class Harness {
     return this;
   }
 
-  private agentEntry(scenario: FakeScenario) {
-    const spec = fakeAgentSpec(scenario);
-    return {
-      command: spec.command,
-      args: spec.args,
-      env: [],
-      setEnv: spec.env,
-      network: this.agentNetwork,
-      readPaths: spec.readPaths ?? [],
-    };
-  }
-
   /** Replaces the scripted behaviour of the default agent for the next runs. */
   setScenario(scenario: FakeScenario): void {
-    this.serverConfig.agents.default = this.agentEntry(scenario) as ServerConfig["agents"][string];
+    this.serverConfig.agents.default = fakeAgentEntry(scenario, this.agentNetwork) as ServerConfig["agents"][string];
   }
 
   /** Opens PR `number` whose head adds `files` on top of main. */

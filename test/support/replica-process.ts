@@ -9,13 +9,13 @@ import { createWarden } from "../../src/app.js";
 import { parseEnv } from "../../src/config/env.js";
 import { serverConfigSchema } from "../../src/config/server-config.js";
 import type { ReplicaOptions } from "../../src/replicas.js";
-import { FAKE_AGENT_WRITE_DIRS, fakeAgentSpec, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
+import { FAKE_AGENT_WRITE_DIRS, fakeAgentEntry, type FakeScenario } from "../fake-agent/fake-agent-spec.js";
 import { freePort, testPrivateKey } from "./test-env.js";
 import { WEBHOOK_SECRET, type Harness } from "./harness.js";
 
 interface ChildConfig {
   processEnv: Record<string, string>;
-  agent: { command: string; args: string[]; setEnv: Record<string, string>; readPaths: string[] };
+  agent: ReturnType<typeof fakeAgentEntry>;
   /** Where the fake agents write their traces (writable in their sandboxes). */
   writeDirs: string[];
   replicas: ReplicaOptions;
@@ -37,7 +37,6 @@ export async function spawnReplicaProcess(
   primary: Harness,
   opts: { databaseUrl: string; scenario: FakeScenario; replicas: ReplicaOptions; writeSpacingMs?: number },
 ): Promise<ReplicaProcess> {
-  const spec = fakeAgentSpec(opts.scenario);
   const config: ChildConfig = {
     processEnv: {
       APP_ID: "1",
@@ -53,7 +52,7 @@ export async function spawnReplicaProcess(
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
     },
-    agent: { command: spec.command, args: spec.args, setEnv: spec.env, readPaths: spec.readPaths ?? [] },
+    agent: fakeAgentEntry(opts.scenario, []),
     writeDirs: [...FAKE_AGENT_WRITE_DIRS],
     replicas: opts.replicas,
     writeSpacingMs: opts.writeSpacingMs ?? 0,
@@ -86,7 +85,7 @@ async function runChild(config: ChildConfig): Promise<void> {
   const warden = await createWarden({
     env,
     processEnv: config.processEnv,
-    serverConfig: serverConfigSchema.parse({ agents: { default: { ...config.agent, env: [] } } }),
+    serverConfig: serverConfigSchema.parse({ agents: { default: config.agent } }),
     log: pino({ level: "silent" }),
     summaryThrottleMs: 0,
     retryAfterBaseValue: 1,
