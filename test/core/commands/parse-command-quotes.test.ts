@@ -19,6 +19,9 @@ describe("parseCommand: quoted and collapsed text", () => {
     ["<details>\n<details>\n</details>\n/approve p-3kx9q2\n</details>"],
     ["<details>\n/approve p-3kx9q2"],
     ["> <blockquote>\n\n/approve p-3kx9q2\n</blockquote>"],
+    // An escaped backtick opens no code span: the <pre> after it is a real element (CommonMark).
+    ["\\`<pre>` \n/approve p-3kx9q2\n</pre>"],
+    ["x \\`<details>`\n/approve p-3kx9q2"],
   ])("ignores %j", (body) => {
     expect(parseCommand(body)).toEqual(ignore);
   });
