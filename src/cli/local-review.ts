@@ -17,10 +17,9 @@ import type { Logger } from "../core/ports/logger.js";
 import type { PermissionAuditEntry } from "../core/model/permission.js";
 import { commitStatusFor, type StatusVerdict } from "../core/render/render-status.js";
 import { askAgentForReport } from "../core/review/ask-agent.js";
-import { buildPrompt } from "../core/review/build-prompt.js";
 import { reviewBudget, type UsageMeter } from "../core/review/review-budget.js";
 import type { AgentUsage } from "../core/model/usage.js";
-import { selectDiff } from "../core/review/prepare-review.js";
+import { composeInput } from "../core/review/steps/review-input.js";
 import { mergeReport } from "../core/review/tracker.js";
 import { chooseAgent } from "./choose-agent.js";
 import { createLocalGate, type TerminalAsker } from "./local-permissions.js";
@@ -95,25 +94,24 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
   const workspace = await checkoutLocalCommit(repo.root, headSha, { log, signal, baseSha });
   try {
     const changeRequest = localChangeRequest({ platform, baseRef, baseSha, headRef: headName, headSha, commits });
-    const selection = await selectDiff(workspace, changeRequest, config.review, undefined, {
+    const {
+      selection,
+      prompt,
+      notes: runNotes,
+    } = await composeInput({
+      workspace,
+      changeRequest,
+      config,
+      notes,
+      lastReviewedSha: undefined,
+      findings: [],
       budgetBytes: serverConfig.limits.diffBudgetBytes,
+      terms: LOCAL_TERMS,
+      nonce: randomBytes(9).toString("hex"),
     });
     progress.done(
       `Checked out ${headName} at ${shortSha(headSha)}: ${files(selection.changedFiles.length)} changed since ${baseRef}`,
     );
-    const prompt = buildPrompt({
-      terms: LOCAL_TERMS,
-      changeRequest,
-      changedFiles: selection.changedFiles,
-      diff: selection.diff,
-      diffKind: selection.diffKind,
-      diffBudgetBytes: serverConfig.limits.diffBudgetBytes,
-      openFindings: [],
-      instructions: config.review.instructions,
-      nonce: randomBytes(9).toString("hex"),
-    });
-    if (prompt.diffTruncated)
-      notes.push(`The diff was cut to ${Math.round(serverConfig.limits.diffBudgetBytes / 1000)} KB for the agent.`);
 
     const gate = createLocalGate({
       config: config.permissions,
@@ -170,7 +168,7 @@ export async function reviewLocalChange(opts: LocalReviewOptions): Promise<Local
         findings: merged.findings,
         verdict: commitStatusFor(merged.findings, config.review.failOn),
         audit: gate.audit,
-        notes,
+        notes: runNotes,
         ...(usage.latest ? { usage: usage.latest } : {}),
       },
     };

@@ -96,6 +96,15 @@ describe.concurrent("warden review", () => {
     expect(prompt).toContain(repo.headSha);
   });
 
+  it("tells the agent, as the app does, that requests need a reason when the policy requires one", async () => {
+    const repo = localRepo({ baseConfig: "permissions:\n  requireJustification: true\n" });
+    const trace = join(tempDir("warden-cli-trace-"), "trace.jsonl");
+    const result = await review(repo.dir, { traceFile: trace, turns: [reviewTurn("low")] });
+    expect(result.code).toBe(0);
+    const prompt = JSON.stringify(readFakeTrace(trace).find((e) => e.method === "session/prompt")?.params);
+    expect(prompt).toContain("Every permission request you make must state why you need it");
+  });
+
   it("exits 1 for a finding at or above failOn, and prints the report as JSON with --json", async () => {
     const repo = localRepo();
     const result = await review(repo.dir, { turns: [reviewTurn("high")] }, ["--json"]);
