@@ -3,13 +3,14 @@
 // when there is one, else no. Every decision goes into the audit shown in the summary.
 import { randomBytes } from "node:crypto";
 import type { RepoConfig } from "../config/repo-config.js";
-import type {
-  PermissionAsk,
-  PermissionAuditEntry,
-  PermissionOption,
-  PermissionOutcome,
+import {
+  offersAllowOnce,
+  type PermissionAsk,
+  type PermissionAuditEntry,
+  type PermissionOutcome,
 } from "../core/model/permission.js";
 import { evaluatePolicy } from "../core/permissions/policy.js";
+import { pickOption } from "../core/permissions/request-outcome.js";
 
 export type Answer = "allow" | "allow_always" | "reject";
 
@@ -19,21 +20,6 @@ export type TerminalAsker = (ask: PermissionAsk, requestId: string, signal: Abor
 export interface LocalGate {
   decide(ask: PermissionAsk, signal: AbortSignal): Promise<PermissionOutcome>;
   readonly audit: readonly PermissionAuditEntry[];
-}
-
-export function pickOption(options: PermissionOption[], want: Answer): PermissionOutcome {
-  const order: PermissionOption["kind"][] =
-    // "Allow once" means once: a plain allow never selects `allow_always`.
-    want === "allow_always"
-      ? ["allow_always", "allow_once"]
-      : want === "allow"
-        ? ["allow_once"]
-        : ["reject_once", "reject_always"];
-  for (const kind of order) {
-    const option = options.find((o) => o.kind === kind);
-    if (option) return { outcome: "selected", optionId: option.optionId };
-  }
-  return { outcome: "cancelled" };
 }
 
 export function requestId(): string {
@@ -79,7 +65,7 @@ export function createLocalGate(deps: {
       if (deps.config.requireJustification && !ask.reason?.trim())
         return answer(ask, "reject", "policy (no reason given)");
       const verdict = evaluatePolicy(ask, deps.config.auto, deps.workspaceDir);
-      const canAllowOnce = ask.options.some((o) => o.kind === "allow_once");
+      const canAllowOnce = offersAllowOnce(ask);
       if (verdict.decision === "deny" || (verdict.decision === "allow" && canAllowOnce)) {
         return answer(ask, verdict.decision === "allow" ? "allow" : "reject", "policy");
       }
