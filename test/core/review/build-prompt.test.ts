@@ -332,3 +332,13 @@ describe("buildPrompt", () => {
     for (let n = 1; n <= 50; n++) expect(prompt.text).toContain(`- \`src/module-${n}.ts\` (modified)`);
   });
 });
+
+describe("buildPrompt on hostile diffs", () => {
+  it("fences a diff holding 200,000 runs of backticks (once a RangeError from a spread of every run)", () => {
+    const body = "+` \n".repeat(200_000);
+    const diff = `diff --git a/t.md b/t.md\n--- a/t.md\n+++ b/t.md\n@@ -0,0 +1,200000 @@\n${body}`;
+    const prompt = buildPrompt(input({ diff, diffBudgetBytes: 2_000_000 }));
+    expect(prompt.diffTruncated).toBe(false);
+    expect(prompt.text).toContain(body.slice(0, 40));
+  });
+});
