@@ -41,8 +41,11 @@ export interface CheckedOut {
   readOnlyPaths: string[];
   /** Where it came from: the cache, or the fresh fetch after a cache fault. */
   via: "cache" | "fetch";
-  /** Call when the workspace is removed: until then the cache is not evicted. */
-  release(): void;
+  /**
+   * Call when the workspace is removed: until then its cache is not evicted. The repository caches
+   * are trimmed to the bound before it resolves.
+   */
+  release(): void | Promise<void>;
 }
 
 export interface RepoCache {
@@ -87,6 +90,16 @@ export function createRepoCache(opts: { dataDir: string; maxBytes: number }): Re
     else leases.delete(dir);
   };
   let eviction: Promise<unknown> = Promise.resolve();
+  /** One eviction at a time; `justUsed` and every leased cache are kept whatever the bound. */
+  const evict = (justUsed: string, log: Logger): Promise<void> => {
+    eviction = eviction
+      .then(() => evictCaches(root, opts.maxBytes, new Set([...leases.keys(), justUsed]), STALE_LOCK_MS))
+      .then(
+        (evicted) => evicted.length > 0 && log.info({ evicted, maxBytes: opts.maxBytes }, "repository caches evicted"),
+      )
+      .catch((err: Error) => log.warn({ err: err.message }, "repository cache eviction failed"));
+    return eviction.then(() => undefined);
+  };
 
   async function viaCache(
     cacheDir: string,
@@ -138,19 +151,16 @@ export function createRepoCache(opts: { dataDir: string; maxBytes: number }): Re
       lease(cacheDir);
       try {
         const warnings = await viaCache(cacheDir, dir, source, log, signal);
-        eviction = eviction
-          .then(() => evictCaches(root, opts.maxBytes, new Set([...leases.keys(), cacheDir]), STALE_LOCK_MS))
-          .then(
-            (evicted) =>
-              evicted.length > 0 && log.info({ evicted, maxBytes: opts.maxBytes }, "repository caches evicted"),
-          )
-          .catch((err: Error) => log.warn({ err: err.message }, "repository cache eviction failed"));
-        await eviction;
         return {
           warnings,
           readOnlyPaths: cacheReadOnlyPaths(cacheDir),
           via: "cache",
-          release: () => unlease(cacheDir),
+          // Eviction walks every cache on disk: done when the run lets go of its checkout, after
+          // its results are posted, never between the webhook and the agent's start.
+          release: () => {
+            unlease(cacheDir);
+            return evict(cacheDir, log);
+          },
         };
       } catch (err) {
         unlease(cacheDir);
