@@ -28,7 +28,21 @@ export interface GitHubPlatformDeps {
   log: Logger;
   /** Every text written to the PR goes through it (default: credential formats only). */
   secrets?: SecretScrubber;
+  /** Checkout tokens already minted, shared by the provider's platforms (default: none kept). */
+  checkoutTokens?: CheckoutTokens;
 }
+
+/** A checkout token and when GitHub lets it expire (ms since the epoch). */
+interface CheckoutToken {
+  token: string;
+  expiresAtMs: number;
+}
+
+/** Per installation and repository: the minting (or minted) checkout token. */
+export type CheckoutTokens = Map<string, Promise<CheckoutToken>>;
+
+/** A kept token is used only while it has this long left: a fetch of a big repository fits in it. */
+const CHECKOUT_TOKEN_MARGIN_MS = 15 * 60_000;
 
 export const STATUS_CONTEXT = "warden/review";
 export const REPO_CONFIG_PATH = ".github/warden.yml";
@@ -152,15 +166,32 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
       if (repo.installationId === undefined)
         throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
       const installationId = repo.installationId;
-      const { data } = await callGitHub("apps.createInstallationAccessToken", () =>
-        octokit.rest.apps.createInstallationAccessToken({
-          installation_id: installationId,
-          ...checkoutTokenScope(repo),
-        }),
-      );
-      const token = installationToken(data);
-      if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
-      secrets.remember(token);
+      const mint = async (): Promise<CheckoutToken> => {
+        const { data } = await callGitHub("apps.createInstallationAccessToken", () =>
+          octokit.rest.apps.createInstallationAccessToken({
+            installation_id: installationId,
+            ...checkoutTokenScope(repo),
+          }),
+        );
+        const token = installationToken(data);
+        if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
+        secrets.remember(token);
+        return { token, expiresAtMs: Date.parse(data.expires_at) };
+      };
+      // One token serves the repository's runs until it nears its hour's end (the scope is the
+      // same for every run of the repository): one API call per review fewer.
+      const key = `${installationId}:${repo.id}`;
+      const kept = await deps.checkoutTokens?.get(key)?.catch(() => undefined);
+      let checkout = kept;
+      if (!checkout || !(checkout.expiresAtMs - Date.now() > CHECKOUT_TOKEN_MARGIN_MS)) {
+        const minting = mint();
+        deps.checkoutTokens?.set(key, minting);
+        minting.catch(() => {
+          if (deps.checkoutTokens?.get(key) === minting) deps.checkoutTokens.delete(key);
+        });
+        checkout = await minting;
+      }
+      const token = checkout.token;
       return {
         url: changeRequest.cloneUrl,
         // Fork PRs too: GitHub mirrors every PR head under this ref in the base repository.

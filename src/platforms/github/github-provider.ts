@@ -7,7 +7,7 @@ import type { PlatformOptions, PlatformProvider } from "../../core/ports/platfor
 import type { ScmPlatform } from "../../core/ports/scm-platform.js";
 import { PlatformError } from "../../core/errors.js";
 import { callGitHub } from "./github-errors.js";
-import { createGitHubPlatform } from "./github-platform.js";
+import { type CheckoutTokens, createGitHubPlatform } from "./github-platform.js";
 import type { SecretScrubber } from "../secret-scrubber.js";
 import { shareUntilFailure } from "../share-until-failure.js";
 
@@ -35,6 +35,7 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
   }
 
   // Per provider, not per module.
+  const checkoutTokens: CheckoutTokens = new Map();
   const botLogin = shareUntilFailure(fetchBotLogin, (error) =>
     deps.log.error({ err: error }, "could not read the GitHub App's identity"),
   );
@@ -60,6 +61,7 @@ export function createGitHubProvider(deps: GitHubProviderDeps): GitHubProvider {
       repo,
       botLogin: login,
       log,
+      checkoutTokens,
       ...(deps.secrets ? { secrets: deps.secrets } : {}),
     });
   }

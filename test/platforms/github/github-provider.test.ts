@@ -90,6 +90,39 @@ describe("GitHub provider", () => {
     });
   });
 
+  it("mints one checkout token per repository for its runs, and a new one when it nears expiry", async () => {
+    const minted = (token: string, expires_at: string) => ({
+      token,
+      expires_at,
+      permissions: { contents: "read", metadata: "read" },
+      repository_selection: "selected",
+    });
+    const scope = { repository_ids: [186853002], permissions: { contents: "read" } };
+    // The scoped requests first: the installation's own token request has no body to match.
+    nock(API)
+      .post("/app/installations/1/access_tokens", scope)
+      .reply(201, minted("ghs_checkout_1", new Date(Date.now() + 10 * 60_000).toISOString()))
+      .post("/app/installations/1/access_tokens", scope)
+      .reply(201, minted("ghs_checkout_2", expiresAt()))
+      .get("/app")
+      .reply(200, { id: 123, slug: "warden-app" })
+      .post("/app/installations/1/access_tokens")
+      .reply(201, { token: "ghs_installation", expires_at: expiresAt(), permissions: {}, repository_selection: "all" })
+      .get(`${REPO_PATH}/pulls/7`)
+      .times(3)
+      .reply(200, pull);
+    const p = provider();
+    const password = async () => {
+      const platform = await p.forRepo(REPO, recordingLogger());
+      return (await platform.checkoutSource(await platform.getChangeRequest(7))).auth?.password;
+    };
+    // The first token has only 10 minutes left: too little to be kept for the next run.
+    expect(await password()).toBe("ghs_checkout_1");
+    expect(await password()).toBe("ghs_checkout_2");
+    // The second has an hour: the next run of the repository fetches with it, minting nothing.
+    expect(await password()).toBe("ghs_checkout_2");
+  });
+
   it("refuses repositories it cannot authenticate for", async () => {
     const p = provider();
     const { installationId: _omit, ...withoutInstallation } = REPO;
