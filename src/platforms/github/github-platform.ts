@@ -7,6 +7,7 @@ import type { ReviewPublication, ReviewPublishResult, ScmPlatform } from "../../
 import type { CheckoutSource } from "../../core/ports/workspace.js";
 import { PlatformError } from "../../core/errors.js";
 import { parseCommentId, type GitHubCommentId } from "./comment-ids.js";
+import { checkoutToken, type CheckoutTokens } from "./checkout-token.js";
 import { fileText } from "./file-content.js";
 import { replyToCommand } from "./command-reply.js";
 import { collaboratorPermission, isActiveTeamMember, teamOf } from "./github-access.js";
@@ -31,18 +32,6 @@ export interface GitHubPlatformDeps {
   /** Checkout tokens already minted, shared by the provider's platforms (default: none kept). */
   checkoutTokens?: CheckoutTokens;
 }
-
-/** A checkout token and when GitHub lets it expire (ms since the epoch). */
-interface CheckoutToken {
-  token: string;
-  expiresAtMs: number;
-}
-
-/** Per installation and repository: the minting (or minted) checkout token. */
-export type CheckoutTokens = Map<string, Promise<CheckoutToken>>;
-
-/** A kept token is used only while it has this long left: a fetch of a big repository fits in it. */
-const CHECKOUT_TOKEN_MARGIN_MS = 15 * 60_000;
 
 export const STATUS_CONTEXT = "warden/review";
 export const REPO_CONFIG_PATH = ".github/warden.yml";
@@ -71,24 +60,6 @@ function requireCommentId(commentId: string): GitHubCommentId {
   const parsed = parseCommentId(commentId);
   if (!parsed) throw new PlatformError(`not a GitHub comment id: "${commentId}"`, 404);
   return parsed;
-}
-
-function installationToken(auth: unknown): string | undefined {
-  if (typeof auth !== "object" || auth === null) return undefined;
-  const token = (auth as { token?: unknown }).token;
-  return typeof token === "string" && token !== "" ? token : undefined;
-}
-
-/**
- * The body of "Create an installation access token" for a token that reads `repo`'s contents
- * and nothing else: one repository (by id; by name when the id is not numeric) and
- * `contents: read` (metadata: read comes with any token).
- */
-export function checkoutTokenScope(repo: RepoRef) {
-  const id = Number(repo.id);
-  const { name } = splitFullName(repo.fullName);
-  const scope = Number.isSafeInteger(id) && id > 0 ? { repository_ids: [id] } : { repositories: [name] };
-  return { ...scope, permissions: { contents: "read" as const } };
 }
 
 export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
@@ -158,40 +129,16 @@ export function createGitHubPlatform(deps: GitHubPlatformDeps): ScmPlatform {
     },
 
     async checkoutSource(changeRequest): Promise<CheckoutSource> {
-      // The fetch runs git next to a PR's code: its token reads this one repository and nothing
-      // else, and cannot write. The installation's normal token (comments, statuses) never
-      // leaves this process. Asked for through the REST endpoint (the auth hook signs it with the
-      // app's JWT) rather than `octokit.auth({ repositoryIds })`, which mints through a request
-      // of its own that ignores GHE_HOST.
+      // The fetch runs git next to a PR's code: a token for this repository's contents only.
       if (repo.installationId === undefined)
         throw new PlatformError(`no GitHub App installation known for ${repo.fullName}`, 401);
-      const installationId = repo.installationId;
-      const mint = async (): Promise<CheckoutToken> => {
-        const { data } = await callGitHub("apps.createInstallationAccessToken", () =>
-          octokit.rest.apps.createInstallationAccessToken({
-            installation_id: installationId,
-            ...checkoutTokenScope(repo),
-          }),
-        );
-        const token = installationToken(data);
-        if (token === undefined) throw new PlatformError("GitHub did not return an installation access token", 401);
-        secrets.remember(token);
-        return { token, expiresAtMs: Date.parse(data.expires_at) };
-      };
-      // One token serves the repository's runs until it nears its hour's end (the scope is the
-      // same for every run of the repository): one API call per review fewer.
-      const key = `${installationId}:${repo.id}`;
-      const kept = await deps.checkoutTokens?.get(key)?.catch(() => undefined);
-      let checkout = kept;
-      if (!checkout || !(checkout.expiresAtMs - Date.now() > CHECKOUT_TOKEN_MARGIN_MS)) {
-        const minting = mint();
-        deps.checkoutTokens?.set(key, minting);
-        minting.catch(() => {
-          if (deps.checkoutTokens?.get(key) === minting) deps.checkoutTokens.delete(key);
-        });
-        checkout = await minting;
-      }
-      const token = checkout.token;
+      const token = await checkoutToken({
+        octokit,
+        repo,
+        installationId: repo.installationId,
+        secrets,
+        ...(deps.checkoutTokens ? { kept: deps.checkoutTokens } : {}),
+      });
       return {
         url: changeRequest.cloneUrl,
         // Fork PRs too: GitHub mirrors every PR head under this ref in the base repository.

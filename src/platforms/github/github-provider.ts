@@ -7,7 +7,8 @@ import type { PlatformOptions, PlatformProvider } from "../../core/ports/platfor
 import type { ScmPlatform } from "../../core/ports/scm-platform.js";
 import { PlatformError } from "../../core/errors.js";
 import { callGitHub } from "./github-errors.js";
-import { type CheckoutTokens, createGitHubPlatform } from "./github-platform.js";
+import type { CheckoutTokens } from "./checkout-token.js";
+import { createGitHubPlatform } from "./github-platform.js";
 import type { SecretScrubber } from "../secret-scrubber.js";
 import { shareUntilFailure } from "../share-until-failure.js";
 
