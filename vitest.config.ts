@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
+    // One PostgreSQL database per worker (test/support/pg-databases.ts).
+    globalSetup: ["test/support/pg-databases.ts"],
   },
 });

@@ -1,12 +1,19 @@
 // PostgreSQL for tests: suites run only when WARDEN_TEST_DATABASE_URL is set (`.ci/run` sets it
 // when the machine's server answers) and say so clearly when skipped. Every test gets its own
-// schemas (the Warden tables and graphile-worker's), so tests and parallel test files never see
-// each other's rows, jobs or notifications.
+// schemas (the Warden tables and graphile-worker's), and every vitest worker its own database
+// beside the one named (pg-databases.ts), so tests and parallel test files never see each other's
+// rows, jobs or notifications.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe } from "vitest";
+import { WORKER_DATABASES, workerDatabaseUrl } from "./pg-databases.js";
 
-export const TEST_DATABASE_URL = process.env.WARDEN_TEST_DATABASE_URL?.trim() || undefined;
+const named = process.env.WARDEN_TEST_DATABASE_URL?.trim() || undefined;
+const poolId = Number(process.env.VITEST_POOL_ID);
+export const TEST_DATABASE_URL =
+  named && Number.isInteger(poolId) && poolId >= 1 && poolId <= WORKER_DATABASES
+    ? workerDatabaseUrl(named, poolId)
+    : named;
 
 const SKIPPED = "(skipped: WARDEN_TEST_DATABASE_URL is not set)";
 let warned = false;
